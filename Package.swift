@@ -1,0 +1,91 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+let package = Package(
+    name: "Herald",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "herald-api", targets: ["herald-api"]),
+        .executable(name: "herald-renderer", targets: ["herald-renderer"]),
+        .executable(name: "herald-email", targets: ["herald-email"]),
+        .executable(name: "herald-sandbox", targets: ["herald-sandbox"]),
+        .executable(name: "heraldctl", targets: ["heraldctl"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.5.0"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.6.0"),
+        .package(url: "https://github.com/apple/swift-metrics.git", from: "2.5.0"),
+        .package(url: "https://github.com/apple/swift-nio.git", from: "2.80.0"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.6.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.0.0"),
+        .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.24.0"),
+        .package(url: "https://github.com/vapor/postgres-nio.git", from: "1.25.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.10.0"),
+        .package(url: "https://github.com/hummingbird-project/swift-mustache.git", from: "2.0.0"),
+    ],
+    targets: [
+        .systemLibrary(name: "CRabbitMQ", pkgConfig: "librabbitmq", providers: [.apt(["librabbitmq-dev"])]),
+        .target(name: "CCurl", linkerSettings: [.linkedLibrary("curl")]),
+        .target(name: "HeraldCore", dependencies: [
+            .product(name: "Logging", package: "swift-log"),
+        ]),
+        .target(name: "HeraldBus", dependencies: [
+            "CRabbitMQ", "HeraldCore",
+            .product(name: "Logging", package: "swift-log"),
+            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+        ]),
+        .target(name: "HeraldStore", dependencies: [
+            "HeraldCore",
+            .product(name: "PostgresNIO", package: "postgres-nio"),
+            .product(name: "Logging", package: "swift-log"),
+        ]),
+        .target(name: "HeraldRendering", dependencies: [
+            "HeraldCore",
+            .product(name: "Mustache", package: "swift-mustache"),
+        ]),
+        .target(name: "HeraldProviders", dependencies: [
+            "CCurl", "HeraldCore",
+            .product(name: "Logging", package: "swift-log"),
+            .product(name: "NIOPosix", package: "swift-nio"),
+        ]),
+        .target(name: "HeraldServer", dependencies: [
+            "HeraldCore", "HeraldBus", "HeraldStore",
+            .product(name: "Logging", package: "swift-log"),
+            .product(name: "Metrics", package: "swift-metrics"),
+            .product(name: "Prometheus", package: "swift-prometheus"),
+            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ]),
+        .target(name: "HeraldAPI", dependencies: [
+            "HeraldServer",
+            .product(name: "Hummingbird", package: "hummingbird"),
+        ]),
+        .target(name: "HeraldWorkers", dependencies: [
+            "HeraldServer", "HeraldRendering", "HeraldProviders",
+        ]),
+        .target(name: "HeraldSandbox", dependencies: [
+            "HeraldCore",
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "NIOPosix", package: "swift-nio"),
+            .product(name: "Hummingbird", package: "hummingbird"),
+            .product(name: "Logging", package: "swift-log"),
+            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+        ]),
+        .executableTarget(name: "herald-api", dependencies: ["HeraldAPI"]),
+        .executableTarget(name: "herald-renderer", dependencies: ["HeraldWorkers"]),
+        .executableTarget(name: "herald-email", dependencies: ["HeraldWorkers"]),
+        .executableTarget(name: "herald-sandbox", dependencies: [
+            "HeraldSandbox",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ]),
+        .executableTarget(name: "heraldctl", dependencies: [
+            "HeraldServer",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ]),
+        .testTarget(name: "HeraldTests", dependencies: ["HeraldCore", "HeraldRendering", "HeraldProviders", "HeraldBus"]),
+        .testTarget(name: "HeraldIntegrationTests", dependencies: [
+            "HeraldAPI", "HeraldWorkers", "HeraldSandbox",
+            .product(name: "AsyncHTTPClient", package: "async-http-client"),
+        ]),
+    ]
+)

@@ -1,0 +1,1 @@
+int herald_curl_placeholder(void);

@@ -1,0 +1,100 @@
+/// What became of a job whose handler failed.
+public enum FailureOutcome: Sendable, Equatable {
+    /// Parked in a delay queue; it comes back as attempt `attempt` after `delay`.
+    case retrying(attempt: Int, delay: Duration)
+    /// Moved to the stage's dead-letter queue after `attempts` attempts.
+    case deadLettered(attempts: Int)
+}
+
+extension BusDelivery {
+    /// The 1-based attempt this delivery is, counting retries Herald scheduled (not broker redeliveries).
+    public var attempt: Int { headers[Topology.attemptHeader]?.intValue.map(Int.init) ?? 1 }
+
+    /// Why the job was dead-lettered, when it was.
+    public var lastError: String? { headers[Topology.errorHeader]?.stringValue }
+}
+
+extension BusClient {
+    /// Publishes a job to a stage's work queue.
+    public func publishJobs(_ bodies: [[UInt8]], to stage: Stage) async throws {
+        try await publish(bodies.map { BusMessage(exchange: Topology.exchange, routingKey: stage.routingKey, body: $0) })
+    }
+
+    /// Settles a failed job: a retryable failure with attempts left goes to the delay queue for its attempt, anything
+    /// else to the stage's dead-letter queue with the error. The original is acked only after the copy is confirmed,
+    /// so a crash in between leaves a duplicate, never a loss.
+    @discardableResult
+    public func settleFailure(
+        _ delivery: BusDelivery, stage: Stage, error: String, retryable: Bool, topology: Topology
+    ) async throws -> FailureOutcome {
+        var headers = delivery.headers.filter { !$0.key.hasPrefix("x-") }
+        headers[Topology.errorHeader] = .string(String(error.prefix(1000)))
+        let attempt = delivery.attempt
+        let outcome: FailureOutcome
+        let message: BusMessage
+        if retryable && attempt < topology.maxAttempts {
+            let delay = topology.retryDelays[attempt - 1]
+            headers[Topology.attemptHeader] = .int(Int64(attempt + 1))
+            message = BusMessage(
+                exchange: Topology.retryExchange, routingKey: stage.retryQueue(delay: delay), body: delivery.body,
+                headers: headers)
+            outcome = .retrying(attempt: attempt + 1, delay: delay)
+        } else {
+            headers[Topology.attemptHeader] = .int(Int64(attempt))
+            headers[Topology.attemptsHeader] = .int(Int64(attempt))
+            message = BusMessage(
+                exchange: Topology.deadLetterExchange, routingKey: stage.routingKey, body: delivery.body, headers: headers)
+            outcome = .deadLettered(attempts: attempt)
+        }
+        try await publish(message)
+        ack(delivery)
+        return outcome
+    }
+
+    // MARK: Operator tools
+
+    /// Messages ready and consumers attached, for a queue that must exist.
+    public func queueStatus(_ queue: String) async throws -> (messages: Int, consumers: Int) {
+        let (messages, consumers) = try await perform { connection throws(BusError) in
+            try connection.declareQueue(queue, passive: true)
+        }
+        return (Int(messages), Int(consumers))
+    }
+
+    /// Up to `limit` dead letters of a stage, left in their queue.
+    public func peekDeadLetters(_ stage: Stage, limit: Int) async throws -> [BusDelivery] {
+        try await perform { connection throws(BusError) in
+            var taken: [BusDelivery] = []
+            defer { for delivery in taken { try? connection.settleAdmin(tag: delivery.deliveryTag, ack: false) } }
+            while taken.count < limit, let delivery = try connection.get(queue: stage.deadLetterQueue) {
+                taken.append(delivery)
+            }
+            return taken
+        }
+    }
+
+    /// Moves up to `limit` dead letters back to the stage's work queue as first attempts; returns how many moved.
+    public func replayDeadLetters(_ stage: Stage, limit: Int) async throws -> Int {
+        var moved = 0
+        while moved < limit {
+            let next = try await perform { connection throws(BusError) in try connection.get(queue: stage.deadLetterQueue) }
+            guard let delivery = next else { break }
+            let headers = delivery.headers.filter { !$0.key.hasPrefix("x-") }
+            do {
+                try await publish(BusMessage(
+                    exchange: Topology.exchange, routingKey: stage.routingKey, body: delivery.body, headers: headers))
+            } catch {
+                try await perform { connection throws(BusError) in try connection.settleAdmin(tag: delivery.deliveryTag, ack: false) }
+                throw error
+            }
+            try await perform { connection throws(BusError) in try connection.settleAdmin(tag: delivery.deliveryTag, ack: true) }
+            moved += 1
+        }
+        return moved
+    }
+
+    /// Discards every dead letter of a stage; returns how many there were.
+    public func purgeDeadLetters(_ stage: Stage) async throws -> Int {
+        Int(try await perform { connection throws(BusError) in try connection.purgeQueue(stage.deadLetterQueue) })
+    }
+}

@@ -1,0 +1,74 @@
+/// The exchanges and queues Herald uses, and its retry policy. Declaring is idempotent: declaring again with the same
+/// settings changes nothing, and the broker refuses (with a clear error) a queue that exists with other settings.
+///
+/// - `herald` (direct): a quorum work queue per stage, bound by the stage's routing key. Each has a delivery limit, so a
+///   job that crashes its consumer again and again is dead-lettered instead of looping, with at-least-once
+///   dead-lettering so that step cannot lose it.
+/// - `herald.retry` (direct): per stage, a quorum delay queue per backoff step whose messages expire after the step's
+///   delay and are dead-lettered back to `herald` with the stage's routing key. Nothing consumes them, so a waiting
+///   retry blocks no consumer, and being quorum queues they survive a broker restart.
+/// - `herald.dead` (direct): a quorum queue per stage holding jobs that failed for good, each with its error and
+///   attempt count in headers (`x-herald-error`, `x-herald-attempts`).
+public struct Topology: Sendable {
+    public static let exchange = "herald"
+    public static let retryExchange = "herald.retry"
+    public static let deadLetterExchange = "herald.dead"
+
+    public static let attemptHeader = "x-herald-attempt"
+    public static let errorHeader = "x-herald-error"
+    public static let attemptsHeader = "x-herald-attempts"
+
+    /// The wait before each retry; a job is tried `retryDelays.count + 1` times in all.
+    public var retryDelays: [Duration]
+    /// How often the broker hands out one job before dead-lettering it (guards against consumers that crash on it).
+    public var deliveryLimit: Int
+
+    public init(
+        retryDelays: [Duration] = [.seconds(1), .seconds(5), .seconds(30), .seconds(120), .seconds(600)],
+        deliveryLimit: Int = 10
+    ) {
+        precondition(retryDelays.allSatisfy { $0 > .zero }, "retry delays must be positive")
+        self.retryDelays = retryDelays
+        self.deliveryLimit = deliveryLimit
+    }
+
+    public var maxAttempts: Int { retryDelays.count + 1 }
+
+    public func declare(on bus: BusClient) async throws {
+        let topology = self
+        try await bus.perform { connection throws(BusError) in
+            try topology.declare(on: connection)
+        }
+    }
+
+    func declare(on connection: AMQPConnection) throws(BusError) {
+        try connection.declareExchange(Self.exchange, type: "direct")
+        try connection.declareExchange(Self.retryExchange, type: "direct")
+        try connection.declareExchange(Self.deadLetterExchange, type: "direct")
+        let safeDeadLettering: [String: BusHeaderValue] = [
+            "x-queue-type": .string("quorum"),
+            "x-dead-letter-strategy": .string("at-least-once"),
+            "x-overflow": .string("reject-publish"),
+        ]
+        for stage in Stage.allCases {
+            var work = safeDeadLettering
+            work["x-dead-letter-exchange"] = .string(Self.deadLetterExchange)
+            work["x-delivery-limit"] = .int(Int64(deliveryLimit))
+            try connection.declareQueue(stage.queue, arguments: work)
+            try connection.bindQueue(stage.queue, exchange: Self.exchange, routingKey: stage.routingKey)
+
+            for delay in retryDelays {
+                var retry = safeDeadLettering
+                retry["x-message-ttl"] = .int(delay.milliseconds)
+                retry["x-dead-letter-exchange"] = .string(Self.exchange)
+                retry["x-dead-letter-routing-key"] = .string(stage.routingKey)
+                let queue = stage.retryQueue(delay: delay)
+                try connection.declareQueue(queue, arguments: retry)
+                try connection.bindQueue(queue, exchange: Self.retryExchange, routingKey: queue)
+            }
+
+            try connection.declareQueue(stage.deadLetterQueue, arguments: ["x-queue-type": .string("quorum")])
+            try connection.bindQueue(stage.deadLetterQueue, exchange: Self.deadLetterExchange, routingKey: stage.routingKey)
+        }
+    }
+}

@@ -1,0 +1,28 @@
+/// Where a message is in its life. Every change is a conditional update from an expected state, recorded as an event.
+public enum MessageState: String, Codable, Sendable, CaseIterable {
+    /// Accepted with a `send_at` in the future; the relay queues it when due.
+    case scheduled
+    /// Due; a render job is (or is about to be) on the broker.
+    case queued
+    case rendered
+    /// A sender claimed it and is talking to the provider: if it stays here, the outcome is unknown.
+    case sending
+    case sent
+    case delivered
+    case undeliverable
+    case deferred
+    case digested
+    /// A permanent error: bad template data, a provider's permanent refusal.
+    case failed
+    /// Retries exhausted; the job sits in a dead-letter queue and can be replayed.
+    case dead
+    case cancelled
+
+    /// States from which the message will not move on by itself.
+    public var isFinal: Bool {
+        switch self {
+        case .sent, .delivered, .undeliverable, .digested, .failed, .dead, .cancelled: true
+        default: false
+        }
+    }
+}

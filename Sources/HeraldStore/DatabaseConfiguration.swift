@@ -1,0 +1,78 @@
+import Foundation
+import PostgresNIO
+
+/// Where the database is, parsed from `postgres://user:password@host:port/database?sslmode=disable|prefer|require`.
+public struct DatabaseConfiguration: Sendable, CustomStringConvertible {
+    public var host: String
+    public var port: Int
+    public var user: String
+    public var password: String?
+    public var database: String
+    public var tls: TLSMode
+    /// When set, every connection works in this schema (tests give each test its own).
+    public var schema: String?
+    public var maximumConnections: Int
+
+    public enum TLSMode: String, Sendable {
+        case disable, prefer, require
+    }
+
+    public struct InvalidURL: Error, CustomStringConvertible {
+        public let description: String
+    }
+
+    public init(url: String, maximumConnections: Int = 20) throws(InvalidURL) {
+        guard let components = URLComponents(string: url), let scheme = components.scheme else {
+            throw InvalidURL(description: "invalid database URL: expected postgres://user:password@host:port/database")
+        }
+        guard scheme == "postgres" || scheme == "postgresql" else {
+            throw InvalidURL(description: "invalid database URL: scheme '\(scheme)' is not supported, use postgres://")
+        }
+        guard let host = components.host, !host.isEmpty else {
+            throw InvalidURL(description: "invalid database URL: no host")
+        }
+        guard let user = components.user, !user.isEmpty else {
+            throw InvalidURL(description: "invalid database URL: no user")
+        }
+        let database = String(components.path.drop(while: { $0 == "/" }))
+        guard !database.isEmpty else { throw InvalidURL(description: "invalid database URL: no database name") }
+        var tls = TLSMode.disable
+        for item in components.queryItems ?? [] {
+            switch item.name {
+            case "sslmode":
+                guard let mode = item.value.flatMap(TLSMode.init(rawValue:)) else {
+                    throw InvalidURL(description: "invalid database URL: sslmode must be disable, prefer or require")
+                }
+                tls = mode
+            default:
+                throw InvalidURL(description: "invalid database URL: unknown parameter '\(item.name)'")
+            }
+        }
+        self.host = host
+        self.port = components.port ?? 5432
+        self.user = user.removingPercentEncoding ?? user
+        self.password = components.password?.removingPercentEncoding
+        self.database = database
+        self.tls = tls
+        self.maximumConnections = maximumConnections
+    }
+
+    /// The address without credentials, for logs and error messages.
+    public var description: String { "postgres://\(host):\(port)/\(database)" }
+
+    var client: PostgresClient.Configuration {
+        let tlsConfiguration: PostgresClient.Configuration.TLS = switch tls {
+        case .disable: .disable
+        case .prefer: .prefer(.makeClientConfiguration())
+        case .require: .require(.makeClientConfiguration())
+        }
+        var configuration = PostgresClient.Configuration(
+            host: host, port: port, username: user, password: password, database: database, tls: tlsConfiguration)
+        configuration.options.maximumConnections = maximumConnections
+        configuration.options.connectTimeout = .seconds(5)
+        if let schema {
+            configuration.options.additionalStartupParameters = [("search_path", schema)]
+        }
+        return configuration
+    }
+}

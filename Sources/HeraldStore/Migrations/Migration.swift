@@ -1,0 +1,9 @@
+/// A numbered schema change. Applied once, in its own transaction, in version order.
+public struct Migration: Sendable {
+    public let version: Int
+    public let name: String
+    public let statements: [String]
+
+    /// Every migration Herald knows, in order.
+    public static let all: [Migration] = [.m0001Initial]
+}

@@ -1,0 +1,33 @@
+import PostgresNIO
+
+/// An error from the store. `description` carries the server's message, never a query's bound values.
+public struct StoreError: Error, CustomStringConvertible, Sendable {
+    public struct Code: Hashable, Sendable, CustomStringConvertible {
+        public let description: String
+        public static let unavailable = Code(description: "database unavailable")
+        public static let notFound = Code(description: "not found")
+        public static let conflict = Code(description: "conflict")
+        public static let migration = Code(description: "migration failed")
+    }
+
+    public let code: Code
+    public let detail: String
+
+    public init(_ code: Code, _ detail: String) {
+        self.code = code
+        self.detail = detail
+    }
+
+    public var description: String { "\(code): \(detail)" }
+
+    /// A readable account of a postgres-nio error (whose own description hides details on purpose).
+    public static func describe(_ error: any Error) -> String {
+        guard let error = error as? PSQLError else { return "\(error)" }
+        if let server = error.serverInfo, let message = server[.message] {
+            let state = server[.sqlState].map { " (SQLSTATE \($0))" } ?? ""
+            return message + state
+        }
+        if let underlying = error.underlying { return "\(error.code): \(underlying)" }
+        return "\(error.code)"
+    }
+}

@@ -1,0 +1,103 @@
+#!/usr/bin/env bash
+# Prepares a Debian machine for Herald, as root, idempotently: installs PostgreSQL, RabbitMQ and the C libraries
+# Herald links, starts both servers on loopback (directly, without systemd), and creates the database, user and vhost.
+# Running it again, or on a machine where the servers already run, changes nothing.
+set -euo pipefail
+
+HERALD_DB_USER=${HERALD_DB_USER:-herald}
+HERALD_DB_PASSWORD=${HERALD_DB_PASSWORD:-herald}
+HERALD_DB_NAME=${HERALD_DB_NAME:-herald}
+HERALD_AMQP_USER=${HERALD_AMQP_USER:-herald}
+HERALD_AMQP_PASSWORD=${HERALD_AMQP_PASSWORD:-herald}
+HERALD_AMQP_VHOST=${HERALD_AMQP_VHOST:-herald}
+
+log() { printf 'setup: %s\n' "$*" >&2; }
+
+if [ "$(id -u)" != 0 ]; then
+  log "must run as root (it installs Debian packages and starts servers)"; exit 1
+fi
+
+packages=(postgresql rabbitmq-server librabbitmq-dev libcurl4-openssl-dev pkg-config python3-pip)
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+  log "installing ${missing[*]}"
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq
+  # Package scripts try to start services through invoke-rc.d; without an init system that only prints warnings.
+  apt-get install -y -qq "${missing[@]}" >/dev/null
+fi
+
+# aiosmtpd is the independent SMTP server the end-to-end tests deliver to.
+python3 -c 'import aiosmtpd' 2>/dev/null || { log "installing aiosmtpd"; python3 -m pip install -q aiosmtpd; }
+
+# --- PostgreSQL ---------------------------------------------------------------------------------------------------
+pg_version=$(ls /usr/lib/postgresql | sort -V | tail -n 1)
+if ! pg_lsclusters -h | awk '{print $1" "$2}' | grep -q "^$pg_version main$"; then
+  log "creating PostgreSQL $pg_version cluster"
+  pg_createcluster "$pg_version" main >/dev/null
+fi
+conf=/etc/postgresql/$pg_version/main/conf.d/herald.conf
+if [ ! -f "$conf" ]; then
+  cat > "$conf" <<CONF
+listen_addresses = '127.0.0.1'
+max_connections = 300
+shared_buffers = 512MB
+CONF
+fi
+if ! pg_lsclusters -h | grep -q "^$pg_version main .* online"; then
+  log "starting PostgreSQL $pg_version"
+  pg_ctlcluster "$pg_version" main start
+fi
+for _ in $(seq 1 60); do
+  pg_isready -q -h 127.0.0.1 -p 5432 && break
+  sleep 0.5
+done
+pg_isready -q -h 127.0.0.1 -p 5432 || { log "PostgreSQL did not answer on 127.0.0.1:5432"; exit 1; }
+
+psql_admin() { runuser -u postgres -- psql -v ON_ERROR_STOP=1 -qtA "$@"; }
+if [ -z "$(psql_admin -c "select 1 from pg_roles where rolname = '$HERALD_DB_USER'")" ]; then
+  log "creating PostgreSQL role $HERALD_DB_USER"
+  psql_admin -c "create role \"$HERALD_DB_USER\" login password '$HERALD_DB_PASSWORD'"
+fi
+if [ -z "$(psql_admin -c "select 1 from pg_database where datname = '$HERALD_DB_NAME'")" ]; then
+  log "creating database $HERALD_DB_NAME"
+  psql_admin -c "create database \"$HERALD_DB_NAME\" owner \"$HERALD_DB_USER\""
+fi
+
+# --- RabbitMQ -----------------------------------------------------------------------------------------------------
+if [ ! -f /etc/rabbitmq/conf.d/10-herald.conf ]; then
+  mkdir -p /etc/rabbitmq/conf.d
+  cat > /etc/rabbitmq/conf.d/10-herald.conf <<CONF
+listeners.tcp.1 = 127.0.0.1:5672
+CONF
+fi
+if ! grep -q ERL_EPMD_ADDRESS /etc/rabbitmq/rabbitmq-env.conf 2>/dev/null; then
+  printf 'ERL_EPMD_ADDRESS=127.0.0.1\nNODENAME=rabbit@localhost\n' >> /etc/rabbitmq/rabbitmq-env.conf
+fi
+if ! rabbitmq-diagnostics -q ping >/dev/null 2>&1; then
+  log "starting RabbitMQ"
+  mkdir -p /var/log/rabbitmq && chown rabbitmq:rabbitmq /var/log/rabbitmq
+  setsid nohup rabbitmq-server >/var/log/rabbitmq/herald-startup.log 2>&1 < /dev/null &
+  for _ in $(seq 1 120); do
+    rabbitmq-diagnostics -q ping >/dev/null 2>&1 && break
+    sleep 1
+  done
+fi
+rabbitmqctl -q await_startup --timeout 120 >/dev/null || { log "RabbitMQ did not start; see /var/log/rabbitmq"; exit 1; }
+
+if ! rabbitmqctl -q list_vhosts | grep -qx "$HERALD_AMQP_VHOST"; then
+  log "creating RabbitMQ vhost $HERALD_AMQP_VHOST"
+  rabbitmqctl -q add_vhost "$HERALD_AMQP_VHOST" >/dev/null
+fi
+if ! rabbitmqctl -q list_users | awk '{print $1}' | grep -qx "$HERALD_AMQP_USER"; then
+  log "creating RabbitMQ user $HERALD_AMQP_USER"
+  rabbitmqctl -q add_user "$HERALD_AMQP_USER" "$HERALD_AMQP_PASSWORD" >/dev/null
+  # Tests create a vhost each; the administrator tag lets the user manage its own vhosts.
+  rabbitmqctl -q set_user_tags "$HERALD_AMQP_USER" administrator >/dev/null
+fi
+rabbitmqctl -q set_permissions -p "$HERALD_AMQP_VHOST" "$HERALD_AMQP_USER" '.*' '.*' '.*' >/dev/null
+
+log "PostgreSQL and RabbitMQ are up on 127.0.0.1"
