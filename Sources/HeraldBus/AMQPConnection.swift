@@ -33,12 +33,8 @@ final class AMQPConnection {
         self.state = state
         self.configuration = configuration
         self.generation = generation
-        do {
-            try open()
-        } catch {
-            amqp_destroy_connection(state)
-            throw error
-        }
+        // A throwing initializer still runs deinit once every property is set, which destroys the state.
+        try open()
         isOpen = true
     }
 

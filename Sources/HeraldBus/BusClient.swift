@@ -14,7 +14,8 @@ import Synchronization
 /// As a `Service`, `run()` returns on graceful shutdown after the thread has flushed pending work and closed the
 /// connection; list it before the services that use it so it stops after them.
 public final class BusClient: Service, Sendable {
-    public typealias Deliveries = AsyncThrowingStream<BusDelivery, Error>
+    /// Deliveries in the batches they arrived in: everything the broker had sent when the bus thread last read.
+    public typealias Deliveries = AsyncThrowingStream<[BusDelivery], Error>
 
     enum Settlement: Sendable {
         case ack

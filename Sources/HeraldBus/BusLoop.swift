@@ -116,9 +116,15 @@ final class BusLoop {
     private func pump(_ connection: AMQPConnection, wait: Bool) {
         do {
             var readAny = false
+            var deliveries: [BusDelivery] = []
+            defer { if !deliveries.isEmpty { consumer?.continuation.yield(deliveries) } }
             while connection.isOpen, let frame = try connection.readFrame() {
                 readAny = true
-                handle(frame)
+                if case .delivery(let delivery) = frame {
+                    deliveries.append(delivery)
+                } else {
+                    handle(frame)
+                }
             }
             connection.releaseBuffers()
             if !readAny && wait && !connection.hasBufferedFrames {
@@ -142,7 +148,7 @@ final class BusLoop {
                 request.failure = request.failure ?? BusError(.unroutable, "\(text) (routing key '\(key)')")
             }
         case .delivery(let delivery):
-            consumer?.continuation.yield(delivery)
+            consumer?.continuation.yield([delivery])
         case .consumerCancelled:
             logger.warning("broker cancelled the consumer (queue deleted?)")
             stopConsumer(finishing: BusError(.channelClosed, "the broker cancelled the consumer"))

@@ -19,25 +19,16 @@ public final class Database: Service, Sendable {
         await client.run()
     }
 
-    /// Runs `select 1`, failing with a readable error within `timeout`.
-    public func checkConnection(timeout: Duration = .seconds(10)) async throws {
-        let client = client
-        let logger = logger
-        let target = configuration.description
+    /// Opens one connection outside the pool and runs `select 1`: the pool retries failed connections quietly, while
+    /// a direct connection reports a wrong password, an unknown database or a refused connection at once.
+    public func checkConnection() async throws {
         do {
-            try await withThrowingTaskGroup(of: Void.self) { group in
-                group.addTask { _ = try await client.query("select 1", logger: logger).collect() }
-                group.addTask {
-                    try await Task.sleep(for: timeout)
-                    throw StoreError(.unavailable, "no answer from \(target) within \(timeout)")
-                }
-                try await group.next()
-                group.cancelAll()
-            }
-        } catch let error as StoreError {
-            throw error
+            let connection = try await PostgresConnection.connect(
+                configuration: try configuration.connection, id: 0, logger: logger)
+            defer { Task { try? await connection.close() } }
+            try await connection.query("select 1", logger: logger)
         } catch {
-            throw StoreError(.unavailable, "\(target): \(StoreError.describe(error))")
+            throw StoreError(.unavailable, "\(configuration): \(StoreError.describe(error))")
         }
     }
 }

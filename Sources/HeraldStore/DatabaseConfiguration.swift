@@ -1,4 +1,5 @@
 import Foundation
+import NIOSSL
 import PostgresNIO
 
 /// Where the database is, parsed from `postgres://user:password@host:port/database?sslmode=disable|prefer|require`.
@@ -59,6 +60,23 @@ public struct DatabaseConfiguration: Sendable, CustomStringConvertible {
 
     /// The address without credentials, for logs and error messages.
     public var description: String { "postgres://\(host):\(port)/\(database)" }
+
+    var connection: PostgresConnection.Configuration {
+        get throws {
+        let tlsConfiguration: PostgresConnection.Configuration.TLS = switch tls {
+        case .disable: .disable
+        case .prefer: .prefer(try NIOSSLContext(configuration: .makeClientConfiguration()))
+        case .require: .require(try NIOSSLContext(configuration: .makeClientConfiguration()))
+        }
+        var configuration = PostgresConnection.Configuration(
+            host: host, port: port, username: user, password: password, database: database, tls: tlsConfiguration)
+        configuration.options.connectTimeout = .seconds(5)
+        if let schema {
+            configuration.options.additionalStartupParameters = [("search_path", schema)]
+        }
+        return configuration
+        }
+    }
 
     var client: PostgresClient.Configuration {
         let tlsConfiguration: PostgresClient.Configuration.TLS = switch tls {

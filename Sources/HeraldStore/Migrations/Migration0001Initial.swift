@@ -73,7 +73,7 @@ extension Migration {
         "create index messages_procedure on messages (procedure_id)",
         // The relay's two sweeps: scheduled messages coming due, and due messages never confirmed on the broker.
         "create index messages_scheduled on messages (send_at) where state = 'scheduled'",
-        "create index messages_unpublished on messages (created_at) where state = 'queued' and published_at is null",
+        "create index messages_unpublished on messages (updated_at) where state = 'queued' and published_at is null",
         """
         create table message_events (
             id bigserial primary key,

@@ -1,0 +1,31 @@
+import Foundation
+
+/// Reads `HERALD_*` settings from the process environment.
+public struct Environment: Sendable {
+    public let values: [String: String]
+
+    public init(_ values: [String: String] = ProcessInfo.processInfo.environment) {
+        self.values = values
+    }
+
+    public func string(_ name: String, default defaultValue: String? = nil) throws -> String {
+        if let value = values[name], !value.isEmpty { return value }
+        if let defaultValue { return defaultValue }
+        throw ConfigurationError("\(name) is not set")
+    }
+
+    public func optional(_ name: String) -> String? {
+        values[name].flatMap { $0.isEmpty ? nil : $0 }
+    }
+
+    public func int(_ name: String, default defaultValue: Int) throws -> Int {
+        guard let raw = optional(name) else { return defaultValue }
+        guard let value = Int(raw), value > 0 else {
+            throw ConfigurationError("\(name) must be a positive whole number, got '\(raw)'")
+        }
+        return value
+    }
+
+    public static let defaultDatabaseURL = "postgres://herald:herald@127.0.0.1:5432/herald"
+    public static let defaultAMQPURL = "amqp://herald:herald@127.0.0.1:5672/herald"
+}

@@ -1,0 +1,47 @@
+import Foundation
+import Logging
+import Metrics
+import Prometheus
+import ServiceLifecycle
+
+/// What every Herald executable does around its services: logging and metrics set up once, graceful shutdown on
+/// SIGTERM and SIGINT, and one readable line on stderr (and exit status 1) when it cannot start.
+public enum ProcessRuntime {
+    /// The registry `/metrics` serves.
+    public static let metrics = PrometheusCollectorRegistry()
+
+    public static func bootstrap(environment: Environment = Environment()) -> Logger.Level {
+        let level = environment.optional("LOG_LEVEL").flatMap(Logger.Level.init(rawValue:)) ?? .info
+        LoggingSystem.bootstrap { label in
+            var handler = StreamLogHandler.standardError(label: label)
+            handler.logLevel = level
+            return handler
+        }
+        MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: metrics))
+        return level
+    }
+
+    /// Runs `body`, turning any error into one line and exit status 1.
+    public static func main(_ name: String, _ body: () async throws -> Void) async {
+        do {
+            try await body()
+        } catch {
+            FileHandle.standardError.write(Data("\(name): \(describe(error))\n".utf8))
+            exit(1)
+        }
+    }
+
+    /// Runs services until SIGTERM or SIGINT, then shuts them down in reverse order.
+    public static func run(_ services: [any Service], logger: Logger) async throws {
+        let group = ServiceGroup(configuration: .init(
+            services: services.map { .init(service: $0) },
+            gracefulShutdownSignals: [.sigterm, .sigint],
+            logger: logger))
+        try await group.run()
+    }
+
+    public static func describe(_ error: any Error) -> String {
+        if let error = error as? CustomStringConvertible { return error.description }
+        return "\(error)"
+    }
+}

@@ -1,0 +1,119 @@
+import Foundation
+import HeraldCore
+
+/// A message as accepted by the API, before it is stored.
+public struct NewMessage: Sendable {
+    public var id: UUID
+    public var channel: MessageChannel
+    public var toAddress: String
+    public var toName: String?
+    public var templateID: Int64
+    public var locale: String
+    /// The template variables as a JSON object.
+    public var variablesJSON: String
+    /// `queued` when due now, `scheduled` when `sendAt` is in the future.
+    public var state: MessageState
+    public var sendAt: Date
+
+    public init(
+        id: UUID = UUID(), channel: MessageChannel, toAddress: String, toName: String?, templateID: Int64,
+        locale: String, variablesJSON: String, state: MessageState, sendAt: Date
+    ) {
+        self.id = id
+        self.channel = channel
+        self.toAddress = toAddress
+        self.toName = toName
+        self.templateID = templateID
+        self.locale = locale
+        self.variablesJSON = variablesJSON
+        self.state = state
+        self.sendAt = sendAt
+    }
+}
+
+/// A stored response to replay for a repeated `Idempotency-Key`.
+public struct IdempotentResponse: Sendable, Equatable {
+    public var requestHash: [UInt8]
+    public var status: Int
+    public var body: [UInt8]
+
+    public init(requestHash: [UInt8], status: Int, body: [UInt8]) {
+        self.requestHash = requestHash
+        self.status = status
+        self.body = body
+    }
+}
+
+/// What the renderer needs of a queued message.
+public struct RenderInput: Sendable {
+    public let id: UUID
+    public let channel: MessageChannel
+    public let locale: String
+    public let variablesJSON: String
+    public let subject: String?
+    public let text: String
+    public let html: String?
+}
+
+/// A rendered message to store.
+public struct RenderedContent: Sendable {
+    public var id: UUID
+    public var subject: String?
+    public var text: String
+    public var html: String?
+    public var segments: Int?
+
+    public init(id: UUID, subject: String?, text: String, html: String?, segments: Int? = nil) {
+        self.id = id
+        self.subject = subject
+        self.text = text
+        self.html = html
+        self.segments = segments
+    }
+}
+
+/// A message a sender claimed: everything needed to hand it to the provider.
+public struct OutgoingMessage: Sendable {
+    public let id: UUID
+    public let toAddress: String
+    public let toName: String?
+    public let subject: String?
+    public let text: String
+    public let html: String?
+    public let attempts: Int
+}
+
+/// A message as the API shows it.
+public struct MessageRecord: Sendable {
+    public struct Event: Sendable {
+        public let from: String?
+        public let to: String
+        public let detail: String?
+        public let at: Date
+    }
+
+    public let id: UUID
+    public let procedureID: UUID
+    public let channel: String
+    public let state: String
+    public let templateName: String
+    public let templateVersion: Int
+    public let locale: String
+    public let sendAt: Date
+    public let providerID: String?
+    public let attempts: Int
+    public let lastError: String?
+    public let segments: Int?
+    public let createdAt: Date
+    public let updatedAt: Date
+    public var events: [Event]
+}
+
+/// A procedure as the API shows it.
+public struct ProcedureRecord: Sendable {
+    public let id: UUID
+    public let kind: String
+    public let createdAt: Date
+    public let counts: [String: Int]
+    public let messages: [(id: UUID, state: String)]
+}

@@ -1,0 +1,301 @@
+import Foundation
+import HeraldCore
+import Logging
+import PostgresNIO
+
+/// Procedures, messages and their events. Every state change is a conditional update (`where state = expected`) that
+/// writes its event in the same statement, so a job handled twice changes nothing the second time.
+public struct MessageRepository: Sendable {
+    let client: PostgresClient
+    let logger: Logger
+
+    public init(database: Database, logger: Logger) {
+        self.client = database.client
+        self.logger = logger
+    }
+
+    // MARK: Accepting
+
+    public enum InsertOutcome: Sendable {
+        case inserted
+        /// The idempotency key was used before: here is what was answered then.
+        case replay(IdempotentResponse)
+    }
+
+    /// Stores a procedure and its messages in one transaction, with the response to replay for the idempotency key.
+    public func insertProcedure(
+        id: UUID, kind: String, apiKeyID: UUID?, messages: [NewMessage],
+        idempotency: (key: String, response: IdempotentResponse)?
+    ) async throws -> InsertOutcome {
+        do {
+            try await client.withTransaction(logger: logger) { connection in
+                try await connection.query(
+                    "insert into procedures (id, kind, api_key_id) values (\(id), \(kind), \(apiKeyID))", logger: logger)
+                let ids = messages.map(\.id)
+                let channels = messages.map(\.channel.rawValue)
+                let addresses = messages.map(\.toAddress)
+                let names = messages.map { $0.toName ?? "" }
+                let templates = messages.map(\.templateID)
+                let locales = messages.map(\.locale)
+                let variables = messages.map(\.variablesJSON)
+                let states = messages.map(\.state.rawValue)
+                let sendAts = messages.map(\.sendAt)
+                try await connection.query("""
+                    with inserted as (
+                        insert into messages (id, procedure_id, channel, to_address, to_name, template_id, locale, variables, state, send_at)
+                        select i.id, \(id), i.channel, i.address, nullif(i.name, ''), i.template, i.locale, i.variables::jsonb, i.state, i.send_at
+                        from unnest(\(ids)::uuid[], \(channels)::text[], \(addresses)::text[], \(names)::text[], \(templates)::int8[],
+                                    \(locales)::text[], \(variables)::text[], \(states)::text[], \(sendAts)::timestamptz[])
+                             as i(id, channel, address, name, template, locale, variables, state, send_at)
+                        returning id, state
+                    )
+                    insert into message_events (message_id, to_state) select id, state from inserted
+                    """, logger: logger)
+                if let idempotency, let apiKeyID {
+                    try await connection.query("""
+                        insert into idempotency_keys (api_key_id, key, request_hash, status, body)
+                        values (\(apiKeyID), \(idempotency.key), \(idempotency.response.requestHash),
+                                \(idempotency.response.status), \(idempotency.response.body))
+                        """, logger: logger)
+                }
+            }
+            return .inserted
+        } catch let error as PSQLError where error.serverInfo?[.sqlState] == "23505" && idempotency != nil {
+            // A concurrent request with the same key committed first.
+            if let apiKeyID, let key = idempotency?.key, let stored = try await idempotentResponse(apiKeyID: apiKeyID, key: key) {
+                return .replay(stored)
+            }
+            throw error
+        }
+    }
+
+    public func idempotentResponse(apiKeyID: UUID, key: String) async throws -> IdempotentResponse? {
+        let rows = try await client.query("""
+            select request_hash, status, body from idempotency_keys where api_key_id = \(apiKeyID) and key = \(key)
+            """, logger: logger)
+        for try await (hash, status, body) in rows.decode(([UInt8], Int, [UInt8]).self) {
+            return IdempotentResponse(requestHash: hash, status: status, body: body)
+        }
+        return nil
+    }
+
+    /// Records that the render jobs of these messages were confirmed by the broker, so the relay leaves them alone.
+    public func markPublished(_ ids: [UUID]) async throws {
+        guard !ids.isEmpty else { return }
+        try await client.query(
+            "update messages set published_at = now() where id = any(\(ids)) and published_at is null", logger: logger)
+    }
+
+    // MARK: Transitions
+
+    /// Moves the messages that are in `from` to `to`; returns those that moved.
+    @discardableResult
+    public func transition(
+        _ ids: [UUID], from: MessageState, to: MessageState, detail: String? = nil
+    ) async throws -> [UUID] {
+        guard !ids.isEmpty else { return [] }
+        let lastError = to == .failed || to == .dead ? detail : nil
+        let rows = try await client.query("""
+            with moved as (
+                update messages set state = \(to.rawValue), updated_at = now(), last_error = coalesce(\(lastError), last_error)
+                where id = any(\(ids)) and state = \(from.rawValue) returning id
+            )
+            insert into message_events (message_id, from_state, to_state, detail)
+            select id, \(from.rawValue), \(to.rawValue), \(detail) from moved returning message_id
+            """, logger: logger)
+        return try await rows.decode(UUID.self).collect()
+    }
+
+    /// Queued messages with their pinned template, for rendering. Messages in any other state are left out.
+    public func renderInputs(_ ids: [UUID]) async throws -> [RenderInput] {
+        let rows = try await client.query("""
+            select m.id, m.channel, m.locale, m.variables::text, t.subject, t.text_body, t.html_body
+            from messages m join templates t on t.id = m.template_id
+            where m.id = any(\(ids)) and m.state = 'queued'
+            """, logger: logger)
+        var inputs: [RenderInput] = []
+        for try await (id, channel, locale, variables, subject, text, html) in rows.decode(
+            (UUID, String, String, String, String?, String, String?).self)
+        {
+            inputs.append(RenderInput(
+                id: id, channel: MessageChannel(rawValue: channel) ?? .email, locale: locale, variablesJSON: variables,
+                subject: subject, text: text, html: html))
+        }
+        return inputs
+    }
+
+    /// Stores rendered content and moves the messages `queued` -> `rendered`; returns those that moved.
+    public func storeRendered(_ contents: [RenderedContent]) async throws -> [UUID] {
+        guard !contents.isEmpty else { return [] }
+        let ids = contents.map(\.id)
+        let subjects = contents.map { $0.subject ?? "" }
+        let texts = contents.map(\.text)
+        let htmls = contents.map { $0.html ?? "" }
+        let segments = contents.map { $0.segments ?? 0 }
+        let rows = try await client.query("""
+            with input as (
+                select * from unnest(\(ids)::uuid[], \(subjects)::text[], \(texts)::text[], \(htmls)::text[], \(segments)::int4[])
+                    as i(id, subject, text_body, html_body, segments)
+            ), moved as (
+                update messages m set state = 'rendered', subject = nullif(i.subject, ''), text_body = i.text_body,
+                    html_body = nullif(i.html_body, ''), segments = nullif(i.segments, 0), updated_at = now()
+                from input i where m.id = i.id and m.state = 'queued' returning m.id
+            )
+            insert into message_events (message_id, from_state, to_state) select id, 'queued', 'rendered' from moved
+            returning message_id
+            """, logger: logger)
+        return try await rows.decode(UUID.self).collect()
+    }
+
+    /// Claims rendered messages for sending (`rendered` -> `sending`, one more attempt). A message already claimed or
+    /// sent is not returned, so a redelivered job never sends twice.
+    public func claimForSending(_ ids: [UUID]) async throws -> [OutgoingMessage] {
+        let rows = try await client.query("""
+            with moved as (
+                update messages set state = 'sending', attempts = attempts + 1, updated_at = now()
+                where id = any(\(ids)) and state = 'rendered'
+                returning id, to_address, to_name, subject, text_body, html_body, attempts
+            ), events as (
+                insert into message_events (message_id, from_state, to_state) select id, 'rendered', 'sending' from moved
+            )
+            select * from moved
+            """, logger: logger)
+        var claimed: [OutgoingMessage] = []
+        for try await (id, address, name, subject, text, html, attempts) in rows.decode(
+            (UUID, String, String?, String?, String?, String?, Int).self)
+        {
+            claimed.append(OutgoingMessage(
+                id: id, toAddress: address, toName: name, subject: subject, text: text ?? "", html: html,
+                attempts: attempts))
+        }
+        return claimed
+    }
+
+    /// `sending` -> `sent` with the provider's id for each message.
+    public func markSent(_ results: [(id: UUID, providerID: String)]) async throws {
+        guard !results.isEmpty else { return }
+        let ids = results.map(\.id)
+        let providerIDs = results.map(\.providerID)
+        try await client.query("""
+            with input as (select * from unnest(\(ids)::uuid[], \(providerIDs)::text[]) as i(id, provider_id)),
+            moved as (
+                update messages m set state = 'sent', provider_id = i.provider_id, updated_at = now()
+                from input i where m.id = i.id and m.state = 'sending' returning m.id, i.provider_id
+            )
+            insert into message_events (message_id, from_state, to_state, detail)
+            select id, 'sending', 'sent', provider_id from moved
+            """, logger: logger)
+    }
+
+    /// Gives a message back for another attempt after a transient failure (`sending` -> `rendered`).
+    public func releaseForRetry(_ id: UUID, error: String) async throws {
+        try await client.query("""
+            with moved as (
+                update messages set state = 'rendered', last_error = \(error), updated_at = now()
+                where id = \(id) and state = 'sending' returning id
+            )
+            insert into message_events (message_id, from_state, to_state, detail)
+            select id, 'sending', 'rendered', \(error) from moved
+            """, logger: logger)
+    }
+
+    // MARK: Relay
+
+    /// Moves due scheduled messages to `queued`; returns them (their render jobs are still to be published).
+    public func releaseDue(limit: Int) async throws -> [UUID] {
+        let rows = try await client.query("""
+            with due as (
+                select id from messages where state = 'scheduled' and send_at <= now()
+                order by send_at limit \(limit) for update skip locked
+            ), moved as (
+                update messages m set state = 'queued', updated_at = now() from due where m.id = due.id returning m.id
+            ), events as (
+                insert into message_events (message_id, from_state, to_state) select id, 'scheduled', 'queued' from moved
+            )
+            select id from moved
+            """, logger: logger)
+        return try await rows.decode(UUID.self).collect()
+    }
+
+    /// Locks queued messages whose render job was never confirmed and that have waited longer than `grace`, lets
+    /// `publish` send their jobs, then marks them published, all in one transaction. Replicas skip each other's rows.
+    public func sweepUnpublished(
+        grace: Duration, limit: Int, publish: @Sendable ([UUID]) async throws -> Void
+    ) async throws -> Int {
+        let seconds = Double(grace.components.seconds) + Double(grace.components.attoseconds) / 1e18
+        return try await client.withTransaction(logger: logger) { connection in
+            let rows = try await connection.query("""
+                select id from messages
+                where state = 'queued' and published_at is null and updated_at < now() - make_interval(secs => \(seconds))
+                order by updated_at limit \(limit) for update skip locked
+                """, logger: logger)
+            let ids = try await rows.decode(UUID.self).collect()
+            guard !ids.isEmpty else { return 0 }
+            try await publish(ids)
+            try await connection.query("update messages set published_at = now() where id = any(\(ids))", logger: logger)
+            return ids.count
+        }
+    }
+
+    // MARK: Reading
+
+    public func message(_ id: UUID) async throws -> MessageRecord? {
+        let rows = try await client.query("""
+            select m.id, m.procedure_id, m.channel, m.state, t.name, t.version, m.locale, m.send_at, m.provider_id,
+                   m.attempts, m.last_error, m.segments, m.created_at, m.updated_at
+            from messages m join templates t on t.id = m.template_id where m.id = \(id)
+            """, logger: logger)
+        var record: MessageRecord?
+        for try await row in rows {
+            let columns = row.makeRandomAccess()
+            func column<T: PostgresDecodable>(_ index: Int, _ type: T.Type = T.self) throws -> T {
+                try columns[index].decode(T.self, context: .default)
+            }
+            record = MessageRecord(
+                id: try column(0), procedureID: try column(1), channel: try column(2), state: try column(3),
+                templateName: try column(4), templateVersion: try column(5), locale: try column(6),
+                sendAt: try column(7), providerID: try column(8), attempts: try column(9), lastError: try column(10),
+                segments: try column(11), createdAt: try column(12), updatedAt: try column(13), events: [])
+        }
+        guard var record else { return nil }
+        let events = try await client.query("""
+            select from_state, to_state, detail, at from message_events where message_id = \(id) order by id
+            """, logger: logger)
+        for try await (from, to, detail, at) in events.decode((String?, String, String?, Date).self) {
+            record.events.append(.init(from: from, to: to, detail: detail, at: at))
+        }
+        return record
+    }
+
+    public func procedure(_ id: UUID) async throws -> ProcedureRecord? {
+        let header = try await client.query("select kind, created_at from procedures where id = \(id)", logger: logger)
+        var found: (String, Date)?
+        for try await row in header.decode((String, Date).self) { found = row }
+        guard let (kind, createdAt) = found else { return nil }
+        let rows = try await client.query(
+            "select id, state from messages where procedure_id = \(id) order by created_at, id", logger: logger)
+        var messages: [(id: UUID, state: String)] = []
+        var counts: [String: Int] = [:]
+        for try await (messageID, state) in rows.decode((UUID, String).self) {
+            messages.append((messageID, state))
+            counts[state, default: 0] += 1
+        }
+        return ProcedureRecord(id: id, kind: kind, createdAt: createdAt, counts: counts, messages: messages)
+    }
+
+    /// Messages per state, for operators.
+    public func countsByState() async throws -> [String: Int] {
+        var counts: [String: Int] = [:]
+        let rows = try await client.query("select state, count(*)::int8 from messages group by state", logger: logger)
+        for try await (state, count) in rows.decode((String, Int).self) { counts[state] = count }
+        return counts
+    }
+}
+
+extension AsyncSequence where Self: Sendable {
+    func collect() async throws -> [Element] {
+        var elements: [Element] = []
+        for try await element in self { elements.append(element) }
+        return elements
+    }
+}

@@ -1,0 +1,222 @@
+import ArgumentParser
+import Foundation
+import HeraldBus
+import HeraldServer
+import HeraldStore
+import Logging
+
+@main
+struct HeraldCtl: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "heraldctl",
+        abstract: "Operate a Herald fleet: schema, broker topology, API keys, dead letters and queue stats.",
+        discussion: """
+            Reads HERALD_DATABASE_URL (default \(Environment.defaultDatabaseURL)) and HERALD_AMQP_URL \
+            (default \(Environment.defaultAMQPURL)).
+            """,
+        subcommands: [Migrate.self, Topology.self, Keys.self, DeadLetters.self, Queues.self, MessageCommand.self])
+}
+
+/// Runs a subcommand's body, printing failures as one line and exiting non-zero.
+func command(_ body: (Logger) async throws -> Void) async throws {
+    _ = ProcessRuntime.bootstrap()
+    var logger = Logger(label: "heraldctl")
+    logger.logLevel = Environment().optional("LOG_LEVEL").flatMap(Logger.Level.init(rawValue:)) ?? .warning
+    do {
+        try await body(logger)
+    } catch {
+        FileHandle.standardError.write(Data("heraldctl: \(ProcessRuntime.describe(error))\n".utf8))
+        throw ExitCode.failure
+    }
+}
+
+func withDatabase<T>(_ logger: Logger, _ body: (Database) async throws -> T) async throws -> T {
+    let database = Database(
+        try DatabaseConfiguration(url: Environment().string("HERALD_DATABASE_URL", default: Environment.defaultDatabaseURL)),
+        logger: logger)
+    let task = Task { await database.run() }
+    defer { task.cancel() }
+    try await database.checkConnection()
+    return try await body(database)
+}
+
+func withBus<T>(_ logger: Logger, _ body: (BusClient) async throws -> T) async throws -> T {
+    let configuration = try AMQPConfiguration(
+        url: Environment().string("HERALD_AMQP_URL", default: Environment.defaultAMQPURL), connectionName: "heraldctl")
+    let bus = try await BusClient.connect(configuration, logger: logger)
+    do {
+        let result = try await body(bus)
+        await bus.shutdown()
+        return result
+    } catch {
+        await bus.shutdown()
+        throw error
+    }
+}
+
+struct Migrate: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Apply pending database migrations (safe to run concurrently).")
+
+    func run() async throws {
+        try await command { logger in
+            try await withDatabase(logger) { database in
+                let applied = try await Migrator(database: database, logger: logger).migrate()
+                print(applied.isEmpty ? "schema is current" : "applied migrations \(applied.map(String.init).joined(separator: ", "))")
+            }
+        }
+    }
+}
+
+struct Topology: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Declare Herald's exchanges and queues (idempotent).")
+
+    func run() async throws {
+        try await command { logger in
+            try await withBus(logger) { bus in
+                try await HeraldBus.Topology().declare(on: bus)
+                print("topology declared on \(bus.configuration)")
+            }
+        }
+    }
+}
+
+struct Keys: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Manage API keys.", subcommands: [Create.self, Revoke.self, List.self])
+
+    struct Create: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Create a key and print it once; only its hash is stored.")
+        @Argument(help: "A name for the key, such as the application using it.") var name: String
+
+        func run() async throws {
+            try await command { logger in
+                try await withDatabase(logger) { database in
+                    let (_, secret) = try await APIKeyRepository(database: database, logger: logger).create(name: name)
+                    print(secret)
+                }
+            }
+        }
+    }
+
+    struct Revoke: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Revoke the active key with this name.")
+        @Argument var name: String
+
+        func run() async throws {
+            try await command { logger in
+                try await withDatabase(logger) { database in
+                    guard try await APIKeyRepository(database: database, logger: logger).revoke(name: name) else {
+                        throw StoreError(.notFound, "no active key named '\(name)'")
+                    }
+                    print("revoked \(name)")
+                }
+            }
+        }
+    }
+
+    struct List: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "List keys (never their secrets).")
+
+        func run() async throws {
+            try await command { logger in
+                try await withDatabase(logger) { database in
+                    for key in try await APIKeyRepository(database: database, logger: logger).list() {
+                        let state = key.revokedAt.map { "revoked \($0.formatted(.iso8601))" } ?? "active"
+                        print("\(key.name)\t\(key.id.uuidString.lowercased())\t\(key.createdAt.formatted(.iso8601))\t\(state)")
+                    }
+                }
+            }
+        }
+    }
+}
+
+extension Stage: ExpressibleByArgument {}
+
+struct DeadLetters: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "dead-letters", abstract: "Inspect, replay or discard dead letters.",
+        subcommands: [List.self, Replay.self, Purge.self])
+
+    struct List: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Show dead letters of a stage without removing them.")
+        @Option(help: "render, send.email or send.sms") var stage: Stage
+        @Option var limit = 20
+
+        func run() async throws {
+            try await command { logger in
+                try await withBus(logger) { bus in
+                    for delivery in try await bus.peekDeadLetters(stage, limit: limit) {
+                        let body = String(decoding: delivery.body, as: UTF8.self)
+                        print("\(body)\tattempts=\(delivery.attempt)\terror=\(delivery.lastError ?? "-")")
+                    }
+                }
+            }
+        }
+    }
+
+    struct Replay: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Move dead letters back to their work queue.")
+        @Option(help: "render, send.email or send.sms") var stage: Stage
+        @Option var limit = 1000
+
+        func run() async throws {
+            try await command { logger in
+                try await withBus(logger) { bus in
+                    print("replayed \(try await bus.replayDeadLetters(stage, limit: limit))")
+                }
+            }
+        }
+    }
+
+    struct Purge: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Discard all dead letters of a stage.")
+        @Option(help: "render, send.email or send.sms") var stage: Stage
+
+        func run() async throws {
+            try await command { logger in
+                try await withBus(logger) { bus in print("purged \(try await bus.purgeDeadLetters(stage))") }
+            }
+        }
+    }
+}
+
+struct Queues: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Show queue depths and consumers, and messages per state.")
+
+    func run() async throws {
+        try await command { logger in
+            try await withBus(logger) { bus in
+                for stage in Stage.allCases {
+                    for queue in [stage.queue, stage.deadLetterQueue] {
+                        let status = try await bus.queueStatus(queue)
+                        print("\(queue)\tready=\(status.messages)\tconsumers=\(status.consumers)")
+                    }
+                }
+            }
+            try await withDatabase(logger) { database in
+                let counts = try await MessageRepository(database: database, logger: logger).countsByState()
+                for (state, count) in counts.sorted(by: { $0.key < $1.key }) { print("messages.\(state)\t\(count)") }
+            }
+        }
+    }
+}
+
+struct MessageCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "message", abstract: "Show a message and its history.")
+    @Argument var id: String
+
+    func run() async throws {
+        try await command { logger in
+            guard let uuid = UUID(uuidString: id) else { throw ValidationError("'\(id)' is not a message id (a UUID)") }
+            try await withDatabase(logger) { database in
+                guard let message = try await MessageRepository(database: database, logger: logger).message(uuid) else {
+                    throw StoreError(.notFound, "no message \(id)")
+                }
+                print("\(message.id.uuidString.lowercased())\t\(message.channel)\t\(message.state)\tattempts=\(message.attempts)\tprovider_id=\(message.providerID ?? "-")\tlast_error=\(message.lastError ?? "-")")
+                for event in message.events {
+                    print("  \(event.at.formatted(.iso8601))\t\(event.from ?? "-") -> \(event.to)\t\(event.detail ?? "")")
+                }
+            }
+        }
+    }
+}
