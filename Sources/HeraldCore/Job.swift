@@ -1,7 +1,7 @@
 import Foundation
 
 /// What travels on a work queue: the message's id. Everything else is read from the database, which is the record.
-public struct Job: Codable, Sendable, Equatable {
+public struct Job: Codable, Sendable, Hashable {
     public var messageID: UUID
 
     public init(messageID: UUID) {

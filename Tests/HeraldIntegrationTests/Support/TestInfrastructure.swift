@@ -1,0 +1,154 @@
+import Foundation
+import HeraldBus
+import HeraldServer
+import HeraldStore
+import Logging
+import Testing
+
+/// Integration tests find PostgreSQL and RabbitMQ through the same variables as production; each test gets a schema
+/// and a vhost of its own, so tests run in parallel without seeing each other's rows or queues.
+enum TestInfrastructure {
+    static let environment = Environment()
+    static var logger: Logger {
+        var logger = Logger(label: "herald.test")
+        logger.logLevel = environment.optional("LOG_LEVEL").flatMap(Logger.Level.init(rawValue:)) ?? .warning
+        return logger
+    }
+
+    static var databaseURL: String { environment.optional("HERALD_DATABASE_URL") ?? Environment.defaultDatabaseURL }
+    static var amqpURL: String { environment.optional("HERALD_AMQP_URL") ?? Environment.defaultAMQPURL }
+
+    static func uniqueName(_ prefix: String) -> String {
+        "\(prefix)_\(UUID().uuidString.prefix(12).lowercased().replacingOccurrences(of: "-", with: ""))"
+    }
+
+    /// A migrated database in a fresh schema, dropped afterwards.
+    static func withDatabase<T>(migrate: Bool = true, _ body: (Database) async throws -> T) async throws -> T {
+        let schema = uniqueName("test")
+        let admin = Database(try DatabaseConfiguration(url: databaseURL, maximumConnections: 2), logger: logger)
+        let adminTask = Task { await admin.run() }
+        defer { adminTask.cancel() }
+        try await admin.client.query("create schema \(unescaped: schema)", logger: logger)
+        var configuration = try DatabaseConfiguration(url: databaseURL, maximumConnections: 10)
+        configuration.schema = schema
+        let database = Database(configuration, logger: logger)
+        let task = Task { await database.run() }
+        do {
+            if migrate { try await Migrator(database: database, logger: logger).migrate() }
+            let result = try await body(database)
+            task.cancel()
+            try await admin.client.query("drop schema \(unescaped: schema) cascade", logger: logger)
+            return result
+        } catch {
+            task.cancel()
+            try? await admin.client.query("drop schema \(unescaped: schema) cascade", logger: logger)
+            throw error
+        }
+    }
+
+    /// The broker configuration for a fresh vhost, deleted afterwards.
+    static func withVhost<T>(_ body: (AMQPConfiguration) async throws -> T) async throws -> T {
+        var configuration = try AMQPConfiguration(url: amqpURL, connectionName: "herald-test")
+        configuration.vhost = uniqueName("herald-test")
+        try rabbitmqctl("add_vhost", configuration.vhost)
+        try rabbitmqctl("set_permissions", "-p", configuration.vhost, configuration.user, ".*", ".*", ".*")
+        do {
+            let result = try await body(configuration)
+            try? rabbitmqctl("delete_vhost", configuration.vhost)
+            return result
+        } catch {
+            try? rabbitmqctl("delete_vhost", configuration.vhost)
+            throw error
+        }
+    }
+
+    /// A connected bus in a fresh vhost with Herald's topology declared.
+    static func withBus<T>(
+        topology: Topology = Topology(retryDelays: [.milliseconds(200), .milliseconds(400)], deliveryLimit: 3),
+        _ body: (BusClient, AMQPConfiguration) async throws -> T
+    ) async throws -> T {
+        try await withVhost { configuration in
+            let bus = try await BusClient.connect(configuration, publishTimeout: .seconds(20), logger: logger)
+            do {
+                try await topology.declare(on: bus)
+                let result = try await body(bus, configuration)
+                await bus.shutdown()
+                return result
+            } catch {
+                await bus.shutdown()
+                throw error
+            }
+        }
+    }
+
+    struct CommandFailed: Error, CustomStringConvertible {
+        let description: String
+    }
+
+    @discardableResult
+    static func rabbitmqctl(_ arguments: String...) throws -> String {
+        try run("/usr/sbin/rabbitmqctl", ["-q"] + arguments)
+    }
+
+    @discardableResult
+    static func run(_ executable: String, _ arguments: [String]) throws -> String {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: executable)
+        process.arguments = arguments
+        let output = Pipe()
+        process.standardOutput = output
+        process.standardError = output
+        try process.run()
+        let data = output.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        let text = String(decoding: data, as: UTF8.self)
+        guard process.terminationStatus == 0 else {
+            throw CommandFailed(description: "\(executable) \(arguments.joined(separator: " ")): \(text)")
+        }
+        return text
+    }
+}
+
+/// Collects deliveries from a stream until a condition holds or time runs out.
+func collect(
+    _ deliveries: BusClient.Deliveries, timeout: Duration = .seconds(30),
+    until done: @escaping @Sendable ([BusDelivery]) -> Bool,
+    each: @escaping @Sendable (BusDelivery) async throws -> Void
+) async throws -> [BusDelivery] {
+    try await withThrowingTaskGroup(of: [BusDelivery]?.self) { group in
+        group.addTask {
+            var received: [BusDelivery] = []
+            for try await batch in deliveries {
+                for delivery in batch {
+                    received.append(delivery)
+                    try await each(delivery)
+                }
+                if done(received) { return received }
+            }
+            return received
+        }
+        group.addTask {
+            try await Task.sleep(for: timeout)
+            return nil
+        }
+        let first = try await group.next()!
+        group.cancelAll()
+        guard let received = first else {
+            Issue.record("timed out after \(timeout)")
+            return []
+        }
+        return received
+    }
+}
+
+/// Polls until `condition` holds (quorum queues apply requeues and counts asynchronously), failing after `timeout`.
+func eventually(
+    _ what: String, timeout: Duration = .seconds(10), _ condition: () async throws -> Bool
+) async throws {
+    let deadline = ContinuousClock.now + timeout
+    while ContinuousClock.now < deadline {
+        if try await condition() { return }
+        try await Task.sleep(for: .milliseconds(100))
+    }
+    Issue.record("not true within \(timeout): \(what)")
+}
