@@ -10,6 +10,7 @@ let package = Package(
         .executable(name: "herald-email", targets: ["herald-email"]),
         .executable(name: "herald-sandbox", targets: ["herald-sandbox"]),
         .executable(name: "heraldctl", targets: ["heraldctl"]),
+        .executable(name: "herald-bench", targets: ["herald-bench"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.5.0"),
@@ -84,7 +85,11 @@ let package = Package(
             "HeraldServer",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
-        .testTarget(name: "HeraldTests", dependencies: ["HeraldCore", "HeraldRendering", "HeraldProviders", "HeraldBus"]),
+        .executableTarget(name: "herald-bench", dependencies: [
+            "HeraldServer",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ]),
+        .testTarget(name: "HeraldTests", dependencies: ["HeraldCore", "HeraldRendering", "HeraldProviders", "HeraldBus", "HeraldStore"]),
         .testTarget(name: "HeraldIntegrationTests", dependencies: [
             "HeraldAPI", "HeraldWorkers", "HeraldSandbox",
             .product(name: "AsyncHTTPClient", package: "async-http-client"),

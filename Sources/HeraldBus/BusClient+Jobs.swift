@@ -95,6 +95,13 @@ extension BusClient {
 
     /// Discards every dead letter of a stage; returns how many there were.
     public func purgeDeadLetters(_ stage: Stage) async throws -> Int {
-        Int(try await perform { connection throws(BusError) in try connection.purgeQueue(stage.deadLetterQueue) })
+        try await purgeQueue(stage.deadLetterQueue)
+    }
+}
+
+extension BusClient {
+    /// Discards every message in a queue; returns how many there were.
+    public func purgeQueue(_ queue: String) async throws -> Int {
+        Int(try await perform { connection throws(BusError) in try connection.purgeQueue(queue) })
     }
 }

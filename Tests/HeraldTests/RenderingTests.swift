@@ -1,0 +1,61 @@
+import HeraldCore
+import HeraldRendering
+import Testing
+
+@Suite struct RenderingTests {
+    let renderer = MessageRenderer()
+
+    @Test func escapesValuesInHTMLOnly() throws {
+        let output = try renderer.render(
+            channel: .email, subject: "Case {{case}} for {{name}}", text: "Hello {{name}} <{{case}}>",
+            html: "<p>Hello {{name}}</p>", variables: ["name": .string("Tom & <Jerry>"), "case": .int(42)])
+        #expect(output.subject == "Case 42 for Tom & <Jerry>")
+        #expect(output.text == "Hello Tom & <Jerry> <42>")
+        #expect(output.html == "<p>Hello Tom &amp; &lt;Jerry&gt;</p>")
+    }
+
+    @Test func sectionsAndBooleans() throws {
+        let output = try renderer.render(
+            channel: .email, subject: nil,
+            text: "{{#items}}- {{title}}\n{{/items}}{{^items}}none{{/items}}{{#urgent}}URGENT{{/urgent}}", html: nil,
+            variables: ["items": .array([.object(["title": .string("a")]), .object(["title": .string("b")])]),
+                        "urgent": .bool(false)])
+        #expect(output.text == "- a\n- b\n")
+    }
+
+    @Test func missingVariablesAreNamed() {
+        #expect(throws: RenderError("missing template variables: code, name")) {
+            try renderer.render(channel: .email, subject: "Hi {{name}}", text: "{{code}} {{#opt}}{{inner}}{{/opt}}",
+                                html: nil, variables: [:])
+        }
+    }
+
+    @Test func lineBreaksInSubjectsAreFolded() throws {
+        let output = try renderer.render(
+            channel: .email, subject: "Hi {{name}}", text: "x", html: nil,
+            variables: ["name": .string("a\r\nBcc: evil@example.com")])
+        #expect(output.subject == "Hi a Bcc: evil@example.com")
+    }
+
+    @Test func syntaxErrorsSayWhere() {
+        #expect(throws: RenderError.self) { try MessageRenderer.validate(subject: nil, text: "{{#a}}x", html: nil) }
+    }
+
+    @Test(arguments: [
+        (String(repeating: "a", count: 160), SMSEncoding.Alphabet.gsm7, 1),
+        (String(repeating: "a", count: 161), .gsm7, 2),
+        (String(repeating: "a", count: 306), .gsm7, 2),
+        (String(repeating: "a", count: 307), .gsm7, 3),
+        (String(repeating: "€", count: 80), .gsm7, 1),
+        (String(repeating: "€", count: 81), .gsm7, 2),
+        (String(repeating: "ż", count: 70), .ucs2, 1),
+        (String(repeating: "ż", count: 71), .ucs2, 2),
+        (String(repeating: "ż", count: 134), .ucs2, 2),
+        (String(repeating: "ż", count: 135), .ucs2, 3),
+    ])
+    func smsSegments(_ text: String, alphabet: SMSEncoding.Alphabet, segments: Int) {
+        let encoding = SMSEncoding(text)
+        #expect(encoding.alphabet == alphabet)
+        #expect(encoding.segments == segments)
+    }
+}
