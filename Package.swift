@@ -60,7 +60,7 @@ let package = Package(
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .target(name: "HeraldAPI", dependencies: [
-            "HeraldServer",
+            "HeraldServer", "HeraldRendering",
             .product(name: "Hummingbird", package: "hummingbird"),
         ]),
         .target(name: "HeraldWorkers", dependencies: [

@@ -33,14 +33,28 @@ public struct NewMessage: Sendable {
 
 /// A stored response to replay for a repeated `Idempotency-Key`.
 public struct IdempotentResponse: Sendable, Equatable {
-    public var requestHash: [UInt8]
     public var status: Int
     public var body: [UInt8]
+    /// Whether the stored response was for the same request body (a different body under the same key is a conflict).
+    public var sameRequest: Bool
 
-    public init(requestHash: [UInt8], status: Int, body: [UInt8]) {
-        self.requestHash = requestHash
+    public init(status: Int, body: [UInt8], sameRequest: Bool = true) {
         self.status = status
         self.body = body
+        self.sameRequest = sameRequest
+    }
+}
+
+/// An idempotency key with the request it came with and the response to keep.
+public struct IdempotencyRecord: Sendable {
+    public var key: String
+    public var requestBody: [UInt8]
+    public var response: IdempotentResponse
+
+    public init(key: String, requestBody: [UInt8], response: IdempotentResponse) {
+        self.key = key
+        self.requestBody = requestBody
+        self.response = response
     }
 }
 

@@ -25,7 +25,7 @@ public struct MessageRepository: Sendable {
     /// Stores a procedure and its messages in one transaction, with the response to replay for the idempotency key.
     public func insertProcedure(
         id: UUID, kind: String, apiKeyID: UUID?, messages: [NewMessage],
-        idempotency: (key: String, response: IdempotentResponse)?
+        idempotency: IdempotencyRecord?
     ) async throws -> InsertOutcome {
         do {
             try await client.withTransaction(logger: logger) { connection in
@@ -54,7 +54,7 @@ public struct MessageRepository: Sendable {
                 if let idempotency, let apiKeyID {
                     try await connection.query("""
                         insert into idempotency_keys (api_key_id, key, request_hash, status, body)
-                        values (\(apiKeyID), \(idempotency.key), \(idempotency.response.requestHash),
+                        values (\(apiKeyID), \(idempotency.key), sha256(\(idempotency.requestBody)),
                                 \(idempotency.response.status), \(idempotency.response.body))
                         """, logger: logger)
                 }
@@ -62,21 +62,37 @@ public struct MessageRepository: Sendable {
             return .inserted
         } catch let error as PSQLError where error.serverInfo?[.sqlState] == "23505" && idempotency != nil {
             // A concurrent request with the same key committed first.
-            if let apiKeyID, let key = idempotency?.key, let stored = try await idempotentResponse(apiKeyID: apiKeyID, key: key) {
+            if let apiKeyID, let idempotency,
+               let stored = try await idempotentResponse(apiKeyID: apiKeyID, key: idempotency.key, requestBody: idempotency.requestBody)
+            {
                 return .replay(stored)
             }
             throw error
         }
     }
 
-    public func idempotentResponse(apiKeyID: UUID, key: String) async throws -> IdempotentResponse? {
+    /// The response stored for an idempotency key, and whether it was for this same request body.
+    public func idempotentResponse(apiKeyID: UUID, key: String, requestBody: [UInt8]) async throws -> IdempotentResponse? {
         let rows = try await client.query("""
-            select request_hash, status, body from idempotency_keys where api_key_id = \(apiKeyID) and key = \(key)
+            select status, body, request_hash = sha256(\(requestBody)) from idempotency_keys
+            where api_key_id = \(apiKeyID) and key = \(key)
             """, logger: logger)
-        for try await (hash, status, body) in rows.decode(([UInt8], Int, [UInt8]).self) {
-            return IdempotentResponse(requestHash: hash, status: status, body: body)
+        for try await (status, body, same) in rows.decode((Int, [UInt8], Bool).self) {
+            return IdempotentResponse(status: status, body: body, sameRequest: same)
         }
         return nil
+    }
+
+    /// Addresses of known recipients by external id, for the channel asked.
+    public func recipientAddresses(_ externalIDs: [String], channel: MessageChannel) async throws -> [String: String] {
+        let column = channel == .email ? "email" : "phone"
+        let rows = try await client.query("""
+            select external_id, \(unescaped: column) from recipients
+            where external_id = any(\(externalIDs)) and \(unescaped: column) is not null
+            """, logger: logger)
+        var addresses: [String: String] = [:]
+        for try await (id, address) in rows.decode((String, String).self) { addresses[id] = address }
+        return addresses
     }
 
     /// Records that the render jobs of these messages were confirmed by the broker, so the relay leaves them alone.

@@ -1,0 +1,43 @@
+import HeraldServer
+
+/// `herald-api` settings, from the environment.
+public struct APIConfiguration: Sendable {
+    public enum Mode: String, Sendable, CaseIterable {
+        /// HTTP and the relay.
+        case all
+        case http
+        case relay
+    }
+
+    public var host: String
+    public var port: Int
+    public var mode: Mode
+    public var maxBodySize: Int
+    public var maxProcedureSize: Int
+    public var relayInterval: Duration
+    public var relayGrace: Duration
+    public var relayBatchSize: Int
+    public var databaseConnections: Int
+
+    public init(environment: Environment = Environment()) throws {
+        let address = try environment.string("HERALD_API_ADDRESS", default: "127.0.0.1:8080")
+        guard let colon = address.lastIndex(of: ":"), let port = Int(address[address.index(after: colon)...]),
+              (1...65535).contains(port)
+        else { throw ConfigurationError("HERALD_API_ADDRESS must be host:port, got '\(address)'") }
+        host = String(address[..<colon]).trimmingCharacters(in: CharacterSet(charactersIn: "[]"))
+        self.port = port
+        let rawMode = try environment.string("HERALD_API_MODE", default: "all")
+        guard let mode = Mode(rawValue: rawMode) else {
+            throw ConfigurationError("HERALD_API_MODE must be all, http or relay, got '\(rawMode)'")
+        }
+        self.mode = mode
+        maxBodySize = try environment.int("HERALD_API_MAX_BODY_BYTES", default: 4 << 20)
+        maxProcedureSize = try environment.int("HERALD_API_MAX_PROCEDURE_MESSAGES", default: 1000)
+        relayInterval = .milliseconds(try environment.int("HERALD_RELAY_INTERVAL_MS", default: 1000))
+        relayGrace = .milliseconds(try environment.int("HERALD_RELAY_GRACE_MS", default: 5000))
+        relayBatchSize = try environment.int("HERALD_RELAY_BATCH", default: 1000)
+        databaseConnections = try environment.int("HERALD_DATABASE_CONNECTIONS", default: 20)
+    }
+}
+
+import struct Foundation.CharacterSet

@@ -1,0 +1,93 @@
+import Foundation
+import HeraldCore
+
+/// Reads fields of a JSON object by path, collecting every problem instead of stopping at the first, so one
+/// response names all the bad fields.
+struct FieldReader {
+    let object: [String: JSONValue]
+    let path: String
+    var problems: [Problem.InvalidParam] = []
+
+    init(_ value: JSONValue, path: String = "", allowed: Set<String>, problems: inout [Problem.InvalidParam]) {
+        self.path = path
+        if let object = value.object {
+            self.object = object
+            for key in object.keys.sorted() where !allowed.contains(key) {
+                problems.append(.init(Self.join(path, key), "unknown field"))
+            }
+        } else {
+            self.object = [:]
+            problems.append(.init(path.isEmpty ? "body" : path, "must be a JSON object, got \(value.typeName)"))
+        }
+    }
+
+    static func join(_ path: String, _ key: String) -> String { path.isEmpty ? key : "\(path).\(key)" }
+
+    func name(_ key: String) -> String { Self.join(path, key) }
+
+    func has(_ key: String) -> Bool { object[key].map { $0 != .null } ?? false }
+
+    /// A string field; nil (with a problem, when required) if absent or of another type.
+    func string(
+        _ key: String, required: Bool = false, maxLength: Int = 1000, singleLine: Bool = true,
+        problems: inout [Problem.InvalidParam]
+    ) -> String? {
+        guard let value = object[key], value != .null else {
+            if required { problems.append(.init(name(key), "is required")) }
+            return nil
+        }
+        guard let string = value.string else {
+            problems.append(.init(name(key), "must be a string, got \(value.typeName)"))
+            return nil
+        }
+        if string.count > maxLength {
+            problems.append(.init(name(key), "is longer than \(maxLength) characters"))
+            return nil
+        }
+        if singleLine, string.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) {
+            problems.append(.init(name(key), "contains a line break or another control character"))
+            return nil
+        }
+        return string
+    }
+
+    func object(_ key: String, required: Bool = false, problems: inout [Problem.InvalidParam]) -> JSONValue? {
+        guard let value = object[key], value != .null else {
+            if required { problems.append(.init(name(key), "is required")) }
+            return nil
+        }
+        guard value.object != nil else {
+            problems.append(.init(name(key), "must be an object, got \(value.typeName)"))
+            return nil
+        }
+        return value
+    }
+
+    /// A string from a closed set of values.
+    func choice<T: RawRepresentable<String> & CaseIterable>(
+        _ key: String, _ type: T.Type, required: Bool = true, problems: inout [Problem.InvalidParam]
+    ) -> T? {
+        guard let raw = string(key, required: required, problems: &problems) else { return nil }
+        guard let value = T(rawValue: raw) else {
+            let allowed = T.allCases.map { "'\($0.rawValue)'" }.joined(separator: ", ")
+            problems.append(.init(name(key), "must be one of \(allowed), got '\(raw)'"))
+            return nil
+        }
+        return value
+    }
+
+    /// An RFC 3339 timestamp such as `2026-12-01T09:00:00Z`.
+    func timestamp(_ key: String, problems: inout [Problem.InvalidParam]) -> Date? {
+        guard let raw = string(key, maxLength: 64, problems: &problems) else { return nil }
+        if let date = Self.parseTimestamp(raw) { return date }
+        problems.append(.init(name(key), "must be an RFC 3339 timestamp with a time zone, such as 2026-12-01T09:00:00Z; got '\(raw)'"))
+        return nil
+    }
+
+    static func parseTimestamp(_ raw: String) -> Date? {
+        let plain = ISO8601DateFormatter()
+        let fractional = ISO8601DateFormatter()
+        fractional.formatOptions.insert(.withFractionalSeconds)
+        return plain.date(from: raw) ?? fractional.date(from: raw)
+    }
+}

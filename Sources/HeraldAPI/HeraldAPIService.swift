@@ -1,0 +1,83 @@
+import Foundation
+import HeraldBus
+import HeraldServer
+import HeraldStore
+import Hummingbird
+import Logging
+import ServiceLifecycle
+
+/// Everything `herald-api` runs, built from its configuration: the HTTP application and the relay.
+public enum HeraldAPIService {
+    public static func router(
+        infrastructure: Infrastructure, configuration: APIConfiguration, logger: Logger
+    ) -> Router<HeraldRequestContext> {
+        let database = infrastructure.database
+        let messages = MessageRepository(database: database, logger: logger)
+        let templates = TemplateRepository(database: database, logger: logger)
+        let intake = MessageIntake(messages: messages, templates: templates, bus: infrastructure.bus, logger: logger)
+        let handlers = APIHandlers(
+            intake: intake, templates: templates, messages: messages, maxBodySize: configuration.maxBodySize,
+            maxProcedureSize: configuration.maxProcedureSize)
+
+        let router = Router(context: HeraldRequestContext.self)
+        router.add(middleware: ProblemMiddleware())
+        router.get("healthz") { _, _ in json(.ok, .object(["status": .string("ok")])) }
+        router.get("readyz") { _, _ in
+            try await readiness(infrastructure: infrastructure, logger: logger)
+        }
+        router.get("metrics") { _, _ in
+            Response(status: .ok, headers: [.contentType: "text/plain; version=0.0.4"],
+                     body: .init(byteBuffer: ByteBuffer(bytes: ProcessRuntime.metrics.emitToBuffer())))
+        }
+        let v1 = router.group("v1").add(middleware: AuthMiddleware(keys: APIKeyRepository(database: database, logger: logger)))
+        v1.put("templates/:name", use: handlers.putTemplate)
+        v1.get("templates/:name", use: handlers.getTemplate)
+        v1.post("messages", use: handlers.postMessage)
+        v1.get("messages/:id", use: handlers.getMessage)
+        v1.post("procedures", use: handlers.postProcedure)
+        v1.get("procedures/:id", use: handlers.getProcedure)
+        return router
+    }
+
+    /// The services to run after the database and the bus, per the configured mode.
+    public static func services(
+        infrastructure: Infrastructure, configuration: APIConfiguration, logger: Logger
+    ) -> [any Service] {
+        var services: [any Service] = []
+        if configuration.mode != .http {
+            let messages = MessageRepository(database: infrastructure.database, logger: logger)
+            let templates = TemplateRepository(database: infrastructure.database, logger: logger)
+            services.append(Relay(
+                messages: messages,
+                intake: MessageIntake(messages: messages, templates: templates, bus: infrastructure.bus, logger: logger),
+                bus: infrastructure.bus, interval: configuration.relayInterval, grace: configuration.relayGrace,
+                batchSize: configuration.relayBatchSize, logger: logger))
+        }
+        if configuration.mode != .relay {
+            let router = router(infrastructure: infrastructure, configuration: configuration, logger: logger)
+            services.append(Application(
+                router: router,
+                configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "herald"),
+                logger: logger))
+        }
+        return services
+    }
+
+    static func readiness(infrastructure: Infrastructure, logger: Logger) async throws -> Response {
+        var failures: [String] = []
+        do {
+            try await infrastructure.database.client.query("select 1", logger: logger)
+        } catch {
+            failures.append("database: \(StoreError.describe(error))")
+        }
+        do {
+            _ = try await infrastructure.bus.queueStatus(Stage.render.queue)
+        } catch {
+            failures.append("broker: \(error)")
+        }
+        guard failures.isEmpty else {
+            throw Problem(.serviceUnavailable, type: "not-ready", title: "Not ready", detail: failures.joined(separator: "; "))
+        }
+        return json(.ok, .object(["status": .string("ready")]))
+    }
+}

@@ -1,0 +1,121 @@
+import Foundation
+import HeraldBus
+import HeraldCore
+import HeraldStore
+import Logging
+import Metrics
+
+/// Accepts messages: resolves their templates and recipients, stores them with their procedure in one transaction,
+/// then publishes render jobs for those due now. A failed publish loses nothing: the relay's sweep publishes any due
+/// message whose job the broker never confirmed.
+struct MessageIntake: Sendable {
+    let messages: MessageRepository
+    let templates: TemplateRepository
+    let bus: BusClient
+    let logger: Logger
+    let accepted = Counter(label: "herald_messages_accepted_total")
+    let publishFailures = Counter(label: "herald_api_publish_failures_total")
+
+    struct Accepted: Sendable {
+        var procedureID: UUID
+        var messages: [(id: UUID, state: MessageState)]
+    }
+
+    /// Builds the rows to store, or throws a validation problem naming each bad message field.
+    func prepare(_ requests: [MessageRequest], paths: [String], now: Date = Date()) async throws -> [NewMessage] {
+        var problems: [Problem.InvalidParam] = []
+        var resolved: [String: Template?] = [:]
+        for request in requests {
+            let key = "\(request.template)\u{0}\(request.locale)"
+            if resolved[key] == nil {
+                resolved[key] = .some(try await templates.resolve(name: request.template, locale: request.locale))
+            }
+        }
+        var addresses: [MessageChannel: [String: String]] = [:]
+        for channel in MessageChannel.allCases {
+            let ids = requests.compactMap { request -> String? in
+                guard request.channel == channel, case .recipient(let id) = request.destination else { return nil }
+                return id
+            }
+            if !ids.isEmpty { addresses[channel] = try await messages.recipientAddresses(Array(Set(ids)), channel: channel) }
+        }
+
+        var rows: [NewMessage] = []
+        rows.reserveCapacity(requests.count)
+        for (request, path) in zip(requests, paths) {
+            let field = { (name: String) in path.isEmpty ? name : "\(path).\(name)" }
+            guard let template = resolved["\(request.template)\u{0}\(request.locale)"] ?? nil else {
+                problems.append(.init(field("template"), "no template named '\(request.template)'"))
+                continue
+            }
+            guard template.channel == request.channel else {
+                problems.append(.init(field("template"), "template '\(request.template)' is for \(template.channel.rawValue), not \(request.channel.rawValue)"))
+                continue
+            }
+            let address: String
+            let name: String?
+            switch request.destination {
+            case .address(let value, let displayName):
+                (address, name) = (value, displayName)
+            case .recipient(let id):
+                guard let value = addresses[request.channel]?[id] else {
+                    problems.append(.init(field("recipient"), "no recipient '\(id)' with an \(request.channel == .email ? "email address" : "phone number")"))
+                    continue
+                }
+                (address, name) = (value, nil)
+            }
+            let due = request.sendAt.map { $0 <= now } ?? true
+            rows.append(NewMessage(
+                channel: request.channel, toAddress: address, toName: name, templateID: template.id,
+                locale: request.locale, variablesJSON: request.variablesJSON, state: due ? .queued : .scheduled,
+                sendAt: request.sendAt ?? now))
+        }
+        if !problems.isEmpty { throw Problem.validation(problems) }
+        return rows
+    }
+
+    /// Stores the procedure and publishes what is due. `respond` builds the response body from the ids, so that the
+    /// same bytes can be kept for the idempotency key inside the same transaction.
+    func store(
+        _ rows: [NewMessage], kind: String, apiKeyID: UUID?, idempotencyKey: String?, requestBody: [UInt8],
+        respond: (Accepted) -> [UInt8]
+    ) async throws -> (status: Int, body: [UInt8]) {
+        let procedureID = UUID()
+        let result = Accepted(procedureID: procedureID, messages: rows.map { ($0.id, $0.state) })
+        let body = respond(result)
+        let idempotency = idempotencyKey.map {
+            IdempotencyRecord(key: $0, requestBody: requestBody, response: IdempotentResponse(status: 202, body: body))
+        }
+        switch try await messages.insertProcedure(
+            id: procedureID, kind: kind, apiKeyID: apiKeyID, messages: rows, idempotency: idempotency)
+        {
+        case .replay(let stored):
+            guard stored.sameRequest else { throw IdempotencyProblem.conflict }
+            return (stored.status, stored.body)
+        case .inserted:
+            accepted.increment(by: rows.count)
+            let due = rows.filter { $0.state == .queued }.map(\.id)
+            await publish(due)
+            return (202, body)
+        }
+    }
+
+    func publish(_ ids: [UUID]) async {
+        guard !ids.isEmpty else { return }
+        do {
+            try await bus.publishJobs(ids.map { Job(messageID: $0).encoded() }, to: .render)
+            try await messages.markPublished(ids)
+        } catch {
+            publishFailures.increment()
+            logger.warning("render jobs not confirmed; the relay will publish them", metadata: [
+                "messages.count": "\(ids.count)", "error": "\(error)",
+            ])
+        }
+    }
+}
+
+enum IdempotencyProblem {
+    static let conflict = Problem(
+        .conflict, type: "idempotency-conflict", title: "Idempotency key reused",
+        detail: "this Idempotency-Key was used with a different request body")
+}

@@ -1,0 +1,85 @@
+import Foundation
+import HeraldCore
+
+/// One message as a client asks for it, validated field by field.
+struct MessageRequest: Sendable {
+    enum Destination: Sendable {
+        case address(String, name: String?)
+        case recipient(String)
+    }
+
+    var channel: MessageChannel
+    var destination: Destination
+    var template: String
+    var locale: String
+    var variablesJSON: String
+    var sendAt: Date?
+
+    static let fields: Set<String> = ["channel", "to", "recipient", "template", "locale", "variables", "send_at"]
+
+    /// Parses a message at `path`; nil when it has problems, which are appended.
+    static func parse(_ value: JSONValue, path: String, problems: inout [Problem.InvalidParam]) -> MessageRequest? {
+        let before = problems.count
+        let reader = FieldReader(value, path: path, allowed: fields, problems: &problems)
+        let channel = reader.choice("channel", MessageChannel.self, problems: &problems)
+        let template = reader.string("template", required: true, maxLength: 200, problems: &problems)
+        if let template, template.isEmpty || !template.allSatisfy({ $0.isLetter || $0.isNumber || "._-".contains($0) }) {
+            problems.append(.init(reader.name("template"), "must be a template name (letters, digits, '.', '_', '-')"))
+        }
+        let locale = reader.string("locale", maxLength: 35, problems: &problems) ?? ""
+        if !locale.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-" || $0 == "_") }) {
+            problems.append(.init(reader.name("locale"), "must be a language tag such as 'pl' or 'en-GB'"))
+        }
+        let variables = reader.object("variables", problems: &problems) ?? .object([:])
+        let sendAt = reader.timestamp("send_at", problems: &problems)
+
+        var destination: Destination?
+        switch (reader.has("to"), reader.has("recipient")) {
+        case (true, true):
+            problems.append(.init(reader.name("to"), "give either 'to' or 'recipient', not both"))
+        case (false, false):
+            problems.append(.init(reader.name("to"), "is required (or 'recipient')"))
+        case (false, true):
+            if let id = reader.string("recipient", maxLength: 200, problems: &problems) { destination = .recipient(id) }
+        case (true, false):
+            if let to = reader.object("to", problems: &problems), let channel {
+                destination = parseAddress(to, channel: channel, path: reader.name("to"), problems: &problems)
+            }
+        }
+        guard problems.count == before, let channel, let template, let destination else { return nil }
+        return MessageRequest(
+            channel: channel, destination: destination, template: template, locale: locale,
+            variablesJSON: variables.encoded(), sendAt: sendAt)
+    }
+
+    private static func parseAddress(
+        _ value: JSONValue, channel: MessageChannel, path: String, problems: inout [Problem.InvalidParam]
+    ) -> Destination? {
+        switch channel {
+        case .email:
+            let to = FieldReader(value, path: path, allowed: ["email", "name"], problems: &problems)
+            let name = to.string("name", maxLength: 200, problems: &problems)
+            guard let raw = to.string("email", required: true, maxLength: 254, problems: &problems) else { return nil }
+            do {
+                return .address(try EmailAddress(raw).value, name: name)
+            } catch {
+                problems.append(.init(to.name("email"), "\(error)"))
+                return nil
+            }
+        case .sms:
+            let to = FieldReader(value, path: path, allowed: ["phone"], problems: &problems)
+            guard let phone = to.string("phone", required: true, maxLength: 16, problems: &problems) else { return nil }
+            guard isE164(phone) else {
+                problems.append(.init(to.name("phone"), "must be an E.164 number such as +48601234567"))
+                return nil
+            }
+            return .address(phone, name: nil)
+        }
+    }
+
+    static func isE164(_ phone: String) -> Bool {
+        let digits = phone.dropFirst()
+        return phone.hasPrefix("+") && (8...15).contains(digits.count) && digits.first != "0"
+            && digits.allSatisfy { $0.isASCII && $0.isNumber }
+    }
+}

@@ -1,0 +1,63 @@
+import Foundation
+import Hummingbird
+import HeraldCore
+
+/// An RFC 7807 problem, the body of every error response (`application/problem+json`).
+public struct Problem: Error, HTTPResponseError, Sendable {
+    public struct InvalidParam: Sendable, Equatable {
+        /// The field, as a path into the request body (`messages[3].to.email`) or a header name.
+        public var name: String
+        public var reason: String
+
+        public init(_ name: String, _ reason: String) {
+            self.name = name
+            self.reason = reason
+        }
+    }
+
+    public var status: HTTPResponse.Status
+    public var type: String
+    public var title: String
+    public var detail: String
+    public var invalidParams: [InvalidParam]
+    public var headers: HTTPFields
+
+    public init(
+        _ status: HTTPResponse.Status, type: String, title: String, detail: String,
+        invalidParams: [InvalidParam] = [], headers: HTTPFields = [:]
+    ) {
+        self.status = status
+        self.type = "urn:herald:problem:\(type)"
+        self.title = title
+        self.detail = detail
+        self.invalidParams = invalidParams
+        self.headers = headers
+    }
+
+    public static func validation(_ params: [InvalidParam]) -> Problem {
+        let names = params.map(\.name).joined(separator: ", ")
+        return Problem(
+            .unprocessableContent, type: "validation", title: "The request has invalid fields",
+            detail: "Invalid: \(names)", invalidParams: params)
+    }
+
+    public static func notFound(_ detail: String) -> Problem {
+        Problem(.notFound, type: "not-found", title: "Not found", detail: detail)
+    }
+
+    public var json: JSONValue {
+        var object: [String: JSONValue] = [
+            "type": .string(type), "title": .string(title), "status": .int(Int64(status.code)), "detail": .string(detail),
+        ]
+        if !invalidParams.isEmpty {
+            object["invalid-params"] = .array(invalidParams.map { .object(["name": .string($0.name), "reason": .string($0.reason)]) })
+        }
+        return .object(object)
+    }
+
+    public func response(from request: Request, context: some RequestContext) throws -> Response {
+        var headers = headers
+        headers[.contentType] = "application/problem+json"
+        return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(string: json.encoded())))
+    }
+}

@@ -1,0 +1,52 @@
+import Foundation
+import HeraldBus
+import HeraldCore
+import HeraldStore
+import Logging
+import Metrics
+import ServiceLifecycle
+
+/// Releases scheduled messages when they come due and publishes render jobs for due messages whose job the broker
+/// never confirmed (the API stopped between commit and publish). Several replicas share the work: both sweeps lock
+/// rows with `SKIP LOCKED`, and a job published twice is harmless because every transition is conditional.
+public struct Relay: Service {
+    let messages: MessageRepository
+    let intake: MessageIntake
+    let bus: BusClient
+    let interval: Duration
+    /// How long a queued message may wait for its publish confirmation before the sweep publishes it.
+    let grace: Duration
+    let batchSize: Int
+    let logger: Logger
+    let released = Counter(label: "herald_relay_released_total")
+    let republished = Counter(label: "herald_relay_republished_total")
+
+    public func run() async throws {
+        while !Task.isCancelled && !Task.isShuttingDownGracefully {
+            var busy = false
+            do {
+                let due = try await messages.releaseDue(limit: batchSize)
+                if !due.isEmpty {
+                    released.increment(by: due.count)
+                    await intake.publish(due)
+                }
+                let bus = bus
+                let swept = try await messages.sweepUnpublished(grace: grace, limit: batchSize) { ids in
+                    try await bus.publishJobs(ids.map { Job(messageID: $0).encoded() }, to: .render)
+                }
+                if swept > 0 {
+                    republished.increment(by: swept)
+                    logger.info("published render jobs the broker had not confirmed", metadata: ["messages.count": "\(swept)"])
+                }
+                busy = due.count == batchSize || swept == batchSize
+            } catch {
+                logger.warning("relay pass failed", metadata: ["error": "\(error)"])
+            }
+            if !busy {
+                // Ends at once on graceful shutdown.
+                try? await cancelWhenGracefulShutdown { try await Task.sleep(for: interval) }
+            }
+        }
+    }
+}
+
