@@ -255,6 +255,19 @@ public struct MessageRepository: Sendable {
 
     // MARK: Reading
 
+    /// Current state and channel of each message that exists.
+    public func states(_ ids: [UUID]) async throws -> [UUID: (state: MessageState, channel: MessageChannel)] {
+        guard !ids.isEmpty else { return [:] }
+        let rows = try await client.query("select id, state, channel from messages where id = any(\(ids))", logger: logger)
+        var states: [UUID: (MessageState, MessageChannel)] = [:]
+        for try await (id, state, channel) in rows.decode((UUID, String, String).self) {
+            if let state = MessageState(rawValue: state), let channel = MessageChannel(rawValue: channel) {
+                states[id] = (state, channel)
+            }
+        }
+        return states
+    }
+
     public func message(_ id: UUID) async throws -> MessageRecord? {
         let rows = try await client.query("""
             select m.id, m.procedure_id, m.channel, m.state, t.name, t.version, m.locale, m.send_at, m.provider_id,

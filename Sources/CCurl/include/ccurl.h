@@ -1,1 +1,0 @@
-int herald_curl_placeholder(void);

@@ -1,0 +1,14 @@
+/// What became of one submission.
+public enum DeliveryOutcome: Sendable, Equatable {
+    /// The provider took the message; `providerID` identifies it there (for SMTP, the Message-ID).
+    case accepted(providerID: String)
+    /// Worth trying again later: a 4xx reply, a timeout, a refused connection.
+    case transient(String)
+    /// The provider refused this message for good (a 5xx reply).
+    case permanent(String)
+}
+
+/// Hands emails to the outside world. One real implementation (`SMTPSender`); tests of other parts may use a fake.
+public protocol EmailProvider: Sendable {
+    func send(_ message: MIMEMessage) async -> DeliveryOutcome
+}

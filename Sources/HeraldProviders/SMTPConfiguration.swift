@@ -1,0 +1,43 @@
+import Foundation
+
+/// How to reach the SMTP server, from `smtp://user:password@host:port` or `smtps://...`.
+public struct SMTPConfiguration: Sendable, CustomStringConvertible {
+    public enum TLS: String, Sendable, CaseIterable {
+        case required, opportunistic, none
+    }
+
+    public var url: String
+    public var username: String?
+    public var password: String?
+    public var tls: TLS
+    public var caFile: String?
+    public var timeout: Duration
+    /// SMTP sessions open at once, each on a thread of its own.
+    public var connections: Int
+
+    public struct Invalid: Error, CustomStringConvertible {
+        public let description: String
+    }
+
+    public init(
+        url raw: String, tls: TLS? = nil, caFile: String? = nil, timeout: Duration = .seconds(30), connections: Int = 8
+    ) throws(Invalid) {
+        guard let components = URLComponents(string: raw), let scheme = components.scheme,
+              scheme == "smtp" || scheme == "smtps"
+        else { throw Invalid(description: "HERALD_SMTP_URL must be smtp://[user:password@]host:port or smtps://...") }
+        guard let host = components.host, !host.isEmpty else {
+            throw Invalid(description: "HERALD_SMTP_URL has no host")
+        }
+        let port = components.port ?? (scheme == "smtps" ? 465 : 587)
+        url = "\(scheme)://\(host.contains(":") ? "[\(host)]" : host):\(port)"
+        username = components.user?.removingPercentEncoding
+        password = components.password?.removingPercentEncoding
+        // smtps is TLS from the first byte; for smtp the default asks for STARTTLS when the server offers it.
+        self.tls = scheme == "smtps" ? .required : (tls ?? .opportunistic)
+        self.caFile = caFile
+        self.timeout = timeout
+        self.connections = connections
+    }
+
+    public var description: String { url }
+}

@@ -1,0 +1,115 @@
+import Foundation
+import HeraldBus
+import HeraldCore
+import HeraldProviders
+import HeraldStore
+import Logging
+import Metrics
+
+/// Sends rendered emails. Each message is claimed (`rendered` -> `sending`) before the SMTP transaction, so a
+/// redelivered job never sends a message already sent or being sent. A message left in `sending` by a crash is the
+/// ambiguous case (the server may have taken it): it is not retried blindly but stays visible in that state.
+public struct EmailWorker: Sendable {
+    let messages: MessageRepository
+    let bus: BusClient
+    let provider: any EmailProvider
+    let from: MIMEMessage.Mailbox
+    let topology: Topology
+    let logger: Logger
+    let sent = Counter(label: "herald_messages_sent_total", dimensions: [("channel", "email")])
+    let failed = Counter(label: "herald_messages_failed_total", dimensions: [("stage", "send.email")])
+    let retried = Counter(label: "herald_send_retries_total", dimensions: [("channel", "email")])
+
+    public init(
+        messages: MessageRepository, bus: BusClient, provider: any EmailProvider, from: MIMEMessage.Mailbox,
+        topology: Topology, logger: Logger
+    ) {
+        self.messages = messages
+        self.bus = bus
+        self.provider = provider
+        self.from = from
+        self.topology = topology
+        self.logger = logger
+    }
+
+    public func handle(_ deliveries: [BusDelivery]) async {
+        let jobs = await decodeJobs(deliveries, stage: .sendEmail, bus: bus, topology: topology, logger: logger)
+        guard !jobs.isEmpty else { return }
+        let claimed: [OutgoingMessage]
+        do {
+            claimed = try await messages.claimForSending(jobs.map(\.job.messageID))
+        } catch {
+            logger.warning("could not claim messages; retrying", metadata: ["error": "\(error)"])
+            for (_, delivery) in jobs { await settle(delivery, id: nil, error: "\(error)", from: .rendered) }
+            return
+        }
+        let byID = Dictionary(jobs.map { ($0.job.messageID, $0.delivery) }, uniquingKeysWith: { first, _ in first })
+        // Jobs for messages not claimed are duplicates (already sending or sent) or for messages that were failed or
+        // cancelled meanwhile: nothing to do.
+        let claimedIDs = Set(claimed.map(\.id))
+        for (job, delivery) in jobs where !claimedIDs.contains(job.messageID) { bus.ack(delivery) }
+
+        let outcomes = await withTaskGroup(of: (UUID, DeliveryOutcome).self) { group in
+            for message in claimed {
+                group.addTask { (message.id, await provider.send(mime(for: message))) }
+            }
+            return await group.reduce(into: []) { $0.append($1) }
+        }
+
+        var accepted: [(id: UUID, providerID: String)] = []
+        for case let (id, .accepted(providerID)) in outcomes { accepted.append((id, providerID)) }
+        do {
+            try await messages.markSent(accepted)
+            sent.increment(by: accepted.count)
+            for (id, _) in accepted { if let delivery = byID[id] { bus.ack(delivery) } }
+        } catch {
+            // The mail went out; only the record is missing. The messages stay `sending` (ambiguous) rather than
+            // being sent again.
+            logger.error("sent mail but could not record it", metadata: ["error": "\(error)", "messages.count": "\(accepted.count)"])
+            for (id, _) in accepted { if let delivery = byID[id] { bus.ack(delivery) } }
+        }
+
+        for (id, outcome) in outcomes {
+            guard let delivery = byID[id] else { continue }
+            switch outcome {
+            case .accepted:
+                continue
+            case .permanent(let reason):
+                failed.increment()
+                do {
+                    try await messages.transition([id], from: .sending, to: .failed, detail: reason)
+                    bus.ack(delivery)
+                } catch {
+                    logger.error("could not record a failed message", metadata: ["message.id": "\(id)", "error": "\(error)"])
+                }
+            case .transient(let reason):
+                retried.increment()
+                do {
+                    try await messages.releaseForRetry(id, error: reason)
+                } catch {
+                    logger.error("could not release a message for retry", metadata: ["message.id": "\(id)", "error": "\(error)"])
+                    continue
+                }
+                await settle(delivery, id: id, error: reason, from: .rendered)
+            }
+        }
+    }
+
+    private func mime(for message: OutgoingMessage) -> MIMEMessage {
+        MIMEMessage(
+            from: from, to: .init(address: message.toAddress, name: message.toName), subject: message.subject ?? "",
+            text: message.text, html: message.html, messageID: MIMEMessage.messageID(for: message.id, from: from.address))
+    }
+
+    /// Schedules a retry, or dead-letters the job and marks the message `dead` after the last attempt.
+    private func settle(_ delivery: BusDelivery, id: UUID?, error: String, from state: MessageState) async {
+        do {
+            let outcome = try await bus.settleFailure(delivery, stage: .sendEmail, error: error, retryable: true, topology: topology)
+            if case .deadLettered = outcome, let id {
+                try await messages.transition([id], from: state, to: .dead, detail: error)
+            }
+        } catch {
+            logger.error("could not settle a failed send job", metadata: ["error": "\(error)"])
+        }
+    }
+}

@@ -1,0 +1,85 @@
+import Foundation
+import HeraldBus
+import HeraldCore
+import HeraldRendering
+import HeraldStore
+import Logging
+import Metrics
+
+/// Renders queued messages in batches: one query to load them, one to store what rendered, then send jobs
+/// published with confirms, and only then the acks. Template errors and missing variables fail the message with a
+/// readable `last_error`; database or broker trouble retries the batch's jobs with backoff.
+public struct RenderWorker: Sendable {
+    let messages: MessageRepository
+    let bus: BusClient
+    let topology: Topology
+    let logger: Logger
+    let renderer = MessageRenderer()
+    let rendered = Counter(label: "herald_messages_rendered_total")
+    let failed = Counter(label: "herald_messages_failed_total", dimensions: [("stage", "render")])
+
+    public init(messages: MessageRepository, bus: BusClient, topology: Topology, logger: Logger) {
+        self.messages = messages
+        self.bus = bus
+        self.topology = topology
+        self.logger = logger
+    }
+
+    public func handle(_ deliveries: [BusDelivery]) async {
+        let jobs = await decodeJobs(deliveries, stage: .render, bus: bus, topology: topology, logger: logger)
+        guard !jobs.isEmpty else { return }
+        do {
+            try await render(jobs.map(\.job.messageID))
+            for (_, delivery) in jobs { bus.ack(delivery) }
+        } catch {
+            logger.warning("render batch failed; retrying", metadata: ["error": "\(error)", "jobs": "\(jobs.count)"])
+            for (job, delivery) in jobs {
+                await retryOrDead(job, delivery, error: "\(error)")
+            }
+        }
+    }
+
+    private func render(_ ids: [UUID]) async throws {
+        let inputs = try await messages.renderInputs(ids)
+        var contents: [RenderedContent] = []
+        var failures: [(UUID, String)] = []
+        for input in inputs {
+            do {
+                let variables = try JSONValue.parse(Array(input.variablesJSON.utf8)).object ?? [:]
+                let output = try renderer.render(
+                    channel: input.channel, subject: input.subject, text: input.text, html: input.html, variables: variables)
+                contents.append(RenderedContent(
+                    id: input.id, subject: output.subject, text: output.text, html: output.html, segments: output.segments))
+            } catch {
+                failures.append((input.id, "render: \(error)"))
+            }
+        }
+        _ = try await messages.storeRendered(contents)
+        for (id, reason) in failures {
+            try await messages.transition([id], from: .queued, to: .failed, detail: reason)
+        }
+        rendered.increment(by: contents.count)
+        failed.increment(by: failures.count)
+
+        // Publish for everything now rendered, including messages a previous attempt rendered but whose send job it
+        // may not have published: senders claim conditionally, so a duplicate job is harmless.
+        let states = try await messages.states(ids)
+        for stage in [Stage.sendEmail, .sendSMS] {
+            let channel: MessageChannel = stage == .sendEmail ? .email : .sms
+            let ready = ids.filter { states[$0]?.state == .rendered && states[$0]?.channel == channel }
+            try await bus.publishJobs(ready.map { Job(messageID: $0).encoded() }, to: stage)
+        }
+    }
+
+    private func retryOrDead(_ job: Job, _ delivery: BusDelivery, error: String) async {
+        do {
+            let outcome = try await bus.settleFailure(delivery, stage: .render, error: error, retryable: true, topology: topology)
+            if case .deadLettered = outcome {
+                try await messages.transition([job.messageID], from: .queued, to: .dead, detail: error)
+            }
+        } catch {
+            // Unsettled, the delivery returns to the queue when the connection does; the delivery limit bounds that.
+            logger.error("could not settle a failed render job", metadata: ["message.id": "\(job.messageID)", "error": "\(error)"])
+        }
+    }
+}

@@ -1,0 +1,67 @@
+import Foundation
+import HeraldBus
+import HeraldCore
+import Logging
+import ServiceLifecycle
+
+/// Consumes one stage's queue and hands deliveries to `handle` in the batches they arrive in, with at most
+/// `concurrency` batches in flight. On graceful shutdown it cancels the consumer, lets batches in flight finish
+/// (and settle), then returns; deliveries received but not handled go back to the queue with the connection.
+public struct StageConsumer: Service {
+    public typealias Handler = @Sendable ([BusDelivery]) async -> Void
+
+    let bus: BusClient
+    let stage: Stage
+    let prefetch: UInt16
+    let concurrency: Int
+    let logger: Logger
+    let handle: Handler
+
+    public init(bus: BusClient, stage: Stage, prefetch: UInt16, concurrency: Int, logger: Logger, handle: @escaping Handler) {
+        self.bus = bus
+        self.stage = stage
+        self.prefetch = prefetch
+        self.concurrency = concurrency
+        self.logger = logger
+        self.handle = handle
+    }
+
+    public func run() async throws {
+        let deliveries = bus.consume(queue: stage.queue, prefetch: prefetch)
+        let bus = bus
+        logger.info("consuming", metadata: ["queue": "\(stage.queue)", "prefetch": "\(prefetch)", "concurrency": "\(concurrency)"])
+        try await withGracefulShutdownHandler {
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                var running = 0
+                for try await batch in deliveries {
+                    if running >= concurrency {
+                        try await group.next()
+                        running -= 1
+                    }
+                    group.addTask { await handle(batch) }
+                    running += 1
+                }
+                try await group.waitForAll()
+            }
+        } onGracefulShutdown: {
+            bus.stopConsuming()
+        }
+    }
+}
+
+/// Splits deliveries into decodable jobs and the rest, dead-lettering the rest at once: a job that is not JSON will
+/// not become JSON by retrying.
+func decodeJobs(
+    _ deliveries: [BusDelivery], stage: Stage, bus: BusClient, topology: Topology, logger: Logger
+) async -> [(job: Job, delivery: BusDelivery)] {
+    var jobs: [(Job, BusDelivery)] = []
+    for delivery in deliveries {
+        if let job = try? Job.decode(delivery.body) {
+            jobs.append((job, delivery))
+        } else {
+            logger.error("malformed job dead-lettered", metadata: ["queue": "\(stage.queue)"])
+            _ = try? await bus.settleFailure(delivery, stage: stage, error: "malformed job", retryable: false, topology: topology)
+        }
+    }
+    return jobs
+}

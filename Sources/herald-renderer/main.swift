@@ -1,0 +1,29 @@
+import HeraldBus
+import HeraldServer
+import HeraldStore
+import HeraldWorkers
+import Logging
+
+await ProcessRuntime.main("herald-renderer") {
+    if CommandLine.arguments.contains("--help") || CommandLine.arguments.contains("-h") {
+        print("""
+            herald-renderer: renders queued messages from herald.render and publishes their send jobs.
+            Environment: HERALD_DATABASE_URL, HERALD_AMQP_URL, HERALD_PREFETCH (300), HERALD_CONCURRENCY (4 batches),
+            HERALD_RETRY_DELAYS_MS, HERALD_DELIVERY_LIMIT, HERALD_DATABASE_CONNECTIONS (10), LOG_LEVEL.
+            """)
+        return
+    }
+    _ = ProcessRuntime.bootstrap()
+    let logger = Logger(label: "herald-renderer")
+    let configuration = try WorkerConfiguration()
+    let infrastructure = try await Infrastructure.connect(
+        environment: Environment(), processName: "herald-renderer",
+        databaseConnections: configuration.databaseConnections, logger: logger)
+    let worker = RenderWorker(
+        messages: MessageRepository(database: infrastructure.database, logger: logger), bus: infrastructure.bus,
+        topology: configuration.topology, logger: logger)
+    let consumer = StageConsumer(
+        bus: infrastructure.bus, stage: .render, prefetch: configuration.prefetch,
+        concurrency: configuration.concurrency, logger: logger, handle: worker.handle)
+    try await ProcessRuntime.run([infrastructure.database, infrastructure.bus, consumer], logger: logger)
+}
