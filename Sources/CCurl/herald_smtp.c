@@ -7,7 +7,21 @@
 
 struct herald_smtp {
     CURL *curl;
+    char last_reply[256];  /* the server's last reply line, for error messages */
 };
+
+/* Keeps the server's latest refusal line: libcurl reports only the code, and an operator wants the text too. */
+static int capture_reply(CURL *curl, curl_infotype type, char *data, size_t size, void *context) {
+    (void)curl;
+    /* Only refusals: after one, curl says QUIT and the 221 that follows is not the news. */
+    if (type != CURLINFO_HEADER_IN || size == 0 || (data[0] != '4' && data[0] != '5')) return 0;
+    herald_smtp *smtp = context;
+    size_t n = size < sizeof smtp->last_reply - 1 ? size : sizeof smtp->last_reply - 1;
+    while (n > 0 && (data[n - 1] == '\r' || data[n - 1] == '\n')) n--;
+    memcpy(smtp->last_reply, data, n);
+    smtp->last_reply[n] = 0;
+    return 0;
+}
 
 typedef struct {
     const char *data;
@@ -56,6 +70,10 @@ herald_smtp_result herald_smtp_send(herald_smtp *smtp, const herald_smtp_options
     for (size_t i = 0; i < recipient_count; i++) rcpt = curl_slist_append(rcpt, recipients[i]);
     upload source = {data, length};
 
+    smtp->last_reply[0] = 0;
+    curl_easy_setopt(curl, CURLOPT_DEBUGFUNCTION, capture_reply);
+    curl_easy_setopt(curl, CURLOPT_DEBUGDATA, smtp);
+    curl_easy_setopt(curl, CURLOPT_VERBOSE, 1L);
     curl_easy_setopt(curl, CURLOPT_URL, options->url);
     curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
     curl_easy_setopt(curl, CURLOPT_ERRORBUFFER, error);
@@ -78,7 +96,9 @@ herald_smtp_result herald_smtp_send(herald_smtp *smtp, const herald_smtp_options
     result.curl_code = (int)code;
     curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &result.reply_code);
     if (code != CURLE_OK) {
-        const char *text = error[0] ? error : curl_easy_strerror(code);
+        const char *text = smtp->last_reply[0] && result.reply_code >= 400 ? smtp->last_reply
+                           : error[0]                                      ? error
+                                                                           : curl_easy_strerror(code);
         strncpy(result.message, text, sizeof result.message - 1);
     }
     curl_easy_setopt(curl, CURLOPT_MAIL_RCPT, NULL);

@@ -82,7 +82,7 @@ public final class SMTPSender: EmailProvider, Sendable {
         guard result.curl_code != 0 else { return .accepted(providerID: messageID) }
         let text = withUnsafeBytes(of: result.message) { String(decoding: $0.prefix(while: { $0 != 0 }), as: UTF8.self) }
         let reply = result.reply_code
-        let description = reply > 0 ? "SMTP \(reply): \(text)" : text
+        let description = reply > 0 && !text.hasPrefix("\(reply)") ? "SMTP \(reply): \(text)" : (reply > 0 ? "SMTP \(text)" : text)
         // A refused login is the fleet's configuration, not the message: retry so it goes out once it is fixed.
         if herald_smtp_is_login_denied(result.curl_code) != 0 { return .transient(description) }
         if (500..<600).contains(reply) { return .permanent(description) }

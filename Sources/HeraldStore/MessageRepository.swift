@@ -54,8 +54,8 @@ public struct MessageRepository: Sendable {
                 if let idempotency, let apiKeyID {
                     try await connection.query("""
                         insert into idempotency_keys (api_key_id, key, request_hash, status, body)
-                        values (\(apiKeyID), \(idempotency.key), sha256(\(idempotency.requestBody)),
-                                \(idempotency.response.status), \(idempotency.response.body))
+                        values (\(apiKeyID), \(idempotency.key), sha256(\(ByteBuffer(bytes: idempotency.requestBody))),
+                                \(idempotency.response.status), \(ByteBuffer(bytes: idempotency.response.body)))
                         """, logger: logger)
                 }
             }
@@ -74,11 +74,11 @@ public struct MessageRepository: Sendable {
     /// The response stored for an idempotency key, and whether it was for this same request body.
     public func idempotentResponse(apiKeyID: UUID, key: String, requestBody: [UInt8]) async throws -> IdempotentResponse? {
         let rows = try await client.query("""
-            select status, body, request_hash = sha256(\(requestBody)) from idempotency_keys
+            select status, body, request_hash = sha256(\(ByteBuffer(bytes: requestBody))) from idempotency_keys
             where api_key_id = \(apiKeyID) and key = \(key)
             """, logger: logger)
-        for try await (status, body, same) in rows.decode((Int, [UInt8], Bool).self) {
-            return IdempotentResponse(status: status, body: body, sameRequest: same)
+        for try await (status, body, same) in rows.decode((Int, ByteBuffer, Bool).self) {
+            return IdempotentResponse(status: status, body: Array(body.readableBytesView), sameRequest: same)
         }
         return nil
     }

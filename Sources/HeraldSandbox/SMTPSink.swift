@@ -1,0 +1,35 @@
+import Logging
+import NIOCore
+import NIOPosix
+import ServiceLifecycle
+
+/// The sandbox's SMTP server: accepts every message (except addresses meant to fail) into a `MailStore`.
+public struct SMTPSink: Service {
+    public let host: String
+    public let port: Int
+    public let store: MailStore
+    let logger: Logger
+
+    public init(host: String, port: Int, store: MailStore, logger: Logger) {
+        self.host = host
+        self.port = port
+        self.store = store
+        self.logger = logger
+    }
+
+    public func run() async throws {
+        let store = store
+        let channel = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+            .serverChannelOption(.backlog, value: 256)
+            .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
+            .childChannelInitializer { channel in
+                channel.eventLoop.makeCompletedFuture {
+                    try channel.pipeline.syncOperations.addHandler(SMTPSessionHandler(store: store))
+                }
+            }
+            .bind(host: host, port: port).get()
+        logger.info("SMTP sink listening", metadata: ["address": "\(host):\(port)"])
+        try? await gracefulShutdown()
+        try await channel.close()
+    }
+}

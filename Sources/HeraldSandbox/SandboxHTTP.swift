@@ -1,0 +1,30 @@
+import Foundation
+import HeraldCore
+import Hummingbird
+import Logging
+
+/// The sandbox's HTTP side: what the SMTP sink received, for people (and the demo) to look at.
+public enum SandboxHTTP {
+    public static func router(store: MailStore) -> Router<BasicRequestContext> {
+        let router = Router()
+        router.get("mail") { _, _ in
+            let items: [JSONValue] = store.recent.suffix(100).reversed().map { mail in
+                .object([
+                    "sequence": .int(Int64(mail.sequence)), "from": .string(mail.from),
+                    "to": .array(mail.recipients.map(JSONValue.string)), "subject": .string(mail.subject),
+                    "size": .int(Int64(mail.data.count)),
+                    "received_at": .string(mail.receivedAt.formatted(Date.ISO8601FormatStyle(includingFractionalSeconds: true))),
+                ])
+            }
+            return Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(
+                string: JSONValue.object(["count": .int(Int64(store.count)), "recent": .array(items)]).encoded())))
+        }
+        router.get("mail/:sequence") { _, context in
+            guard let sequence = context.parameters.get("sequence", as: Int.self),
+                  let mail = store.recent.first(where: { $0.sequence == sequence })
+            else { throw HTTPError(.notFound, message: "no such mail in memory") }
+            return Response(status: .ok, headers: [.contentType: "message/rfc822"], body: .init(byteBuffer: ByteBuffer(bytes: mail.data)))
+        }
+        return router
+    }
+}

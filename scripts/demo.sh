@@ -1,0 +1,111 @@
+#!/usr/bin/env bash
+# Herald's main job end to end on a local default: installs and starts PostgreSQL and RabbitMQ, builds the fleet,
+# starts the sandbox provider, the API (with its relay), the renderer and the email sender, sends a procedure of
+# emails through the HTTP API, and prints each message's final state and where to read the received mail.
+#   --keep   leave the fleet running afterwards (stop it with: pkill -f .build/.*/herald-)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+keep=false
+[ "${1:-}" = "--keep" ] && keep=true
+
+say() { printf '\n== %s\n' "$*"; }
+
+say "installing and starting PostgreSQL and RabbitMQ"
+bash scripts/setup.sh
+
+say "building (first build fetches and compiles dependencies: a few minutes)"
+swift build -c "${HERALD_BUILD_CONFIGURATION:-debug}" 2>&1 | grep -E 'error|warning: unre|Compiling Herald|Build' || true
+bin=$(swift build -c "${HERALD_BUILD_CONFIGURATION:-debug}" --show-bin-path)
+
+export HERALD_DATABASE_URL=${HERALD_DATABASE_URL:-postgres://herald:herald@127.0.0.1:5432/herald}
+export HERALD_AMQP_URL=${HERALD_AMQP_URL:-amqp://herald:herald@127.0.0.1:5672/herald}
+export HERALD_API_ADDRESS=${HERALD_API_ADDRESS:-127.0.0.1:8080}
+export HERALD_SMTP_URL=${HERALD_SMTP_URL:-smtp://127.0.0.1:2525}
+export HERALD_SMTP_FROM=${HERALD_SMTP_FROM:-Herald Demo <demo@herald.localhost>}
+api="http://$HERALD_API_ADDRESS"
+
+say "migrating the database and declaring the broker topology"
+"$bin/heraldctl" migrate
+"$bin/heraldctl" topology
+
+state=.herald
+mkdir -p "$state/logs"
+rm -rf "$state/mail"
+pids=()
+stop() {
+  if [ ${#pids[@]} -gt 0 ]; then kill "${pids[@]}" 2>/dev/null || true; wait "${pids[@]}" 2>/dev/null || true; fi
+}
+$keep || trap stop EXIT
+
+say "starting the sandbox provider and the fleet (logs in $state/logs)"
+"$bin/herald-sandbox" --smtp 127.0.0.1:2525 --http 127.0.0.1:8025 --maildir "$state/mail" >"$state/logs/sandbox.log" 2>&1 &
+pids+=($!)
+for process in herald-api herald-renderer herald-email; do
+  "$bin/$process" >"$state/logs/$process.log" 2>&1 &
+  pids+=($!)
+done
+for _ in $(seq 1 100); do curl -fsS "$api/readyz" >/dev/null 2>&1 && break; sleep 0.2; done
+curl -fsS "$api/readyz" >/dev/null || { echo "herald-api did not become ready; see $state/logs/herald-api.log"; exit 1; }
+
+key=$("$bin/heraldctl" keys create "demo-$(date +%s)-$$")
+auth="Authorization: Bearer $key"
+
+say "storing a template"
+curl -fsS -X PUT "$api/v1/templates/case-update" -H "$auth" -H 'Content-Type: application/json' -d @- <<'JSON'
+{"channel": "email",
+ "subject": "Sprawa {{case}}: {{status}}",
+ "text": "Dzień dobry {{name}},\n\nsprawa {{case}} ma nowy status: {{status}}.\n",
+ "html": "<p>Dzień dobry {{name}},</p><p>sprawa <b>{{case}}</b> ma nowy status: {{status}}.</p>"}
+JSON
+echo
+
+say "sending a procedure of five emails (one to an address the sandbox rejects)"
+response=$(curl -fsS -X POST "$api/v1/procedures" -H "$auth" -H 'Content-Type: application/json' \
+  -H "Idempotency-Key: demo-$(date +%s%N)" -d @- <<'JSON'
+{"kind": "case-updates", "messages": [
+  {"channel": "email", "to": {"email": "anna@example.com", "name": "Anna Kowalska"}, "template": "case-update",
+   "variables": {"name": "Anna", "case": "2026/117", "status": "zatwierdzona <ok>"}},
+  {"channel": "email", "to": {"email": "jan@example.com", "name": "Jan Nowak"}, "template": "case-update",
+   "variables": {"name": "Jan", "case": "2026/118", "status": "w toku"}},
+  {"channel": "email", "to": {"email": "ola@example.com"}, "template": "case-update",
+   "variables": {"name": "Ola", "case": "2026/119", "status": "odrzucona"}},
+  {"channel": "email", "to": {"email": "piotr@example.com", "name": "Piotr Łęcki"}, "template": "case-update",
+   "variables": {"name": "Piotr", "case": "2026/120", "status": "zamknięta"}},
+  {"channel": "email", "to": {"email": "rejected@example.com"}, "template": "case-update",
+   "variables": {"name": "Nikt", "case": "2026/121", "status": "-"}}
+]}
+JSON
+)
+echo "$response"
+procedure=$(printf '%s' "$response" | python3 -c 'import json,sys; print(json.load(sys.stdin)["id"])')
+
+say "waiting for every message to reach a final state"
+for _ in $(seq 1 150); do
+  summary=$(curl -fsS "$api/v1/procedures/$procedure" -H "$auth")
+  pending=$(printf '%s' "$summary" | python3 -c '
+import json, sys
+final = {"sent", "delivered", "undeliverable", "failed", "dead", "cancelled", "digested"}
+print(sum(1 for m in json.load(sys.stdin)["messages"] if m["state"] not in final))')
+  [ "$pending" = 0 ] && break
+  sleep 0.2
+done
+
+say "final states"
+for id in $(printf '%s' "$summary" | python3 -c 'import json,sys; print(" ".join(m["id"] for m in json.load(sys.stdin)["messages"]))'); do
+  curl -fsS "$api/v1/messages/$id" -H "$auth" | python3 -c '
+import json, sys
+m = json.load(sys.stdin)
+path = " -> ".join(e["to"] for e in m["events"])
+extra = m["provider_id"] or m["last_error"] or ""
+print("%s  %-8s %-45s %s" % (m["id"], m["state"], path, extra))'
+done
+printf '%s' "$summary" | python3 -c 'import json,sys; print("counts:", json.load(sys.stdin)["counts"])'
+
+say "received mail"
+echo "files:   $state/mail/*.eml ($(ls "$state/mail" 2>/dev/null | wc -l) messages)"
+echo "listing: curl http://127.0.0.1:8025/mail"
+first=$(ls "$state/mail" | head -n 1)
+[ -n "$first" ] && { echo "--- $state/mail/$first"; head -n 12 "$state/mail/$first"; }
+if $keep; then
+  echo; echo "the fleet keeps running: API $api (key: $key), sandbox http://127.0.0.1:8025/mail"
+fi
