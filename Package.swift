@@ -62,6 +62,7 @@ let package = Package(
         .target(name: "HeraldAPI", dependencies: [
             "HeraldServer", "HeraldRendering",
             .product(name: "Hummingbird", package: "hummingbird"),
+            .product(name: "NIOCore", package: "swift-nio"),
         ]),
         .target(name: "HeraldWorkers", dependencies: [
             "HeraldServer", "HeraldRendering", "HeraldProviders",
@@ -93,6 +94,7 @@ let package = Package(
         .testTarget(name: "HeraldIntegrationTests", dependencies: [
             "HeraldAPI", "HeraldWorkers", "HeraldSandbox",
             .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            .product(name: "NIOHTTP1", package: "swift-nio"),
         ]),
     ]
 )

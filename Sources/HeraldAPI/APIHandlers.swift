@@ -6,6 +6,7 @@ import HeraldServer
 import HeraldStore
 import Hummingbird
 import Logging
+import NIOCore
 
 /// The `/v1` endpoints.
 struct APIHandlers: Sendable {
@@ -176,7 +177,7 @@ struct APIHandlers: Sendable {
         let buffer: ByteBuffer
         do {
             buffer = try await request.body.collect(upTo: maxBodySize)
-        } catch let error as HTTPError where error.status == .contentTooLarge {
+        } catch is NIOTooManyBytesError {
             throw Problem(.contentTooLarge, type: "too-large", title: "Request body too large",
                           detail: "the body is larger than \(maxBodySize) bytes")
         }

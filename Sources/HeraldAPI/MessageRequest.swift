@@ -20,6 +20,10 @@ struct MessageRequest: Sendable {
     /// Parses a message at `path`; nil when it has problems, which are appended.
     static func parse(_ value: JSONValue, path: String, problems: inout [Problem.InvalidParam]) -> MessageRequest? {
         let before = problems.count
+        guard value.object != nil else {
+            problems.append(.init(path.isEmpty ? "body" : path, "must be a JSON object, got \(value.typeName)"))
+            return nil
+        }
         let reader = FieldReader(value, path: path, allowed: fields, problems: &problems)
         let channel = reader.choice("channel", MessageChannel.self, problems: &problems)
         let template = reader.string("template", required: true, maxLength: 200, problems: &problems)

@@ -1,0 +1,202 @@
+import AsyncHTTPClient
+import Foundation
+import HeraldAPI
+import HeraldBus
+import HeraldCore
+import HeraldProviders
+import HeraldServer
+import HeraldStore
+import HeraldWorkers
+import Hummingbird
+import Logging
+import NIOCore
+import NIOHTTP1
+import ServiceLifecycle
+import Synchronization
+import Testing
+
+/// The email path as the executables run it (API with relay, renderer, email sender), in-process, on a schema and a
+/// vhost of the test's own, delivering over SMTP with STARTTLS and AUTH to aiosmtpd, a server Herald did not write.
+struct TestFleet {
+    let api: String
+    let key: String
+    let database: Database
+    let bus: BusClient
+    let smtp: SMTPServerProcess
+    let topology: Topology
+
+    static let topology = Topology(retryDelays: [.milliseconds(200), .milliseconds(400)], deliveryLimit: 5)
+
+    static func with(relayGrace: Duration = .milliseconds(300), _ body: (TestFleet) async throws -> Void) async throws {
+        let logger = TestInfrastructure.logger
+        try await TestInfrastructure.withDatabase { database in
+            try await TestInfrastructure.withVhost { amqp in
+                let smtp = try SMTPServerProcess.start()
+                defer { smtp.stop() }
+                let apiBus = try await BusClient.connect(amqp, logger: logger)
+                let renderBus = try await BusClient.connect(amqp, logger: logger)
+                let emailBus = try await BusClient.connect(amqp, logger: logger)
+                try await topology.declare(on: apiBus)
+                let infrastructure = Infrastructure(database: database, bus: apiBus)
+                var configuration = try APIConfiguration(environment: Environment([:]))
+                configuration.relayInterval = .milliseconds(100)
+                configuration.relayGrace = relayGrace
+                let messages = MessageRepository(database: database, logger: logger)
+                let sender = SMTPSender(configuration: try SMTPConfiguration(
+                    url: "smtp://herald:secret@localhost:\(smtp.port)", tls: .required, caFile: smtp.certificate,
+                    timeout: .seconds(10), connections: 4))
+                let renderWorker = RenderWorker(messages: messages, bus: renderBus, topology: topology, logger: logger)
+                let emailWorker = EmailWorker(
+                    messages: messages, bus: emailBus, provider: sender,
+                    from: .init(address: "noreply@herald.test", name: "Herald Tests"), topology: topology, logger: logger)
+
+                let port = Mutex<Int?>(nil)
+                let app = Application(
+                    router: HeraldAPIService.router(infrastructure: infrastructure, configuration: configuration, logger: logger),
+                    configuration: .init(address: .hostname("127.0.0.1", port: 0)),
+                    onServerRunning: { channel in port.withLock { $0 = channel.localAddress?.port } },
+                    logger: logger)
+                var services: [any Service] = HeraldAPIService.services(
+                    infrastructure: infrastructure, configuration: { var c = configuration; c.mode = .relay; return c }(),
+                    logger: logger)
+                services += [
+                    app,
+                    StageConsumer(bus: renderBus, stage: .render, prefetch: 100, concurrency: 2, logger: logger, handle: renderWorker.handle),
+                    StageConsumer(bus: emailBus, stage: .sendEmail, prefetch: 100, concurrency: 2, logger: logger, handle: emailWorker.handle),
+                ]
+                let group = ServiceGroup(services: services, logger: logger)
+                let running = Task { try await group.run() }
+                defer { running.cancel() }
+
+                try await eventually("the API listens") { port.withLock { $0 } != nil }
+                let (_, key) = try await APIKeyRepository(database: database, logger: logger).create(name: "tests")
+                let fleet = TestFleet(
+                    api: "http://127.0.0.1:\(port.withLock { $0 }!)", key: key, database: database, bus: apiBus,
+                    smtp: smtp, topology: topology)
+                do {
+                    try await body(fleet)
+                } catch {
+                    await group.triggerGracefulShutdown()
+                    throw error
+                }
+                await group.triggerGracefulShutdown()
+                _ = try? await running.value
+                for bus in [apiBus, renderBus, emailBus] { await bus.shutdown() }
+                try await sender.shutdown()
+            }
+        }
+    }
+
+    struct Reply {
+        let status: Int
+        let body: JSONValue
+        let headers: [(String, String)]
+
+        subscript(key: String) -> JSONValue? { body.object?[key] }
+
+        var contentType: String? { headers.first { $0.0.lowercased() == "content-type" }?.1 }
+        var invalidParams: [String] {
+            body.object?["invalid-params"]?.array?.compactMap { $0.object?["name"]?.string } ?? []
+        }
+    }
+
+    @discardableResult
+    func request(
+        _ method: HTTPMethod, _ path: String, body: String? = nil, headers: [(String, String)] = [],
+        authorized: Bool = true
+    ) async throws -> Reply {
+        var request = HTTPClientRequest(url: api + path)
+        request.method = method
+        if authorized { request.headers.add(name: "Authorization", value: "Bearer \(key)") }
+        request.headers.add(name: "Content-Type", value: "application/json")
+        for (name, value) in headers { request.headers.add(name: name, value: value) }
+        if let body { request.body = .bytes(ByteBuffer(string: body)) }
+        let response = try await HTTPClient.shared.execute(request, timeout: .seconds(30))
+        let bytes = try await response.body.collect(upTo: 16 << 20)
+        let json = bytes.readableBytes == 0 ? JSONValue.null : ((try? JSONValue.parse(Array(bytes.readableBytesView))) ?? .null)
+        return Reply(status: Int(response.status.code), body: json, headers: response.headers.map { ($0.name, $0.value) })
+    }
+
+    /// Stores a template and fails the test if the API refuses it.
+    func putTemplate(_ name: String, _ json: String) async throws {
+        let reply = try await request(.PUT, "/v1/templates/\(name)", body: json)
+        #expect(reply.status == 201, "template \(name): \(reply.body)")
+    }
+
+    /// Waits until every message is in a final state and returns the messages as the API shows them.
+    func waitUntilFinal(_ ids: [String], timeout: Duration = .seconds(30)) async throws -> [JSONValue] {
+        var latest: [JSONValue] = []
+        try await eventually("messages reach a final state", timeout: timeout) {
+            latest = []
+            for id in ids { latest.append(try await request(.GET, "/v1/messages/\(id)").body) }
+            return latest.allSatisfy { message in
+                MessageState(rawValue: message.object?["state"]?.string ?? "")?.isFinal == true
+            }
+        }
+        return latest
+    }
+
+    func messageCount() async throws -> Int {
+        let rows = try await database.client.query("select count(*)::int8 from messages", logger: TestInfrastructure.logger)
+        for try await count in rows.decode(Int.self) { return count }
+        return 0
+    }
+}
+
+/// aiosmtpd (Tests/HeraldIntegrationTests/Support/smtp_server.py) with a fresh self-signed certificate.
+final class SMTPServerProcess: Sendable {
+    let port: Int
+    let folder: URL
+    let certificate: String
+    private let process: Process
+
+    private init(port: Int, folder: URL, certificate: String, process: Process) {
+        self.port = port
+        self.folder = folder
+        self.certificate = certificate
+        self.process = process
+    }
+
+    static func start() throws -> SMTPServerProcess {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent(TestInfrastructure.uniqueName("smtp"))
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        let certificate = folder.appendingPathComponent("cert.pem").path
+        let key = folder.appendingPathComponent("key.pem").path
+        try TestInfrastructure.run("/usr/bin/openssl", [
+            "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", key, "-out", certificate, "-days", "2",
+            "-subj", "/CN=localhost", "-addext", "subjectAltName=DNS:localhost",
+        ])
+        let mail = folder.appendingPathComponent("mail")
+        try FileManager.default.createDirectory(at: mail, withIntermediateDirectories: true)
+        let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("smtp_server.py").path
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = ["python3", script, mail.path, certificate, key]
+        let output = Pipe()
+        process.standardOutput = output
+        try process.run()
+        var line = Data()
+        while !line.contains(UInt8(ascii: "\n")) {
+            let chunk = output.fileHandleForReading.availableData
+            if chunk.isEmpty { break }
+            line += chunk
+        }
+        let text = String(decoding: line, as: UTF8.self)
+        guard text.hasPrefix("READY "), let port = Int(text.dropFirst(6).trimmingCharacters(in: .whitespacesAndNewlines)) else {
+            process.terminate()
+            throw TestInfrastructure.CommandFailed(description: "aiosmtpd did not start: \(text)")
+        }
+        return SMTPServerProcess(port: port, folder: mail, certificate: certificate, process: process)
+    }
+
+    /// Every message received so far, as parsed by Python's email package.
+    func received() throws -> [JSONValue] {
+        let files = try FileManager.default.contentsOfDirectory(atPath: folder.path).filter { $0.hasSuffix(".json") }.sorted()
+        return try files.map { try JSONValue.parse(Array(try Data(contentsOf: folder.appendingPathComponent($0)))) }
+    }
+
+    /// Kills the server. `Process.waitUntilExit()` spins on a run loop off the main thread on Linux, so no wait.
+    func stop() {
+        kill(process.processIdentifier, SIGKILL)
+    }
+}
