@@ -7,5 +7,5 @@ cd "$(dirname "$0")/.."
 
 bash scripts/setup.sh
 swift build --build-tests
-swift test --skip-build --parallel --skip BrokerRestartTests
-HERALD_TEST_BROKER_RESTART=1 swift test --skip-build --filter BrokerRestartTests
+swift test --skip-build --disable-xctest --skip BrokerRestartTests
+HERALD_TEST_BROKER_RESTART=1 swift test --skip-build --disable-xctest --filter BrokerRestartTests
