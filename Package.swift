@@ -89,6 +89,9 @@ let package = Package(
         .executableTarget(name: "herald-bench", dependencies: [
             "HeraldServer",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            .product(name: "PostgresNIO", package: "postgres-nio"),
+            .product(name: "NIOHTTP1", package: "swift-nio"),
         ]),
         .testTarget(name: "HeraldTests", dependencies: ["HeraldCore", "HeraldRendering", "HeraldProviders", "HeraldBus", "HeraldStore"]),
         .testTarget(name: "HeraldIntegrationTests", dependencies: [

@@ -74,13 +74,18 @@ extension BusClient {
     }
 
     /// Moves up to `limit` dead letters back to the stage's work queue as first attempts; returns how many moved.
-    public func replayDeadLetters(_ stage: Stage, limit: Int) async throws -> Int {
+    /// `prepare` runs before each is republished (to make its message workable again); if it throws, the dead letter
+    /// stays where it was.
+    public func replayDeadLetters(
+        _ stage: Stage, limit: Int, prepare: (BusDelivery) async throws -> Void = { _ in }
+    ) async throws -> Int {
         var moved = 0
         while moved < limit {
             let next = try await perform { connection throws(BusError) in try connection.get(queue: stage.deadLetterQueue) }
             guard let delivery = next else { break }
             let headers = delivery.headers.filter { !$0.key.hasPrefix("x-") }
             do {
+                try await prepare(delivery)
                 try await publish(BusMessage(
                     exchange: Topology.exchange, routingKey: stage.routingKey, body: delivery.body, headers: headers))
             } catch {

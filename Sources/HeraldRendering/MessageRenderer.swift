@@ -14,33 +14,31 @@ public struct MessageRenderer: Sendable {
 
     /// Checks a template's parts before it is stored, so syntax errors are reported to whoever wrote it.
     public static func validate(subject: String?, text: String, html: String?) throws(RenderError) {
-        if let subject { _ = try TemplateSource(subject, kind: .subject) }
-        _ = try TemplateSource(text, kind: .text)
-        if let html { _ = try TemplateSource(html, kind: .html) }
+        _ = try CompiledTemplate(subject: subject, text: text, html: html)
     }
 
     public func render(
         channel: MessageChannel, subject: String?, text: String, html: String?, variables: [String: JSONValue]
     ) throws(RenderError) -> Output {
-        let parts: [(TemplateSource.Kind, String?)] = [(.subject, subject), (.text, text), (.html, html)]
-        var sources: [TemplateSource.Kind: TemplateSource] = [:]
-        for case let (kind, source?) in parts {
-            sources[kind] = try TemplateSource(source, kind: kind)
-        }
-        let missing = sources.values.reduce(into: Set<String>()) { $0.formUnion($1.requiredVariables) }
-            .subtracting(variables.keys).sorted()
+        try render(channel: channel, template: CompiledTemplate(subject: subject, text: text, html: html), variables: variables)
+    }
+
+    public func render(
+        channel: MessageChannel, template: CompiledTemplate, variables: [String: JSONValue]
+    ) throws(RenderError) -> Output {
+        let missing = template.requiredVariables.subtracting(variables.keys).sorted()
         guard missing.isEmpty else {
             throw RenderError("missing template variables: \(missing.joined(separator: ", "))")
         }
         let values = variables.mapValues(\.plain)
         // A subject is one header line: line breaks from variables are folded into spaces.
-        let renderedSubject = sources[.subject].map {
+        let renderedSubject = template.subject.map {
             $0.render(values).split(whereSeparator: \.isNewline).joined(separator: " ")
         }
-        let renderedText = sources[.text]!.render(values)
+        let renderedText = template.text.render(values)
         switch channel {
         case .email:
-            return Output(subject: renderedSubject, text: renderedText, html: sources[.html]?.render(values))
+            return Output(subject: renderedSubject, text: renderedText, html: template.html?.render(values))
         case .sms:
             return Output(subject: nil, text: renderedText, html: nil, segments: SMSEncoding(renderedText).segments)
         }

@@ -41,7 +41,6 @@ public enum ProcessRuntime {
     }
 
     public static func describe(_ error: any Error) -> String {
-        if let error = error as? CustomStringConvertible { return error.description }
-        return "\(error)"
+        String(describing: error)
     }
 }

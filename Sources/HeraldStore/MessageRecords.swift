@@ -61,6 +61,7 @@ public struct IdempotencyRecord: Sendable {
 /// What the renderer needs of a queued message.
 public struct RenderInput: Sendable {
     public let id: UUID
+    public let templateID: Int64
     public let channel: MessageChannel
     public let locale: String
     public let variablesJSON: String

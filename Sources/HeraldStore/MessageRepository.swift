@@ -125,16 +125,16 @@ public struct MessageRepository: Sendable {
     /// Queued messages with their pinned template, for rendering. Messages in any other state are left out.
     public func renderInputs(_ ids: [UUID]) async throws -> [RenderInput] {
         let rows = try await client.query("""
-            select m.id, m.channel, m.locale, m.variables::text, t.subject, t.text_body, t.html_body
+            select m.id, m.template_id, m.channel, m.locale, m.variables::text, t.subject, t.text_body, t.html_body
             from messages m join templates t on t.id = m.template_id
             where m.id = any(\(ids)) and m.state = 'queued'
             """, logger: logger)
         var inputs: [RenderInput] = []
-        for try await (id, channel, locale, variables, subject, text, html) in rows.decode(
-            (UUID, String, String, String, String?, String, String?).self)
+        for try await (id, templateID, channel, locale, variables, subject, text, html) in rows.decode(
+            (UUID, Int64, String, String, String, String?, String, String?).self)
         {
             inputs.append(RenderInput(
-                id: id, channel: MessageChannel(rawValue: channel) ?? .email, locale: locale, variablesJSON: variables,
+                id: id, templateID: templateID, channel: MessageChannel(rawValue: channel) ?? .email, locale: locale, variablesJSON: variables,
                 subject: subject, text: text, html: html))
         }
         return inputs

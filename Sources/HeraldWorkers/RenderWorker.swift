@@ -15,6 +15,7 @@ public struct RenderWorker: Sendable {
     let topology: Topology
     let logger: Logger
     let renderer = MessageRenderer()
+    let templates = TemplateCache()
     let rendered = Counter(label: "herald_messages_rendered_total")
     let failed = Counter(label: "herald_messages_failed_total", dimensions: [("stage", "render")])
 
@@ -46,8 +47,8 @@ public struct RenderWorker: Sendable {
         for input in inputs {
             do {
                 let variables = try JSONValue.parse(Array(input.variablesJSON.utf8)).object ?? [:]
-                let output = try renderer.render(
-                    channel: input.channel, subject: input.subject, text: input.text, html: input.html, variables: variables)
+                let output = try renderer.render(channel: input.channel, template: try templates.template(
+                    id: input.templateID, subject: input.subject, text: input.text, html: input.html), variables: variables)
                 contents.append(RenderedContent(
                     id: input.id, subject: output.subject, text: output.text, html: output.html, segments: output.segments))
             } catch {

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import HeraldBus
+import HeraldCore
 import HeraldServer
 import HeraldStore
 import Logging
@@ -155,14 +156,23 @@ struct DeadLetters: AsyncParsableCommand {
     }
 
     struct Replay: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Move dead letters back to their work queue.")
+        static let configuration = CommandConfiguration(
+            abstract: "Move dead letters back to their work queue, and their messages from dead back to where that stage starts.")
         @Option(help: "render, send.email or send.sms") var stage: Stage
         @Option var limit = 1000
 
         func run() async throws {
             try await command { logger in
-                try await withBus(logger) { bus in
-                    print("replayed \(try await bus.replayDeadLetters(stage, limit: limit))")
+                try await withDatabase(logger) { database in
+                    let messages = MessageRepository(database: database, logger: logger)
+                    let revived: MessageState = stage == .render ? .queued : .rendered
+                    try await withBus(logger) { bus in
+                        let count = try await bus.replayDeadLetters(stage, limit: limit) { delivery in
+                            guard let job = try? Job.decode(delivery.body) else { return }
+                            try await messages.transition([job.messageID], from: .dead, to: revived, detail: "replayed by an operator")
+                        }
+                        print("replayed \(count)")
+                    }
                 }
             }
         }

@@ -176,6 +176,18 @@ struct EmailEndToEndTests {
             #expect(dead.count == 1)
             #expect(dead.first?.lastError?.contains("451") == true)
             #expect(try fleet.smtp.received().isEmpty)
+
+            // Replaying (as `heraldctl dead-letters replay` does) revives the message for another full round.
+            let messages = MessageRepository(database: fleet.database, logger: TestInfrastructure.logger)
+            let replayed = try await fleet.bus.replayDeadLetters(.sendEmail, limit: 10) { delivery in
+                try await messages.transition([try Job.decode(delivery.body).messageID], from: .dead, to: .rendered)
+            }
+            #expect(replayed == 1)
+            try await eventually("the replayed message is dead again after three more attempts") {
+                try await fleet.request(.GET, "/v1/messages/\(ids[2])")["attempts"] == .int(6)
+            }
+            let again = try await fleet.waitUntilFinal([ids[2]])
+            #expect(again[0].object?["state"] == .string("dead"))
         }
     }
 }

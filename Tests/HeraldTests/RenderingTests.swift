@@ -59,3 +59,19 @@ import Testing
         #expect(encoding.segments == segments)
     }
 }
+
+import Foundation
+import HeraldProviders
+
+@Suite struct MIMETests {
+    @Test func dateHeader() {
+        #expect(MIMEMessage.rfc5322Date(Date(timeIntervalSince1970: 1_795_426_623)) == "Mon, 23 Nov 2026 09:37:03 +0000")
+    }
+
+    @Test func jobsRoundTrip() throws {
+        let job = Job(messageID: UUID())
+        #expect(try Job.decode(job.encoded()) == job)
+        #expect(try Job.decode(Array(#"{ "message_id" : "\#(job.messageID.uuidString)" }"#.utf8)) == job)
+        #expect(throws: (any Error).self) { try Job.decode(Array("nope".utf8)) }
+    }
+}

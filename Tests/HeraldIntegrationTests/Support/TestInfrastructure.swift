@@ -1,5 +1,7 @@
 import Foundation
 import HeraldBus
+import HeraldCore
+import Synchronization
 import HeraldServer
 import HeraldStore
 import Logging
@@ -151,4 +153,29 @@ func eventually(
         try await Task.sleep(for: .milliseconds(100))
     }
     Issue.record("not true within \(timeout): \(what)")
+}
+
+/// Publishes 300 jobs, consumes them with acks, calls `disrupt` once 100 are acked, and checks that every job was
+/// acked after all: nothing is lost across whatever `disrupt` does to the broker connection.
+func expectNothingLost(
+    bus: BusClient, timeout: Duration = .seconds(30), disrupt: @escaping @Sendable () throws -> Void
+) async throws {
+    let jobs = (0..<300).map { _ in Job(messageID: UUID()) }
+    try await bus.publishJobs(jobs.map { $0.encoded() }, to: .render)
+    let acked = Mutex(Set<Job>())
+    let disrupted = Mutex(false)
+    _ = try await collect(bus.consume(queue: Stage.render.queue, prefetch: 20), timeout: timeout, until: { _ in
+        acked.withLock { $0.count } == jobs.count
+    }) { delivery in
+        if acked.withLock({ $0.count }) >= 100, !disrupted.withLock({ $0 }) {
+            disrupted.withLock { $0 = true }
+            try disrupt()
+        }
+        try await Task.sleep(for: .milliseconds(2))
+        let job = try Job.decode(delivery.body)
+        acked.withLock { _ = $0.insert(job) }
+        bus.ack(delivery)
+    }
+    #expect(disrupted.withLock { $0 })
+    #expect(acked.withLock { $0 } == Set(jobs))
 }

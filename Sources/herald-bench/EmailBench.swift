@@ -1,0 +1,109 @@
+import ArgumentParser
+import AsyncHTTPClient
+import Foundation
+import HeraldServer
+import HeraldStore
+import Logging
+import NIOCore
+import PostgresNIO
+
+/// The email path under load: procedures posted to a running fleet, then the time until every message is `sent`.
+/// Latency is read from the database: each message's `sent` event against its creation.
+struct EmailBench: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "email", abstract: "Drive emails through a running fleet and report accepted/s, sent/s and latency.")
+
+    @Option(help: "The API's base URL.") var api = "http://127.0.0.1:8080"
+    @Option(help: "An API key.") var key: String
+    @Option(help: "Emails to send.") var messages = 20_000
+    @Option(help: "Emails per procedure request.") var batch = 500
+    @Option(help: "Requests in flight at once.") var concurrency = 4
+    @Option(help: "Give up waiting for delivery after this many seconds.") var timeout = 300
+
+    func run() async throws {
+        var logger = Logger(label: "herald-bench")
+        logger.logLevel = .warning
+        let database = Database(
+            try DatabaseConfiguration(url: Environment().string("HERALD_DATABASE_URL", default: Environment.defaultDatabaseURL)),
+            logger: logger)
+        let databaseTask = Task { await database.run() }
+        defer { databaseTask.cancel() }
+        try await database.checkConnection()
+
+        let template = #"{"channel": "email", "subject": "Sprawa {{case}}: {{status}}", "text": "Dzień dobry {{name}},\nsprawa {{case}}: {{status}}.", "html": "<p>Dzień dobry {{name}},</p><p>sprawa <b>{{case}}</b>: {{status}}</p>"}"#
+        _ = try await send(.PUT, "/v1/templates/bench", template)
+
+        let requests = (messages + batch - 1) / batch
+        let start = ContinuousClock.now
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            var next = 0
+            func add() {
+                guard next < requests else { return }
+                let count = min(batch, messages - next * batch)
+                let offset = next * batch
+                next += 1
+                let items = (0..<count).map { i in
+                    #"{"channel": "email", "to": {"email": "user\#(offset + i)@example.com", "name": "Użytkownik \#(offset + i)"}, "template": "bench", "variables": {"name": "U\#(offset + i)", "case": "\#(offset + i)", "status": "<open>"}}"#
+                }
+                let body = #"{"kind": "bench", "messages": ["# + items.joined(separator: ",") + "]}"
+                group.addTask { _ = try await send(.POST, "/v1/procedures", body) }
+            }
+            for _ in 0..<concurrency { add() }
+            while try await group.next() != nil { add() }
+        }
+        let accepted = ContinuousClock.now - start
+        print(String(format: "accepted: %d emails in %.2f s = %.0f/s (%d per request, %d requests in flight)",
+                     messages, accepted.seconds, Double(messages) / accepted.seconds, batch, concurrency))
+
+        let deadline = ContinuousClock.now + .seconds(timeout)
+        var done = 0
+        while ContinuousClock.now < deadline {
+            done = try await count(
+                "select count(*)::int8 from messages m join procedures p on p.id = m.procedure_id where p.kind = 'bench' and m.state in ('sent', 'failed', 'dead')",
+                in: database, logger: logger)
+            if done >= messages { break }
+            try await Task.sleep(for: .milliseconds(100))
+        }
+        let elapsed = ContinuousClock.now - start
+        print(String(format: "sent end to end: %d emails in %.2f s from the first request = %.0f/s", done, elapsed.seconds, Double(done) / elapsed.seconds))
+        let rows = try await database.client.query("""
+            select percentile_cont(0.5) within group (order by extract(epoch from e.at - m.created_at)),
+                   percentile_cont(0.99) within group (order by extract(epoch from e.at - m.created_at)),
+                   max(extract(epoch from e.at - m.created_at))::float8,
+                   extract(epoch from max(e.at) - min(m.created_at))::float8
+            from messages m join message_events e on e.message_id = m.id and e.to_state = 'sent'
+            join procedures p on p.id = m.procedure_id where p.kind = 'bench'
+            """, logger: logger)
+        for try await (p50, p99, maximum, span) in rows.decode((Double, Double, Double, Double).self) {
+            print(String(format: "latency accept -> sent: p50 %.0f ms, p99 %.0f ms, max %.0f ms", p50 * 1000, p99 * 1000, maximum * 1000))
+            print(String(format: "sent/s between the first acceptance and the last send: %.0f", Double(done) / span))
+        }
+        let failed = try await count(
+            "select count(*)::int8 from messages m join procedures p on p.id = m.procedure_id where p.kind = 'bench' and m.state <> 'sent'",
+            in: database, logger: logger)
+        print("not sent: \(failed)")
+    }
+
+    func count(_ sql: String, in database: Database, logger: Logger) async throws -> Int {
+        for try await value in try await database.client.query(PostgresQuery(unsafeSQL: sql), logger: logger).decode(Int.self) {
+            return value
+        }
+        return 0
+    }
+
+    func send(_ method: NIOHTTP1.HTTPMethod, _ path: String, _ body: String) async throws -> ByteBuffer {
+        var request = HTTPClientRequest(url: api + path)
+        request.method = method
+        request.headers.add(name: "Authorization", value: "Bearer \(key)")
+        request.headers.add(name: "Content-Type", value: "application/json")
+        request.body = .bytes(ByteBuffer(string: body))
+        let response = try await HTTPClient.shared.execute(request, timeout: .seconds(60))
+        let bytes = try await response.body.collect(upTo: 16 << 20)
+        guard (200..<300).contains(response.status.code) else {
+            throw ValidationError("\(method) \(path): \(response.status.code) \(String(buffer: bytes))")
+        }
+        return bytes
+    }
+}
+
+import NIOHTTP1

@@ -1,0 +1,62 @@
+#!/usr/bin/env bash
+# Measures Herald on this machine and prints the figures: the bus alone (confirmed publishes, acked consumption),
+# then the email path end to end with one process per stage against the sandbox SMTP sink: accepted/s, sent/s,
+# latency accept -> sent (p50, p99) and each process's peak memory. Uses its own database (herald_bench) and vhost
+# (herald-bench), recreated each run. Release build.
+#   MESSAGES=20000 BATCH=500 CONCURRENCY=4 bash scripts/bench.sh
+set -euo pipefail
+cd "$(dirname "$0")/.."
+MESSAGES=${MESSAGES:-20000}
+BATCH=${BATCH:-500}
+CONCURRENCY=${CONCURRENCY:-4}
+
+bash scripts/setup.sh
+swift build -c release 2>&1 | grep -E 'error|Build' || true
+bin=$(swift build -c release --show-bin-path)
+
+runuser -u postgres -- psql -qtA -c "drop database if exists herald_bench" -c "create database herald_bench owner herald" >/dev/null
+rabbitmqctl -q delete_vhost herald-bench >/dev/null 2>&1 || true
+rabbitmqctl -q add_vhost herald-bench >/dev/null
+rabbitmqctl -q set_permissions -p herald-bench herald '.*' '.*' '.*' >/dev/null
+
+export HERALD_DATABASE_URL=postgres://herald:herald@127.0.0.1:5432/herald_bench
+export HERALD_AMQP_URL=amqp://herald:herald@127.0.0.1:5672/herald-bench
+export HERALD_API_ADDRESS=127.0.0.1:8090
+export HERALD_SMTP_URL=smtp://127.0.0.1:2535
+export HERALD_SMTP_TLS=none
+export HERALD_SMTP_CONNECTIONS=${HERALD_SMTP_CONNECTIONS:-32}
+export LOG_LEVEL=warning
+"$bin/heraldctl" migrate >/dev/null
+"$bin/heraldctl" topology >/dev/null
+
+echo "== bus alone (quorum queue herald.render, vhost herald-bench)"
+"$bin/herald-bench" bus --messages 100000 --vhost herald-bench
+"$bin/heraldctl" topology >/dev/null
+
+logs=.herald/bench
+mkdir -p "$logs"
+declare -A pids
+"$bin/herald-sandbox" --smtp 127.0.0.1:2535 --http 127.0.0.1:8035 --keep 100 >"$logs/sandbox.log" 2>&1 &
+pids[herald-sandbox]=$!
+for process in herald-api herald-renderer herald-email; do
+  "$bin/$process" >"$logs/$process.log" 2>&1 &
+  pids[$process]=$!
+done
+trap 'kill ${pids[@]} 2>/dev/null || true' EXIT
+for _ in $(seq 1 100); do curl -fsS "http://$HERALD_API_ADDRESS/readyz" >/dev/null 2>&1 && break; sleep 0.2; done
+key=$("$bin/heraldctl" keys create "bench-$(date +%s)")
+
+echo
+echo "== email path end to end: $MESSAGES emails, one process per stage, sandbox SMTP ($HERALD_SMTP_CONNECTIONS connections)"
+"$bin/herald-bench" email --api "http://$HERALD_API_ADDRESS" --key "$key" --messages "$MESSAGES" --batch "$BATCH" --concurrency "$CONCURRENCY"
+echo "sandbox received: $(curl -fsS http://127.0.0.1:8035/mail | python3 -c 'import json,sys; print(json.load(sys.stdin)["count"])')"
+echo
+echo "== peak memory (VmHWM) and CPU time per process"
+for process in herald-api herald-renderer herald-email herald-sandbox; do
+  pid=${pids[$process]}
+  cpu=$(awk -v hz="$(getconf CLK_TCK)" '{printf "%.1f s", ($14 + $15) / hz}' "/proc/$pid/stat")
+  printf '%-16s %-12s cpu %s\n' "$process" "$(awk '/VmHWM/ {print $2, $3}' "/proc/$pid/status")" "$cpu"
+done
+for server in postgres beam.smp; do
+  printf '%-16s cpu %s (all processes)\n' "$server" "$(ps -C "$server" -o cputimes= 2>/dev/null | awk '{s += $1} END {print s}') s since start"
+done
