@@ -24,7 +24,7 @@ export HERALD_AMQP_URL=amqp://herald:herald@127.0.0.1:5672/herald-bench
 export HERALD_API_ADDRESS=127.0.0.1:8090
 export HERALD_SMTP_URL=smtp://127.0.0.1:2535
 export HERALD_SMTP_TLS=none
-export HERALD_SMTP_CONNECTIONS=${HERALD_SMTP_CONNECTIONS:-32}
+export HERALD_SMTP_CONNECTIONS=${HERALD_SMTP_CONNECTIONS:-8}
 export LOG_LEVEL=warning
 "$bin/heraldctl" migrate >/dev/null
 "$bin/heraldctl" topology >/dev/null

@@ -50,7 +50,7 @@ public struct EmailConfiguration: Sendable {
                 url: environment.string("HERALD_SMTP_URL", default: "smtp://127.0.0.1:2525"), tls: tls,
                 caFile: environment.optional("HERALD_SMTP_CA_FILE"),
                 timeout: .seconds(try environment.int("HERALD_SMTP_TIMEOUT_SECONDS", default: 30)),
-                connections: try environment.int("HERALD_SMTP_CONNECTIONS", default: 16))
+                connections: try environment.int("HERALD_SMTP_CONNECTIONS", default: 8))
         } catch let error as SMTPConfiguration.Invalid {
             throw ConfigurationError(error.description)
         }
