@@ -276,9 +276,6 @@ final class AMQPConnection {
 
     var socket: Int32 { amqp_get_sockfd(state) }
 
-    /// Whether a frame can be read without touching the socket.
-    var hasBufferedFrames: Bool { amqp_frames_enqueued(state) != 0 || amqp_data_in_buffer(state) != 0 }
-
     /// Reads one frame if one is ready, servicing heartbeats either way. Returns nil when nothing is ready.
     func readFrame() throws(BusError) -> Frame? {
         var frame = amqp_frame_t()

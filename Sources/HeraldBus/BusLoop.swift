@@ -127,7 +127,9 @@ final class BusLoop {
                 }
             }
             connection.releaseBuffers()
-            if !readAny && wait && !connection.hasBufferedFrames {
+            // rabbitmq-c has parsed every complete frame by now; what may remain buffered is a partial frame, whose
+            // rest arrives on the socket.
+            if !readAny && wait {
                 let heartbeat = Duration.seconds(max(client.configuration.heartbeat, 2)) / 4
                 client.waitForWork(socket: connection.socket, timeout: min(heartbeat, .seconds(1)))
             }
