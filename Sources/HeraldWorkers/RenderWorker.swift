@@ -55,20 +55,26 @@ public struct RenderWorker: Sendable {
                 failures.append((input.id, "render: \(error)"))
             }
         }
-        _ = try await messages.storeRendered(contents)
+        let moved = try await messages.storeRendered(contents)
         for (id, reason) in failures {
             try await messages.transition([id], from: .queued, to: .failed, detail: reason)
         }
         rendered.increment(by: contents.count)
         failed.increment(by: failures.count)
 
-        // Publish for everything now rendered, including messages a previous attempt rendered but whose send job it
-        // may not have published: senders claim conditionally, so a duplicate job is harmless.
-        let states = try await messages.states(ids)
-        for stage in [Stage.sendEmail, .sendSMS] {
-            let channel: MessageChannel = stage == .sendEmail ? .email : .sms
-            let ready = ids.filter { states[$0]?.state == .rendered && states[$0]?.channel == channel }
-            try await bus.publishJobs(ready.map { Job(messageID: $0).encoded() }, to: stage)
+        // Publish for everything now rendered, and for messages a previous attempt rendered but whose send job it may
+        // not have published (the ids that were not queued any more): senders claim conditionally, so a duplicate
+        // job is harmless.
+        let channels = Dictionary(inputs.map { ($0.id, $0.channel) }, uniquingKeysWith: { first, _ in first })
+        var ready = Dictionary(grouping: moved, by: { channels[$0] ?? .email })
+        let others = ids.filter { channels[$0] == nil }
+        if !others.isEmpty {
+            for (id, current) in try await messages.states(others) where current.state == .rendered {
+                ready[current.channel, default: []].append(id)
+            }
+        }
+        for (channel, ids) in ready {
+            try await bus.publishJobs(ids.map { Job(messageID: $0).encoded() }, to: channel == .email ? .sendEmail : .sendSMS)
         }
     }
 

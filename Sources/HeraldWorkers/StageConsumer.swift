@@ -4,8 +4,8 @@ import HeraldCore
 import Logging
 import ServiceLifecycle
 
-/// Consumes one stage's queue and hands deliveries to `handle` in the batches they arrive in, with at most
-/// `concurrency` batches in flight. On graceful shutdown it cancels the consumer, lets batches in flight finish
+/// Consumes one stage's queue and hands deliveries to `handle` in batches, with at most `concurrency` batches in
+/// flight; a handler that becomes free takes everything that arrived meanwhile (up to `maxBatch`). On graceful shutdown it cancels the consumer, lets batches in flight finish
 /// (and settle), then returns; deliveries received but not handled go back to the queue with the connection.
 public struct StageConsumer: Service {
     public typealias Handler = @Sendable ([BusDelivery]) async -> Void
@@ -14,14 +14,19 @@ public struct StageConsumer: Service {
     let stage: Stage
     let prefetch: UInt16
     let concurrency: Int
+    let maxBatch: Int
     let logger: Logger
     let handle: Handler
 
-    public init(bus: BusClient, stage: Stage, prefetch: UInt16, concurrency: Int, logger: Logger, handle: @escaping Handler) {
+    public init(
+        bus: BusClient, stage: Stage, prefetch: UInt16, concurrency: Int, maxBatch: Int = 200, logger: Logger,
+        handle: @escaping Handler
+    ) {
         self.bus = bus
         self.stage = stage
         self.prefetch = prefetch
         self.concurrency = concurrency
+        self.maxBatch = maxBatch
         self.logger = logger
         self.handle = handle
     }
@@ -30,16 +35,20 @@ public struct StageConsumer: Service {
         let deliveries = bus.consume(queue: stage.queue, prefetch: prefetch)
         let bus = bus
         logger.info("consuming", metadata: ["queue": "\(stage.queue)", "prefetch": "\(prefetch)", "concurrency": "\(concurrency)"])
+        let buffer = DeliveryBuffer(maxBatch: maxBatch)
         try await withGracefulShutdownHandler {
             try await withThrowingTaskGroup(of: Void.self) { group in
-                var running = 0
-                for try await batch in deliveries {
-                    if running >= concurrency {
-                        try await group.next()
-                        running -= 1
+                for _ in 0..<concurrency {
+                    group.addTask {
+                        while let batch = await buffer.take() { await handle(batch) }
                     }
-                    group.addTask { await handle(batch) }
-                    running += 1
+                }
+                do {
+                    for try await batch in deliveries { await buffer.append(batch) }
+                    await buffer.finish()
+                } catch {
+                    await buffer.finish()
+                    throw error
                 }
                 try await group.waitForAll()
             }
