@@ -221,7 +221,7 @@ public struct MessageRepository: Sendable {
     public func releaseDue(limit: Int) async throws -> [UUID] {
         let rows = try await client.query("""
             with due as (
-                select id from messages where state = 'scheduled' and send_at <= now()
+                select id from messages where published_at is null and send_at <= now() and state = 'scheduled'
                 order by send_at limit \(limit) for update skip locked
             ), moved as (
                 update messages m set state = 'queued', updated_at = now() from due where m.id = due.id returning m.id
@@ -242,8 +242,9 @@ public struct MessageRepository: Sendable {
         return try await client.withTransaction(logger: logger) { connection in
             let rows = try await connection.query("""
                 select id from messages
-                where state = 'queued' and published_at is null and updated_at < now() - make_interval(secs => \(seconds))
-                order by updated_at limit \(limit) for update skip locked
+                where published_at is null and send_at <= now() and state = 'queued'
+                  and updated_at < now() - make_interval(secs => \(seconds))
+                order by send_at limit \(limit) for update skip locked
                 """, logger: logger)
             let ids = try await rows.decode(UUID.self).collect()
             guard !ids.isEmpty else { return 0 }
