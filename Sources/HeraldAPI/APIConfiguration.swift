@@ -1,4 +1,5 @@
 import HeraldServer
+import struct Foundation.CharacterSet
 
 /// `herald-api` settings, from the environment.
 public struct APIConfiguration: Sendable {
@@ -39,5 +40,3 @@ public struct APIConfiguration: Sendable {
         databaseConnections = try environment.int("HERALD_DATABASE_CONNECTIONS", default: 20)
     }
 }
-
-import struct Foundation.CharacterSet

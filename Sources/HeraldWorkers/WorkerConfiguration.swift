@@ -1,6 +1,8 @@
 import HeraldBus
 import HeraldProviders
 import HeraldServer
+import HeraldCore
+import struct Foundation.CharacterSet
 
 /// Settings shared by the queue workers, from the environment.
 public struct WorkerConfiguration: Sendable {
@@ -72,6 +74,3 @@ public struct EmailConfiguration: Sendable {
         }
     }
 }
-
-import HeraldCore
-import struct Foundation.CharacterSet

@@ -6,6 +6,7 @@ import HeraldStore
 import Logging
 import NIOCore
 import PostgresNIO
+import NIOHTTP1
 
 /// The email path under load: procedures posted to a running fleet, then the time until every message is `sent`.
 /// Latency is read from the database: each message's `sent` event against its creation.
@@ -105,5 +106,3 @@ struct EmailBench: AsyncParsableCommand {
         return bytes
     }
 }
-
-import NIOHTTP1
