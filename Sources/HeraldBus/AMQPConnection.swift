@@ -201,6 +201,8 @@ final class AMQPConnection {
             return BusDelivery(
                 body: Self.bytes(message.body), headers: Self.headers(message.properties),
                 exchange: Self.string(ok.exchange), routingKey: Self.string(ok.routing_key),
+                // Its tag belongs to the admin channel: a generation no consumer has keeps `BusClient.ack` from
+                // settling it on the consume channel; `settleAdmin` settles it.
                 redelivered: ok.redelivered != 0, deliveryTag: ok.delivery_tag, generation: -generation - 1)
         }
     }

@@ -40,7 +40,7 @@ public struct EmailWorker: Sendable {
             claimed = try await messages.claimForSending(jobs.map(\.job.messageID))
         } catch {
             logger.warning("could not claim messages; retrying", metadata: ["error": "\(error)"])
-            for (_, delivery) in jobs { await settle(delivery, id: nil, error: "\(error)", from: .rendered) }
+            for (_, delivery) in jobs { await settle(delivery, id: nil, error: "\(error)") }
             return
         }
         let byID = Dictionary(jobs.map { ($0.job.messageID, $0.delivery) }, uniquingKeysWith: { first, _ in first })
@@ -90,7 +90,7 @@ public struct EmailWorker: Sendable {
                     logger.error("could not release a message for retry", metadata: ["message.id": "\(id)", "error": "\(error)"])
                     continue
                 }
-                await settle(delivery, id: id, error: reason, from: .rendered)
+                await settle(delivery, id: id, error: reason)
             }
         }
     }
@@ -101,12 +101,13 @@ public struct EmailWorker: Sendable {
             text: message.text, html: message.html, messageID: MIMEMessage.messageID(for: message.id, from: from.address))
     }
 
-    /// Schedules a retry, or dead-letters the job and marks the message `dead` after the last attempt.
-    private func settle(_ delivery: BusDelivery, id: UUID?, error: String, from state: MessageState) async {
+    /// Schedules a retry, or dead-letters the job and marks the message (back in `rendered`) `dead` after the last
+    /// attempt.
+    private func settle(_ delivery: BusDelivery, id: UUID?, error: String) async {
         do {
             let outcome = try await bus.settleFailure(delivery, stage: .sendEmail, error: error, retryable: true, topology: topology)
             if case .deadLettered = outcome, let id {
-                try await messages.transition([id], from: state, to: .dead, detail: error)
+                try await messages.transition([id], from: .rendered, to: .dead, detail: error)
             }
         } catch {
             logger.error("could not settle a failed send job", metadata: ["error": "\(error)"])
