@@ -83,6 +83,16 @@ struct EmailBench: AsyncParsableCommand {
             "select count(*)::int8 from messages m join procedures p on p.id = m.procedure_id where p.kind = 'bench' and m.state <> 'sent'",
             in: database, logger: logger)
         print("not sent: \(failed)")
+        if failed > 0 {
+            let rows = try await database.client.query("""
+                select m.state, m.attempts, coalesce(m.last_error, '-'), count(*)::int8 from messages m
+                join procedures p on p.id = m.procedure_id where p.kind = 'bench' and m.state <> 'sent'
+                group by 1, 2, 3 order by 4 desc limit 10
+                """, logger: logger)
+            for try await (state, attempts, error, count) in rows.decode((String, Int, String, Int).self) {
+                print("  \(count) \(state) after \(attempts) attempts: \(error)")
+            }
+        }
     }
 
     func count(_ sql: String, in database: Database, logger: Logger) async throws -> Int {
