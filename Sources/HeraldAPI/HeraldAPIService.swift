@@ -11,12 +11,9 @@ public enum HeraldAPIService {
     public static func router(
         infrastructure: Infrastructure, configuration: APIConfiguration, logger: Logger
     ) -> Router<HeraldRequestContext> {
-        let database = infrastructure.database
-        let messages = MessageRepository(database: database, logger: logger)
-        let templates = TemplateRepository(database: database, logger: logger)
-        let intake = MessageIntake(messages: messages, templates: templates, bus: infrastructure.bus, logger: logger)
+        let intake = MessageIntake(infrastructure: infrastructure, logger: logger)
         let handlers = APIHandlers(
-            intake: intake, templates: templates, messages: messages, maxBodySize: configuration.maxBodySize,
+            intake: intake, templates: intake.templates, messages: intake.messages, maxBodySize: configuration.maxBodySize,
             maxProcedureSize: configuration.maxProcedureSize)
 
         let router = Router(context: HeraldRequestContext.self)
@@ -29,7 +26,7 @@ public enum HeraldAPIService {
             Response(status: .ok, headers: [.contentType: "text/plain; version=0.0.4"],
                      body: .init(byteBuffer: ByteBuffer(bytes: ProcessRuntime.metrics.emitToBuffer())))
         }
-        let v1 = router.group("v1").add(middleware: AuthMiddleware(keys: APIKeyRepository(database: database, logger: logger)))
+        let v1 = router.group("v1").add(middleware: AuthMiddleware(keys: APIKeyRepository(database: infrastructure.database, logger: logger)))
         v1.put("templates/:name", use: handlers.putTemplate)
         v1.get("templates/:name", use: handlers.getTemplate)
         v1.post("messages", use: handlers.postMessage)
@@ -45,13 +42,9 @@ public enum HeraldAPIService {
     ) -> [any Service] {
         var services: [any Service] = []
         if configuration.mode != .http {
-            let messages = MessageRepository(database: infrastructure.database, logger: logger)
-            let templates = TemplateRepository(database: infrastructure.database, logger: logger)
             services.append(Relay(
-                messages: messages,
-                intake: MessageIntake(messages: messages, templates: templates, bus: infrastructure.bus, logger: logger),
-                bus: infrastructure.bus, interval: configuration.relayInterval, grace: configuration.relayGrace,
-                batchSize: configuration.relayBatchSize, logger: logger))
+                intake: MessageIntake(infrastructure: infrastructure, logger: logger), interval: configuration.relayInterval,
+                grace: configuration.relayGrace, batchSize: configuration.relayBatchSize, logger: logger))
         }
         if configuration.mode != .relay {
             let router = router(infrastructure: infrastructure, configuration: configuration, logger: logger)

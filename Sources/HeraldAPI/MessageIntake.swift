@@ -1,6 +1,7 @@
 import Foundation
 import HeraldBus
 import HeraldCore
+import HeraldServer
 import HeraldStore
 import Logging
 import Metrics
@@ -13,6 +14,20 @@ struct MessageIntake: Sendable {
     let templates: TemplateRepository
     let bus: BusClient
     let logger: Logger
+    init(messages: MessageRepository, templates: TemplateRepository, bus: BusClient, logger: Logger) {
+        self.messages = messages
+        self.templates = templates
+        self.bus = bus
+        self.logger = logger
+    }
+
+    init(infrastructure: Infrastructure, logger: Logger) {
+        self.init(
+            messages: MessageRepository(database: infrastructure.database, logger: logger),
+            templates: TemplateRepository(database: infrastructure.database, logger: logger),
+            bus: infrastructure.bus, logger: logger)
+    }
+
     let accepted = Counter(label: "herald_messages_accepted_total")
     let publishFailures = Counter(label: "herald_api_publish_failures_total")
 
@@ -100,10 +115,11 @@ struct MessageIntake: Sendable {
         }
     }
 
+    /// Publishes render jobs and records them as published; on failure the relay's sweep publishes them later.
     func publish(_ ids: [UUID]) async {
         guard !ids.isEmpty else { return }
         do {
-            try await bus.publishJobs(ids.map { Job(messageID: $0).encoded() }, to: .render)
+            try await publishRenderJobs(ids)
             try await messages.markPublished(ids)
         } catch {
             publishFailures.increment()
@@ -111,6 +127,13 @@ struct MessageIntake: Sendable {
                 "messages.count": "\(ids.count)", "error": "\(error)",
             ])
         }
+    }
+}
+
+extension MessageIntake {
+    /// Publishes a render job per message, returning once the broker confirmed them all.
+    func publishRenderJobs(_ ids: [UUID]) async throws {
+        try await bus.publishJobs(ids.map { Job(messageID: $0).encoded() }, to: .render)
     }
 }
 

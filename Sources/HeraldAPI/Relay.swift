@@ -1,6 +1,4 @@
 import Foundation
-import HeraldBus
-import HeraldCore
 import HeraldStore
 import Logging
 import Metrics
@@ -10,9 +8,7 @@ import ServiceLifecycle
 /// never confirmed (the API stopped between commit and publish). Several replicas share the work: both sweeps lock
 /// rows with `SKIP LOCKED`, and a job published twice is harmless because every transition is conditional.
 public struct Relay: Service {
-    let messages: MessageRepository
     let intake: MessageIntake
-    let bus: BusClient
     let interval: Duration
     /// How long a queued message may wait for its publish confirmation before the sweep publishes it.
     let grace: Duration
@@ -25,14 +21,14 @@ public struct Relay: Service {
         while !Task.isCancelled && !Task.isShuttingDownGracefully {
             var busy = false
             do {
-                let due = try await messages.releaseDue(limit: batchSize)
+                let due = try await intake.messages.releaseDue(limit: batchSize)
                 if !due.isEmpty {
                     released.increment(by: due.count)
                     await intake.publish(due)
                 }
-                let bus = bus
-                let swept = try await messages.sweepUnpublished(grace: grace, limit: batchSize) { ids in
-                    try await bus.publishJobs(ids.map { Job(messageID: $0).encoded() }, to: .render)
+                let intake = intake
+                let swept = try await intake.messages.sweepUnpublished(grace: grace, limit: batchSize) { ids in
+                    try await intake.publishRenderJobs(ids)
                 }
                 if swept > 0 {
                     republished.increment(by: swept)
