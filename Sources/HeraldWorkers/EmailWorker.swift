@@ -14,33 +14,34 @@ public struct EmailWorker: Sendable {
     let bus: BusClient
     let provider: any EmailProvider
     let from: MIMEMessage.Mailbox
-    let topology: Topology
     let logger: Logger
     let sent = Counter(label: "herald_messages_sent_total", dimensions: [("channel", "email")])
     let failed = Counter(label: "herald_messages_failed_total", dimensions: [("stage", "send.email")])
+    let settler: JobSettler
     let retried = Counter(label: "herald_send_retries_total", dimensions: [("channel", "email")])
 
     public init(
         messages: MessageRepository, bus: BusClient, provider: any EmailProvider, from: MIMEMessage.Mailbox,
         topology: Topology, logger: Logger
     ) {
+        settler = JobSettler(
+            stage: .sendEmail, waitingState: .rendered, bus: bus, messages: messages, topology: topology, logger: logger)
         self.messages = messages
         self.bus = bus
         self.provider = provider
         self.from = from
-        self.topology = topology
         self.logger = logger
     }
 
     public func handle(_ deliveries: [BusDelivery]) async {
-        let jobs = await decodeJobs(deliveries, stage: .sendEmail, bus: bus, topology: topology, logger: logger)
+        let jobs = await settler.decode(deliveries)
         guard !jobs.isEmpty else { return }
         let claimed: [OutgoingMessage]
         do {
             claimed = try await messages.claimForSending(jobs.map(\.job.messageID))
         } catch {
             logger.warning("could not claim messages; retrying", metadata: ["error": "\(error)"])
-            for (_, delivery) in jobs { await settle(delivery, id: nil, error: "\(error)") }
+            for (job, delivery) in jobs { await settler.retryOrDead(delivery, messageID: job.messageID, error: "\(error)") }
             return
         }
         let byID = Dictionary(jobs.map { ($0.job.messageID, $0.delivery) }, uniquingKeysWith: { first, _ in first })
@@ -90,7 +91,7 @@ public struct EmailWorker: Sendable {
                     logger.error("could not release a message for retry", metadata: ["message.id": "\(id)", "error": "\(error)"])
                     continue
                 }
-                await settle(delivery, id: id, error: reason)
+                await settler.retryOrDead(delivery, messageID: id, error: reason)
             }
         }
     }
@@ -99,18 +100,5 @@ public struct EmailWorker: Sendable {
         MIMEMessage(
             from: from, to: .init(address: message.toAddress, name: message.toName), subject: message.subject ?? "",
             text: message.text, html: message.html, messageID: MIMEMessage.messageID(for: message.id, from: from.address))
-    }
-
-    /// Schedules a retry, or dead-letters the job and marks the message (back in `rendered`) `dead` after the last
-    /// attempt.
-    private func settle(_ delivery: BusDelivery, id: UUID?, error: String) async {
-        do {
-            let outcome = try await bus.settleFailure(delivery, stage: .sendEmail, error: error, retryable: true, topology: topology)
-            if case .deadLettered = outcome, let id {
-                try await messages.transition([id], from: .rendered, to: .dead, detail: error)
-            }
-        } catch {
-            logger.error("could not settle a failed send job", metadata: ["error": "\(error)"])
-        }
     }
 }

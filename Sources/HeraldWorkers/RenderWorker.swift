@@ -12,22 +12,24 @@ import Metrics
 public struct RenderWorker: Sendable {
     let messages: MessageRepository
     let bus: BusClient
-    let topology: Topology
     let logger: Logger
     let renderer = MessageRenderer()
     let templates = TemplateCache()
     let rendered = Counter(label: "herald_messages_rendered_total")
     let failed = Counter(label: "herald_messages_failed_total", dimensions: [("stage", "render")])
 
+    let settler: JobSettler
+
     public init(messages: MessageRepository, bus: BusClient, topology: Topology, logger: Logger) {
+        settler = JobSettler(
+            stage: .render, waitingState: .queued, bus: bus, messages: messages, topology: topology, logger: logger)
         self.messages = messages
         self.bus = bus
-        self.topology = topology
         self.logger = logger
     }
 
     public func handle(_ deliveries: [BusDelivery]) async {
-        let jobs = await decodeJobs(deliveries, stage: .render, bus: bus, topology: topology, logger: logger)
+        let jobs = await settler.decode(deliveries)
         guard !jobs.isEmpty else { return }
         do {
             try await render(jobs.map(\.job.messageID))
@@ -35,7 +37,7 @@ public struct RenderWorker: Sendable {
         } catch {
             logger.warning("render batch failed; retrying", metadata: ["error": "\(error)", "jobs": "\(jobs.count)"])
             for (job, delivery) in jobs {
-                await retryOrDead(job, delivery, error: "\(error)")
+                await settler.retryOrDead(delivery, messageID: job.messageID, error: "\(error)")
             }
         }
     }
@@ -75,18 +77,6 @@ public struct RenderWorker: Sendable {
         }
         for (channel, ids) in ready {
             try await bus.publishJobs(ids.map { Job(messageID: $0).encoded() }, to: channel == .email ? .sendEmail : .sendSMS)
-        }
-    }
-
-    private func retryOrDead(_ job: Job, _ delivery: BusDelivery, error: String) async {
-        do {
-            let outcome = try await bus.settleFailure(delivery, stage: .render, error: error, retryable: true, topology: topology)
-            if case .deadLettered = outcome {
-                try await messages.transition([job.messageID], from: .queued, to: .dead, detail: error)
-            }
-        } catch {
-            // Unsettled, the delivery returns to the queue when the connection does; the delivery limit bounds that.
-            logger.error("could not settle a failed render job", metadata: ["message.id": "\(job.messageID)", "error": "\(error)"])
         }
     }
 }

@@ -57,20 +57,3 @@ public struct StageConsumer: Service {
         }
     }
 }
-
-/// Splits deliveries into decodable jobs and the rest, dead-lettering the rest at once: a job that is not JSON will
-/// not become JSON by retrying.
-func decodeJobs(
-    _ deliveries: [BusDelivery], stage: Stage, bus: BusClient, topology: Topology, logger: Logger
-) async -> [(job: Job, delivery: BusDelivery)] {
-    var jobs: [(Job, BusDelivery)] = []
-    for delivery in deliveries {
-        if let job = try? Job.decode(delivery.body) {
-            jobs.append((job, delivery))
-        } else {
-            logger.error("malformed job dead-lettered", metadata: ["queue": "\(stage.queue)"])
-            _ = try? await bus.settleFailure(delivery, stage: stage, error: "malformed job", retryable: false, topology: topology)
-        }
-    }
-    return jobs
-}

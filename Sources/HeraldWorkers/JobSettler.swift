@@ -1,0 +1,47 @@
+import Foundation
+import HeraldBus
+import HeraldCore
+import HeraldStore
+import Logging
+
+/// How a stage's worker disposes of jobs it cannot finish: malformed jobs go straight to the dead letters; failed
+/// ones are retried with backoff, and after the last attempt dead-lettered with their message marked `dead`.
+struct JobSettler: Sendable {
+    let stage: Stage
+    /// The state a message waits in while this stage's job for it is pending (or being retried).
+    let waitingState: MessageState
+    let bus: BusClient
+    let messages: MessageRepository
+    let topology: Topology
+    let logger: Logger
+
+    /// Splits deliveries into decodable jobs and the rest, dead-lettering the rest at once: a job that is not JSON
+    /// will not become JSON by retrying.
+    func decode(_ deliveries: [BusDelivery]) async -> [(job: Job, delivery: BusDelivery)] {
+        var jobs: [(Job, BusDelivery)] = []
+        for delivery in deliveries {
+            if let job = try? Job.decode(delivery.body) {
+                jobs.append((job, delivery))
+            } else {
+                logger.error("malformed job dead-lettered", metadata: ["queue": "\(stage.queue)"])
+                _ = try? await bus.settleFailure(delivery, stage: stage, error: "malformed job", retryable: false, topology: topology)
+            }
+        }
+        return jobs
+    }
+
+    /// Schedules a retry, or dead-letters the job and marks its message `dead` after the last attempt.
+    func retryOrDead(_ delivery: BusDelivery, messageID: UUID, error: String) async {
+        do {
+            let outcome = try await bus.settleFailure(delivery, stage: stage, error: error, retryable: true, topology: topology)
+            if case .deadLettered = outcome {
+                try await messages.transition([messageID], from: waitingState, to: .dead, detail: error)
+            }
+        } catch {
+            // Unsettled, the delivery returns to the queue when the connection does; the delivery limit bounds that.
+            logger.error("could not settle a failed job", metadata: [
+                "queue": "\(stage.queue)", "message.id": "\(messageID)", "error": "\(error)",
+            ])
+        }
+    }
+}
