@@ -16,6 +16,9 @@ final class BusLoop {
     private let consumerTag = "herald-\(UUID().uuidString.prefix(8))"
     private var reconnectDelay: Duration = .milliseconds(100)
     private var nextReconnect = ContinuousClock.now
+    /// Deadlines are tens of seconds away; scanning for them on every wake-up would cost a pass over every
+    /// unconfirmed publish per frame under load.
+    private var nextExpiryCheck = ContinuousClock.now
 
     init(client: BusClient) throws(BusError) {
         self.client = client
@@ -212,6 +215,8 @@ final class BusLoop {
 
     private func expireRequests() {
         let now = ContinuousClock.now
+        guard now >= nextExpiryCheck else { return }
+        nextExpiryCheck = now.advanced(by: .milliseconds(250))
         waiting.removeAll { request in
             guard request.deadline < now else { return false }
             request.continuation.resume(throwing: BusError(.timeout, "broker unavailable for \(client.publishTimeout)"))
