@@ -18,15 +18,37 @@ public struct Infrastructure: Sendable {
     public static func connect(
         environment: Environment, processName: String, databaseConnections: Int = 20, logger: Logger
     ) async throws -> Infrastructure {
-        let database = Database(
-            try DatabaseConfiguration(
-                url: environment.string("HERALD_DATABASE_URL", default: Environment.defaultDatabaseURL),
-                maximumConnections: databaseConnections),
-            logger: logger)
-        try await database.checkConnection()
+        let database = try await database(environment: environment, connections: databaseConnections, logger: logger)
         let amqp = try AMQPConfiguration(
             url: environment.string("HERALD_AMQP_URL", default: Environment.defaultAMQPURL), connectionName: processName)
         let bus = try await BusClient.connect(amqp, logger: logger)
         return Infrastructure(database: database, bus: bus)
+    }
+
+    /// The database from `HERALD_DATABASE_URL`, checked to answer. Its pool works once `run()` runs.
+    public static func database(environment: Environment, connections: Int = 20, logger: Logger) async throws -> Database {
+        let database = try unchecked(environment: environment, connections: connections, logger: logger)
+        try await database.checkConnection()
+        return database
+    }
+
+    private static func unchecked(environment: Environment, connections: Int, logger: Logger) throws -> Database {
+        Database(
+            try DatabaseConfiguration(
+                url: environment.string("HERALD_DATABASE_URL", default: Environment.defaultDatabaseURL),
+                maximumConnections: connections),
+            logger: logger)
+    }
+
+    /// Runs `body` with the database's pool running, for tools that use it briefly.
+    public static func withDatabase<T>(
+        environment: Environment = Environment(), logger: Logger, _ body: (Database) async throws -> T
+    ) async throws -> T {
+        let database = try unchecked(environment: environment, connections: 20, logger: logger)
+        // Started before the check, so the pool runs by the time `body` queries it.
+        let pool = Task { await database.run() }
+        defer { pool.cancel() }
+        try await database.checkConnection()
+        return try await body(database)
     }
 }

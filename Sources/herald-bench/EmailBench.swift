@@ -24,13 +24,12 @@ struct EmailBench: AsyncParsableCommand {
     func run() async throws {
         var logger = Logger(label: "herald-bench")
         logger.logLevel = .warning
-        let database = Database(
-            try DatabaseConfiguration(url: Environment().string("HERALD_DATABASE_URL", default: Environment.defaultDatabaseURL)),
-            logger: logger)
-        let databaseTask = Task { await database.run() }
-        defer { databaseTask.cancel() }
-        try await database.checkConnection()
+        try await Infrastructure.withDatabase(logger: logger) { database in
+            try await measure(database: database, logger: logger)
+        }
+    }
 
+    private func measure(database: Database, logger: Logger) async throws {
         let template = #"{"channel": "email", "subject": "Sprawa {{case}}: {{status}}", "text": "Dzień dobry {{name}},\nsprawa {{case}}: {{status}}.", "html": "<p>Dzień dobry {{name}},</p><p>sprawa <b>{{case}}</b>: {{status}}</p>"}"#
         _ = try await send(.PUT, "/v1/templates/bench", template)
 

@@ -32,13 +32,7 @@ func command(_ body: (Logger) async throws -> Void) async throws {
 }
 
 func withDatabase<T>(_ logger: Logger, _ body: (Database) async throws -> T) async throws -> T {
-    let database = Database(
-        try DatabaseConfiguration(url: Environment().string("HERALD_DATABASE_URL", default: Environment.defaultDatabaseURL)),
-        logger: logger)
-    let task = Task { await database.run() }
-    defer { task.cancel() }
-    try await database.checkConnection()
-    return try await body(database)
+    try await Infrastructure.withDatabase(logger: logger, body)
 }
 
 func withBus<T>(_ logger: Logger, _ body: (BusClient) async throws -> T) async throws -> T {
