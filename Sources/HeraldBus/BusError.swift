@@ -42,9 +42,4 @@ public struct BusError: Error, CustomStringConvertible, Sendable, Equatable {
     }
 
     public var description: String { detail.isEmpty ? "\(code)" : "\(code): \(detail)" }
-
-    /// Whether the failure is about the broker's reachability rather than the request, so retrying later can help.
-    public var isTransient: Bool {
-        [.connectionRefused, .connectionLost, .connectionClosed, .timeout].contains(code)
-    }
 }

@@ -39,7 +39,4 @@ public struct BusDelivery: Sendable {
     let deliveryTag: UInt64
     /// Which connection delivered it: a tag from an earlier connection is meaningless on the current one.
     let generation: Int
-
-    /// How many times the broker has handed this job out before, per quorum queue accounting (`x-delivery-count`).
-    public var deliveryCount: Int64 { headers["x-delivery-count"]?.intValue ?? 0 }
 }

@@ -77,13 +77,6 @@ public struct TemplateRepository: Sendable {
         return try await Self.decode(rows)
     }
 
-    public func version(name: String, locale: String, version: Int) async throws -> Template? {
-        let rows = try await client.query("""
-            select \(unescaped: Self.columns) from templates where name = \(name) and locale = \(locale) and version = \(version)
-            """, logger: logger)
-        return try await Self.decode(rows).first
-    }
-
     static let columns = "id, name, locale, version, channel, subject, text_body, html_body, created_at"
 
     static func decode(_ rows: PostgresRowSequence) async throws -> [Template] {
