@@ -186,7 +186,7 @@ struct APIHandlers: Sendable {
             return (bytes, try JSONValue.parse(bytes))
         } catch {
             throw Problem(.badRequest, type: "malformed-json", title: "Malformed JSON",
-                          detail: "the body is not valid JSON: \(Self.describe(error))",
+                          detail: "the body is not valid JSON: \(error)",
                           invalidParams: [.init("body", "is not valid JSON")])
         }
     }
@@ -219,11 +219,6 @@ struct APIHandlers: Sendable {
             throw Problem.notFound("'\(context.parameters.get(name) ?? "")' is not an id")
         }
         return id
-    }
-
-    private static func describe(_ error: any Error) -> String {
-        guard case DecodingError.dataCorrupted(let context) = error else { return "unreadable" }
-        return (context.underlyingError as NSError?)?.userInfo[NSDebugDescriptionErrorKey] as? String ?? context.debugDescription
     }
 
     static func timestamp(_ date: Date) -> String {

@@ -262,8 +262,8 @@ final class AMQPConnection {
         _ = consumerTag.withBytes { amqp_basic_cancel(state, Self.consumeChannel, $0) }
     }
 
-    func ack(tag: UInt64) throws(BusError) {
-        try check(amqp_basic_ack(state, Self.consumeChannel, tag, 0), "ack")
+    func ack(tag: UInt64, multiple: Bool) throws(BusError) {
+        try check(amqp_basic_ack(state, Self.consumeChannel, tag, multiple ? 1 : 0), "ack")
     }
 
     func reject(tag: UInt64, requeue: Bool) throws(BusError) {

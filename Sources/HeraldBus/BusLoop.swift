@@ -19,6 +19,7 @@ final class BusLoop {
     /// Deadlines are tens of seconds away; scanning for them on every wake-up would cost a pass over every
     /// unconfirmed publish per frame under load.
     private var nextExpiryCheck = ContinuousClock.now
+    private var ledger = AckLedger()
 
     init(client: BusClient) throws(BusError) {
         self.client = client
@@ -28,7 +29,9 @@ final class BusLoop {
     func run() {
         while true {
             let (commands, shuttingDown) = client.takeCommands()
-            for command in commands { handle(command) }
+            var acks: [UInt64] = []
+            for command in commands { handle(command, acks: &acks) }
+            sendAcks(acks)
             if shuttingDown && unconfirmed.isEmpty && (waiting.isEmpty || connection == nil) {
                 break
             }
@@ -46,20 +49,23 @@ final class BusLoop {
         failAll(BusError(.shutdown, "bus shut down before the broker confirmed"))
     }
 
-    private func handle(_ command: BusClient.Command) {
+    private func handle(_ command: BusClient.Command, acks: inout [UInt64]) {
         switch command {
         case .publish(let request):
             waiting.append(request)
         case .settle(let delivery, let settlement):
             // A tag from an earlier connection means nothing now; the broker has requeued that delivery already.
             guard let connection, connection.isOpen, delivery.generation == generation else { return }
-            do {
-                switch settlement {
-                case .ack: try connection.ack(tag: delivery.deliveryTag)
-                case .reject(let requeue): try connection.reject(tag: delivery.deliveryTag, requeue: requeue)
+            switch settlement {
+            case .ack:
+                acks.append(delivery.deliveryTag)
+            case .reject(let requeue):
+                do {
+                    try connection.reject(tag: delivery.deliveryTag, requeue: requeue)
+                    ledger.settled(delivery.deliveryTag)
+                } catch {
+                    lost(error)
                 }
-            } catch {
-                lost(error)
             }
         case .admin(let body):
             if let connection, connection.isOpen {
@@ -74,6 +80,18 @@ final class BusLoop {
             if let connection, connection.isOpen { startConsumer(on: connection) }
         case .stopConsuming:
             stopConsumer(finishing: nil)
+        }
+    }
+
+    /// Acks gathered from one round of commands, coalesced where they form a run (see `AckLedger`).
+    private func sendAcks(_ acks: [UInt64]) {
+        guard !acks.isEmpty, let connection, connection.isOpen else { return }
+        let plan = ledger.plan(acks: acks)
+        do {
+            if let highest = plan.multiple { try connection.ack(tag: highest, multiple: true) }
+            for tag in plan.single { try connection.ack(tag: tag, multiple: false) }
+        } catch {
+            lost(error)
         }
     }
 
@@ -124,6 +142,7 @@ final class BusLoop {
             while connection.isOpen, let frame = try connection.readFrame() {
                 readAny = true
                 if case .delivery(let delivery) = frame {
+                    ledger.delivered(delivery.deliveryTag)
                     deliveries.append(delivery)
                 } else {
                     handle(frame)
@@ -153,6 +172,7 @@ final class BusLoop {
                 request.failure = request.failure ?? BusError(.unroutable, "\(text) (routing key '\(key)')")
             }
         case .delivery(let delivery):
+            ledger.delivered(delivery.deliveryTag)
             consumer?.continuation.yield([delivery])
         case .consumerCancelled:
             logger.warning("broker cancelled the consumer (queue deleted?)")
@@ -187,6 +207,7 @@ final class BusLoop {
         logger.warning("broker connection lost, reconnecting", metadata: ["error": "\(error)"])
         connection?.close()
         connection = nil
+        ledger.reset()
         failUnconfirmed(BusError(.connectionLost, "no confirm before the connection broke: \(error)"))
         reconnectDelay = .milliseconds(100)
         nextReconnect = .now

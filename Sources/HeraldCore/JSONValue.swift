@@ -42,16 +42,6 @@ public enum JSONValue: Codable, Sendable, Equatable {
         }
     }
 
-    public static func parse(_ bytes: some Collection<UInt8>) throws -> JSONValue {
-        try JSONDecoder().decode(JSONValue.self, from: Data(bytes))
-    }
-
-    public func encoded() -> String {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        return String(decoding: (try? encoder.encode(self)) ?? Data("null".utf8), as: UTF8.self)
-    }
-
     public var object: [String: JSONValue]? {
         if case .object(let value) = self { return value }
         return nil
