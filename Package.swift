@@ -8,6 +8,8 @@ let package = Package(
         .executable(name: "herald-api", targets: ["herald-api"]),
         .executable(name: "herald-renderer", targets: ["herald-renderer"]),
         .executable(name: "herald-email", targets: ["herald-email"]),
+        .executable(name: "herald-sms", targets: ["herald-sms"]),
+        .executable(name: "herald-poller", targets: ["herald-poller"]),
         .executable(name: "herald-sandbox", targets: ["herald-sandbox"]),
         .executable(name: "heraldctl", targets: ["heraldctl"]),
         .executable(name: "herald-bench", targets: ["herald-bench"]),
@@ -50,6 +52,7 @@ let package = Package(
             "CCurl", "HeraldCore",
             .product(name: "Logging", package: "swift-log"),
             .product(name: "NIOPosix", package: "swift-nio"),
+            .product(name: "AsyncHTTPClient", package: "async-http-client"),
         ]),
         .target(name: "HeraldServer", dependencies: [
             "HeraldCore", "HeraldBus", "HeraldStore",
@@ -78,6 +81,8 @@ let package = Package(
         .executableTarget(name: "herald-api", dependencies: ["HeraldAPI"]),
         .executableTarget(name: "herald-renderer", dependencies: ["HeraldWorkers"]),
         .executableTarget(name: "herald-email", dependencies: ["HeraldWorkers"]),
+        .executableTarget(name: "herald-sms", dependencies: ["HeraldWorkers"]),
+        .executableTarget(name: "herald-poller", dependencies: ["HeraldWorkers"]),
         .executableTarget(name: "herald-sandbox", dependencies: [
             "HeraldSandbox",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),

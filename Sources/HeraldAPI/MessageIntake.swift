@@ -83,7 +83,7 @@ struct MessageIntake: Sendable {
             rows.append(NewMessage(
                 channel: request.channel, toAddress: address, toName: name, templateID: template.id,
                 locale: request.locale, variablesJSON: request.variablesJSON, state: due ? .queued : .scheduled,
-                sendAt: request.sendAt ?? now))
+                sendAt: request.sendAt ?? now, sender: request.sender))
         }
         if !problems.isEmpty { throw Problem.validation(problems) }
         return rows

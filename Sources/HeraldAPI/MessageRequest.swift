@@ -14,8 +14,10 @@ struct MessageRequest: Sendable {
     var locale: String
     var variablesJSON: String
     var sendAt: Date?
+    /// SMS only: the sender id for this message.
+    var sender: String?
 
-    static let fields: Set<String> = ["channel", "to", "recipient", "template", "locale", "variables", "send_at"]
+    static let fields: Set<String> = ["channel", "to", "recipient", "template", "locale", "variables", "send_at", "from"]
 
     /// Parses a message at `path`; nil when it has problems, which are appended.
     static func parse(_ value: JSONValue, path: String, problems: inout [Problem.InvalidParam]) -> MessageRequest? {
@@ -36,6 +38,18 @@ struct MessageRequest: Sendable {
         }
         let variables = reader.object("variables", problems: &problems) ?? .object([:])
         let sendAt = reader.timestamp("send_at", problems: &problems)
+        var sender: String?
+        if let from = reader.string("from", maxLength: 16, problems: &problems) {
+            if channel == .email {
+                problems.append(.init(reader.name("from"), "is for SMS only; email is sent from HERALD_SMTP_FROM"))
+            } else {
+                do {
+                    sender = try SMSSenderID(from).value
+                } catch {
+                    problems.append(.init(reader.name("from"), error.description))
+                }
+            }
+        }
 
         var destination: Destination?
         switch (reader.has("to"), reader.has("recipient")) {
@@ -53,7 +67,7 @@ struct MessageRequest: Sendable {
         guard problems.count == before, let channel, let template, let destination else { return nil }
         return MessageRequest(
             channel: channel, destination: destination, template: template, locale: locale,
-            variablesJSON: variables.encoded(), sendAt: sendAt)
+            variablesJSON: variables.encoded(), sendAt: sendAt, sender: sender)
     }
 
     private static func parseAddress(
@@ -73,17 +87,11 @@ struct MessageRequest: Sendable {
         case .sms:
             let to = FieldReader(value, path: path, allowed: ["phone"], problems: &problems)
             guard let phone = to.string("phone", required: true, maxLength: 16, problems: &problems) else { return nil }
-            guard isE164(phone) else {
+            guard PhoneNumber.isE164(phone) else {
                 problems.append(.init(to.name("phone"), "must be an E.164 number such as +48601234567"))
                 return nil
             }
             return .address(phone, name: nil)
         }
-    }
-
-    static func isE164(_ phone: String) -> Bool {
-        let digits = phone.dropFirst()
-        return phone.hasPrefix("+") && (8...15).contains(digits.count) && digits.first != "0"
-            && digits.allSatisfy { $0.isASCII && $0.isNumber }
     }
 }

@@ -22,10 +22,12 @@ extension BusClient {
 
     /// Settles a failed job: a retryable failure with attempts left goes to the delay queue for its attempt, anything
     /// else to the stage's dead-letter queue with the error. The original is acked only after the copy is confirmed,
-    /// so a crash in between leaves a duplicate, never a loss.
+    /// so a crash in between leaves a duplicate, never a loss. `notBefore` (a provider's `Retry-After`) picks the
+    /// first delay queue at least that long, if the attempt's own delay is shorter.
     @discardableResult
     public func settleFailure(
-        _ delivery: BusDelivery, stage: Stage, error: String, retryable: Bool, topology: Topology
+        _ delivery: BusDelivery, stage: Stage, error: String, retryable: Bool, notBefore: Duration? = nil,
+        topology: Topology
     ) async throws -> FailureOutcome {
         var headers = delivery.headers.filter { !$0.key.hasPrefix("x-") }
         headers[Topology.errorHeader] = .string(String(error.prefix(1000)))
@@ -33,7 +35,10 @@ extension BusClient {
         let outcome: FailureOutcome
         let message: BusMessage
         if retryable && attempt < topology.maxAttempts {
-            let delay = topology.retryDelays[attempt - 1]
+            var delay = topology.retryDelays[attempt - 1]
+            if let notBefore, notBefore > delay {
+                delay = topology.retryDelays.first { $0 >= notBefore } ?? topology.retryDelays.last!
+            }
             headers[Topology.attemptHeader] = .int(Int64(attempt + 1))
             message = BusMessage(
                 exchange: Topology.retryExchange, routingKey: stage.retryQueue(delay: delay), body: delivery.body,

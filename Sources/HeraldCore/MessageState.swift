@@ -26,3 +26,11 @@ public enum MessageState: String, Codable, Sendable, CaseIterable {
         }
     }
 }
+
+extension Duration {
+    /// The duration in (fractional) seconds, for SQL intervals and HTTP headers.
+    public var inSeconds: Double {
+        let (seconds, attoseconds) = components
+        return Double(seconds) + Double(attoseconds) / 1e18
+    }
+}

@@ -1,3 +1,4 @@
+import Foundation
 import HeraldCore
 
 /// Renders a message's subject and bodies from its template and variables.
@@ -10,7 +11,12 @@ public struct MessageRenderer: Sendable {
         public var segments: Int?
     }
 
-    public init() {}
+    /// SMS only: texts needing more parts than this fail instead of being sent (and billed) in many pieces.
+    public var maxSMSSegments: Int
+
+    public init(maxSMSSegments: Int = 10) {
+        self.maxSMSSegments = maxSMSSegments
+    }
 
     /// Checks a template's parts before it is stored, so syntax errors are reported to whoever wrote it.
     public static func validate(subject: String?, text: String, html: String?) throws(RenderError) {
@@ -40,7 +46,16 @@ public struct MessageRenderer: Sendable {
         case .email:
             return Output(subject: renderedSubject, text: renderedText, html: template.html?.render(values))
         case .sms:
-            return Output(subject: nil, text: renderedText, html: nil, segments: SMSEncoding(renderedText).segments)
+            guard !renderedText.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else {
+                throw RenderError("the SMS text is empty")
+            }
+            let encoding = SMSEncoding(renderedText)
+            guard encoding.segments <= maxSMSSegments else {
+                let unit = encoding.alphabet == .gsm7 ? "GSM-7 septets" : "UCS-2 characters"
+                throw RenderError(
+                    "the SMS text needs \(encoding.segments) segments (\(encoding.units) \(unit)); the limit is \(maxSMSSegments)")
+            }
+            return Output(subject: nil, text: renderedText, html: nil, segments: encoding.segments)
         }
     }
 }

@@ -3,10 +3,12 @@ import HeraldCore
 import Hummingbird
 import Logging
 
-/// The sandbox's HTTP side: what the SMTP sink received, for people (and the demo) to look at.
+/// The sandbox's HTTP side: what the SMTP sink received, for people (and the demo) to look at, and the
+/// Tyntec-compatible SMS API.
 public enum SandboxHTTP {
-    public static func router(store: MailStore) -> Router<BasicRequestContext> {
+    public static func router(store: MailStore, tyntec: TyntecSandbox? = nil) -> Router<BasicRequestContext> {
         let router = Router()
+        tyntec?.add(to: router)
         router.get("mail") { _, _ in
             let items: [JSONValue] = store.recent.suffix(100).reversed().map { mail in
                 .object([

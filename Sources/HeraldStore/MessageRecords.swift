@@ -14,11 +14,14 @@ public struct NewMessage: Sendable {
     /// `queued` when due now, `scheduled` when `sendAt` is in the future.
     public var state: MessageState
     public var sendAt: Date
+    /// SMS only: the sender id for this message, instead of the sender's default.
+    public var sender: String?
 
     public init(
         id: UUID = UUID(), channel: MessageChannel, toAddress: String, toName: String?, templateID: Int64,
-        locale: String, variablesJSON: String, state: MessageState, sendAt: Date
+        locale: String, variablesJSON: String, state: MessageState, sendAt: Date, sender: String? = nil
     ) {
+        self.sender = sender
         self.id = id
         self.channel = channel
         self.toAddress = toAddress
@@ -90,11 +93,15 @@ public struct RenderedContent: Sendable {
 /// A message a sender claimed: everything needed to hand it to the provider.
 public struct OutgoingMessage: Sendable {
     public let id: UUID
+    public let channel: MessageChannel
     public let toAddress: String
     public let toName: String?
     public let subject: String?
     public let text: String
     public let html: String?
+    /// SMS only: the sender id asked for, if any, and how many parts the text takes.
+    public let sender: String?
+    public let segments: Int?
     public let attempts: Int
 }
 

@@ -40,13 +40,15 @@ public struct MessageRepository: Sendable {
                 let variables = messages.map(\.variablesJSON)
                 let states = messages.map(\.state.rawValue)
                 let sendAts = messages.map(\.sendAt)
+                let senders = messages.map { $0.sender ?? "" }
                 try await connection.query("""
                     with inserted as (
-                        insert into messages (id, procedure_id, channel, to_address, to_name, template_id, locale, variables, state, send_at)
-                        select i.id, \(id), i.channel, i.address, nullif(i.name, ''), i.template, i.locale, i.variables::jsonb, i.state, i.send_at
+                        insert into messages (id, procedure_id, channel, to_address, to_name, template_id, locale, variables, state, send_at, sender)
+                        select i.id, \(id), i.channel, i.address, nullif(i.name, ''), i.template, i.locale, i.variables::jsonb, i.state, i.send_at,
+                               nullif(i.sender, '')
                         from unnest(\(ids)::uuid[], \(channels)::text[], \(addresses)::text[], \(names)::text[], \(templates)::int8[],
-                                    \(locales)::text[], \(variables)::text[], \(states)::text[], \(sendAts)::timestamptz[])
-                             as i(id, channel, address, name, template, locale, variables, state, send_at)
+                                    \(locales)::text[], \(variables)::text[], \(states)::text[], \(sendAts)::timestamptz[], \(senders)::text[])
+                             as i(id, channel, address, name, template, locale, variables, state, send_at, sender)
                         returning id, state
                     )
                     insert into message_events (message_id, to_state) select id, state from inserted
@@ -170,33 +172,41 @@ public struct MessageRepository: Sendable {
             with moved as (
                 update messages set state = 'sending', attempts = attempts + 1, updated_at = now()
                 where id = any(\(ids)) and state = 'rendered'
-                returning id, to_address, to_name, subject, text_body, html_body, attempts
+                returning id, channel, to_address, to_name, subject, text_body, html_body, sender, segments, attempts
             ), events as (
                 insert into message_events (message_id, from_state, to_state) select id, 'rendered', 'sending' from moved
             )
             select * from moved
             """, logger: logger)
         var claimed: [OutgoingMessage] = []
-        for try await (id, address, name, subject, text, html, attempts) in rows.decode(
-            (UUID, String, String?, String?, String?, String?, Int).self)
+        for try await (id, channel, address, name, subject, text, html, sender, segments, attempts) in rows.decode(
+            (UUID, String, String, String?, String?, String?, String?, String?, Int?, Int).self)
         {
             claimed.append(OutgoingMessage(
-                id: id, toAddress: address, toName: name, subject: subject, text: text ?? "", html: html,
-                attempts: attempts))
+                id: id, channel: MessageChannel(rawValue: channel) ?? .email, toAddress: address, toName: name,
+                subject: subject, text: text ?? "", html: html, sender: sender, segments: segments, attempts: attempts))
         }
         return claimed
     }
 
     /// `sending` -> `sent` with the provider's id for each message.
-    public func markSent(_ results: [(id: UUID, providerID: String)]) async throws {
+    public func markSent(_ results: [(id: UUID, providerID: String)], polling: SMSPolling? = nil) async throws {
         guard !results.isEmpty else { return }
         let ids = results.map(\.id)
         let providerIDs = results.map(\.providerID)
+        // SMS go on to the poller's schedule in the same statement, so no sent SMS is ever left unpolled.
+        let firstPoll = polling.map { $0.firstPoll.inSeconds } ?? 0
+        let validity = polling.map { $0.validity.inSeconds } ?? 0
         try await client.query("""
             with input as (select * from unnest(\(ids)::uuid[], \(providerIDs)::text[]) as i(id, provider_id)),
             moved as (
                 update messages m set state = 'sent', provider_id = i.provider_id, updated_at = now()
                 from input i where m.id = i.id and m.state = 'sending' returning m.id, i.provider_id
+            ), polls as (
+                insert into sms_polls (message_id, request_id, valid_until, next_poll_at)
+                select id, provider_id, now() + make_interval(secs => \(validity)), now() + make_interval(secs => \(firstPoll))
+                from moved where \(polling != nil)
+                on conflict (message_id) do nothing
             )
             insert into message_events (message_id, from_state, to_state, detail)
             select id, 'sending', 'sent', provider_id from moved

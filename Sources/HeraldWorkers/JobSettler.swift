@@ -30,10 +30,12 @@ struct JobSettler: Sendable {
         return jobs
     }
 
-    /// Schedules a retry, or dead-letters the job and marks its message `dead` after the last attempt.
-    func retryOrDead(_ delivery: BusDelivery, messageID: UUID, error: String) async {
+    /// Schedules a retry (no sooner than `notBefore`, when the provider asked for that), or dead-letters the job and
+    /// marks its message `dead` after the last attempt.
+    func retryOrDead(_ delivery: BusDelivery, messageID: UUID, error: String, notBefore: Duration? = nil) async {
         do {
-            let outcome = try await bus.settleFailure(delivery, stage: stage, error: error, retryable: true, topology: topology)
+            let outcome = try await bus.settleFailure(
+                delivery, stage: stage, error: error, retryable: true, notBefore: notBefore, topology: topology)
             if case .deadLettered = outcome {
                 try await messages.transition([messageID], from: waitingState, to: .dead, detail: error)
             }

@@ -13,14 +13,17 @@ public struct RenderWorker: Sendable {
     let messages: MessageRepository
     let bus: BusClient
     let logger: Logger
-    let renderer = MessageRenderer()
+    let renderer: MessageRenderer
     let templates = TemplateCache()
     let rendered = Counter(label: "herald_messages_rendered_total")
     let failed = Counter(label: "herald_messages_failed_total", dimensions: [("stage", "render")])
 
     let settler: JobSettler
 
-    public init(messages: MessageRepository, bus: BusClient, topology: Topology, logger: Logger) {
+    public init(
+        messages: MessageRepository, bus: BusClient, topology: Topology, maxSMSSegments: Int = 10, logger: Logger
+    ) {
+        renderer = MessageRenderer(maxSMSSegments: maxSMSSegments)
         settler = JobSettler(
             stage: .render, waitingState: .queued, bus: bus, messages: messages, topology: topology, logger: logger)
         self.messages = messages

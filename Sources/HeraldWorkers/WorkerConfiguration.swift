@@ -1,3 +1,4 @@
+import HeraldStore
 import HeraldBus
 import HeraldProviders
 import HeraldServer
@@ -26,9 +27,14 @@ public struct WorkerConfiguration: Sendable {
     /// `heraldctl topology` declared, since each delay is a queue.
     static func delays(_ environment: Environment) throws -> [Duration] {
         guard let raw = environment.optional("HERALD_RETRY_DELAYS_MS") else { return Topology().retryDelays }
+        return try milliseconds(raw, name: "HERALD_RETRY_DELAYS_MS")
+    }
+
+    /// A list such as `1000,5000,30000`.
+    static func milliseconds(_ raw: String, name: String) throws -> [Duration] {
         let values = raw.split(separator: ",").map { Int($0.trimmingCharacters(in: .whitespaces)) }
         guard !values.isEmpty, values.allSatisfy({ ($0 ?? 0) > 0 }) else {
-            throw ConfigurationError("HERALD_RETRY_DELAYS_MS must be positive milliseconds separated by commas, got '\(raw)'")
+            throw ConfigurationError("\(name) must be positive milliseconds separated by commas, got '\(raw)'")
         }
         return values.map { .milliseconds($0!) }
     }
@@ -72,5 +78,48 @@ public struct EmailConfiguration: Sendable {
         } catch {
             throw ConfigurationError("HERALD_SMTP_FROM: '\(address)' \(error)")
         }
+    }
+}
+
+/// Settings of `herald-sms` and `herald-poller`: the Tyntec account and how SMS are sent and followed up.
+public struct SMSConfiguration: Sendable {
+    public var tyntec: TyntecConfiguration
+    /// Sender id for messages that do not name their own.
+    public var from: String
+    public var poller: PollerConfiguration
+
+    public init(environment: Environment = Environment()) throws {
+        let url = try environment.string("HERALD_TYNTEC_URL", default: "https://api.tyntec.com")
+        guard url.hasPrefix("http://") || url.hasPrefix("https://") else {
+            throw ConfigurationError("HERALD_TYNTEC_URL must be an http:// or https:// URL, got '\(url)'")
+        }
+        guard let key = environment.optional("HERALD_TYNTEC_API_KEY"), !key.isEmpty else {
+            throw ConfigurationError("HERALD_TYNTEC_API_KEY is required (the key Tyntec issued for the account)")
+        }
+        let validityMinutes = try environment.int("HERALD_SMS_VALIDITY_MINUTES", default: 2880)
+        guard validityMinutes > 0 else { throw ConfigurationError("HERALD_SMS_VALIDITY_MINUTES must be positive") }
+        tyntec = TyntecConfiguration(
+            baseURL: url, apiKey: key, connections: try environment.int("HERALD_TYNTEC_CONNECTIONS", default: 32),
+            timeout: .seconds(try environment.int("HERALD_TYNTEC_TIMEOUT_SECONDS", default: 10)),
+            validity: .seconds(validityMinutes * 60))
+        let rawFrom = try environment.string("HERALD_SMS_FROM", default: "Herald")
+        do {
+            from = try SMSSenderID(rawFrom).value
+        } catch {
+            throw ConfigurationError("HERALD_SMS_FROM: \(error)")
+        }
+        var poller = PollerConfiguration()
+        if let raw = environment.optional("HERALD_POLL_DELAYS_MS") {
+            poller.delays = try WorkerConfiguration.milliseconds(raw, name: "HERALD_POLL_DELAYS_MS")
+        }
+        poller.batchSize = try environment.int("HERALD_POLL_BATCH", default: poller.batchSize)
+        poller.concurrency = try environment.int("HERALD_POLL_CONCURRENCY", default: poller.concurrency)
+        poller.lease = .seconds(try environment.int("HERALD_POLL_LEASE_SECONDS", default: 60))
+        self.poller = poller
+    }
+
+    /// Where sent SMS join the poller's schedule.
+    public var polling: SMSPolling {
+        SMSPolling(firstPoll: poller.delays[0], validity: tyntec.validity)
     }
 }

@@ -24,9 +24,10 @@ await ProcessRuntime.main("herald-email") {
         environment: Environment(), processName: "herald-email",
         databaseConnections: configuration.databaseConnections, logger: logger)
     let sender = SMTPSender(configuration: email.smtp)
-    let worker = EmailWorker(
-        messages: MessageRepository(database: infrastructure.database, logger: logger), bus: infrastructure.bus,
-        provider: sender, from: email.from, topology: configuration.topology, logger: logger)
+    let worker = SendWorker(
+        channel: .email, messages: MessageRepository(database: infrastructure.database, logger: logger),
+        bus: infrastructure.bus, sender: EmailChannel(provider: sender, from: email.from),
+        topology: configuration.topology, logger: logger)
     let consumer = StageConsumer(
         bus: infrastructure.bus, stage: .sendEmail, prefetch: configuration.prefetch,
         concurrency: configuration.concurrency, logger: logger, handle: worker.handle)

@@ -9,7 +9,8 @@ await ProcessRuntime.main("herald-renderer") {
         print("""
             herald-renderer: renders queued messages from herald.render and publishes their send jobs.
             Environment: HERALD_DATABASE_URL, HERALD_AMQP_URL, HERALD_PREFETCH (600), HERALD_CONCURRENCY (2 batches),
-            HERALD_RETRY_DELAYS_MS, HERALD_DELIVERY_LIMIT, HERALD_DATABASE_CONNECTIONS (10), LOG_LEVEL.
+            HERALD_RETRY_DELAYS_MS, HERALD_DELIVERY_LIMIT, HERALD_DATABASE_CONNECTIONS (10),
+            HERALD_SMS_MAX_SEGMENTS (10: longer SMS texts fail), LOG_LEVEL.
             """)
         return
     }
@@ -21,7 +22,8 @@ await ProcessRuntime.main("herald-renderer") {
         databaseConnections: configuration.databaseConnections, logger: logger)
     let worker = RenderWorker(
         messages: MessageRepository(database: infrastructure.database, logger: logger), bus: infrastructure.bus,
-        topology: configuration.topology, logger: logger)
+        topology: configuration.topology,
+        maxSMSSegments: try Environment().int("HERALD_SMS_MAX_SEGMENTS", default: 10), logger: logger)
     let consumer = StageConsumer(
         bus: infrastructure.bus, stage: .render, prefetch: configuration.prefetch,
         concurrency: configuration.concurrency, logger: logger, handle: worker.handle)

@@ -9,12 +9,18 @@ import ServiceLifecycle
 struct HeraldSandboxCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "herald-sandbox",
-        abstract: "Local stand-in for the outside providers: an SMTP sink and its HTTP listing. For demos, tests and benchmarks only.")
+        abstract: "Local stand-in for the outside providers: an SMTP sink with its HTTP listing, and a Tyntec-compatible SMS API. For demos, tests and benchmarks only.")
 
     @Option(help: "Where the SMTP sink listens.") var smtp = "127.0.0.1:2525"
-    @Option(help: "Where the HTTP listing (GET /mail, /mail/{n}) listens.") var http = "127.0.0.1:8025"
+    @Option(help: "Where the HTTP side (GET /mail, /mail/{n}, /sms; the Tyntec API under /messaging/v1) listens.")
+    var http = "127.0.0.1:8025"
     @Option(help: "Write each received message to this folder as NNNNNNNN.eml.") var maildir: String?
     @Option(help: "Messages kept in memory for the listing.") var keep = 1000
+    @Option(help: "The Tyntec API key the SMS API accepts (header apikey).") var tyntecKey = "sandbox-key"
+    @Option(help: "Milliseconds an SMS stays ACCEPTED.") var smsAcceptedMs = 200
+    @Option(help: "Milliseconds until an SMS is in its final state (BUFFERED before).") var smsFinalMs = 800
+    @Option(help: "Share (0 to 1) of SMS that end EXPIRED, REJECTED or UNDELIVERABLE.") var smsFailureShare = 0.0
+    @Option(help: "Share (0 to 1) of SMS API requests answered 429 Too Many Requests.") var smsRateLimitShare = 0.0
 
     func run() async throws {
         var logger = Logger(label: "herald-sandbox")
@@ -23,8 +29,14 @@ struct HeraldSandboxCommand: AsyncParsableCommand {
         let (httpHost, httpPort) = try Self.address(http, option: "--http")
         let store = try MailStore(keep: keep, directory: maildir.map { URL(fileURLWithPath: $0) })
         let sink = SMTPSink(host: smtpHost, port: smtpPort, store: store, logger: logger)
+        guard (0...1).contains(smsFailureShare), (0...1).contains(smsRateLimitShare) else {
+            throw ValidationError("--sms-failure-share and --sms-rate-limit-share are shares between 0 and 1")
+        }
+        let tyntec = TyntecSandbox(settings: .init(
+            apiKey: tyntecKey, acceptedFor: .milliseconds(smsAcceptedMs), finalAfter: .milliseconds(smsFinalMs),
+            failureShare: smsFailureShare, rateLimitShare: smsRateLimitShare))
         let app = Application(
-            router: SandboxHTTP.router(store: store),
+            router: SandboxHTTP.router(store: store, tyntec: tyntec),
             configuration: .init(address: .hostname(httpHost, port: httpPort), serverName: "herald-sandbox"), logger: logger)
         let group = ServiceGroup(configuration: .init(
             services: [.init(service: sink), .init(service: app)], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))

@@ -46,9 +46,10 @@ struct TestFleet {
                     url: "smtp://herald:secret@localhost:\(smtp.port)", tls: .required, caFile: smtp.certificate,
                     timeout: .seconds(10), connections: 4))
                 let renderWorker = RenderWorker(messages: messages, bus: renderBus, topology: topology, logger: logger)
-                let emailWorker = EmailWorker(
-                    messages: messages, bus: emailBus, provider: sender,
-                    from: .init(address: "noreply@herald.test", name: "Herald Tests"), topology: topology, logger: logger)
+                let emailWorker = SendWorker(
+                    channel: .email, messages: messages, bus: emailBus,
+                    sender: EmailChannel(provider: sender, from: .init(address: "noreply@herald.test", name: "Herald Tests")),
+                    topology: topology, logger: logger)
 
                 let port = Mutex<Int?>(nil)
                 let app = Application(

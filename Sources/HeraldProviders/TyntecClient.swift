@@ -1,0 +1,178 @@
+import AsyncHTTPClient
+import Foundation
+import HeraldCore
+import NIOCore
+import NIOHTTP1
+
+/// Where and how to reach Tyntec's SMS API (v1).
+public struct TyntecConfiguration: Sendable, CustomStringConvertible {
+    public var baseURL: String
+    public var apiKey: String
+    /// Connections kept open to the API.
+    public var connections: Int
+    public var timeout: Duration
+    /// `validity` sent with each SMS: how long Tyntec keeps trying to deliver it.
+    public var validity: Duration
+
+    public init(baseURL: String, apiKey: String, connections: Int = 32, timeout: Duration = .seconds(10),
+                validity: Duration = .seconds(2880 * 60)) {
+        self.baseURL = baseURL.hasSuffix("/") ? String(baseURL.dropLast()) : baseURL
+        self.apiKey = apiKey
+        self.connections = connections
+        self.timeout = timeout
+        self.validity = validity
+    }
+
+    /// Never shows the key.
+    public var description: String { baseURL }
+}
+
+/// One SMS for Tyntec.
+public struct SMSSubmission: Sendable {
+    public var to: String
+    public var from: String
+    public var message: String
+    /// Our message id, echoed in Tyntec's delivery reports.
+    public var reference: String
+
+    public init(to: String, from: String, message: String, reference: String) {
+        self.to = to
+        self.from = from
+        self.message = message
+        self.reference = reference
+    }
+}
+
+/// What a status poll found.
+public enum DeliveryStatus: Sendable, Equatable {
+    /// `ACCEPTED` or `BUFFERED`: ask again later.
+    case pending(String)
+    case delivered
+    /// `EXPIRED`, `REJECTED` or `UNDELIVERABLE`, with the error code and reason Tyntec gave.
+    case undeliverable(String)
+    /// 429: too many polls; wait at least this long before the next.
+    case slowDown(Duration)
+    /// The poll itself failed (timeout, 5xx, an answer we cannot read); ask again later.
+    case unknown(String)
+}
+
+/// Tyntec's SMS API over HTTP(S): send (`POST /messaging/v1/sms`) and status (`GET /messaging/v1/messages/{id}`).
+/// Pooled keep-alive connections through AsyncHTTPClient; the key travels in the `apikey` header only.
+public final class TyntecClient: Sendable {
+    public let configuration: TyntecConfiguration
+    let http: HTTPClient
+
+    public init(configuration: TyntecConfiguration) {
+        self.configuration = configuration
+        var settings = HTTPClient.Configuration()
+        settings.connectionPool = .init(
+            idleTimeout: .seconds(60), concurrentHTTP1ConnectionsPerHostSoftLimit: configuration.connections)
+        settings.timeout = .init(connect: .seconds(5), read: .nanoseconds(Int64(configuration.timeout.inSeconds * 1e9)))
+        http = HTTPClient(eventLoopGroupProvider: .singleton, configuration: settings)
+    }
+
+    public func shutdown() async throws {
+        try await http.shutdown()
+    }
+
+    public func send(_ sms: SMSSubmission) async -> DeliveryOutcome {
+        let body = JSONValue.object([
+            "to": .string(sms.to), "from": .string(sms.from), "message": .string(sms.message),
+            "reference": .string(sms.reference), "encoding": .string("AUTO"),
+            "validity": .string(String(Int(configuration.validity.inSeconds / 60))),
+        ]).encoded()
+        var request = self.request("/messaging/v1/sms", method: .POST)
+        request.headers.add(name: "Content-Type", value: "application/json")
+        request.body = .bytes(ByteBuffer(string: body))
+        let response: HTTPClientResponse
+        let bytes: ByteBuffer
+        do {
+            (response, bytes) = try await execute(request)
+        } catch {
+            return .transient("Tyntec unreachable: \(error)")
+        }
+        switch response.status.code {
+        case 200..<300:
+            guard let requestID = Self.json(bytes)?.object?["requestId"]?.string, !requestID.isEmpty else {
+                return .transient("Tyntec answered \(response.status.code) without a requestId")
+            }
+            return .accepted(providerID: requestID)
+        case 429, 500..<600:
+            return .transient(Self.problem(response, bytes), retryAfter: Self.retryAfter(response))
+        case 408:
+            return .transient(Self.problem(response, bytes))
+        default:
+            return .permanent(Self.problem(response, bytes))
+        }
+    }
+
+    public func status(requestID: String) async -> DeliveryStatus {
+        let escaped = requestID.addingPercentEncoding(withAllowedCharacters: .urlPathAllowed.subtracting(["/"])) ?? requestID
+        let response: HTTPClientResponse
+        let bytes: ByteBuffer
+        do {
+            (response, bytes) = try await execute(request("/messaging/v1/messages/\(escaped)", method: .GET))
+        } catch {
+            return .unknown("Tyntec unreachable: \(error)")
+        }
+        switch response.status.code {
+        case 200..<300:
+            guard let object = Self.json(bytes)?.object, let status = object["status"]?.string else {
+                return .unknown("Tyntec answered \(response.status.code) without a status")
+            }
+            switch status.uppercased() {
+            case "DELIVERED":
+                return .delivered
+            case "EXPIRED", "REJECTED", "UNDELIVERABLE":
+                let part = object["parts"]?.array?.first?.object
+                let code = object["errorCode"]?.string ?? part?["errorCode"]?.string
+                let reason = object["errorReason"]?.string
+                var detail = "Tyntec \(status.uppercased())"
+                if let code, !code.isEmpty { detail += ", error code \(code)" }
+                if let reason, !reason.isEmpty { detail += ": \(reason)" }
+                return .undeliverable(detail)
+            default:
+                return .pending(status.uppercased())
+            }
+        case 429:
+            return .slowDown(Self.retryAfter(response) ?? .seconds(1))
+        default:
+            return .unknown(Self.problem(response, bytes))
+        }
+    }
+
+    private func request(_ path: String, method: HTTPMethod) -> HTTPClientRequest {
+        var request = HTTPClientRequest(url: configuration.baseURL + path)
+        request.method = method
+        request.headers.add(name: "apikey", value: configuration.apiKey)
+        request.headers.add(name: "Accept", value: "application/json, application/problem+json")
+        return request
+    }
+
+    private func execute(_ request: HTTPClientRequest) async throws -> (HTTPClientResponse, ByteBuffer) {
+        let response = try await http.execute(request, timeout: .nanoseconds(Int64(configuration.timeout.inSeconds * 1e9)))
+        let bytes = try await response.body.collect(upTo: 1 << 20)
+        return (response, bytes)
+    }
+
+    static func json(_ bytes: ByteBuffer) -> JSONValue? {
+        try? JSONValue.parse(bytes.readableBytesView)
+    }
+
+    /// An RFC 7807 problem's `detail` (or `title`), with the status: what goes into `last_error`.
+    static func problem(_ response: HTTPClientResponse, _ bytes: ByteBuffer) -> String {
+        let object = json(bytes)?.object
+        let text = object?["detail"]?.string ?? object?["title"]?.string
+            ?? String(buffer: bytes).prefix(200).trimmingCharacters(in: .whitespacesAndNewlines)
+        return "Tyntec \(response.status.code)" + (text.isEmpty ? "" : ": \(text)")
+    }
+
+    /// `Retry-After` in seconds (the HTTP-date form is read as "soon").
+    static func retryAfter(_ response: HTTPClientResponse) -> Duration? {
+        guard let raw = response.headers.first(name: "Retry-After") else { return nil }
+        if let seconds = Double(raw.trimmingCharacters(in: .whitespaces)), seconds >= 0 {
+            return .milliseconds(Int64(seconds * 1000))
+        }
+        return .seconds(1)
+    }
+}

@@ -1,0 +1,96 @@
+import Foundation
+import HeraldCore
+import Logging
+import PostgresNIO
+
+/// When a sent SMS is first polled and how long its delivery state is worth waiting for.
+public struct SMSPolling: Sendable {
+    public var firstPoll: Duration
+    public var validity: Duration
+
+    public init(firstPoll: Duration, validity: Duration) {
+        self.firstPoll = firstPoll
+        self.validity = validity
+    }
+}
+
+/// A sent SMS due for a status poll, leased to one poller.
+public struct DuePoll: Sendable {
+    public let messageID: UUID
+    public let requestID: String
+    /// Polls so far, this one included.
+    public let polls: Int
+    public let sentAt: Date
+    public let validUntil: Date
+}
+
+/// The delivery-status poller's working set (`sms_polls`). Claiming a batch pushes each row's `next_poll_at` a lease
+/// ahead under `FOR UPDATE SKIP LOCKED`, so replicas never poll one message at once, and a poller that dies mid-batch
+/// only delays its rows by the lease. `messages` and its events change only when a delivery state is final.
+public struct SMSPollRepository: Sendable {
+    let client: PostgresClient
+    let logger: Logger
+
+    public init(database: Database, logger: Logger) {
+        self.client = database.client
+        self.logger = logger
+    }
+
+    public func claimDue(limit: Int, lease: Duration) async throws -> [DuePoll] {
+        let rows = try await client.query("""
+            update sms_polls p set next_poll_at = now() + make_interval(secs => \(lease.inSeconds)), polls = p.polls + 1
+            where p.message_id in (
+                select message_id from sms_polls where next_poll_at <= now()
+                order by next_poll_at limit \(limit) for update skip locked
+            )
+            returning p.message_id, p.request_id, p.polls, p.sent_at, p.valid_until
+            """, logger: logger)
+        var due: [DuePoll] = []
+        for try await (id, requestID, polls, sentAt, validUntil) in rows.decode((UUID, String, Int, Date, Date).self) {
+            due.append(DuePoll(messageID: id, requestID: requestID, polls: polls, sentAt: sentAt, validUntil: validUntil))
+        }
+        return due
+    }
+
+    /// Sets when each message is polled next. `uncount` takes back the poll just claimed (the provider asked us
+    /// to slow down, so it told us nothing).
+    public func reschedule(_ next: [(id: UUID, after: Duration)], uncount: Bool = false) async throws {
+        guard !next.isEmpty else { return }
+        let ids = next.map(\.id)
+        let seconds = next.map(\.after.inSeconds)
+        try await client.query("""
+            update sms_polls p set next_poll_at = now() + make_interval(secs => i.after),
+                polls = p.polls - case when \(uncount) then 1 else 0 end
+            from unnest(\(ids)::uuid[], \(seconds)::float8[]) as i(id, after) where p.message_id = i.id
+            """, logger: logger)
+    }
+
+    /// Records final delivery states (`delivered` or `undeliverable`, with the provider's reason) and takes the
+    /// messages off the schedule, in one statement. A message no longer `sent` (cancelled, replayed) just leaves it.
+    public func finish(_ results: [(id: UUID, state: MessageState, detail: String?)]) async throws {
+        guard !results.isEmpty else { return }
+        let ids = results.map(\.id)
+        let states = results.map(\.state.rawValue)
+        let details = results.map { $0.detail ?? "" }
+        try await client.query("""
+            with input as (select * from unnest(\(ids)::uuid[], \(states)::text[], \(details)::text[]) as i(id, state, detail)),
+            moved as (
+                update messages m set state = i.state, updated_at = now(),
+                    last_error = case when i.state = 'undeliverable' then nullif(i.detail, '') else m.last_error end
+                from input i where m.id = i.id and m.state = 'sent' returning m.id, i.state, nullif(i.detail, '') as detail
+            ), unscheduled as (
+                delete from sms_polls where message_id in (select id from input)
+            )
+            insert into message_events (message_id, from_state, to_state, detail)
+            select id, 'sent', state, detail from moved
+            """, logger: logger)
+    }
+
+    /// Messages waiting for a poll, and how many are due now.
+    public func backlog() async throws -> (waiting: Int, due: Int) {
+        let rows = try await client.query(
+            "select count(*), count(*) filter (where next_poll_at <= now()) from sms_polls", logger: logger)
+        for try await (waiting, due) in rows.decode((Int, Int).self) { return (waiting, due) }
+        return (0, 0)
+    }
+}

@@ -1,0 +1,143 @@
+import Foundation
+import HeraldBus
+import HeraldCore
+import HeraldProviders
+import HeraldStore
+import Logging
+import Metrics
+
+/// One channel's way out: hands a claimed message to its provider.
+public protocol ChannelSender: Sendable {
+    func send(_ message: OutgoingMessage) async -> DeliveryOutcome
+}
+
+/// Sends rendered messages of one channel. Each message is claimed (`rendered` -> `sending`) before it goes to the
+/// provider, so a redelivered job never sends a message already sent or being sent. A message left in `sending` by a
+/// crash is the ambiguous case (the provider may have taken it): it is not retried blindly but stays visible in that
+/// state. Temporary refusals retry with backoff (no sooner than the provider's `Retry-After`); permanent ones fail the
+/// message with the provider's reason.
+public struct SendWorker: Sendable {
+    let messages: MessageRepository
+    let bus: BusClient
+    let sender: any ChannelSender
+    /// SMS: where sent messages join the delivery-status poller's schedule.
+    let polling: SMSPolling?
+    let logger: Logger
+    let settler: JobSettler
+    let sent: Counter
+    let failed: Counter
+    let retried: Counter
+
+    public init(
+        channel: MessageChannel, messages: MessageRepository, bus: BusClient, sender: any ChannelSender,
+        polling: SMSPolling? = nil, topology: Topology, logger: Logger
+    ) {
+        let stage: Stage = channel == .email ? .sendEmail : .sendSMS
+        settler = JobSettler(
+            stage: stage, waitingState: .rendered, bus: bus, messages: messages, topology: topology, logger: logger)
+        self.messages = messages
+        self.bus = bus
+        self.sender = sender
+        self.polling = polling
+        self.logger = logger
+        sent = Counter(label: "herald_messages_sent_total", dimensions: [("channel", channel.rawValue)])
+        failed = Counter(label: "herald_messages_failed_total", dimensions: [("stage", stage.routingKey)])
+        retried = Counter(label: "herald_send_retries_total", dimensions: [("channel", channel.rawValue)])
+    }
+
+    public func handle(_ deliveries: [BusDelivery]) async {
+        let jobs = await settler.decode(deliveries)
+        guard !jobs.isEmpty else { return }
+        let claimed: [OutgoingMessage]
+        do {
+            claimed = try await messages.claimForSending(jobs.map(\.job.messageID))
+        } catch {
+            logger.warning("could not claim messages; retrying", metadata: ["error": "\(error)"])
+            for (job, delivery) in jobs { await settler.retryOrDead(delivery, messageID: job.messageID, error: "\(error)") }
+            return
+        }
+        let byID = Dictionary(jobs.map { ($0.job.messageID, $0.delivery) }, uniquingKeysWith: { first, _ in first })
+        // Jobs for messages not claimed are duplicates (already sending or sent) or for messages that were failed or
+        // cancelled meanwhile: nothing to do.
+        let claimedIDs = Set(claimed.map(\.id))
+        for (job, delivery) in jobs where !claimedIDs.contains(job.messageID) { bus.ack(delivery) }
+
+        let outcomes = await withTaskGroup(of: (UUID, DeliveryOutcome).self) { group in
+            for message in claimed {
+                group.addTask { (message.id, await sender.send(message)) }
+            }
+            return await group.reduce(into: []) { $0.append($1) }
+        }
+
+        var accepted: [(id: UUID, providerID: String)] = []
+        for case let (id, .accepted(providerID)) in outcomes { accepted.append((id, providerID)) }
+        do {
+            try await messages.markSent(accepted, polling: polling)
+            sent.increment(by: accepted.count)
+        } catch {
+            // The provider has the messages; only the record is missing. They stay `sending` (ambiguous) rather than
+            // being sent again.
+            logger.error("sent messages but could not record it", metadata: ["error": "\(error)", "messages.count": "\(accepted.count)"])
+        }
+        for (id, _) in accepted { if let delivery = byID[id] { bus.ack(delivery) } }
+
+        for (id, outcome) in outcomes {
+            guard let delivery = byID[id] else { continue }
+            switch outcome {
+            case .accepted:
+                continue
+            case .permanent(let reason):
+                failed.increment()
+                do {
+                    try await messages.transition([id], from: .sending, to: .failed, detail: reason)
+                    bus.ack(delivery)
+                } catch {
+                    logger.error("could not record a failed message", metadata: ["message.id": "\(id)", "error": "\(error)"])
+                }
+            case .transient(let reason, let retryAfter):
+                retried.increment()
+                do {
+                    try await messages.releaseForRetry(id, error: reason)
+                } catch {
+                    logger.error("could not release a message for retry", metadata: ["message.id": "\(id)", "error": "\(error)"])
+                    continue
+                }
+                await settler.retryOrDead(delivery, messageID: id, error: reason, notBefore: retryAfter)
+            }
+        }
+    }
+}
+
+/// Email through an SMTP provider: the MIME message is built here.
+public struct EmailChannel: ChannelSender {
+    let provider: any EmailProvider
+    let from: MIMEMessage.Mailbox
+
+    public init(provider: any EmailProvider, from: MIMEMessage.Mailbox) {
+        self.provider = provider
+        self.from = from
+    }
+
+    public func send(_ message: OutgoingMessage) async -> DeliveryOutcome {
+        await provider.send(MIMEMessage(
+            from: from, to: .init(address: message.toAddress, name: message.toName), subject: message.subject ?? "",
+            text: message.text, html: message.html, messageID: MIMEMessage.messageID(for: message.id, from: from.address)))
+    }
+}
+
+/// SMS through Tyntec, from the message's own sender id or the configured default.
+public struct SMSChannel: ChannelSender {
+    let client: TyntecClient
+    let from: String
+
+    public init(client: TyntecClient, from: String) {
+        self.client = client
+        self.from = from
+    }
+
+    public func send(_ message: OutgoingMessage) async -> DeliveryOutcome {
+        await client.send(SMSSubmission(
+            to: message.toAddress, from: message.sender ?? from, message: message.text,
+            reference: message.id.uuidString.lowercased()))
+    }
+}

@@ -1,0 +1,143 @@
+import Foundation
+import HeraldCore
+import HeraldProviders
+import HeraldStore
+import Logging
+import Metrics
+import ServiceLifecycle
+
+/// How `herald-poller` paces itself.
+public struct PollerConfiguration: Sendable {
+    /// Waits between a message's polls: the first after sending, then each after the one before; the last repeats.
+    public var delays: [Duration]
+    /// Messages claimed per round.
+    public var batchSize: Int
+    /// Polls in flight at once.
+    public var concurrency: Int
+    /// How long a claimed message is reserved for this poller; past it, another replica may take it.
+    public var lease: Duration
+    /// Pause when nothing is due.
+    public var idle: Duration
+
+    public init(
+        delays: [Duration] = [.seconds(2), .seconds(5), .seconds(10), .seconds(30), .seconds(60), .seconds(300),
+                              .seconds(900), .seconds(3600)],
+        batchSize: Int = 500, concurrency: Int = 64, lease: Duration = .seconds(60), idle: Duration = .milliseconds(250)
+    ) {
+        precondition(!delays.isEmpty && delays.allSatisfy { $0 > .zero }, "poll delays must be positive")
+        self.delays = delays
+        self.batchSize = batchSize
+        self.concurrency = concurrency
+        self.lease = lease
+        self.idle = idle
+    }
+
+    /// The wait after a message's `polls`-th poll.
+    func delay(afterPoll polls: Int) -> Duration {
+        delays[min(max(polls, 0), delays.count - 1)]
+    }
+}
+
+/// The delivery-status poller: claims sent SMS that are due (a leased batch, `SKIP LOCKED`, so replicas share the
+/// work and never poll one message at once), asks Tyntec for each one's state, and writes only what changed: a
+/// final state with its event, or the next poll time. `ACCEPTED`/`BUFFERED` keep polling with growing gaps; no final
+/// answer by the end of the validity window makes the message `undeliverable`. A 429 slows the whole poller down
+/// (smaller batches, a pause) and does not count as a poll.
+public struct StatusPoller: Service {
+    let polls: SMSPollRepository
+    let client: TyntecClient
+    let configuration: PollerConfiguration
+    let logger: Logger
+    let polled = Counter(label: "herald_status_polls_total")
+    let finished = Counter(label: "herald_status_final_total")
+    let throttled = Counter(label: "herald_status_throttled_total")
+
+    public init(polls: SMSPollRepository, client: TyntecClient, configuration: PollerConfiguration, logger: Logger) {
+        self.polls = polls
+        self.client = client
+        self.configuration = configuration
+        self.logger = logger
+    }
+
+    public func run() async throws {
+        var batchSize = configuration.batchSize
+        while !Task.isShuttingDownGracefully && !Task.isCancelled {
+            var pause = Duration.zero
+            do {
+                let round = try await pollOnce(limit: batchSize)
+                if let slowDown = round.slowDown {
+                    // The provider is rationing us: halve the pace and wait as long as it asked.
+                    batchSize = max(1, batchSize / 2)
+                    pause = slowDown
+                    logger.warning("provider asked to slow down", metadata: ["batch": "\(batchSize)", "pause": "\(slowDown)"])
+                } else {
+                    batchSize = min(configuration.batchSize, batchSize * 2)
+                    if round.claimed < batchSize { pause = configuration.idle }
+                }
+            } catch {
+                logger.warning("poll round failed", metadata: ["error": "\(error)"])
+                pause = .seconds(1)
+            }
+            if pause > .zero {
+                let wait = pause
+                try? await cancelWhenGracefulShutdown { try await Task.sleep(for: wait) }
+            }
+        }
+    }
+
+    /// One round: claim, poll, record. Returns how many were claimed and the longest `Retry-After` seen on a 429.
+    @discardableResult
+    public func pollOnce(limit: Int) async throws -> (claimed: Int, slowDown: Duration?) {
+        let due = try await polls.claimDue(limit: limit, lease: configuration.lease)
+        guard !due.isEmpty else { return (0, nil) }
+        let results = await withTaskGroup(of: (DuePoll, DeliveryStatus).self) { group in
+            var results: [(DuePoll, DeliveryStatus)] = []
+            var next = due.makeIterator()
+            for _ in 0..<min(configuration.concurrency, due.count) {
+                if let poll = next.next() { group.addTask { (poll, await client.status(requestID: poll.requestID)) } }
+            }
+            while let result = await group.next() {
+                results.append(result)
+                if let poll = next.next() { group.addTask { (poll, await client.status(requestID: poll.requestID)) } }
+            }
+            return results
+        }
+        polled.increment(by: results.count)
+
+        let now = Date()
+        var final: [(id: UUID, state: MessageState, detail: String?)] = []
+        var again: [(id: UUID, after: Duration)] = []
+        var slowed: [(id: UUID, after: Duration)] = []
+        var slowDown: Duration?
+        for (poll, status) in results {
+            switch status {
+            case .delivered:
+                final.append((poll.messageID, .delivered, nil))
+            case .undeliverable(let detail):
+                final.append((poll.messageID, .undeliverable, detail))
+            case .slowDown(let wait):
+                slowDown = max(slowDown ?? .zero, wait)
+                slowed.append((poll.messageID, wait))
+            case .pending(let state), .unknown(let state):
+                if now >= poll.validUntil {
+                    let window = Int(poll.validUntil.timeIntervalSince(poll.sentAt) / 60)
+                    final.append((poll.messageID, .undeliverable,
+                                  "no final delivery state within the validity window (\(window) min); last answer: \(state)"))
+                } else {
+                    // Never wait past the end of the validity window: that poll decides.
+                    let left = Duration.milliseconds(Int64(poll.validUntil.timeIntervalSince(now) * 1000))
+                    again.append((poll.messageID, min(configuration.delay(afterPoll: poll.polls), max(left, .milliseconds(10)))))
+                }
+                if case .unknown(let reason) = status {
+                    logger.warning("status poll failed", metadata: ["message.id": "\(poll.messageID)", "error": "\(reason)"])
+                }
+            }
+        }
+        try await polls.finish(final)
+        try await polls.reschedule(again)
+        try await polls.reschedule(slowed, uncount: true)
+        finished.increment(by: final.count)
+        throttled.increment(by: slowed.count)
+        return (due.count, slowDown)
+    }
+}

@@ -1,0 +1,38 @@
+import HeraldBus
+import HeraldProviders
+import HeraldServer
+import HeraldStore
+import HeraldWorkers
+import Logging
+
+await ProcessRuntime.main("herald-sms") {
+    if CommandLine.arguments.contains("--help") || CommandLine.arguments.contains("-h") {
+        print("""
+            herald-sms: sends rendered SMS from herald.send.sms through Tyntec's SMS API and stores each requestId.
+            Environment: HERALD_DATABASE_URL, HERALD_AMQP_URL, HERALD_TYNTEC_URL (https://api.tyntec.com),
+            HERALD_TYNTEC_API_KEY (required), HERALD_SMS_FROM (Herald: a number or up to 11 letters and digits),
+            HERALD_SMS_VALIDITY_MINUTES (2880), HERALD_TYNTEC_CONNECTIONS (32), HERALD_TYNTEC_TIMEOUT_SECONDS (10),
+            HERALD_POLL_DELAYS_MS (first poll after sending), HERALD_PREFETCH, HERALD_CONCURRENCY,
+            HERALD_RETRY_DELAYS_MS, HERALD_DELIVERY_LIMIT, LOG_LEVEL.
+            """)
+        return
+    }
+    _ = ProcessRuntime.bootstrap()
+    let logger = Logger(label: "herald-sms")
+    let configuration = try WorkerConfiguration()
+    let sms = try SMSConfiguration()
+    let infrastructure = try await Infrastructure.connect(
+        environment: Environment(), processName: "herald-sms",
+        databaseConnections: configuration.databaseConnections, logger: logger)
+    let client = TyntecClient(configuration: sms.tyntec)
+    let worker = SendWorker(
+        channel: .sms, messages: MessageRepository(database: infrastructure.database, logger: logger),
+        bus: infrastructure.bus, sender: SMSChannel(client: client, from: sms.from), polling: sms.polling,
+        topology: configuration.topology, logger: logger)
+    let consumer = StageConsumer(
+        bus: infrastructure.bus, stage: .sendSMS, prefetch: configuration.prefetch,
+        concurrency: configuration.concurrency, logger: logger, handle: worker.handle)
+    logger.info("sending through \(sms.tyntec)")
+    try await ProcessRuntime.run([infrastructure.database, infrastructure.bus, consumer], logger: logger)
+    try await client.shutdown()
+}
