@@ -18,10 +18,12 @@ public enum MessageState: String, Codable, Sendable, CaseIterable {
     case dead
     case cancelled
 
-    /// States from which the message will not move on by itself.
-    public var isFinal: Bool {
+    /// States from which a message of `channel` will not move on by itself: an email ends at `sent`, an SMS goes on
+    /// to `delivered` or `undeliverable` once the poller hears from the provider.
+    public func isFinal(for channel: MessageChannel) -> Bool {
         switch self {
-        case .sent, .delivered, .undeliverable, .digested, .failed, .dead, .cancelled: true
+        case .sent: channel == .email
+        case .delivered, .undeliverable, .digested, .failed, .dead, .cancelled: true
         default: false
         }
     }

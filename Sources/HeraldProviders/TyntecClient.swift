@@ -79,7 +79,7 @@ public final class TyntecClient: Sendable {
         let body = JSONValue.object([
             "to": .string(sms.to), "from": .string(sms.from), "message": .string(sms.message),
             "reference": .string(sms.reference), "encoding": .string("AUTO"),
-            "validity": .string(String(Int(configuration.validity.inSeconds / 60))),
+            "validity": .string(String(max(1, Int(configuration.validity.inSeconds / 60)))),
         ]).encoded()
         var request = self.request("/messaging/v1/sms", method: .POST)
         request.headers.add(name: "Content-Type", value: "application/json")

@@ -16,16 +16,19 @@ public final class TyntecSandbox: Sendable {
         public var finalAfter: Duration
         /// Share (0...1) of other messages that end in a failure state.
         public var failureShare: Double
-        /// Share (0...1) of requests answered 429.
-        public var rateLimitShare: Double
+        /// Shares (0...1) of sends and of status polls answered 429.
+        public var sendRateLimitShare: Double
+        public var pollRateLimitShare: Double
 
         public init(apiKey: String = "sandbox-key", acceptedFor: Duration = .milliseconds(200),
-                    finalAfter: Duration = .milliseconds(800), failureShare: Double = 0, rateLimitShare: Double = 0) {
+                    finalAfter: Duration = .milliseconds(800), failureShare: Double = 0,
+                    sendRateLimitShare: Double = 0, pollRateLimitShare: Double = 0) {
             self.apiKey = apiKey
             self.acceptedFor = acceptedFor
             self.finalAfter = finalAfter
             self.failureShare = failureShare
-            self.rateLimitShare = rateLimitShare
+            self.sendRateLimitShare = sendRateLimitShare
+            self.pollRateLimitShare = pollRateLimitShare
         }
     }
 
@@ -99,7 +102,7 @@ public final class TyntecSandbox: Sendable {
     }
 
     private func send(_ request: Request, context: some RequestContext) async throws -> Response {
-        if let refusal = authorize(request) { return refusal }
+        if let refusal = authorize(request, rateLimitShare: settings.sendRateLimitShare) { return refusal }
         let bytes = try await request.body.collect(upTo: 1 << 16)
         guard let body = try? JSONValue.parse(bytes.readableBytesView), let object = body.object else {
             return Self.problem(.badRequest, "DataNotParseable", "The given data were not parsable.", "the body is not a JSON object")
@@ -128,7 +131,7 @@ public final class TyntecSandbox: Sendable {
     }
 
     private func status(_ request: Request, requestID: String) throws -> Response {
-        if let refusal = authorize(request) { return refusal }
+        if let refusal = authorize(request, rateLimitShare: settings.pollRateLimitShare) { return refusal }
         let now = ContinuousClock.now
         guard let sms = state.withLock({ state -> SMS? in
             state.messages[requestID]?.polls.append(now)
@@ -183,12 +186,12 @@ public final class TyntecSandbox: Sendable {
     }
 
     /// A refusal for a missing or wrong key, or a 429 for the configured share; nil to go on.
-    private func authorize(_ request: Request) -> Response? {
+    private func authorize(_ request: Request, rateLimitShare: Double) -> Response? {
         guard request.headers[Self.apiKeyHeader] == settings.apiKey else {
             state.withLock { $0.refused += 1 }
             return Self.problem(.unauthorized, "Unauthorized", "Unauthorized", "missing or invalid apikey header")
         }
-        if settings.rateLimitShare > 0, Double.random(in: 0..<1) < settings.rateLimitShare {
+        if rateLimitShare > 0, Double.random(in: 0..<1) < rateLimitShare {
             state.withLock { $0.refused += 1 }
             var response = Self.problem(.tooManyRequests, "TooManyRequests", "Too Many Requests", "request rate exceeded")
             response.headers[.retryAfter] = "1"

@@ -120,9 +120,10 @@ public struct StatusPoller: Service {
                 slowed.append((poll.messageID, wait))
             case .pending(let state), .unknown(let state):
                 if now >= poll.validUntil {
-                    let window = Int(poll.validUntil.timeIntervalSince(poll.sentAt) / 60)
+                    let seconds = Int(poll.validUntil.timeIntervalSince(poll.sentAt).rounded())
+                    let window = seconds < 120 ? "\(seconds) s" : "\(seconds / 60) min"
                     final.append((poll.messageID, .undeliverable,
-                                  "no final delivery state within the validity window (\(window) min); last answer: \(state)"))
+                                  "no final delivery state within the validity window (\(window)); last answer: \(state)"))
                 } else {
                     // Never wait past the end of the validity window: that poll decides.
                     let left = Duration.milliseconds(Int64(poll.validUntil.timeIntervalSince(now) * 1000))

@@ -34,7 +34,7 @@ struct HeraldSandboxCommand: AsyncParsableCommand {
         }
         let tyntec = TyntecSandbox(settings: .init(
             apiKey: tyntecKey, acceptedFor: .milliseconds(smsAcceptedMs), finalAfter: .milliseconds(smsFinalMs),
-            failureShare: smsFailureShare, rateLimitShare: smsRateLimitShare))
+            failureShare: smsFailureShare, sendRateLimitShare: smsRateLimitShare, pollRateLimitShare: smsRateLimitShare))
         let app = Application(
             router: SandboxHTTP.router(store: store, tyntec: tyntec),
             configuration: .init(address: .hostname(httpHost, port: httpPort), serverName: "herald-sandbox"), logger: logger)

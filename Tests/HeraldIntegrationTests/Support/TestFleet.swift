@@ -4,6 +4,7 @@ import HeraldAPI
 import HeraldBus
 import HeraldCore
 import HeraldProviders
+import HeraldSandbox
 import HeraldServer
 import HeraldStore
 import HeraldWorkers
@@ -15,8 +16,9 @@ import ServiceLifecycle
 import Synchronization
 import Testing
 
-/// The email path as the executables run it (API with relay, renderer, email sender), in-process, on a schema and a
-/// vhost of the test's own, delivering over SMTP with STARTTLS and AUTH to aiosmtpd, a server Herald did not write.
+/// The fleet as the executables run it (API with relay, renderer, email and SMS senders, delivery-status pollers),
+/// in-process, on a schema and a vhost of the test's own. Email goes over SMTP with STARTTLS and AUTH to aiosmtpd, a
+/// server Herald did not write; SMS go over HTTP to the sandbox's Tyntec-compatible API.
 struct TestFleet {
     let api: String
     let key: String
@@ -24,10 +26,18 @@ struct TestFleet {
     let bus: BusClient
     let smtp: SMTPServerProcess
     let topology: Topology
+    let tyntec: TyntecSandbox
+    let tyntecURL: String
 
     static let topology = Topology(retryDelays: [.milliseconds(200), .milliseconds(400)], deliveryLimit: 5)
 
-    static func with(relayGrace: Duration = .milliseconds(300), _ body: (TestFleet) async throws -> Void) async throws {
+    static let pollDelays: [Duration] = [.milliseconds(300), .milliseconds(300), .milliseconds(600)]
+
+    static func with(
+        relayGrace: Duration = .milliseconds(300), tyntec tyntecSettings: TyntecSandbox.Settings = .init(),
+        tyntecKey: String = "sandbox-key", pollers: Int = 1, smsValidity: Duration = .seconds(60),
+        _ body: (TestFleet) async throws -> Void
+    ) async throws {
         let logger = TestInfrastructure.logger
         try await TestInfrastructure.withDatabase { database in
             try await TestInfrastructure.withVhost { amqp in
@@ -36,6 +46,7 @@ struct TestFleet {
                 let apiBus = try await BusClient.connect(amqp, logger: logger)
                 let renderBus = try await BusClient.connect(amqp, logger: logger)
                 let emailBus = try await BusClient.connect(amqp, logger: logger)
+                let smsBus = try await BusClient.connect(amqp, logger: logger)
                 try await topology.declare(on: apiBus)
                 let infrastructure = Infrastructure(database: database, bus: apiBus)
                 var configuration = try APIConfiguration(environment: Environment([:]))
@@ -51,6 +62,32 @@ struct TestFleet {
                     sender: EmailChannel(provider: sender, from: .init(address: "noreply@herald.test", name: "Herald Tests")),
                     topology: topology, logger: logger)
 
+                let tyntec = TyntecSandbox(settings: tyntecSettings)
+                let tyntecPort = Mutex<Int?>(nil)
+                let tyntecApp = Application(
+                    router: SandboxHTTP.router(store: try MailStore(keep: 1, directory: nil), tyntec: tyntec),
+                    configuration: .init(address: .hostname("127.0.0.1", port: 0)),
+                    onServerRunning: { channel in tyntecPort.withLock { $0 = channel.localAddress?.port } },
+                    logger: logger)
+                let tyntecServer = Task { try await tyntecApp.runService() }
+                defer { tyntecServer.cancel() }
+                try await eventually("the Tyntec sandbox listens") { tyntecPort.withLock { $0 } != nil }
+                let tyntecURL = "http://127.0.0.1:\(tyntecPort.withLock { $0 }!)"
+                let tyntecClient = TyntecClient(configuration: .init(
+                    baseURL: tyntecURL, apiKey: tyntecKey, connections: 8, timeout: .seconds(5), validity: smsValidity))
+                let polling = SMSPolling(firstPoll: pollDelays[0], validity: smsValidity)
+                let smsWorker = SendWorker(
+                    channel: .sms, messages: messages, bus: smsBus,
+                    sender: SMSChannel(client: tyntecClient, from: "HeraldTest"), polling: polling,
+                    topology: topology, logger: logger)
+                let pollerServices: [any Service] = (0..<pollers).map { _ in
+                    StatusPoller(
+                        polls: SMSPollRepository(database: database, logger: logger), client: tyntecClient,
+                        configuration: PollerConfiguration(
+                            delays: pollDelays, batchSize: 50, concurrency: 8, lease: .seconds(5), idle: .milliseconds(20)),
+                        logger: logger)
+                }
+
                 let port = Mutex<Int?>(nil)
                 let app = Application(
                     router: HeraldAPIService.router(infrastructure: infrastructure, configuration: configuration, logger: logger),
@@ -64,7 +101,9 @@ struct TestFleet {
                     app,
                     StageConsumer(bus: renderBus, stage: .render, prefetch: 100, concurrency: 2, logger: logger, handle: renderWorker.handle),
                     StageConsumer(bus: emailBus, stage: .sendEmail, prefetch: 100, concurrency: 2, logger: logger, handle: emailWorker.handle),
+                    StageConsumer(bus: smsBus, stage: .sendSMS, prefetch: 100, concurrency: 2, logger: logger, handle: smsWorker.handle),
                 ]
+                services += pollerServices
                 let group = ServiceGroup(services: services, logger: logger)
                 let running = Task { try await group.run() }
                 defer { running.cancel() }
@@ -73,7 +112,7 @@ struct TestFleet {
                 let (_, key) = try await APIKeyRepository(database: database, logger: logger).create(name: "tests")
                 let fleet = TestFleet(
                     api: "http://127.0.0.1:\(port.withLock { $0 }!)", key: key, database: database, bus: apiBus,
-                    smtp: smtp, topology: topology)
+                    smtp: smtp, topology: topology, tyntec: tyntec, tyntecURL: tyntecURL)
                 do {
                     try await body(fleet)
                 } catch {
@@ -82,8 +121,9 @@ struct TestFleet {
                 }
                 await group.triggerGracefulShutdown()
                 _ = try? await running.value
-                for bus in [apiBus, renderBus, emailBus] { await bus.shutdown() }
+                for bus in [apiBus, renderBus, emailBus, smsBus] { await bus.shutdown() }
                 try await sender.shutdown()
+                try await tyntecClient.shutdown()
             }
         }
     }
@@ -131,7 +171,8 @@ struct TestFleet {
             latest = []
             for id in ids { latest.append(try await request(.GET, "/v1/messages/\(id)").body) }
             return latest.allSatisfy { message in
-                MessageState(rawValue: message.object?["state"]?.string ?? "")?.isFinal == true
+                let channel = MessageChannel(rawValue: message.object?["channel"]?.string ?? "") ?? .email
+                return MessageState(rawValue: message.object?["state"]?.string ?? "")?.isFinal(for: channel) == true
             }
         }
         return latest
