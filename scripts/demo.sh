@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Herald's main job end to end on a local default: installs and starts PostgreSQL and RabbitMQ, builds the fleet,
-# starts the sandbox provider, the API (with its relay), the renderer and the email sender, sends a procedure of
-# emails through the HTTP API, and prints each message's final state and where to read the received mail.
+# starts the sandbox providers (SMTP sink, Tyntec-compatible SMS API), the API (with its relay), the renderer, the
+# email and SMS senders and the delivery-status poller, sends a procedure of emails and SMS through the HTTP API, and
+# prints each message's final state and where to read what the providers received.
 #   --keep   leave the fleet running afterwards (stop it with: pkill -f .build/.*/herald-)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -22,6 +23,10 @@ export HERALD_AMQP_URL=${HERALD_AMQP_URL:-amqp://herald:herald@127.0.0.1:5672/he
 export HERALD_API_ADDRESS=${HERALD_API_ADDRESS:-127.0.0.1:8080}
 export HERALD_SMTP_URL=${HERALD_SMTP_URL:-smtp://127.0.0.1:2525}
 export HERALD_SMTP_FROM=${HERALD_SMTP_FROM:-Herald Demo <demo@herald.localhost>}
+export HERALD_TYNTEC_URL=${HERALD_TYNTEC_URL:-http://127.0.0.1:8025}
+export HERALD_TYNTEC_API_KEY=${HERALD_TYNTEC_API_KEY:-sandbox-key}
+export HERALD_SMS_FROM=${HERALD_SMS_FROM:-HeraldDemo}
+export HERALD_POLL_DELAYS_MS=${HERALD_POLL_DELAYS_MS:-500,1000,2000,5000}
 api="http://$HERALD_API_ADDRESS"
 
 say "migrating the database and declaring the broker topology"
@@ -40,7 +45,7 @@ $keep || trap stop EXIT
 say "starting the sandbox provider and the fleet (logs in $state/logs)"
 "$bin/herald-sandbox" --smtp 127.0.0.1:2525 --http 127.0.0.1:8025 --maildir "$state/mail" >"$state/logs/sandbox.log" 2>&1 &
 pids+=($!)
-for process in herald-api herald-renderer herald-email; do
+for process in herald-api herald-renderer herald-email herald-sms herald-poller; do
   "$bin/$process" >"$state/logs/$process.log" 2>&1 &
   pids+=($!)
 done
@@ -58,8 +63,11 @@ curl -fsS -X PUT "$api/v1/templates/case-update" -H "$auth" -H 'Content-Type: ap
  "html": "<p>Dzień dobry {{name}},</p><p>sprawa <b>{{case}}</b> ma nowy status: {{status}}.</p>"}
 JSON
 echo
+curl -fsS -X PUT "$api/v1/templates/case-sms" -H "$auth" -H 'Content-Type: application/json' \
+  -d '{"channel": "sms", "text": "Sprawa {{case}}: {{status}}. Szczegóły w e-mailu."}'
+echo
 
-say "sending a procedure of five emails (one to an address the sandbox rejects)"
+say "sending a procedure of five emails and three SMS (one address and one number end in failure)"
 response=$(curl -fsS -X POST "$api/v1/procedures" -H "$auth" -H 'Content-Type: application/json' \
   -H "Idempotency-Key: demo-$(date +%s%N)" -d @- <<'JSON'
 {"kind": "case-updates", "messages": [
@@ -72,7 +80,13 @@ response=$(curl -fsS -X POST "$api/v1/procedures" -H "$auth" -H 'Content-Type: a
   {"channel": "email", "to": {"email": "piotr@example.com", "name": "Piotr Łęcki"}, "template": "case-update",
    "variables": {"name": "Piotr", "case": "2026/120", "status": "zamknięta"}},
   {"channel": "email", "to": {"email": "rejected@example.com"}, "template": "case-update",
-   "variables": {"name": "Nikt", "case": "2026/121", "status": "-"}}
+   "variables": {"name": "Nikt", "case": "2026/121", "status": "-"}},
+  {"channel": "sms", "to": {"phone": "+48601234567"}, "template": "case-sms",
+   "variables": {"case": "2026/117", "status": "zatwierdzona"}},
+  {"channel": "sms", "to": {"phone": "+48601234568"}, "from": "CityHall", "template": "case-sms",
+   "variables": {"case": "2026/118", "status": "w toku"}},
+  {"channel": "sms", "to": {"phone": "+48601239902"}, "template": "case-sms",
+   "variables": {"case": "2026/121", "status": "-"}}
 ]}
 JSON
 )
@@ -80,12 +94,13 @@ echo "$response"
 procedure=$(printf '%s' "$response" | python3 -c 'import json,sys; print(json.load(sys.stdin)["id"])')
 
 say "waiting for every message to reach a final state"
-for _ in $(seq 1 150); do
+for _ in $(seq 1 300); do
   summary=$(curl -fsS "$api/v1/procedures/$procedure" -H "$auth")
   pending=$(printf '%s' "$summary" | python3 -c '
 import json, sys
 final = {"sent", "delivered", "undeliverable", "failed", "dead", "cancelled", "digested"}
-print(sum(1 for m in json.load(sys.stdin)["messages"] if m["state"] not in final))')
+print(sum(1 for m in json.load(sys.stdin)["messages"]
+          if m["state"] not in final or (m["state"] == "sent" and m["channel"] == "sms")))')
   [ "$pending" = 0 ] && break
   sleep 0.2
 done
@@ -97,15 +112,23 @@ import json, sys
 m = json.load(sys.stdin)
 path = " -> ".join(e["to"] for e in m["events"])
 extra = m["provider_id"] or m["last_error"] or ""
-print("%s  %-8s %-45s %s" % (m["id"], m["state"], path, extra))'
+print("%s  %-5s %-13s %-54s %s" % (m["id"], m["channel"], m["state"], path, extra))'
 done
 printf '%s' "$summary" | python3 -c 'import json,sys; print("counts:", json.load(sys.stdin)["counts"])'
 
-say "received mail"
+say "what the sandbox providers received"
 echo "files:   $state/mail/*.eml ($(ls "$state/mail" 2>/dev/null | wc -l) messages)"
 echo "listing: curl http://127.0.0.1:8025/mail"
 first=$(ls "$state/mail" | head -n 1)
 [ -n "$first" ] && { echo "--- $state/mail/$first"; head -n 12 "$state/mail/$first"; }
+echo
+echo "SMS at the Tyntec sandbox: curl http://127.0.0.1:8025/sms"
+curl -fsS http://127.0.0.1:8025/sms | python3 -c '
+import json, sys
+listing = json.load(sys.stdin)
+print("received %d SMS, answered %d status polls" % (listing["count"], listing["polls"]))
+for s in listing["recent"][:3]:
+    print("  %s from %-10s %-10s %s" % (s["to"], s["from"], s["status"], s["message"]))'
 if $keep; then
   echo; echo "the fleet keeps running: API $api (key: $key), sandbox http://127.0.0.1:8025/mail"
 fi

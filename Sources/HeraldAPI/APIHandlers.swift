@@ -167,7 +167,9 @@ struct APIHandlers: Sendable {
             "id": .string(procedure.id.lowercased), "kind": .string(procedure.kind),
             "created_at": .string(Self.timestamp(procedure.createdAt)),
             "counts": .object(procedure.counts.mapValues { .int(Int64($0)) }),
-            "messages": .array(procedure.messages.map { .object(["id": .string($0.id.lowercased), "state": .string($0.state)]) }),
+            "messages": .array(procedure.messages.map {
+                .object(["id": .string($0.id.lowercased), "state": .string($0.state), "channel": .string($0.channel)])
+            }),
         ]))
     }
 

@@ -137,5 +137,5 @@ public struct ProcedureRecord: Sendable {
     public let kind: String
     public let createdAt: Date
     public let counts: [String: Int]
-    public let messages: [(id: UUID, state: String)]
+    public let messages: [(id: UUID, state: String, channel: String)]
 }

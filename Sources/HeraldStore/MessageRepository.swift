@@ -313,11 +313,11 @@ public struct MessageRepository: Sendable {
         for try await row in header.decode((String, Date).self) { found = row }
         guard let (kind, createdAt) = found else { return nil }
         let rows = try await client.query(
-            "select id, state from messages where procedure_id = \(id) order by created_at, id", logger: logger)
-        var messages: [(id: UUID, state: String)] = []
+            "select id, state, channel from messages where procedure_id = \(id) order by created_at, id", logger: logger)
+        var messages: [(id: UUID, state: String, channel: String)] = []
         var counts: [String: Int] = [:]
-        for try await (messageID, state) in rows.decode((UUID, String).self) {
-            messages.append((messageID, state))
+        for try await (messageID, state, channel) in rows.decode((UUID, String, String).self) {
+            messages.append((messageID, state, channel))
             counts[state, default: 0] += 1
         }
         return ProcedureRecord(id: id, kind: kind, createdAt: createdAt, counts: counts, messages: messages)
