@@ -1,12 +1,14 @@
 #!/usr/bin/env bash
 # Measures Herald on this machine and prints the figures: the bus alone (confirmed publishes, acked consumption),
 # then the email path end to end with one process per stage against the sandbox SMTP sink: accepted/s, sent/s,
-# latency accept -> sent (p50, p99) and each process's peak memory. Uses its own database (herald_bench) and vhost
+# latency accept -> sent (p50, p99) and each process's peak memory; then the SMS path against the sandbox's Tyntec
+# API: sent/s end to end, and the delivery-status poller's polls/s. Uses its own database (herald_bench) and vhost
 # (herald-bench), recreated each run. Release build.
-#   MESSAGES=20000 BATCH=500 CONCURRENCY=4 bash scripts/bench.sh
+#   MESSAGES=20000 SMS=20000 BATCH=500 CONCURRENCY=4 bash scripts/bench.sh
 set -euo pipefail
 cd "$(dirname "$0")/.."
 MESSAGES=${MESSAGES:-20000}
+SMS=${SMS:-20000}
 BATCH=${BATCH:-500}
 CONCURRENCY=${CONCURRENCY:-4}
 
@@ -25,6 +27,8 @@ export HERALD_API_ADDRESS=127.0.0.1:8090
 export HERALD_SMTP_URL=smtp://127.0.0.1:2535
 export HERALD_SMTP_TLS=none
 export HERALD_SMTP_CONNECTIONS=${HERALD_SMTP_CONNECTIONS:-8}
+export HERALD_TYNTEC_URL=http://127.0.0.1:8035
+export HERALD_TYNTEC_API_KEY=sandbox-key
 export LOG_LEVEL=warning
 "$bin/heraldctl" migrate >/dev/null
 "$bin/heraldctl" topology >/dev/null
@@ -36,9 +40,11 @@ echo "== bus alone (quorum queue herald.render, vhost herald-bench)"
 logs=.herald/bench
 mkdir -p "$logs"
 declare -A pids
-"$bin/herald-sandbox" --smtp 127.0.0.1:2535 --http 127.0.0.1:8035 --keep 100 >"$logs/sandbox.log" 2>&1 &
+# SMS stay BUFFERED for 30 s at the sandbox, so that the poller has a full working set to measure against.
+"$bin/herald-sandbox" --smtp 127.0.0.1:2535 --http 127.0.0.1:8035 --keep 100 \
+  --sms-accepted-ms 1000 --sms-final-ms 30000 >"$logs/sandbox.log" 2>&1 &
 pids[herald-sandbox]=$!
-for process in herald-api herald-renderer herald-email; do
+for process in herald-api herald-renderer herald-email herald-sms; do
   "$bin/$process" >"$logs/$process.log" 2>&1 &
   pids[$process]=$!
 done
@@ -48,11 +54,26 @@ key=$("$bin/heraldctl" keys create "bench-$(date +%s)")
 
 echo
 echo "== email path end to end: $MESSAGES emails, one process per stage, sandbox SMTP ($HERALD_SMTP_CONNECTIONS connections)"
-"$bin/herald-bench" email --api "http://$HERALD_API_ADDRESS" --key "$key" --messages "$MESSAGES" --batch "$BATCH" --concurrency "$CONCURRENCY"
+"$bin/herald-bench" send --channel email --api "http://$HERALD_API_ADDRESS" --key "$key" --messages "$MESSAGES" --batch "$BATCH" --concurrency "$CONCURRENCY"
 echo "sandbox received: $(curl -fsS http://127.0.0.1:8035/mail | python3 -c 'import json,sys; print(json.load(sys.stdin)["count"])')"
+
+echo
+echo "== SMS path end to end: $SMS SMS, one process per stage, sandbox Tyntec API"
+"$bin/herald-bench" send --channel sms --api "http://$HERALD_API_ADDRESS" --key "$key" --messages "$SMS" --batch "$BATCH" --concurrency "$CONCURRENCY"
+sms_polls() { curl -fsS http://127.0.0.1:8035/sms | python3 -c 'import json,sys; print(json.load(sys.stdin)["polls"])'; }
+
+echo
+echo "== delivery-status poller: one herald-poller, $SMS SMS pending at the sandbox, each due every 0.5 s"
+HERALD_POLL_DELAYS_MS=500 "$bin/herald-poller" >"$logs/herald-poller.log" 2>&1 &
+pids[herald-poller]=$!
+sleep 3
+before=$(sms_polls); started=$(date +%s.%N)
+sleep 10
+after=$(sms_polls); ended=$(date +%s.%N)
+python3 -c "print('status polls: %d in %.1f s = %.0f/s' % ($after - $before, $ended - $started, ($after - $before) / ($ended - $started)))"
 echo
 echo "== peak memory (VmHWM) and CPU time per process"
-for process in herald-api herald-renderer herald-email herald-sandbox; do
+for process in herald-api herald-renderer herald-email herald-sms herald-poller herald-sandbox; do
   pid=${pids[$process]}
   cpu=$(awk -v hz="$(getconf CLK_TCK)" '{printf "%.1f s", ($14 + $15) / hz}' "/proc/$pid/stat")
   printf '%-16s %-12s cpu %s\n' "$process" "$(awk '/VmHWM/ {print $2, $3}' "/proc/$pid/status")" "$cpu"

@@ -111,7 +111,7 @@ for id in $(printf '%s' "$summary" | python3 -c 'import json,sys; print(" ".join
 import json, sys
 m = json.load(sys.stdin)
 path = " -> ".join(e["to"] for e in m["events"])
-extra = m["provider_id"] or m["last_error"] or ""
+extra = (m["last_error"] if m["state"] in ("failed", "undeliverable", "dead") else m["provider_id"]) or ""
 print("%s  %-5s %-13s %-54s %s" % (m["id"], m["channel"], m["state"], path, extra))'
 done
 printf '%s' "$summary" | python3 -c 'import json,sys; print("counts:", json.load(sys.stdin)["counts"])'
