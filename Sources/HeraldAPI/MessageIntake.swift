@@ -131,9 +131,9 @@ struct MessageIntake: Sendable {
 }
 
 extension MessageIntake {
-    /// Publishes a render job per message, returning once the broker confirmed them all.
+    /// Publishes render jobs for the messages (several to a job), returning once the broker confirmed them all.
     func publishRenderJobs(_ ids: [UUID]) async throws {
-        try await bus.publishJobs(ids.map { Job(messageID: $0).encoded() }, to: .render)
+        try await bus.publishJobs(for: ids, to: .render)
     }
 }
 

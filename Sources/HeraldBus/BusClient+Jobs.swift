@@ -1,3 +1,6 @@
+import Foundation
+import HeraldCore
+
 /// What became of a job whose handler failed.
 public enum FailureOutcome: Sendable, Equatable {
     /// Parked in a delay queue; it comes back as attempt `attempt` after `delay`.
@@ -14,23 +17,41 @@ extension BusDelivery {
     public var lastError: String? { headers[Topology.errorHeader]?.stringValue }
 }
 
+extension BusDelivery {
+    /// How many messages the job names (`x-herald-messages`), for batching by work rather than by delivery.
+    public var messageCount: Int { headers[Topology.messagesHeader]?.intValue.map { max(Int($0), 1) } ?? 1 }
+}
+
 extension BusClient {
-    /// Publishes a job to a stage's work queue.
-    public func publishJobs(_ bodies: [[UInt8]], to stage: Stage) async throws {
-        try await publish(bodies.map { BusMessage(exchange: Topology.exchange, routingKey: stage.routingKey, body: $0) })
+    /// Publishes jobs to a stage's work queue and returns once the broker confirmed them all.
+    public func publishJobs(_ jobs: [Job], to stage: Stage) async throws {
+        try await publish(jobs.map { job in
+            BusMessage(
+                exchange: Topology.exchange, routingKey: stage.routingKey, body: job.encoded(),
+                headers: [Topology.messagesHeader: .int(Int64(job.messageIDs.count))])
+        })
+    }
+
+    /// Publishes jobs for `ids`, `Job.maximumIDs` messages to a job.
+    public func publishJobs(for ids: [UUID], to stage: Stage) async throws {
+        guard !ids.isEmpty else { return }
+        try await publishJobs(Job.jobs(for: ids), to: stage)
     }
 
     /// Settles a failed job: a retryable failure with attempts left goes to the delay queue for its attempt, anything
     /// else to the stage's dead-letter queue with the error. The original is acked only after the copy is confirmed,
     /// so a crash in between leaves a duplicate, never a loss. `notBefore` (a provider's `Retry-After`) picks the
-    /// first delay queue at least that long, if the attempt's own delay is shorter.
+    /// first delay queue at least that long, if the attempt's own delay is shorter. `only` settles part of a job:
+    /// a job of just those messages goes on, and the delivery is left for the caller to ack once all of it is settled.
     @discardableResult
     public func settleFailure(
         _ delivery: BusDelivery, stage: Stage, error: String, retryable: Bool, notBefore: Duration? = nil,
-        topology: Topology
+        only part: Job? = nil, topology: Topology
     ) async throws -> FailureOutcome {
         var headers = delivery.headers.filter { !$0.key.hasPrefix("x-") }
         headers[Topology.errorHeader] = .string(String(error.prefix(1000)))
+        let body = part?.encoded() ?? delivery.body
+        headers[Topology.messagesHeader] = .int(Int64(part?.messageIDs.count ?? delivery.messageCount))
         let attempt = delivery.attempt
         let outcome: FailureOutcome
         let message: BusMessage
@@ -41,18 +62,17 @@ extension BusClient {
             }
             headers[Topology.attemptHeader] = .int(Int64(attempt + 1))
             message = BusMessage(
-                exchange: Topology.retryExchange, routingKey: stage.retryQueue(delay: delay), body: delivery.body,
-                headers: headers)
+                exchange: Topology.retryExchange, routingKey: stage.retryQueue(delay: delay), body: body, headers: headers)
             outcome = .retrying(attempt: attempt + 1, delay: delay)
         } else {
             headers[Topology.attemptHeader] = .int(Int64(attempt))
             headers[Topology.attemptsHeader] = .int(Int64(attempt))
             message = BusMessage(
-                exchange: Topology.deadLetterExchange, routingKey: stage.routingKey, body: delivery.body, headers: headers)
+                exchange: Topology.deadLetterExchange, routingKey: stage.routingKey, body: body, headers: headers)
             outcome = .deadLettered(attempts: attempt)
         }
         try await publish(message)
-        ack(delivery)
+        if part == nil { ack(delivery) }
         return outcome
     }
 
@@ -88,7 +108,8 @@ extension BusClient {
         while moved < limit {
             let next = try await perform { connection throws(BusError) in try connection.get(queue: stage.deadLetterQueue) }
             guard let delivery = next else { break }
-            let headers = delivery.headers.filter { !$0.key.hasPrefix("x-") }
+            var headers = delivery.headers.filter { !$0.key.hasPrefix("x-") }
+            headers[Topology.messagesHeader] = delivery.headers[Topology.messagesHeader]
             do {
                 try await prepare(delivery)
                 try await publish(BusMessage(

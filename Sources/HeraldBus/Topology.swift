@@ -17,6 +17,8 @@ public struct Topology: Sendable {
     public static let attemptHeader = "x-herald-attempt"
     public static let errorHeader = "x-herald-error"
     public static let attemptsHeader = "x-herald-attempts"
+    /// How many messages a job names.
+    public static let messagesHeader = "x-herald-messages"
 
     /// The wait before each retry; a job is tried `retryDelays.count + 1` times in all.
     public var retryDelays: [Duration]

@@ -1,30 +1,58 @@
 import Foundation
 
-/// What travels on a work queue: the message's id. Everything else is read from the database, which is the record.
-public struct Job: Codable, Sendable, Hashable {
-    public var messageID: UUID
+/// What travels on a work queue: the ids of the messages to work on. Everything else is read from the database,
+/// which is the record. A job carries up to `Job.maximumIDs` messages, so that the broker handles one job where it
+/// would otherwise handle dozens; each message still changes state on its own, conditionally, so a job handled twice,
+/// or a message in two jobs, changes nothing the second time.
+public struct Job: Sendable, Hashable {
+    public var messageIDs: [UUID]
 
-    public init(messageID: UUID) {
-        self.messageID = messageID
+    /// Messages per job that the stages publish.
+    public static let maximumIDs = 50
+
+    public init(messageIDs: [UUID]) {
+        self.messageIDs = messageIDs
     }
 
-    enum CodingKeys: String, CodingKey {
-        case messageID = "message_id"
+    public init(messageID: UUID) {
+        self.init(messageIDs: [messageID])
+    }
+
+    /// The ids in jobs of at most `maximumIDs`.
+    public static func jobs(for ids: [UUID], size: Int = maximumIDs) -> [Job] {
+        stride(from: 0, to: ids.count, by: size).map { Job(messageIDs: Array(ids[$0..<min($0 + size, ids.count)])) }
     }
 
     public func encoded() -> [UInt8] {
-        Array("{\"message_id\":\"\(messageID.uuidString.lowercased())\"}".utf8)
+        var bytes = Array(#"{"message_ids":["#.utf8)
+        bytes.reserveCapacity(18 + messageIDs.count * 39)
+        for (index, id) in messageIDs.enumerated() {
+            if index > 0 { bytes.append(UInt8(ascii: ",")) }
+            bytes.append(UInt8(ascii: "\""))
+            bytes += id.uuidString.lowercased().utf8
+            bytes.append(UInt8(ascii: "\""))
+        }
+        bytes += "]}".utf8
+        return bytes
     }
 
-    /// Decodes a job. The form Herald itself writes is read directly (this runs for every delivery); anything else
-    /// goes through the JSON decoder.
+    public struct Malformed: Error, CustomStringConvertible {
+        public let description: String
+    }
+
+    /// Reads `{"message_ids": [...]}`, or `{"message_id": "..."}` for a job of one.
     public static func decode(_ bytes: [UInt8]) throws -> Job {
-        let prefix = Array(#"{"message_id":""#.utf8)
-        if bytes.count == prefix.count + 38, bytes.starts(with: prefix), bytes.suffix(2) == [34, 125],
-           let id = UUID(uuidString: String(decoding: bytes[prefix.count..<(prefix.count + 36)], as: UTF8.self))
-        {
-            return Job(messageID: id)
+        guard let object = try JSONValue.parse(bytes).object else { throw Malformed(description: "a job is a JSON object") }
+        let raw: [JSONValue]
+        if let ids = object["message_ids"]?.array {
+            raw = ids
+        } else if let id = object["message_id"] {
+            raw = [id]
+        } else {
+            throw Malformed(description: "a job names message_ids")
         }
-        return try JSONDecoder().decode(Job.self, from: Data(bytes))
+        let ids = raw.compactMap { $0.string.flatMap(UUID.init(uuidString:)) }
+        guard !ids.isEmpty, ids.count == raw.count else { throw Malformed(description: "message ids must be UUIDs") }
+        return Job(messageIDs: ids)
     }
 }

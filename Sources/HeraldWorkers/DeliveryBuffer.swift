@@ -1,7 +1,8 @@
 import HeraldBus
 
-/// Deliveries waiting for a handler. Handlers take everything that piled up (up to a limit) in one go, so the busier
-/// the queue, the larger and fewer the database round trips.
+/// Deliveries waiting for a handler. Handlers take everything that piled up (up to a limit of messages, counted
+/// over the jobs' `x-herald-messages`) in one go, so the busier the queue, the larger and fewer the database round
+/// trips.
 actor DeliveryBuffer {
     private var items: [BusDelivery] = []
     private var waiters: [CheckedContinuation<[BusDelivery]?, Never>] = []
@@ -33,8 +34,15 @@ actor DeliveryBuffer {
     }
 
     private func takeBatch() -> [BusDelivery] {
-        let batch = Array(items.prefix(maxBatch))
-        items.removeFirst(batch.count)
+        var messages = 0
+        var count = 0
+        for item in items {
+            if count > 0 && messages + item.messageCount > maxBatch { break }
+            messages += item.messageCount
+            count += 1
+        }
+        let batch = Array(items.prefix(count))
+        items.removeFirst(count)
         return batch
     }
 }

@@ -31,19 +31,25 @@ struct JobSettler: Sendable {
     }
 
     /// Schedules a retry (no sooner than `notBefore`, when the provider asked for that), or dead-letters the job and
-    /// marks its message `dead` after the last attempt.
-    func retryOrDead(_ delivery: BusDelivery, messageID: UUID, error: String, notBefore: Duration? = nil) async {
+    /// marks its messages `dead` after the last attempt. With `only`, just those of the job's messages go on (as a
+    /// job of their own) and the delivery is left for the caller to ack. Returns whether the job was settled.
+    @discardableResult
+    func retryOrDead(
+        _ delivery: BusDelivery, job: Job, error: String, notBefore: Duration? = nil, only part: Job? = nil
+    ) async -> Bool {
         do {
             let outcome = try await bus.settleFailure(
-                delivery, stage: stage, error: error, retryable: true, notBefore: notBefore, topology: topology)
+                delivery, stage: stage, error: error, retryable: true, notBefore: notBefore, only: part, topology: topology)
             if case .deadLettered = outcome {
-                try await messages.transition([messageID], from: waitingState, to: .dead, detail: error)
+                try await messages.transition((part ?? job).messageIDs, from: waitingState, to: .dead, detail: error)
             }
+            return true
         } catch {
             // Unsettled, the delivery returns to the queue when the connection does; the delivery limit bounds that.
             logger.error("could not settle a failed job", metadata: [
-                "queue": "\(stage.queue)", "message.id": "\(messageID)", "error": "\(error)",
+                "queue": "\(stage.queue)", "messages.count": "\((part ?? job).messageIDs.count)", "error": "\(error)",
             ])
+            return false
         }
     }
 }

@@ -35,12 +35,12 @@ public struct RenderWorker: Sendable {
         let jobs = await settler.decode(deliveries)
         guard !jobs.isEmpty else { return }
         do {
-            try await render(jobs.map(\.job.messageID))
+            try await render(jobs.flatMap(\.job.messageIDs))
             for (_, delivery) in jobs { bus.ack(delivery) }
         } catch {
             logger.warning("render batch failed; retrying", metadata: ["error": "\(error)", "jobs": "\(jobs.count)"])
             for (job, delivery) in jobs {
-                await settler.retryOrDead(delivery, messageID: job.messageID, error: "\(error)")
+                await settler.retryOrDead(delivery, job: job, error: "\(error)")
             }
         }
     }
@@ -79,7 +79,7 @@ public struct RenderWorker: Sendable {
             }
         }
         for (channel, ids) in ready {
-            try await bus.publishJobs(ids.map { Job(messageID: $0).encoded() }, to: channel == .email ? .sendEmail : .sendSMS)
+            try await bus.publishJobs(for: ids, to: channel == .email ? .sendEmail : .sendSMS)
         }
     }
 }

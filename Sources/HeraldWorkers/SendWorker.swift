@@ -50,27 +50,30 @@ public struct SendWorker: Sendable {
         guard !jobs.isEmpty else { return }
         let claimed: [OutgoingMessage]
         do {
-            claimed = try await messages.claimForSending(jobs.map(\.job.messageID))
+            claimed = try await messages.claimForSending(jobs.flatMap(\.job.messageIDs))
         } catch {
             logger.warning("could not claim messages; retrying", metadata: ["error": "\(error)"])
-            for (job, delivery) in jobs { await settler.retryOrDead(delivery, messageID: job.messageID, error: "\(error)") }
+            for (job, delivery) in jobs { await settler.retryOrDead(delivery, job: job, error: "\(error)") }
             return
         }
-        let byID = Dictionary(jobs.map { ($0.job.messageID, $0.delivery) }, uniquingKeysWith: { first, _ in first })
-        // Jobs for messages not claimed are duplicates (already sending or sent) or for messages that were failed or
-        // cancelled meanwhile: nothing to do.
-        let claimedIDs = Set(claimed.map(\.id))
-        for (job, delivery) in jobs where !claimedIDs.contains(job.messageID) { bus.ack(delivery) }
-
+        // Messages not claimed are duplicates (already sending or sent) or were failed or cancelled meanwhile:
+        // nothing to do for them.
         let outcomes = await withTaskGroup(of: (UUID, DeliveryOutcome).self) { group in
             for message in claimed {
                 group.addTask { (message.id, await sender.send(message)) }
             }
-            return await group.reduce(into: []) { $0.append($1) }
+            return await group.reduce(into: [UUID: DeliveryOutcome]()) { $0[$1.0] = $1.1 }
         }
 
         var accepted: [(id: UUID, providerID: String)] = []
-        for case let (id, .accepted(providerID)) in outcomes { accepted.append((id, providerID)) }
+        var failures: [(id: UUID, reason: String)] = []
+        for (id, outcome) in outcomes {
+            switch outcome {
+            case .accepted(let providerID): accepted.append((id, providerID))
+            case .permanent(let reason): failures.append((id, reason))
+            case .transient: continue
+            }
+        }
         do {
             try await messages.markSent(accepted, polling: polling)
             sent.increment(by: accepted.count)
@@ -79,22 +82,26 @@ public struct SendWorker: Sendable {
             // being sent again.
             logger.error("sent messages but could not record it", metadata: ["error": "\(error)", "messages.count": "\(accepted.count)"])
         }
-        for (id, _) in accepted { if let delivery = byID[id] { bus.ack(delivery) } }
+        var settled = true
+        for (id, reason) in failures {
+            failed.increment()
+            do {
+                try await messages.transition([id], from: .sending, to: .failed, detail: reason)
+            } catch {
+                // Left unacked, the job comes back when the connection does; the message stays `sending`.
+                settled = false
+                logger.error("could not record a failed message", metadata: ["message.id": "\(id)", "error": "\(error)"])
+            }
+        }
 
-        for (id, outcome) in outcomes {
-            guard let delivery = byID[id] else { continue }
-            switch outcome {
-            case .accepted:
-                continue
-            case .permanent(let reason):
-                failed.increment()
-                do {
-                    try await messages.transition([id], from: .sending, to: .failed, detail: reason)
-                    bus.ack(delivery)
-                } catch {
-                    logger.error("could not record a failed message", metadata: ["message.id": "\(id)", "error": "\(error)"])
-                }
-            case .transient(let reason, let retryAfter):
+        // Each job is acked once all its messages are settled; those refused for now go on as a job of their own,
+        // through the delay queue, no sooner than the provider asked.
+        for (job, delivery) in jobs {
+            var retry: [UUID] = []
+            var reasons: [String] = []
+            var notBefore: Duration?
+            for id in job.messageIDs {
+                guard case .transient(let reason, let retryAfter) = outcomes[id] else { continue }
                 retried.increment()
                 do {
                     try await messages.releaseForRetry(id, error: reason)
@@ -102,8 +109,17 @@ public struct SendWorker: Sendable {
                     logger.error("could not release a message for retry", metadata: ["message.id": "\(id)", "error": "\(error)"])
                     continue
                 }
-                await settler.retryOrDead(delivery, messageID: id, error: reason, notBefore: retryAfter)
+                retry.append(id)
+                reasons.append(reason)
+                if let retryAfter { notBefore = max(notBefore ?? .zero, retryAfter) }
             }
+            var jobSettled = settled
+            if !retry.isEmpty {
+                jobSettled = await settler.retryOrDead(
+                    delivery, job: job, error: reasons.first ?? "", notBefore: notBefore, only: Job(messageIDs: retry))
+                    && jobSettled
+            }
+            if jobSettled { bus.ack(delivery) }
         }
     }
 }

@@ -15,7 +15,7 @@ public struct WorkerConfiguration: Sendable {
     public var topology: Topology
 
     public init(environment: Environment = Environment()) throws {
-        prefetch = UInt16(min(try environment.int("HERALD_PREFETCH", default: 600), Int(UInt16.max)))
+        prefetch = UInt16(min(try environment.int("HERALD_PREFETCH", default: 20), Int(UInt16.max)))
         concurrency = try environment.int("HERALD_CONCURRENCY", default: 2)
         databaseConnections = try environment.int("HERALD_DATABASE_CONNECTIONS", default: 10)
         topology = Topology(

@@ -31,7 +31,7 @@ struct BusBench: AsyncParsableCommand {
         let publisher = try await BusClient.connect(configuration, logger: logger)
         try await Topology().declare(on: publisher)
         _ = try? await publisher.purgeQueue(Stage.render.queue)
-        let body = Job(messageID: UUID()).encoded()
+        let job = Job(messageID: UUID())
 
         let start = ContinuousClock.now
         try await withThrowingTaskGroup(of: Void.self) { group in
@@ -41,7 +41,7 @@ struct BusBench: AsyncParsableCommand {
                 guard next < calls else { return }
                 let count = min(batch, messages - next * batch)
                 next += 1
-                group.addTask { try await publisher.publishJobs(Array(repeating: body, count: count), to: .render) }
+                group.addTask { try await publisher.publishJobs(Array(repeating: job, count: count), to: .render) }
             }
             for _ in 0..<concurrency { add() }
             while try await group.next() != nil { add() }

@@ -8,7 +8,7 @@ await ProcessRuntime.main("herald-renderer") {
     if CommandLine.arguments.contains("--help") || CommandLine.arguments.contains("-h") {
         print("""
             herald-renderer: renders queued messages from herald.render and publishes their send jobs.
-            Environment: HERALD_DATABASE_URL, HERALD_AMQP_URL, HERALD_PREFETCH (600), HERALD_CONCURRENCY (2 batches),
+            Environment: HERALD_DATABASE_URL, HERALD_AMQP_URL, HERALD_PREFETCH (20 jobs of up to 50 messages), HERALD_CONCURRENCY (2 batches),
             HERALD_RETRY_DELAYS_MS, HERALD_DELIVERY_LIMIT, HERALD_DATABASE_CONNECTIONS (10),
             HERALD_SMS_MAX_SEGMENTS (10: longer SMS texts fail), LOG_LEVEL.
             """)

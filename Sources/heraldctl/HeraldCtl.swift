@@ -163,7 +163,7 @@ struct DeadLetters: AsyncParsableCommand {
                     try await withBus(logger) { bus in
                         let count = try await bus.replayDeadLetters(stage, limit: limit) { delivery in
                             guard let job = try? Job.decode(delivery.body) else { return }
-                            try await messages.transition([job.messageID], from: .dead, to: revived, detail: "replayed by an operator")
+                            try await messages.transition(job.messageIDs, from: .dead, to: revived, detail: "replayed by an operator")
                         }
                         print("replayed \(count)")
                     }

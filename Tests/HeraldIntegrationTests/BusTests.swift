@@ -10,7 +10,7 @@ struct BusTests {
     func publishConsumeAck() async throws {
         try await TestInfrastructure.withBus { bus, _ in
             let jobs = (0..<200).map { _ in Job(messageID: UUID()) }
-            try await bus.publishJobs(jobs.map { $0.encoded() }, to: .render)
+            try await bus.publishJobs(jobs, to: .render)
             #expect(try await bus.queueStatus(Stage.render.queue).messages == 200)
 
             let received = try await collect(bus.consume(queue: Stage.render.queue, prefetch: 50), until: { $0.count >= 200 }) {
@@ -35,7 +35,7 @@ struct BusTests {
                 #expect(error.description.contains("NO_ROUTE"))
             }
             // The connection is still usable afterwards.
-            try await bus.publishJobs([Job(messageID: UUID()).encoded()], to: .render)
+            try await bus.publishJobs([Job(messageID: UUID())], to: .render)
         }
     }
 
@@ -44,7 +44,7 @@ struct BusTests {
         let topology = Topology(retryDelays: [.milliseconds(300), .milliseconds(600)], deliveryLimit: 5)
         try await TestInfrastructure.withBus(topology: topology) { bus, _ in
             let job = Job(messageID: UUID())
-            try await bus.publishJobs([job.encoded()], to: .render)
+            try await bus.publishJobs([job], to: .render)
             let seen = Mutex<[(attempt: Int, at: ContinuousClock.Instant)]>([])
             let outcomes = Mutex<[FailureOutcome]>([])
             _ = try await collect(bus.consume(queue: Stage.render.queue, prefetch: 10), until: { _ in
@@ -85,7 +85,7 @@ struct BusTests {
     func deliveryLimit() async throws {
         let topology = Topology(retryDelays: [.milliseconds(200)], deliveryLimit: 2)
         try await TestInfrastructure.withBus(topology: topology) { bus, _ in
-            try await bus.publishJobs([Job(messageID: UUID()).encoded()], to: .render)
+            try await bus.publishJobs([Job(messageID: UUID())], to: .render)
             let count = Mutex(0)
             _ = try await collect(bus.consume(queue: Stage.render.queue, prefetch: 1), timeout: .seconds(5), until: { _ in
                 count.withLock { $0 } >= 3
@@ -108,7 +108,7 @@ struct BusTests {
                 try TestInfrastructure.rabbitmqctl("close_all_connections", "-p", configuration.vhost, "test drops connections")
             }
             // Publishing works again on the new connection.
-            try await bus.publishJobs([Job(messageID: UUID()).encoded()], to: .sendEmail)
+            try await bus.publishJobs([Job(messageID: UUID())], to: .sendEmail)
             try await eventually("the job is on the queue") { try await bus.queueStatus(Stage.sendEmail.queue).messages == 1 }
         }
     }
@@ -121,7 +121,7 @@ struct BusTests {
             let bus = try await BusClient.connect(configuration, logger: TestInfrastructure.logger)
             try await Topology().declare(on: bus)
             try await Task.sleep(for: .seconds(7))
-            try await bus.publishJobs([Job(messageID: UUID()).encoded()], to: .render)
+            try await bus.publishJobs([Job(messageID: UUID())], to: .render)
             #expect(try await bus.queueStatus(Stage.render.queue).messages == 1)
             await bus.shutdown()
         }

@@ -180,7 +180,7 @@ struct EmailEndToEndTests {
             // Replaying (as `heraldctl dead-letters replay` does) revives the message for another full round.
             let messages = MessageRepository(database: fleet.database, logger: TestInfrastructure.logger)
             let replayed = try await fleet.bus.replayDeadLetters(.sendEmail, limit: 10) { delivery in
-                try await messages.transition([try Job.decode(delivery.body).messageID], from: .dead, to: .rendered)
+                try await messages.transition(try Job.decode(delivery.body).messageIDs, from: .dead, to: .rendered)
             }
             #expect(replayed == 1)
             try await eventually("the replayed message is dead again after three more attempts") {
@@ -188,6 +188,27 @@ struct EmailEndToEndTests {
             }
             let again = try await fleet.waitUntilFinal([ids[2]])
             #expect(again[0].object?["state"] == .string("dead"))
+        }
+    }
+
+    @Test("in a job of several messages, the ones sent stay sent and only the refused one is retried, then dead-lettered alone")
+    func partOfAJobRetried() async throws {
+        try await TestFleet.with { fleet in
+            try await fleet.putTemplate("welcome", #"{"channel": "email", "subject": "Hi", "text": "Hello"}"#)
+            let reply = try await fleet.request(.POST, "/v1/procedures", body: """
+                {"kind": "mixed", "messages": [
+                  {"channel": "email", "to": {"email": "one@example.com"}, "template": "welcome"},
+                  {"channel": "email", "to": {"email": "tempfail@example.com"}, "template": "welcome"},
+                  {"channel": "email", "to": {"email": "two@example.com"}, "template": "welcome"}
+                ]}
+                """)
+            let ids = reply["message_ids"]?.array?.compactMap(\.string) ?? []
+            let final = try await fleet.waitUntilFinal(ids).map { $0.object ?? [:] }
+            #expect(final.map { $0["state"] } == [.string("sent"), .string("dead"), .string("sent")])
+            #expect(final.map { $0["attempts"] } == [.int(1), .int(3), .int(1)])
+            #expect(try fleet.smtp.received().count == 2)
+            let dead = try await fleet.bus.peekDeadLetters(.sendEmail, limit: 10)
+            #expect(try dead.map { try Job.decode($0.body).messageIDs.map { $0.uuidString.lowercased() } } == [[ids[1]]])
         }
     }
 }

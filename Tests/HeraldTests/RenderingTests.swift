@@ -69,9 +69,15 @@ import HeraldProviders
     }
 
     @Test func jobsRoundTrip() throws {
-        let job = Job(messageID: UUID())
-        #expect(try Job.decode(job.encoded()) == job)
-        #expect(try Job.decode(Array(#"{ "message_id" : "\#(job.messageID.uuidString)" }"#.utf8)) == job)
-        #expect(throws: (any Error).self) { try Job.decode(Array("nope".utf8)) }
+        let single = Job(messageID: UUID())
+        #expect(try Job.decode(single.encoded()) == single)
+        #expect(try Job.decode(Array(#"{ "message_id" : "\#(single.messageIDs[0].uuidString)" }"#.utf8)) == single)
+        let ids = (0..<120).map { _ in UUID() }
+        let jobs = Job.jobs(for: ids)
+        #expect(jobs.map(\.messageIDs.count) == [50, 50, 20])
+        #expect(try jobs.flatMap { try Job.decode($0.encoded()).messageIDs } == ids)
+        for bad in ["nope", "{}", #"{"message_ids": []}"#, #"{"message_ids": ["x"]}"#] {
+            #expect(throws: (any Error).self) { try Job.decode(Array(bad.utf8)) }
+        }
     }
 }

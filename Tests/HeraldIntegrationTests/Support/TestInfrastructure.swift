@@ -161,7 +161,7 @@ func expectNothingLost(
     bus: BusClient, timeout: Duration = .seconds(30), disrupt: @escaping @Sendable () throws -> Void
 ) async throws {
     let jobs = (0..<300).map { _ in Job(messageID: UUID()) }
-    try await bus.publishJobs(jobs.map { $0.encoded() }, to: .render)
+    try await bus.publishJobs(jobs, to: .render)
     let acked = Mutex(Set<Job>())
     let disrupted = Mutex(false)
     _ = try await collect(bus.consume(queue: Stage.render.queue, prefetch: 20), timeout: timeout, until: { _ in
