@@ -107,7 +107,12 @@ public final class TyntecClient: Sendable {
     }
 
     public func status(requestID: String) async -> DeliveryStatus {
-        let escaped = requestID.addingPercentEncoding(withAllowedCharacters: .urlPathAllowed.subtracting(["/"])) ?? requestID
+        // Tyntec's ids are UUIDs; anything else is escaped as one path segment.
+        let plain = requestID.utf8.allSatisfy {
+            $0 == UInt8(ascii: "-") || (UInt8(ascii: "0")...UInt8(ascii: "9")).contains($0)
+                || (UInt8(ascii: "a")...UInt8(ascii: "z")).contains($0 | 0x20)
+        }
+        let escaped = plain ? requestID : requestID.addingPercentEncoding(withAllowedCharacters: Self.segmentAllowed) ?? requestID
         let response: HTTPClientResponse
         let bytes: ByteBuffer
         do {
@@ -140,6 +145,8 @@ public final class TyntecClient: Sendable {
             return .unknown(Self.problem(response, bytes))
         }
     }
+
+    static let segmentAllowed = CharacterSet.urlPathAllowed.subtracting(["/"])
 
     private func request(_ path: String, method: HTTPMethod) -> HTTPClientRequest {
         var request = HTTPClientRequest(url: configuration.baseURL + path)

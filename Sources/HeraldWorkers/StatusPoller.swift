@@ -59,7 +59,15 @@ public struct StatusPoller: Service {
         self.logger = logger
     }
 
+    /// Two rounds run at once, so that one polls the provider while the other waits on the database; `SKIP LOCKED`
+    /// keeps them apart as it keeps replicas apart.
     public func run() async throws {
+        await withTaskGroup(of: Void.self) { group in
+            for _ in 0..<2 { group.addTask { await rounds() } }
+        }
+    }
+
+    private func rounds() async {
         var batchSize = configuration.batchSize
         while !Task.isShuttingDownGracefully && !Task.isCancelled {
             var pause = Duration.zero
