@@ -10,6 +10,7 @@ let package = Package(
         .executable(name: "herald-email", targets: ["herald-email"]),
         .executable(name: "herald-sms", targets: ["herald-sms"]),
         .executable(name: "herald-poller", targets: ["herald-poller"]),
+        .executable(name: "herald-digest", targets: ["herald-digest"]),
         .executable(name: "herald-sandbox", targets: ["herald-sandbox"]),
         .executable(name: "heraldctl", targets: ["heraldctl"]),
         .executable(name: "herald-bench", targets: ["herald-bench"]),
@@ -83,6 +84,7 @@ let package = Package(
         .executableTarget(name: "herald-email", dependencies: ["HeraldWorkers"]),
         .executableTarget(name: "herald-sms", dependencies: ["HeraldWorkers"]),
         .executableTarget(name: "herald-poller", dependencies: ["HeraldWorkers"]),
+        .executableTarget(name: "herald-digest", dependencies: ["HeraldWorkers"]),
         .executableTarget(name: "herald-sandbox", dependencies: [
             "HeraldSandbox",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),

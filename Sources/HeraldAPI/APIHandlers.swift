@@ -13,6 +13,8 @@ struct APIHandlers: Sendable {
     let intake: MessageIntake
     let templates: TemplateRepository
     let messages: MessageRepository
+    let recipients: RecipientRepository
+    let clock: any HeraldClock
     let maxBodySize: Int
     /// At most this many messages in one procedure.
     let maxProcedureSize: Int
@@ -175,7 +177,7 @@ struct APIHandlers: Sendable {
 
     // MARK: Helpers
 
-    private func readBody(_ request: Request) async throws -> ([UInt8], JSONValue) {
+    func readBody(_ request: Request) async throws -> ([UInt8], JSONValue) {
         let buffer: ByteBuffer
         do {
             buffer = try await request.body.collect(upTo: maxBodySize)
@@ -193,18 +195,18 @@ struct APIHandlers: Sendable {
         }
     }
 
-    private func readJSON(_ request: Request) async throws -> JSONValue {
+    func readJSON(_ request: Request) async throws -> JSONValue {
         try await readBody(request).1
     }
 
     static let idempotencyHeader = HTTPFields.Element.Name("Idempotency-Key")!
 
-    private func idempotencyKey(_ request: Request) -> String? {
+    func idempotencyKey(_ request: Request) -> String? {
         request.headers[Self.idempotencyHeader].flatMap { $0.isEmpty ? nil : $0 }
     }
 
     /// Answers a repeated idempotency key before any validation: the first response again, or 409 for another body.
-    private func replay(_ request: Request, context: HeraldRequestContext, body: [UInt8]) async throws -> Response? {
+    func replay(_ request: Request, context: HeraldRequestContext, body: [UInt8]) async throws -> Response? {
         guard let key = idempotencyKey(request) else { return nil }
         guard key.count <= 200, !key.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) else {
             throw Problem.validation([.init("Idempotency-Key", "must be at most 200 printable characters")])

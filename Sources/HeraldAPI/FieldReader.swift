@@ -63,6 +63,18 @@ struct FieldReader {
         return value
     }
 
+    /// A whole number.
+    func integer(_ key: String, problems: inout [Problem.InvalidParam]) -> Int? {
+        guard let value = object[key], value != .null else { return nil }
+        switch value {
+        case .int(let number): return Int(number)
+        case .double(let number) where number == number.rounded() && abs(number) < 1e9: return Int(number)
+        default:
+            problems.append(.init(name(key), "must be a whole number, got \(value.typeName)"))
+            return nil
+        }
+    }
+
     /// A string from a closed set of values.
     func choice<T: RawRepresentable<String> & CaseIterable>(
         _ key: String, _ type: T.Type, required: Bool = true, problems: inout [Problem.InvalidParam]

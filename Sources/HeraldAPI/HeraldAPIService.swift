@@ -1,5 +1,6 @@
 import Foundation
 import HeraldBus
+import HeraldCore
 import HeraldServer
 import HeraldStore
 import Hummingbird
@@ -9,12 +10,14 @@ import ServiceLifecycle
 /// Everything `herald-api` runs, built from its configuration: the HTTP application and the relay.
 public enum HeraldAPIService {
     public static func router(
-        infrastructure: Infrastructure, configuration: APIConfiguration, logger: Logger
+        infrastructure: Infrastructure, configuration: APIConfiguration, clock: any HeraldClock = SystemClock(),
+        logger: Logger
     ) -> Router<HeraldRequestContext> {
         let intake = MessageIntake(infrastructure: infrastructure, logger: logger)
         let handlers = APIHandlers(
-            intake: intake, templates: intake.templates, messages: intake.messages, maxBodySize: configuration.maxBodySize,
-            maxProcedureSize: configuration.maxProcedureSize)
+            intake: intake, templates: intake.templates, messages: intake.messages,
+            recipients: RecipientRepository(database: infrastructure.database, logger: logger), clock: clock,
+            maxBodySize: configuration.maxBodySize, maxProcedureSize: configuration.maxProcedureSize)
 
         let router = Router(context: HeraldRequestContext.self)
         router.add(middleware: ProblemMiddleware())
@@ -33,6 +36,11 @@ public enum HeraldAPIService {
         v1.get("messages/:id", use: handlers.getMessage)
         v1.post("procedures", use: handlers.postProcedure)
         v1.get("procedures/:id", use: handlers.getProcedure)
+        v1.put("recipients/:id", use: handlers.putRecipient)
+        v1.get("recipients/:id", use: handlers.getRecipient)
+        v1.post("notifications", use: handlers.postNotification)
+        v1.post("reminders", use: handlers.postReminder)
+        v1.delete("reminders/:key", use: handlers.deleteReminder)
         return router
     }
 

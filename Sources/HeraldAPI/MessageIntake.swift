@@ -69,6 +69,7 @@ struct MessageIntake: Sendable {
             }
             let address: String
             let name: String?
+            var recipientID: String?
             switch request.destination {
             case .address(let value, let displayName):
                 (address, name) = (value, displayName)
@@ -78,12 +79,15 @@ struct MessageIntake: Sendable {
                     continue
                 }
                 (address, name) = (value, nil)
+                recipientID = id
             }
             let due = request.sendAt.map { $0 <= now } ?? true
-            rows.append(NewMessage(
+            var row = NewMessage(
                 channel: request.channel, toAddress: address, toName: name, templateID: template.id,
                 locale: request.locale, variablesJSON: request.variablesJSON, state: due ? .queued : .scheduled,
-                sendAt: request.sendAt ?? now, sender: request.sender))
+                sendAt: request.sendAt ?? now, sender: request.sender)
+            row.recipientID = recipientID
+            rows.append(row)
         }
         if !problems.isEmpty { throw Problem.validation(problems) }
         return rows

@@ -16,6 +16,16 @@ public struct NewMessage: Sendable {
     public var sendAt: Date
     /// SMS only: the sender id for this message, instead of the sender's default.
     public var sender: String?
+    /// The recipient it was addressed through, if any.
+    public var recipientID: String?
+    /// A notification deferred by its recipient's preference: rendered at acceptance, so that the digest holds what
+    /// was true then, and due for the aggregator at `deferredUntil`.
+    public var rendered: RenderedContent?
+    public var deferredUntil: Date?
+    /// What the notification is about (a category or a case reference), shown in digests.
+    public var category: String?
+    /// The reminder it belongs to (`POST /v1/reminders`), so that the reminder can be cancelled.
+    public var reminderKey: String?
 
     public init(
         id: UUID = UUID(), channel: MessageChannel, toAddress: String, toName: String?, templateID: Int64,

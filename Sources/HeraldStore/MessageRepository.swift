@@ -31,28 +31,7 @@ public struct MessageRepository: Sendable {
             try await client.withTransaction(logger: logger) { connection in
                 try await connection.query(
                     "insert into procedures (id, kind, api_key_id) values (\(id), \(kind), \(apiKeyID))", logger: logger)
-                let ids = messages.map(\.id)
-                let channels = messages.map(\.channel.rawValue)
-                let addresses = messages.map(\.toAddress)
-                let names = messages.map { $0.toName ?? "" }
-                let templates = messages.map(\.templateID)
-                let locales = messages.map(\.locale)
-                let variables = messages.map(\.variablesJSON)
-                let states = messages.map(\.state.rawValue)
-                let sendAts = messages.map(\.sendAt)
-                let senders = messages.map { $0.sender ?? "" }
-                try await connection.query("""
-                    with inserted as (
-                        insert into messages (id, procedure_id, channel, to_address, to_name, template_id, locale, variables, state, send_at, sender)
-                        select i.id, \(id), i.channel, i.address, nullif(i.name, ''), i.template, i.locale, i.variables::jsonb, i.state, i.send_at,
-                               nullif(i.sender, '')
-                        from unnest(\(ids)::uuid[], \(channels)::text[], \(addresses)::text[], \(names)::text[], \(templates)::int8[],
-                                    \(locales)::text[], \(variables)::text[], \(states)::text[], \(sendAts)::timestamptz[], \(senders)::text[])
-                             as i(id, channel, address, name, template, locale, variables, state, send_at, sender)
-                        returning id, state
-                    )
-                    insert into message_events (message_id, to_state) select id, state from inserted
-                    """, logger: logger)
+                try await Self.insertMessages(messages, procedureID: id, on: connection, logger: logger)
                 if let idempotency, let apiKeyID {
                     try await connection.query("""
                         insert into idempotency_keys (api_key_id, key, request_hash, status, body)
@@ -71,6 +50,89 @@ public struct MessageRepository: Sendable {
             }
             throw error
         }
+    }
+
+    /// Inserts messages (and the deferred ones' place in `deferred_items`) with their first events, inside the
+    /// caller's transaction.
+    static func insertMessages(
+        _ messages: [NewMessage], procedureID id: UUID, on connection: PostgresConnection, logger: Logger
+    ) async throws {
+        let ids = messages.map(\.id)
+        let channels = messages.map(\.channel.rawValue)
+        let addresses = messages.map(\.toAddress)
+        let names = messages.map { $0.toName ?? "" }
+        let templates = messages.map(\.templateID)
+        let locales = messages.map(\.locale)
+        let variables = messages.map(\.variablesJSON)
+        let states = messages.map(\.state.rawValue)
+        let sendAts = messages.map(\.sendAt)
+        let senders = messages.map { $0.sender ?? "" }
+        let recipients = messages.map { $0.recipientID ?? "" }
+        let subjects = messages.map { $0.rendered?.subject ?? "" }
+        let texts = messages.map { $0.rendered?.text ?? "" }
+        let htmls = messages.map { $0.rendered?.html ?? "" }
+        let segments = messages.map { $0.rendered?.segments ?? 0 }
+        let hasContent = messages.map { $0.rendered != nil }
+        let categories = messages.map { $0.category ?? "" }
+        let reminders = messages.map { $0.reminderKey ?? "" }
+        let deferredUntil = messages.map { $0.deferredUntil ?? Date(timeIntervalSince1970: 0) }
+        try await connection.query("""
+            with input as (
+                select * from unnest(\(ids)::uuid[], \(channels)::text[], \(addresses)::text[], \(names)::text[],
+                                     \(templates)::int8[], \(locales)::text[], \(variables)::text[], \(states)::text[],
+                                     \(sendAts)::timestamptz[], \(senders)::text[], \(recipients)::text[],
+                                     \(subjects)::text[], \(texts)::text[], \(htmls)::text[], \(segments)::int4[],
+                                     \(hasContent)::bool[], \(categories)::text[], \(reminders)::text[],
+                                     \(deferredUntil)::timestamptz[])
+                     as i(id, channel, address, name, template, locale, variables, state, send_at, sender, recipient,
+                          subject, text, html, segments, has_content, category, reminder, deferred_until)
+            ), inserted as (
+                insert into messages (id, procedure_id, channel, to_address, to_name, template_id, locale, variables,
+                                      state, send_at, sender, recipient_id, subject, text_body, html_body, segments,
+                                      category, reminder_key)
+                select i.id, \(id), i.channel, i.address, nullif(i.name, ''), i.template, i.locale, i.variables::jsonb,
+                       i.state, i.send_at, nullif(i.sender, ''), nullif(i.recipient, ''),
+                       case when i.has_content then nullif(i.subject, '') end,
+                       case when i.has_content then i.text end,
+                       case when i.has_content then nullif(i.html, '') end,
+                       case when i.has_content and i.channel = 'sms' then i.segments end,
+                       nullif(i.category, ''), nullif(i.reminder, '')
+                from input i
+                returning id, state
+            ), deferred as (
+                insert into deferred_items (message_id, recipient_id, channel, due_at)
+                select i.id, i.recipient, i.channel, i.deferred_until from input i where i.state = 'deferred'
+            )
+            insert into message_events (message_id, to_state) select id, state from inserted
+            """, logger: logger)
+    }
+
+    // MARK: Reminders
+
+    /// Cancels a reminder's messages that are still `scheduled`; returns how many.
+    public func cancelReminder(key: String, apiKeyID: UUID?) async throws -> Int {
+        let rows = try await client.query("""
+            with moved as (
+                update messages m set state = 'cancelled', updated_at = now()
+                from procedures p
+                where m.reminder_key = \(key) and m.state = 'scheduled' and p.id = m.procedure_id
+                  and p.api_key_id is not distinct from \(apiKeyID)
+                returning m.id
+            )
+            insert into message_events (message_id, from_state, to_state, detail)
+            select id, 'scheduled', 'cancelled', 'reminder cancelled' from moved returning message_id
+            """, logger: logger)
+        return try await rows.decode(UUID.self).collect().count
+    }
+
+    /// How many of a reminder's messages are still `scheduled`.
+    public func pendingReminders(key: String, apiKeyID: UUID?) async throws -> Int {
+        let rows = try await client.query("""
+            select count(*)::int8 from messages m join procedures p on p.id = m.procedure_id
+            where m.reminder_key = \(key) and m.state = 'scheduled' and p.api_key_id is not distinct from \(apiKeyID)
+            """, logger: logger)
+        for try await count in rows.decode(Int.self) { return count }
+        return 0
     }
 
     /// The response stored for an idempotency key, and whether it was for this same request body.

@@ -1,0 +1,165 @@
+import Foundation
+import HeraldCore
+import Logging
+import PostgresNIO
+
+/// A deferred notification whose window has closed, as it was rendered when accepted.
+public struct DeferredItem: Sendable {
+    public let messageID: UUID
+    public let subject: String?
+    public let text: String
+    public let html: String?
+    public let category: String?
+    public let acceptedAt: Date
+    public let dueAt: Date
+}
+
+/// One recipient's closed-window items on one channel, oldest first.
+public struct DeferredGroup: Sendable {
+    public let recipient: Recipient
+    public let channel: MessageChannel
+    public let items: [DeferredItem]
+}
+
+/// What the aggregator decided for a group: one digest message (queued, to be rendered from the digest template),
+/// or, for a single item or when there is no digest template, the items sent as themselves.
+public enum DigestDecision: Sendable {
+    case digest(NewMessage)
+    case asThemselves
+}
+
+/// The aggregator's side of the database. One call is one transaction: it locks the recipients whose windows have
+/// closed (`FOR UPDATE SKIP LOCKED` on their `recipients` rows, so that two aggregators never share a recipient),
+/// takes their due items out of `deferred_items`, and stores what `decide` made of each group: a digest message with
+/// its items marked `digested` and linked to it, or the items queued as themselves. A crash or an error before the
+/// commit leaves everything as it was, to be taken again, once.
+public struct DigestRepository: Sendable {
+    let client: PostgresClient
+    let logger: Logger
+
+    public init(database: Database, logger: Logger) {
+        self.client = database.client
+        self.logger = logger
+    }
+
+    public struct Outcome: Sendable {
+        /// Messages now `queued` (digests and items sent as themselves) whose render jobs are to be published.
+        public var queued: [UUID] = []
+        public var digests = 0
+        public var itemsDigested = 0
+        public var itemsAlone = 0
+        public var recipients = 0
+    }
+
+    public func aggregate(
+        now: Date, recipientLimit: Int, decide: @Sendable (DeferredGroup) async throws -> DigestDecision
+    ) async throws -> Outcome {
+        try await client.withTransaction(logger: logger) { connection in
+            let locked = try await connection.query("""
+                select r.external_id, r.email, r.phone, r.locale, r.timezone, r.preference, r.sms_preference,
+                       r.digest_hour, r.digest_weekday
+                from recipients r
+                where r.external_id in (
+                    select recipient_id from deferred_items where due_at <= \(now) group by recipient_id limit \(recipientLimit)
+                )
+                for update of r skip locked
+                """, logger: logger)
+            var recipients: [String: Recipient] = [:]
+            for try await (id, email, phone, locale, timeZone, emailMode, smsMode, hour, weekday) in locked.decode(
+                (String, String?, String?, String?, String, String, String, Int, Int).self)
+            {
+                recipients[id] = Recipient(
+                    externalID: id, email: email, phone: phone, locale: locale, timeZone: timeZone,
+                    emailPreference: (try? DeliveryPreference(mode: emailMode, hour: hour, weekday: weekday)) ?? .immediate,
+                    smsPreference: (try? DeliveryPreference(mode: smsMode, hour: hour, weekday: weekday)) ?? .immediate)
+            }
+            var outcome = Outcome()
+            guard !recipients.isEmpty else { return outcome }
+            outcome.recipients = recipients.count
+
+            let taken = try await connection.query("""
+                with taken as (
+                    delete from deferred_items where recipient_id = any(\(Array(recipients.keys))) and due_at <= \(now)
+                    returning message_id, recipient_id, channel, due_at
+                )
+                select t.message_id, t.recipient_id, t.channel, t.due_at, m.subject, coalesce(m.text_body, ''), m.html_body,
+                       m.category, m.created_at
+                from taken t join messages m on m.id = t.message_id and m.state = 'deferred'
+                order by t.recipient_id, t.channel, m.created_at, m.id
+                """, logger: logger)
+            var groups: [DeferredGroup] = []
+            var current: (recipient: String, channel: String, items: [DeferredItem])?
+            func close() {
+                if let current, let recipient = recipients[current.recipient],
+                   let channel = MessageChannel(rawValue: current.channel)
+                {
+                    groups.append(DeferredGroup(recipient: recipient, channel: channel, items: current.items))
+                }
+            }
+            for try await (id, recipient, channel, dueAt, subject, text, html, category, acceptedAt) in taken.decode(
+                (UUID, String, String, Date, String?, String, String?, String?, Date).self)
+            {
+                let item = DeferredItem(
+                    messageID: id, subject: subject, text: text, html: html, category: category, acceptedAt: acceptedAt,
+                    dueAt: dueAt)
+                if current?.recipient == recipient && current?.channel == channel {
+                    current?.items.append(item)
+                } else {
+                    close()
+                    current = (recipient, channel, [item])
+                }
+            }
+            close()
+
+            var digests: [NewMessage] = []
+            var digested: [(item: UUID, digest: UUID)] = []
+            var alone: [UUID] = []
+            for group in groups {
+                if group.items.count > 1, case .digest(let digest) = try await decide(group) {
+                    digests.append(digest)
+                    digested += group.items.map { ($0.messageID, digest.id) }
+                } else {
+                    alone += group.items.map(\.messageID)
+                }
+            }
+            if !digests.isEmpty {
+                let procedureID = UUID()
+                try await connection.query(
+                    "insert into procedures (id, kind) values (\(procedureID), 'digest')", logger: logger)
+                try await MessageRepository.insertMessages(digests, procedureID: procedureID, on: connection, logger: logger)
+                try await connection.query("""
+                    with input as (select * from unnest(\(digested.map(\.item))::uuid[], \(digested.map(\.digest))::uuid[]) as i(id, digest)),
+                    moved as (
+                        update messages m set state = 'digested', digest_id = i.digest, updated_at = now()
+                        from input i where m.id = i.id and m.state = 'deferred' returning m.id, i.digest
+                    )
+                    insert into message_events (message_id, from_state, to_state, detail)
+                    select id, 'deferred', 'digested', 'in digest ' || digest from moved
+                    """, logger: logger)
+            }
+            if !alone.isEmpty {
+                try await connection.query("""
+                    with moved as (
+                        update messages set state = 'queued', updated_at = now()
+                        where id = any(\(alone)) and state = 'deferred' returning id
+                    )
+                    insert into message_events (message_id, from_state, to_state, detail)
+                    select id, 'deferred', 'queued', 'window closed' from moved
+                    """, logger: logger)
+            }
+            outcome.queued = digests.map(\.id) + alone
+            outcome.digests = digests.count
+            outcome.itemsDigested = digested.count
+            outcome.itemsAlone = alone.count
+            return outcome
+        }
+    }
+
+    /// Deferred items waiting, and how many of them are due at `now`.
+    public func backlog(now: Date) async throws -> (waiting: Int, due: Int) {
+        let rows = try await client.query(
+            "select count(*), count(*) filter (where due_at <= \(now)) from deferred_items", logger: logger)
+        for try await (waiting, due) in rows.decode((Int, Int).self) { return (waiting, due) }
+        return (0, 0)
+    }
+}

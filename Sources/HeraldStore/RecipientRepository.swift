@@ -1,0 +1,101 @@
+import Foundation
+import HeraldCore
+import Logging
+import PostgresNIO
+
+/// A person Herald sends to by their id in the calling application, with where and how they want to be reached.
+public struct Recipient: Sendable, Equatable {
+    public var externalID: String
+    public var email: String?
+    public var phone: String?
+    public var locale: String?
+    /// An IANA time zone identifier such as `Europe/Warsaw`.
+    public var timeZone: String
+    public var emailPreference: DeliveryPreference
+    public var smsPreference: DeliveryPreference
+
+    public init(
+        externalID: String, email: String?, phone: String?, locale: String?, timeZone: String,
+        emailPreference: DeliveryPreference, smsPreference: DeliveryPreference
+    ) {
+        self.externalID = externalID
+        self.email = email
+        self.phone = phone
+        self.locale = locale
+        self.timeZone = timeZone
+        self.emailPreference = emailPreference
+        self.smsPreference = smsPreference
+    }
+
+    public func preference(for channel: MessageChannel) -> DeliveryPreference {
+        channel == .email ? emailPreference : smsPreference
+    }
+
+    public func address(for channel: MessageChannel) -> String? {
+        channel == .email ? email : phone
+    }
+}
+
+public struct RecipientRepository: Sendable {
+    let client: PostgresClient
+    let logger: Logger
+
+    public init(database: Database, logger: Logger) {
+        self.client = database.client
+        self.logger = logger
+    }
+
+    /// Creates or replaces a recipient; true when it was created.
+    @discardableResult
+    public func put(_ recipient: Recipient) async throws -> Bool {
+        let (hour, weekday) = Self.hourAndWeekday(recipient)
+        let rows = try await client.query("""
+            insert into recipients (external_id, email, phone, locale, timezone, preference, sms_preference, digest_hour, digest_weekday)
+            values (\(recipient.externalID), \(recipient.email), \(recipient.phone), \(recipient.locale), \(recipient.timeZone),
+                    \(recipient.emailPreference.mode), \(recipient.smsPreference.mode), \(hour), \(weekday))
+            on conflict (external_id) do update set
+                email = excluded.email, phone = excluded.phone, locale = excluded.locale, timezone = excluded.timezone,
+                preference = excluded.preference, sms_preference = excluded.sms_preference,
+                digest_hour = excluded.digest_hour, digest_weekday = excluded.digest_weekday, updated_at = now()
+            returning (xmax = 0)
+            """, logger: logger)
+        for try await created in rows.decode(Bool.self) { return created }
+        return false
+    }
+
+    public func get(_ externalID: String) async throws -> Recipient? {
+        try await get([externalID])[externalID]
+    }
+
+    public func get(_ externalIDs: [String]) async throws -> [String: Recipient] {
+        guard !externalIDs.isEmpty else { return [:] }
+        let rows = try await client.query("""
+            select external_id, email, phone, locale, timezone, preference, sms_preference, digest_hour, digest_weekday
+            from recipients where external_id = any(\(externalIDs))
+            """, logger: logger)
+        var found: [String: Recipient] = [:]
+        for try await (id, email, phone, locale, timeZone, emailMode, smsMode, hour, weekday) in rows.decode(
+            (String, String?, String?, String?, String, String, String, Int, Int).self)
+        {
+            found[id] = Recipient(
+                externalID: id, email: email, phone: phone, locale: locale, timeZone: timeZone,
+                emailPreference: (try? DeliveryPreference(mode: emailMode, hour: hour, weekday: weekday)) ?? .immediate,
+                smsPreference: (try? DeliveryPreference(mode: smsMode, hour: hour, weekday: weekday)) ?? .immediate)
+        }
+        return found
+    }
+
+    /// The hour and weekday kept for the recipient: those of whichever preference names them.
+    static func hourAndWeekday(_ recipient: Recipient) -> (Int, Int) {
+        var hour = 8
+        var weekday = 1
+        for preference in [recipient.smsPreference, recipient.emailPreference] {
+            switch preference {
+            case .daily(let h): hour = h
+            case .weekly(let w, let h): (weekday, hour) = (w, h)
+            case .immediate, .hourly: continue
+            }
+        }
+        return (hour, weekday)
+    }
+}

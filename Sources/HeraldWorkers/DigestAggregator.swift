@@ -1,0 +1,153 @@
+import Foundation
+import HeraldBus
+import HeraldCore
+import HeraldStore
+import Logging
+import Metrics
+import ServiceLifecycle
+
+/// How `herald-digest` works.
+public struct DigestConfiguration: Sendable {
+    /// Templates the digests are rendered from, per channel (resolved in the recipient's locale). A digest template
+    /// sees `items` (each with `subject`, `text`, `html`, `category`, `at`), `count`, `window_start`, `window_end` and
+    /// `recipient`.
+    public var emailTemplate: String
+    public var smsTemplate: String
+    /// How often to look for closed windows when there was nothing to do.
+    public var interval: Duration
+    /// Recipients handled per transaction.
+    public var batchSize: Int
+
+    public init(emailTemplate: String = "digest", smsTemplate: String = "digest-sms", interval: Duration = .seconds(5),
+                batchSize: Int = 500) {
+        self.emailTemplate = emailTemplate
+        self.smsTemplate = smsTemplate
+        self.interval = interval
+        self.batchSize = batchSize
+    }
+}
+
+/// The digest aggregator: finds recipients whose delivery window has closed, turns two or more deferred
+/// notifications into one digest message (queued for the renderer like any message) and marks them `digested`, or
+/// queues a single one as itself. Each batch is one transaction (see `DigestRepository`), so replicas and crashes
+/// never produce two digests for one window; what was missed while the fleet was down is due, and taken, at start.
+public struct DigestAggregator: Service {
+    let digests: DigestRepository
+    let templates: TemplateRepository
+    let messages: MessageRepository
+    let bus: BusClient
+    let clock: any HeraldClock
+    let configuration: DigestConfiguration
+    let logger: Logger
+    let folded = Counter(label: "herald_digest_items_total")
+    let produced = Counter(label: "herald_digests_total")
+
+    public init(
+        digests: DigestRepository, templates: TemplateRepository, messages: MessageRepository, bus: BusClient,
+        clock: any HeraldClock = SystemClock(), configuration: DigestConfiguration = .init(), logger: Logger
+    ) {
+        self.digests = digests
+        self.templates = templates
+        self.messages = messages
+        self.bus = bus
+        self.clock = clock
+        self.configuration = configuration
+        self.logger = logger
+    }
+
+    public func run() async throws {
+        while !Task.isShuttingDownGracefully && !Task.isCancelled {
+            var pause = configuration.interval
+            do {
+                let outcome = try await aggregateOnce()
+                if outcome.recipients >= configuration.batchSize { pause = .zero }
+            } catch {
+                logger.warning("digest round failed", metadata: ["error": "\(error)"])
+            }
+            if pause > .zero {
+                let wait = pause
+                try? await cancelWhenGracefulShutdown { try await Task.sleep(for: wait) }
+            }
+        }
+    }
+
+    /// One batch: aggregate, commit, then publish render jobs for what was queued. A failed publish is left to the
+    /// relay's sweep, which publishes queued messages the broker never confirmed.
+    @discardableResult
+    public func aggregateOnce() async throws -> DigestRepository.Outcome {
+        let now = clock.now()
+        let lookup = TemplateLookup(templates: templates)
+        let configuration = configuration
+        let logger = logger
+        let outcome = try await digests.aggregate(now: now, recipientLimit: configuration.batchSize) { group in
+            let name = group.channel == .email ? configuration.emailTemplate : configuration.smsTemplate
+            guard let template = try await lookup.resolve(name: name, locale: group.recipient.locale ?? ""),
+                  template.channel == group.channel,
+                  let address = group.recipient.address(for: group.channel)
+            else {
+                logger.warning("no digest template or address; sending the items as themselves", metadata: [
+                    "template": "\(name)", "recipient": "\(group.recipient.externalID)", "channel": "\(group.channel)",
+                ])
+                return .asThemselves
+            }
+            let items: [JSONValue] = group.items.map { item in
+                var object: [String: JSONValue] = [
+                    "text": .string(item.text), "at": .string(Self.timestamp(item.acceptedAt)),
+                    "id": .string(item.messageID.uuidString.lowercased()),
+                ]
+                if let subject = item.subject { object["subject"] = .string(subject) }
+                if let html = item.html { object["html"] = .string(html) }
+                if let category = item.category { object["category"] = .string(category) }
+                return .object(object)
+            }
+            let variables = JSONValue.object([
+                "items": .array(items), "count": .int(Int64(items.count)), "recipient": .string(group.recipient.externalID),
+                "window_start": .string(Self.timestamp(group.items.map(\.acceptedAt).min() ?? now)),
+                "window_end": .string(Self.timestamp(group.items.map(\.dueAt).max() ?? now)),
+            ])
+            var digest = NewMessage(
+                channel: group.channel, toAddress: address, toName: nil, templateID: template.id, locale: template.locale,
+                variablesJSON: variables.encoded(), state: .queued, sendAt: now)
+            digest.recipientID = group.recipient.externalID
+            digest.category = "digest"
+            return .digest(digest)
+        }
+        folded.increment(by: outcome.itemsDigested)
+        produced.increment(by: outcome.digests)
+        if !outcome.queued.isEmpty {
+            do {
+                try await bus.publishJobs(for: outcome.queued, to: .render)
+                try await messages.markPublished(outcome.queued)
+            } catch {
+                logger.warning("render jobs for digests not confirmed; the relay will publish them", metadata: ["error": "\(error)"])
+            }
+            logger.info("windows closed", metadata: [
+                "recipients": "\(outcome.recipients)", "digests": "\(outcome.digests)",
+                "items.digested": "\(outcome.itemsDigested)", "items.alone": "\(outcome.itemsAlone)",
+            ])
+        }
+        return outcome
+    }
+
+    static func timestamp(_ date: Date) -> String {
+        date.formatted(Date.ISO8601FormatStyle(includingFractionalSeconds: false))
+    }
+}
+
+/// Templates resolved once per batch.
+actor TemplateLookup {
+    let templates: TemplateRepository
+    var cache: [String: Template?] = [:]
+
+    init(templates: TemplateRepository) {
+        self.templates = templates
+    }
+
+    func resolve(name: String, locale: String) async throws -> Template? {
+        let key = "\(name)\u{0}\(locale)"
+        if let cached = cache[key] { return cached }
+        let template = try await templates.resolve(name: name, locale: locale)
+        cache[key] = .some(template)
+        return template
+    }
+}
