@@ -28,6 +28,10 @@ struct TestFleet {
     let topology: Topology
     let tyntec: TyntecSandbox
     let tyntecURL: String
+    /// The time as the API and the digest aggregator see it; starts at the real time.
+    let clock: ManualClock
+    /// The digest aggregator, run on demand (`aggregateOnce`) rather than on its timer.
+    let digest: DigestAggregator
 
     static let topology = Topology(retryDelays: [.milliseconds(200), .milliseconds(400)], deliveryLimit: 5)
 
@@ -88,9 +92,16 @@ struct TestFleet {
                         logger: logger)
                 }
 
+                let clock = ManualClock()
+                let digest = DigestAggregator(
+                    digests: DigestRepository(database: database, logger: logger),
+                    templates: TemplateRepository(database: database, logger: logger), messages: messages, bus: apiBus,
+                    clock: clock, configuration: .init(batchSize: 100), logger: logger)
+
                 let port = Mutex<Int?>(nil)
                 let app = Application(
-                    router: HeraldAPIService.router(infrastructure: infrastructure, configuration: configuration, logger: logger),
+                    router: HeraldAPIService.router(
+                        infrastructure: infrastructure, configuration: configuration, clock: clock, logger: logger),
                     configuration: .init(address: .hostname("127.0.0.1", port: 0)),
                     onServerRunning: { channel in port.withLock { $0 = channel.localAddress?.port } },
                     logger: logger)
@@ -112,7 +123,7 @@ struct TestFleet {
                 let (_, key) = try await APIKeyRepository(database: database, logger: logger).create(name: "tests")
                 let fleet = TestFleet(
                     api: "http://127.0.0.1:\(port.withLock { $0 }!)", key: key, database: database, bus: apiBus,
-                    smtp: smtp, topology: topology, tyntec: tyntec, tyntecURL: tyntecURL)
+                    smtp: smtp, topology: topology, tyntec: tyntec, tyntecURL: tyntecURL, clock: clock, digest: digest)
                 do {
                     try await body(fleet)
                 } catch {
@@ -183,6 +194,14 @@ struct TestFleet {
         for try await count in rows.decode(Int.self) { return count }
         return 0
     }
+}
+
+/// A clock the test sets.
+final class ManualClock: HeraldClock {
+    private let time = Mutex(Date())
+
+    func now() -> Date { time.withLock { $0 } }
+    func set(_ date: Date) { time.withLock { $0 = date } }
 }
 
 /// aiosmtpd (Tests/HeraldIntegrationTests/Support/smtp_server.py) with a fresh self-signed certificate.
