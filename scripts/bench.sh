@@ -3,7 +3,8 @@
 # then the email path end to end with one process per stage against the sandbox SMTP sink: accepted/s, sent/s,
 # latency accept -> sent (p50, p99) and each process's peak memory; then the SMS path against the sandbox's Tyntec
 # API: sent/s end to end, and the delivery-status poller's polls/s. Uses its own database (herald_bench) and vhost
-# (herald-bench), recreated each run. Release build.
+# (herald-bench), recreated each run. Last, the digest aggregator: deferred notifications of 10,000 recipients folded
+# into digests (items/s). Release build.
 #   MESSAGES=20000 SMS=20000 BATCH=500 CONCURRENCY=4 bash scripts/bench.sh
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -71,6 +72,10 @@ before=$(sms_polls); started=$(date +%s.%N)
 sleep 10
 after=$(sms_polls); ended=$(date +%s.%N)
 python3 -c "print('status polls: %d in %.1f s = %.0f/s' % ($after - $before, $ended - $started, ($after - $before) / ($ended - $started)))"
+echo
+echo "== digest aggregator: ${DIGEST_ITEMS:-50000} deferred notifications of 10000 recipients whose windows have closed"
+"$bin/herald-bench" digest --recipients 10000 --items "${DIGEST_ITEMS:-50000}"
+
 echo
 echo "== peak memory (VmHWM) and CPU time per process"
 for process in herald-api herald-renderer herald-email herald-sms herald-poller herald-sandbox; do

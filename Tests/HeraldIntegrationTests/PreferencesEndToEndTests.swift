@@ -184,8 +184,8 @@ struct PreferencesEndToEndTests {
                 {"key": "near", \(base), "due_at": "\(stamp(now.addingTimeInterval(3_602)))", "remind_before": "PT1H"}
                 """)
             let nearID = near["message_ids"]?.array?.first?.string ?? ""
-            #expect(try await fleet.request(.GET, "/v1/messages/\(nearID)")["state"] == .string("scheduled"))
-            #expect(try await fleet.waitUntilFinal([nearID]).first?.object?["state"] == .string("sent"))
+            let fired = try await fleet.waitUntilFinal([nearID]).first?.object
+            #expect(fired?["events"]?.array?.compactMap { $0.object?["to"]?.string } == ["scheduled", "queued", "rendered", "sending", "sent"])
 
             let cancelled = try await fleet.request(.DELETE, "/v1/reminders/case-9-deadline")
             #expect(cancelled["cancelled"] == .int(2))
