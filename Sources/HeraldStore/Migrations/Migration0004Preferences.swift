@@ -20,6 +20,8 @@ extension Migration {
             due_at timestamptz not null
         )
         """,
-        "create index deferred_items_due on deferred_items (due_at, recipient_id)",
+        // Which recipients are due, and then all of one recipient's due items.
+        "create index deferred_items_due on deferred_items (due_at)",
+        "create index deferred_items_recipient on deferred_items (recipient_id, due_at)",
     ])
 }
