@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Herald's main job end to end on a local default: installs and starts PostgreSQL and RabbitMQ, builds the fleet,
 # starts the sandbox providers (SMTP sink, Tyntec-compatible SMS API), the API (with its relay), the renderer, the
-# email and SMS senders and the delivery-status poller, sends a procedure of emails and SMS through the HTTP API, and
-# prints each message's final state and where to read what the providers received.
+# email and SMS senders, the delivery-status poller and the digest aggregator, sends a procedure of emails and SMS
+# through the HTTP API, prints each message's final state and where to read what the providers received, then shows
+# delivery preferences: a notification sent at once, and one deferred to its recipient's daily digest.
 #   --keep   leave the fleet running afterwards (stop it with: pkill -f .build/.*/herald-)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -45,7 +46,7 @@ $keep || trap stop EXIT
 say "starting the sandbox provider and the fleet (logs in $state/logs)"
 "$bin/herald-sandbox" --smtp 127.0.0.1:2525 --http 127.0.0.1:8025 --maildir "$state/mail" >"$state/logs/sandbox.log" 2>&1 &
 pids+=($!)
-for process in herald-api herald-renderer herald-email herald-sms herald-poller; do
+for process in herald-api herald-renderer herald-email herald-sms herald-poller herald-digest; do
   "$bin/$process" >"$state/logs/$process.log" 2>&1 &
   pids+=($!)
 done
@@ -129,6 +130,27 @@ listing = json.load(sys.stdin)
 print("received %d SMS, answered %d status polls" % (listing["count"], listing["polls"]))
 for s in listing["recent"][:3]:
     print("  %s from %-10s %-10s %s" % (s["to"], s["from"], s["status"], s["message"]))'
+
+say "delivery preferences: one recipient wants notifications at once, another a daily digest at 08:00 New York time"
+curl -fsS -X PUT "$api/v1/recipients/demo-anna" -H "$auth" -H 'Content-Type: application/json' \
+  -d '{"email": "anna@example.com", "timezone": "Europe/Warsaw", "preference": "immediate"}' >/dev/null
+curl -fsS -X PUT "$api/v1/recipients/demo-jan" -H "$auth" -H 'Content-Type: application/json' \
+  -d '{"email": "jan@example.com", "timezone": "America/New_York", "preference": "daily", "digest_hour": 8}' >/dev/null
+notified=()
+for who in demo-anna demo-jan; do
+  reply=$(curl -fsS -X POST "$api/v1/notifications" -H "$auth" -H 'Content-Type: application/json' \
+    -d "{\"recipient\": \"$who\", \"template\": \"case-update\", \"category\": \"2026/130\",
+         \"variables\": {\"name\": \"$who\", \"case\": \"2026/130\", \"status\": \"nowy dokument\"}}")
+  echo "$who: $reply"
+  notified+=("$(printf '%s' "$reply" | python3 -c 'import json,sys; print(json.load(sys.stdin)["id"])')")
+done
+for _ in $(seq 1 100); do
+  state=$(curl -fsS "$api/v1/messages/${notified[0]}" -H "$auth" | python3 -c 'import json,sys; print(json.load(sys.stdin)["state"])')
+  [ "$state" = sent ] && break
+  sleep 0.2
+done
+echo "demo-anna's notification: $state; demo-jan's waits (deferred) for herald-digest to fold it into his digest"
+
 if $keep; then
   echo; echo "the fleet keeps running: API $api (key: $key), sandbox http://127.0.0.1:8025/mail"
 fi

@@ -55,24 +55,13 @@ public struct DigestRepository: Sendable {
         now: Date, recipientLimit: Int, decide: @Sendable (DeferredGroup) async throws -> DigestDecision
     ) async throws -> Outcome {
         try await client.withTransaction(logger: logger) { connection in
-            let locked = try await connection.query("""
-                select r.external_id, r.email, r.phone, r.locale, r.timezone, r.preference, r.sms_preference,
-                       r.digest_hour, r.digest_weekday
-                from recipients r
-                where r.external_id in (
+            let recipients = try await RecipientRepository.decode(connection.query("""
+                select \(unescaped: RecipientRepository.columns) from recipients
+                where external_id in (
                     select recipient_id from deferred_items where due_at <= \(now) group by recipient_id limit \(recipientLimit)
                 )
-                for update of r skip locked
-                """, logger: logger)
-            var recipients: [String: Recipient] = [:]
-            for try await (id, email, phone, locale, timeZone, emailMode, smsMode, hour, weekday) in locked.decode(
-                (String, String?, String?, String?, String, String, String, Int, Int).self)
-            {
-                recipients[id] = Recipient(
-                    externalID: id, email: email, phone: phone, locale: locale, timeZone: timeZone,
-                    emailPreference: (try? DeliveryPreference(mode: emailMode, hour: hour, weekday: weekday)) ?? .immediate,
-                    smsPreference: (try? DeliveryPreference(mode: smsMode, hour: hour, weekday: weekday)) ?? .immediate)
-            }
+                for update skip locked
+                """, logger: logger))
             var outcome = Outcome()
             guard !recipients.isEmpty else { return outcome }
             outcome.recipients = recipients.count

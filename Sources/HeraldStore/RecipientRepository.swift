@@ -69,10 +69,14 @@ public struct RecipientRepository: Sendable {
 
     public func get(_ externalIDs: [String]) async throws -> [String: Recipient] {
         guard !externalIDs.isEmpty else { return [:] }
-        let rows = try await client.query("""
-            select external_id, email, phone, locale, timezone, preference, sms_preference, digest_hour, digest_weekday
-            from recipients where external_id = any(\(externalIDs))
-            """, logger: logger)
+        return try await Self.decode(client.query(
+            "select \(unescaped: Self.columns) from recipients where external_id = any(\(externalIDs))", logger: logger))
+    }
+
+    /// The columns `decode` reads, in its order.
+    static let columns = "external_id, email, phone, locale, timezone, preference, sms_preference, digest_hour, digest_weekday"
+
+    static func decode(_ rows: PostgresRowSequence) async throws -> [String: Recipient] {
         var found: [String: Recipient] = [:]
         for try await (id, email, phone, locale, timeZone, emailMode, smsMode, hour, weekday) in rows.decode(
             (String, String?, String?, String?, String, String, String, Int, Int).self)
