@@ -12,9 +12,9 @@ struct BrokerRestartTests {
     func brokerRestart() async throws {
         try await TestInfrastructure.withBus { bus, _ in
             try await expectNothingLost(bus: bus, timeout: .seconds(120)) {
-                try TestInfrastructure.rabbitmqctl("stop_app")
-                try TestInfrastructure.rabbitmqctl("start_app")
-                try TestInfrastructure.rabbitmqctl("await_startup")
+                try await TestInfrastructure.rabbitmqctl("stop_app")
+                try await TestInfrastructure.rabbitmqctl("start_app")
+                try await TestInfrastructure.rabbitmqctl("await_startup")
             }
         }
     }

@@ -105,7 +105,7 @@ struct BusTests {
     func connectionDropped() async throws {
         try await TestInfrastructure.withBus { bus, configuration in
             try await expectNothingLost(bus: bus) {
-                try TestInfrastructure.rabbitmqctl("close_all_connections", "-p", configuration.vhost, "test drops connections")
+                try await TestInfrastructure.rabbitmqctl("close_all_connections", "-p", configuration.vhost, "test drops connections")
             }
             // Publishing works again on the new connection.
             try await bus.publishJobs([Job(messageID: UUID())], to: .sendEmail)

@@ -59,7 +59,7 @@ struct SMSEndToEndTests {
 
     @Test("two pollers on the same messages: every message reaches delivered and is never polled twice per due time")
     func twoPollers() async throws {
-        try await TestFleet.with(tyntec: .init(acceptedFor: .milliseconds(500), finalAfter: .seconds(2)), pollers: 2) { fleet in
+        try await TestFleet.with(tyntec: .init(acceptedFor: .seconds(1), finalAfter: .seconds(4)), pollers: 2) { fleet in
             try await fleet.putTemplate("case-sms", Self.template)
             let numbers = (0..<60).map { "+4860100\(String(format: "%04d", $0))" }
             let ids = try await Self.send(fleet, to: numbers)

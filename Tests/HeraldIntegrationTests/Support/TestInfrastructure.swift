@@ -48,19 +48,52 @@ enum TestInfrastructure {
         }
     }
 
-    /// The broker configuration for a fresh vhost, deleted afterwards.
+    /// The broker configuration for a vhost of the test's own. Vhosts come from a pool the first test creates with
+    /// one `rabbitmqctl eval` (each `rabbitmqctl` call starts an Erlang VM, and creating and deleting a vhost per
+    /// test, dozens at once, has wedged RabbitMQ's vhost supervision); `scripts/test.sh` deletes them all before
+    /// and after a run.
     static func withVhost<T>(_ body: (AMQPConfiguration) async throws -> T) async throws -> T {
         var configuration = try AMQPConfiguration(url: amqpURL, connectionName: "herald-test")
-        configuration.vhost = uniqueName("herald-test")
-        try rabbitmqctl("add_vhost", configuration.vhost)
-        try rabbitmqctl("set_permissions", "-p", configuration.vhost, configuration.user, ".*", ".*", ".*")
-        do {
-            let result = try await body(configuration)
-            try? rabbitmqctl("delete_vhost", configuration.vhost)
-            return result
-        } catch {
-            try? rabbitmqctl("delete_vhost", configuration.vhost)
-            throw error
+        configuration.vhost = try await vhosts.take()
+        return try await body(configuration)
+    }
+
+    /// `HERALD_TEST_VHOSTS` vhosts (default 100): at least one per test that uses the broker.
+    static let vhosts = VhostPool(size: Int(ProcessInfo.processInfo.environment["HERALD_TEST_VHOSTS"] ?? "") ?? 100)
+
+    actor VhostPool {
+        let size: Int
+        let prefix = uniqueName("herald-test") + "-"
+        private var created: Task<Void, any Error>?
+        private var next = 0
+
+        init(size: Int) {
+            self.size = size
+        }
+
+        func take() async throws -> String {
+            if created == nil {
+                let (prefix, size, user) = (prefix, size, try AMQPConfiguration(url: amqpURL).user)
+                created = Task {
+                    try await TestInfrastructure.runOffThePool("/usr/sbin/rabbitmqctl", ["-q", "eval", """
+                        [begin ok = rabbit_vhost:add(V, <<"herald-tests">>),
+                               rabbit_auth_backend_internal:set_permissions(<<"\(user)">>, V, <<".*">>, <<".*">>, <<".*">>, <<"herald-tests">>)
+                         end || N <- lists:seq(1, \(size)), V <- [list_to_binary("\(prefix)" ++ integer_to_list(N))]], ok.
+                        """])
+                }
+            }
+            try await created!.value
+            next += 1
+            precondition(next <= size, "more tests than pooled vhosts; raise HERALD_TEST_VHOSTS")
+            return "\(prefix)\(next)"
+        }
+    }
+
+    /// Runs a command on a thread of its own, so that waiting for it holds no thread of the concurrency pool.
+    @discardableResult
+    static func runOffThePool(_ executable: String, _ arguments: [String]) async throws -> String {
+        try await withCheckedThrowingContinuation { continuation in
+            Thread { continuation.resume(with: Result { try run(executable, arguments) }) }.start()
         }
     }
 
@@ -88,8 +121,8 @@ enum TestInfrastructure {
     }
 
     @discardableResult
-    static func rabbitmqctl(_ arguments: String...) throws -> String {
-        try run("/usr/sbin/rabbitmqctl", ["-q"] + arguments)
+    static func rabbitmqctl(_ arguments: String...) async throws -> String {
+        try await runOffThePool("/usr/sbin/rabbitmqctl", ["-q"] + arguments)
     }
 
     @discardableResult
@@ -158,7 +191,7 @@ func eventually(
 /// Publishes 300 jobs, consumes them with acks, calls `disrupt` once 100 are acked, and checks that every job was
 /// acked after all: nothing is lost across whatever `disrupt` does to the broker connection.
 func expectNothingLost(
-    bus: BusClient, timeout: Duration = .seconds(30), disrupt: @escaping @Sendable () throws -> Void
+    bus: BusClient, timeout: Duration = .seconds(30), disrupt: @escaping @Sendable () async throws -> Void
 ) async throws {
     let jobs = (0..<300).map { _ in Job(messageID: UUID()) }
     try await bus.publishJobs(jobs, to: .render)
@@ -169,7 +202,7 @@ func expectNothingLost(
     }) { delivery in
         if acked.withLock({ $0.count }) >= 100, !disrupted.withLock({ $0 }) {
             disrupted.withLock { $0 = true }
-            try disrupt()
+            try await disrupt()
         }
         try await Task.sleep(for: .milliseconds(2))
         let job = try Job.decode(delivery.body)
