@@ -72,13 +72,18 @@ before=$(sms_polls); started=$(date +%s.%N)
 sleep 10
 after=$(sms_polls); ended=$(date +%s.%N)
 python3 -c "print('status polls: %d in %.1f s = %.0f/s' % ($after - $before, $ended - $started, ($after - $before) / ($ended - $started)))"
+poller_cpu=$(awk -v hz="$(getconf CLK_TCK)" '{printf "%.1f s", ($14 + $15) / hz}' "/proc/${pids[herald-poller]}/stat")
+poller_hwm=$(awk '/VmHWM/ {print $2, $3}' "/proc/${pids[herald-poller]}/status")
+kill "${pids[herald-poller]}"; unset "pids[herald-poller]"
+
 echo
-echo "== digest aggregator: ${DIGEST_ITEMS:-50000} deferred notifications of 10000 recipients whose windows have closed"
+echo "== digest aggregator (the poller stopped; the fleet renders and sends the digests meanwhile): ${DIGEST_ITEMS:-50000} deferred notifications of 10000 recipients whose windows have closed"
 "$bin/herald-bench" digest --recipients 10000 --items "${DIGEST_ITEMS:-50000}"
 
 echo
 echo "== peak memory (VmHWM) and CPU time per process"
-for process in herald-api herald-renderer herald-email herald-sms herald-poller herald-sandbox; do
+printf '%-16s %-12s cpu %s\n' herald-poller "$poller_hwm" "$poller_cpu"
+for process in herald-api herald-renderer herald-email herald-sms herald-sandbox; do
   pid=${pids[$process]}
   cpu=$(awk -v hz="$(getconf CLK_TCK)" '{printf "%.1f s", ($14 + $15) / hz}' "/proc/$pid/stat")
   printf '%-16s %-12s cpu %s\n' "$process" "$(awk '/VmHWM/ {print $2, $3}' "/proc/$pid/status")" "$cpu"

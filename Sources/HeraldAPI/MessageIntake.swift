@@ -128,7 +128,7 @@ struct MessageIntake: Sendable {
         } catch {
             publishFailures.increment()
             logger.warning("render jobs not confirmed; the relay will publish them", metadata: [
-                "messages.count": "\(ids.count)", "error": "\(error)",
+                "messages.count": "\(ids.count)", "error": "\(StoreError.describe(error))",
             ])
         }
     }

@@ -36,7 +36,7 @@ public struct Relay: Service {
                 }
                 busy = due.count == batchSize || swept == batchSize
             } catch {
-                logger.warning("relay pass failed", metadata: ["error": "\(error)"])
+                logger.warning("relay pass failed", metadata: ["error": "\(StoreError.describe(error))"])
             }
             if !busy {
                 // Ends at once on graceful shutdown.

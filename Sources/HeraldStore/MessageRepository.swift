@@ -160,10 +160,16 @@ public struct MessageRepository: Sendable {
     }
 
     /// Records that the render jobs of these messages were confirmed by the broker, so the relay leaves them alone.
+    /// Records that the messages' jobs are on the broker. Rows a consumer holds at that moment (the renderer moving
+    /// them on) are skipped rather than waited for: waiting on each other's rows in different orders is how the two
+    /// statements deadlock. A skipped row that does not leave `queued` is published again by the relay's sweep,
+    /// which is harmless.
     public func markPublished(_ ids: [UUID]) async throws {
         guard !ids.isEmpty else { return }
-        try await client.query(
-            "update messages set published_at = now() where id = any(\(ids)) and published_at is null", logger: logger)
+        try await client.query("""
+            update messages set published_at = now()
+            where id in (select id from messages where id = any(\(ids)) and published_at is null for update skip locked)
+            """, logger: logger)
     }
 
     // MARK: Transitions

@@ -62,7 +62,7 @@ public struct DigestAggregator: Service {
                 let outcome = try await aggregateOnce()
                 if outcome.recipients >= configuration.batchSize { pause = .zero }
             } catch {
-                logger.warning("digest round failed", metadata: ["error": "\(error)"])
+                logger.warning("digest round failed", metadata: ["error": "\(StoreError.describe(error))"])
             }
             if pause > .zero {
                 let wait = pause
@@ -119,7 +119,7 @@ public struct DigestAggregator: Service {
                 try await bus.publishJobs(for: outcome.queued, to: .render)
                 try await messages.markPublished(outcome.queued)
             } catch {
-                logger.warning("render jobs for digests not confirmed; the relay will publish them", metadata: ["error": "\(error)"])
+                logger.warning("render jobs for digests not confirmed; the relay will publish them", metadata: ["error": "\(StoreError.describe(error))"])
             }
             logger.info("windows closed", metadata: [
                 "recipients": "\(outcome.recipients)", "digests": "\(outcome.digests)",

@@ -47,7 +47,7 @@ struct JobSettler: Sendable {
         } catch {
             // Unsettled, the delivery returns to the queue when the connection does; the delivery limit bounds that.
             logger.error("could not settle a failed job", metadata: [
-                "queue": "\(stage.queue)", "messages.count": "\((part ?? job).messageIDs.count)", "error": "\(error)",
+                "queue": "\(stage.queue)", "messages.count": "\((part ?? job).messageIDs.count)", "error": "\(StoreError.describe(error))",
             ])
             return false
         }

@@ -38,9 +38,9 @@ public struct RenderWorker: Sendable {
             try await render(jobs.flatMap(\.job.messageIDs))
             for (_, delivery) in jobs { bus.ack(delivery) }
         } catch {
-            logger.warning("render batch failed; retrying", metadata: ["error": "\(error)", "jobs": "\(jobs.count)"])
+            logger.warning("render batch failed; retrying", metadata: ["error": "\(StoreError.describe(error))", "jobs": "\(jobs.count)"])
             for (job, delivery) in jobs {
-                await settler.retryOrDead(delivery, job: job, error: "\(error)")
+                await settler.retryOrDead(delivery, job: job, error: StoreError.describe(error))
             }
         }
     }

@@ -52,8 +52,8 @@ public struct SendWorker: Sendable {
         do {
             claimed = try await messages.claimForSending(jobs.flatMap(\.job.messageIDs))
         } catch {
-            logger.warning("could not claim messages; retrying", metadata: ["error": "\(error)"])
-            for (job, delivery) in jobs { await settler.retryOrDead(delivery, job: job, error: "\(error)") }
+            logger.warning("could not claim messages; retrying", metadata: ["error": "\(StoreError.describe(error))"])
+            for (job, delivery) in jobs { await settler.retryOrDead(delivery, job: job, error: StoreError.describe(error)) }
             return
         }
         // Messages not claimed are duplicates (already sending or sent) or were failed or cancelled meanwhile:
@@ -80,7 +80,7 @@ public struct SendWorker: Sendable {
         } catch {
             // The provider has the messages; only the record is missing. They stay `sending` (ambiguous) rather than
             // being sent again.
-            logger.error("sent messages but could not record it", metadata: ["error": "\(error)", "messages.count": "\(accepted.count)"])
+            logger.error("sent messages but could not record it", metadata: ["error": "\(StoreError.describe(error))", "messages.count": "\(accepted.count)"])
         }
         var settled = true
         for (id, reason) in failures {
@@ -90,7 +90,7 @@ public struct SendWorker: Sendable {
             } catch {
                 // Left unacked, the job comes back when the connection does; the message stays `sending`.
                 settled = false
-                logger.error("could not record a failed message", metadata: ["message.id": "\(id)", "error": "\(error)"])
+                logger.error("could not record a failed message", metadata: ["message.id": "\(id)", "error": "\(StoreError.describe(error))"])
             }
         }
 
@@ -106,7 +106,7 @@ public struct SendWorker: Sendable {
                 do {
                     try await messages.releaseForRetry(id, error: reason)
                 } catch {
-                    logger.error("could not release a message for retry", metadata: ["message.id": "\(id)", "error": "\(error)"])
+                    logger.error("could not release a message for retry", metadata: ["message.id": "\(id)", "error": "\(StoreError.describe(error))"])
                     continue
                 }
                 retry.append(id)

@@ -83,7 +83,7 @@ public struct StatusPoller: Service {
                     if round.claimed < batchSize { pause = configuration.idle }
                 }
             } catch {
-                logger.warning("poll round failed", metadata: ["error": "\(error)"])
+                logger.warning("poll round failed", metadata: ["error": "\(StoreError.describe(error))"])
                 pause = .seconds(1)
             }
             if pause > .zero {
