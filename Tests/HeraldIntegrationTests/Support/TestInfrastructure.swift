@@ -50,16 +50,15 @@ enum TestInfrastructure {
 
     /// The broker configuration for a vhost of the test's own. Vhosts come from a pool the first test creates with
     /// one `rabbitmqctl eval` (each `rabbitmqctl` call starts an Erlang VM, and creating and deleting a vhost per
-    /// test, dozens at once, has wedged RabbitMQ's vhost supervision); `scripts/test.sh` deletes them all before
-    /// and after a run.
+    /// test, dozens at once, has wedged RabbitMQ's vhost supervision). They are not deleted: see `scripts/test.sh`.
     static func withVhost<T>(_ body: (AMQPConfiguration) async throws -> T) async throws -> T {
         var configuration = try AMQPConfiguration(url: amqpURL, connectionName: "herald-test")
         configuration.vhost = try await vhosts.take()
         return try await body(configuration)
     }
 
-    /// `HERALD_TEST_VHOSTS` vhosts (default 100): at least one per test that uses the broker.
-    static let vhosts = VhostPool(size: Int(ProcessInfo.processInfo.environment["HERALD_TEST_VHOSTS"] ?? "") ?? 100)
+    /// `HERALD_TEST_VHOSTS` vhosts (default 32): at least one per test that uses the broker.
+    static let vhosts = VhostPool(size: Int(ProcessInfo.processInfo.environment["HERALD_TEST_VHOSTS"] ?? "") ?? 32)
 
     actor VhostPool {
         let size: Int
