@@ -54,6 +54,8 @@ enum TestInfrastructure {
     static func withVhost<T>(_ body: (AMQPConfiguration) async throws -> T) async throws -> T {
         var configuration = try AMQPConfiguration(url: amqpURL, connectionName: "herald-test")
         configuration.vhost = try await vhosts.take()
+        // Dozens of tests declaring quorum queues at once keep a 2-core broker busy: give its handshakes time.
+        configuration.timeout = .seconds(30)
         return try await body(configuration)
     }
 
@@ -76,7 +78,8 @@ enum TestInfrastructure {
                 created = Task {
                     try await TestInfrastructure.runOffThePool("/usr/sbin/rabbitmqctl", ["-q", "eval", """
                         [begin ok = rabbit_vhost:add(V, <<"herald-tests">>),
-                               rabbit_auth_backend_internal:set_permissions(<<"\(user)">>, V, <<".*">>, <<".*">>, <<".*">>, <<"herald-tests">>)
+                               rabbit_auth_backend_internal:set_permissions(<<"\(user)">>, V, <<".*">>, <<".*">>, <<".*">>, <<"herald-tests">>),
+                               ok = rabbit_vhost:await_running_on_all_nodes(V, 60000)
                          end || N <- lists:seq(1, \(size)), V <- [list_to_binary("\(prefix)" ++ integer_to_list(N))]], ok.
                         """])
                 }
