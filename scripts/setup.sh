@@ -77,6 +77,11 @@ fi
 if ! grep -q ERL_EPMD_ADDRESS /etc/rabbitmq/rabbitmq-env.conf 2>/dev/null; then
   printf 'ERL_EPMD_ADDRESS=127.0.0.1\nNODENAME=rabbit@localhost\n' >> /etc/rabbitmq/rabbitmq-env.conf
 fi
+# Every quorum queue keeps files open; at the usual soft limit of 1024 the broker soon stops taking connections.
+# rabbitmq-env.conf is sourced by the broker's start script, after su has reset the limits.
+if ! grep -q 'ulimit -n' /etc/rabbitmq/rabbitmq-env.conf; then
+  printf 'ulimit -n "$(ulimit -Hn)" 2>/dev/null || true\n' >> /etc/rabbitmq/rabbitmq-env.conf
+fi
 if ! rabbitmq-diagnostics -q ping >/dev/null 2>&1; then
   log "starting RabbitMQ"
   mkdir -p /var/log/rabbitmq && chown rabbitmq:rabbitmq /var/log/rabbitmq
