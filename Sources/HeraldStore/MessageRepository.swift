@@ -316,7 +316,7 @@ public struct MessageRepository: Sendable {
     public func sweepUnpublished(
         grace: Duration, limit: Int, publish: @Sendable ([UUID]) async throws -> Void
     ) async throws -> Int {
-        let seconds = Double(grace.components.seconds) + Double(grace.components.attoseconds) / 1e18
+        let seconds = grace.inSeconds
         return try await client.withTransaction(logger: logger) { connection in
             let rows = try await connection.query("""
                 select id from messages

@@ -79,7 +79,7 @@ struct DigestBench: AsyncParsableCommand {
             return try await group.reduce((0, 0, 0)) { ($0.0 + $1.0, $0.1 + $1.1, $0.2 + $1.2) }
         }
         let elapsed = ContinuousClock.now - start
-        let seconds = elapsed.seconds
+        let seconds = elapsed.inSeconds
         print(String(format: "digest: %d deferred items of %d recipients folded into %d digests in %.2f s = %.0f items/s (aggregators: %d)",
                      totals.0, totals.2, totals.1, seconds, Double(totals.0) / seconds, aggregators))
     }

@@ -48,7 +48,7 @@ struct BusBench: AsyncParsableCommand {
         }
         let published = ContinuousClock.now - start
         print(String(format: "publish-with-confirm: %d messages in %.2f s = %.0f msg/s (batch %d, %d in flight)",
-                     messages, published.seconds, Double(messages) / published.seconds, batch, concurrency))
+                     messages, published.inSeconds, Double(messages) / published.inSeconds, batch, concurrency))
 
         let consumer = try await BusClient.connect(configuration, logger: logger)
         let consumeStart = ContinuousClock.now
@@ -60,13 +60,10 @@ struct BusBench: AsyncParsableCommand {
         }
         let consumed = ContinuousClock.now - consumeStart
         print(String(format: "consume-with-ack:     %d messages in %.2f s = %.0f msg/s (prefetch %d)",
-                     received, consumed.seconds, Double(received) / consumed.seconds, prefetch))
+                     received, consumed.inSeconds, Double(received) / consumed.inSeconds, prefetch))
         consumer.stopConsuming()
         await consumer.shutdown()
         await publisher.shutdown()
     }
 }
 
-extension Duration {
-    var seconds: Double { Double(components.seconds) + Double(components.attoseconds) / 1e18 }
-}

@@ -1,6 +1,7 @@
 import ArgumentParser
 import AsyncHTTPClient
 import Foundation
+import HeraldCore
 import HeraldServer
 import HeraldStore
 import Logging
@@ -65,7 +66,7 @@ struct SendBench: AsyncParsableCommand {
         }
         let accepted = ContinuousClock.now - start
         print(String(format: "accepted: %d \(noun) in %.2f s = %.0f/s (%d per request, %d requests in flight)",
-                     messages, accepted.seconds, Double(messages) / accepted.seconds, batch, concurrency))
+                     messages, accepted.inSeconds, Double(messages) / accepted.inSeconds, batch, concurrency))
 
         let deadline = ContinuousClock.now + .seconds(timeout)
         var done = 0
@@ -77,7 +78,7 @@ struct SendBench: AsyncParsableCommand {
             try await Task.sleep(for: .milliseconds(100))
         }
         let elapsed = ContinuousClock.now - start
-        print(String(format: "sent end to end: %d \(noun) in %.2f s from the first request = %.0f/s", done, elapsed.seconds, Double(done) / elapsed.seconds))
+        print(String(format: "sent end to end: %d \(noun) in %.2f s from the first request = %.0f/s", done, elapsed.inSeconds, Double(done) / elapsed.inSeconds))
         let rows = try await database.client.query("""
             select percentile_cont(0.5) within group (order by extract(epoch from e.at - m.created_at)),
                    percentile_cont(0.99) within group (order by extract(epoch from e.at - m.created_at)),
