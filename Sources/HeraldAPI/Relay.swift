@@ -1,4 +1,5 @@
 import Foundation
+import HeraldServer
 import HeraldStore
 import Logging
 import Metrics
@@ -18,8 +19,7 @@ public struct Relay: Service {
     let republished = Counter(label: "herald_relay_republished_total")
 
     public func run() async throws {
-        while !Task.isCancelled && !Task.isShuttingDownGracefully {
-            var busy = false
+        await repeatUntilShutdown {
             do {
                 let due = try await intake.messages.releaseDue(limit: batchSize)
                 if !due.isEmpty {
@@ -34,15 +34,11 @@ public struct Relay: Service {
                     republished.increment(by: swept)
                     logger.info("published render jobs the broker had not confirmed", metadata: ["messages.count": "\(swept)"])
                 }
-                busy = due.count == batchSize || swept == batchSize
+                return due.count == batchSize || swept == batchSize ? .zero : interval
             } catch {
                 logger.warning("relay pass failed", metadata: ["error": "\(StoreError.describe(error))"])
-            }
-            if !busy {
-                // Ends at once on graceful shutdown.
-                try? await cancelWhenGracefulShutdown { try await Task.sleep(for: interval) }
+                return interval
             }
         }
     }
 }
-

@@ -1,6 +1,7 @@
 import Foundation
 import HeraldBus
 import HeraldCore
+import HeraldServer
 import HeraldStore
 import Logging
 import Metrics
@@ -56,17 +57,13 @@ public struct DigestAggregator: Service {
     }
 
     public func run() async throws {
-        while !Task.isShuttingDownGracefully && !Task.isCancelled {
-            var pause = configuration.interval
+        await repeatUntilShutdown {
             do {
                 let outcome = try await aggregateOnce()
-                if outcome.recipients >= configuration.batchSize { pause = .zero }
+                return outcome.recipients >= configuration.batchSize ? .zero : configuration.interval
             } catch {
                 logger.warning("digest round failed", metadata: ["error": "\(StoreError.describe(error))"])
-            }
-            if pause > .zero {
-                let wait = pause
-                try? await cancelWhenGracefulShutdown { try await Task.sleep(for: wait) }
+                return configuration.interval
             }
         }
     }

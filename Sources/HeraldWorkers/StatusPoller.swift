@@ -1,6 +1,7 @@
 import Foundation
 import HeraldCore
 import HeraldProviders
+import HeraldServer
 import HeraldStore
 import Logging
 import Metrics
@@ -69,26 +70,20 @@ public struct StatusPoller: Service {
 
     private func rounds() async {
         var batchSize = configuration.batchSize
-        while !Task.isShuttingDownGracefully && !Task.isCancelled {
-            var pause = Duration.zero
+        await repeatUntilShutdown {
             do {
                 let round = try await pollOnce(limit: batchSize)
                 if let slowDown = round.slowDown {
                     // The provider is rationing us: halve the pace and wait as long as it asked.
                     batchSize = max(1, batchSize / 2)
-                    pause = slowDown
                     logger.warning("provider asked to slow down", metadata: ["batch": "\(batchSize)", "pause": "\(slowDown)"])
-                } else {
-                    batchSize = min(configuration.batchSize, batchSize * 2)
-                    if round.claimed < batchSize { pause = configuration.idle }
+                    return slowDown
                 }
+                batchSize = min(configuration.batchSize, batchSize * 2)
+                return round.claimed < batchSize ? configuration.idle : .zero
             } catch {
                 logger.warning("poll round failed", metadata: ["error": "\(StoreError.describe(error))"])
-                pause = .seconds(1)
-            }
-            if pause > .zero {
-                let wait = pause
-                try? await cancelWhenGracefulShutdown { try await Task.sleep(for: wait) }
+                return .seconds(1)
             }
         }
     }
