@@ -28,7 +28,11 @@ extension APIHandlers {
         if TimeZone(identifier: zone) == nil {
             problems.append(.init("timezone", "'\(zone)' is not an IANA time zone such as Europe/Warsaw"))
         }
-        let hour = reader.integer("digest_hour", problems: &problems) ?? 8
+        var hour = reader.integer("digest_hour", problems: &problems) ?? 8
+        if !(0...23).contains(hour) {
+            problems.append(.init("digest_hour", "must be an hour from 0 to 23, got \(hour)"))
+            hour = 8  // reported once, here, rather than again for each channel's preference
+        }
         var weekday = 1
         if let raw = reader.string("digest_weekday", maxLength: 10, problems: &problems) {
             if let index = DeliveryPreference.weekdays.firstIndex(of: raw.lowercased()) {
@@ -68,7 +72,6 @@ extension APIHandlers {
                 if !problems.contains(where: { $0.name == field }) { problems.append(.init(field, error.description)) }
             }
         }
-        if !(0...23).contains(hour) { problems.append(.init("digest_hour", "must be an hour from 0 to 23, got \(hour)")) }
         guard problems.isEmpty, let emailPreference = preferences[.email], let smsPreference = preferences[.sms] else {
             throw Problem.validation(problems)
         }
