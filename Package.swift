@@ -72,7 +72,7 @@ let package = Package(
             "HeraldServer", "HeraldRendering", "HeraldProviders",
         ]),
         .target(name: "HeraldSandbox", dependencies: [
-            "HeraldCore",
+            "HeraldCore", "HeraldRendering",
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOPosix", package: "swift-nio"),
             .product(name: "Hummingbird", package: "hummingbird"),

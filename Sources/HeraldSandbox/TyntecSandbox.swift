@@ -1,5 +1,6 @@
 import Foundation
 import HeraldCore
+import HeraldRendering
 import Hummingbird
 import Synchronization
 
@@ -143,7 +144,7 @@ public final class TyntecSandbox: Sendable {
         let (deliveryState, code, reason) = deliveryState(sms)
         var object: [String: JSONValue] = [
             "requestId": .string(sms.requestID), "status": .string(deliveryState), "to": .string(sms.to),
-            "from": .string(sms.from), "size": .int(Int64(SMSEncodingCount.parts(sms.message))),
+            "from": .string(sms.from), "size": .int(Int64(SMSEncoding(sms.message).segments)),
             "submitDate": .string(sms.submitDate.formatted(.iso8601)),
             "parts": .array([.object([
                 "partId": .string("\(sms.requestID):0"), "deliveryState": .string(deliveryState),
@@ -213,15 +214,5 @@ public final class TyntecSandbox: Sendable {
                 "type": .string("https://docs.tyntec.com/problems/\(type)"), "title": .string(title),
                 "status": .int(Int64(status.code)), "detail": .string(detail),
             ]).encoded())))
-    }
-}
-
-/// Parts count for the status reply's `size` (the sandbox does not depend on Herald's renderer).
-enum SMSEncodingCount {
-    static func parts(_ text: String) -> Int {
-        let ascii = text.unicodeScalars.allSatisfy { $0.isASCII }
-        let (single, part) = ascii ? (160, 153) : (70, 67)
-        let units = ascii ? text.utf8.count : text.utf16.count
-        return units <= single ? 1 : (units + part - 1) / part
     }
 }
