@@ -205,8 +205,8 @@ extension APIHandlers {
             problems.append(.init("remind_before", "must be an ISO 8601 duration or a list of 1 to 20 of them, got \(other.typeName)"))
         }
         // The rest of the body is a message, as for POST /v1/messages.
-        var messageFields = reader.object.filter { !reminderFields.contains($0.key) }
-        messageFields["send_at"] = nil
+        // (`send_at` is not among the allowed fields: the reader has already named it as unknown.)
+        let messageFields = reader.object.filter { !reminderFields.contains($0.key) }
         let message = MessageRequest.parse(.object(messageFields), path: "", problems: &problems)
         guard problems.isEmpty, let key, let dueAt, let message else { throw Problem.validation(problems) }
 
