@@ -6,12 +6,15 @@
 # (herald-bench), recreated each run. Last, the digest aggregator: deferred notifications of 10,000 recipients folded
 # into digests (items/s). Release build.
 #   MESSAGES=20000 SMS=20000 BATCH=500 CONCURRENCY=4 bash scripts/bench.sh
+# PARTS picks what to measure (default: all of "bus email sms poller digest"), e.g. PARTS=email bash scripts/bench.sh
 set -euo pipefail
 cd "$(dirname "$0")/.."
 MESSAGES=${MESSAGES:-20000}
 SMS=${SMS:-20000}
 BATCH=${BATCH:-500}
 CONCURRENCY=${CONCURRENCY:-4}
+PARTS=${PARTS:-bus email sms poller digest}
+wants() { [[ " $PARTS " == *" $1 "* ]]; }
 
 bash scripts/setup.sh
 swift build -c release 2>&1 | grep -E 'error|Build' || true
@@ -34,9 +37,11 @@ export LOG_LEVEL=warning
 "$bin/heraldctl" migrate >/dev/null
 "$bin/heraldctl" topology >/dev/null
 
-echo "== bus alone (quorum queue herald.render, vhost herald-bench)"
-"$bin/herald-bench" bus --messages 100000 --vhost herald-bench
-"$bin/heraldctl" topology >/dev/null
+if wants bus; then
+  echo "== bus alone (quorum queue herald.render, vhost herald-bench)"
+  "$bin/herald-bench" bus --messages 100000 --vhost herald-bench
+  "$bin/heraldctl" topology >/dev/null
+fi
 
 logs=.herald/bench
 mkdir -p "$logs"
@@ -53,32 +58,41 @@ trap 'kill ${pids[@]} 2>/dev/null || true' EXIT
 for _ in $(seq 1 100); do curl -fsS "http://$HERALD_API_ADDRESS/readyz" >/dev/null 2>&1 && break; sleep 0.2; done
 key=$("$bin/heraldctl" keys create "bench-$(date +%s)")
 
-echo
-echo "== email path end to end: $MESSAGES emails, one process per stage, sandbox SMTP ($HERALD_SMTP_CONNECTIONS connections)"
-"$bin/herald-bench" send --channel email --api "http://$HERALD_API_ADDRESS" --key "$key" --messages "$MESSAGES" --batch "$BATCH" --concurrency "$CONCURRENCY"
-echo "sandbox received: $(curl -fsS http://127.0.0.1:8035/mail | python3 -c 'import json,sys; print(json.load(sys.stdin)["count"])')"
+if wants email; then
+  echo
+  echo "== email path end to end: $MESSAGES emails, one process per stage, sandbox SMTP ($HERALD_SMTP_CONNECTIONS connections)"
+  "$bin/herald-bench" send --channel email --api "http://$HERALD_API_ADDRESS" --key "$key" --messages "$MESSAGES" --batch "$BATCH" --concurrency "$CONCURRENCY"
+  echo "sandbox received: $(curl -fsS http://127.0.0.1:8035/mail | python3 -c 'import json,sys; print(json.load(sys.stdin)["count"])')"
+fi
 
-echo
-echo "== SMS path end to end: $SMS SMS, one process per stage, sandbox Tyntec API"
-"$bin/herald-bench" send --channel sms --api "http://$HERALD_API_ADDRESS" --key "$key" --messages "$SMS" --batch "$BATCH" --concurrency "$CONCURRENCY"
+if wants sms || wants poller; then
+  echo
+  echo "== SMS path end to end: $SMS SMS, one process per stage, sandbox Tyntec API"
+  "$bin/herald-bench" send --channel sms --api "http://$HERALD_API_ADDRESS" --key "$key" --messages "$SMS" --batch "$BATCH" --concurrency "$CONCURRENCY"
+fi
 sms_polls() { curl -fsS http://127.0.0.1:8035/sms | python3 -c 'import json,sys; print(json.load(sys.stdin)["polls"])'; }
 
-echo
-echo "== delivery-status poller: one herald-poller, $SMS SMS pending at the sandbox, each due every 0.5 s"
-HERALD_POLL_DELAYS_MS=500 "$bin/herald-poller" >"$logs/herald-poller.log" 2>&1 &
-pids[herald-poller]=$!
-sleep 3
-before=$(sms_polls); started=$(date +%s.%N)
-sleep 10
-after=$(sms_polls); ended=$(date +%s.%N)
-python3 -c "print('status polls: %d in %.1f s = %.0f/s' % ($after - $before, $ended - $started, ($after - $before) / ($ended - $started)))"
-poller_cpu=$(awk -v hz="$(getconf CLK_TCK)" '{printf "%.1f s", ($14 + $15) / hz}' "/proc/${pids[herald-poller]}/stat")
-poller_hwm=$(awk '/VmHWM/ {print $2, $3}' "/proc/${pids[herald-poller]}/status")
-kill "${pids[herald-poller]}"; unset "pids[herald-poller]"
+poller_hwm=-; poller_cpu=-
+if wants poller; then
+  echo
+  echo "== delivery-status poller: one herald-poller, $SMS SMS pending at the sandbox, each due every 0.5 s"
+  HERALD_POLL_DELAYS_MS=500 "$bin/herald-poller" >"$logs/herald-poller.log" 2>&1 &
+  pids[herald-poller]=$!
+  sleep 3
+  before=$(sms_polls); started=$(date +%s.%N)
+  sleep 10
+  after=$(sms_polls); ended=$(date +%s.%N)
+  python3 -c "print('status polls: %d in %.1f s = %.0f/s' % ($after - $before, $ended - $started, ($after - $before) / ($ended - $started)))"
+  poller_cpu=$(awk -v hz="$(getconf CLK_TCK)" '{printf "%.1f s", ($14 + $15) / hz}' "/proc/${pids[herald-poller]}/stat")
+  poller_hwm=$(awk '/VmHWM/ {print $2, $3}' "/proc/${pids[herald-poller]}/status")
+  kill "${pids[herald-poller]}"; unset "pids[herald-poller]"
+fi
 
-echo
-echo "== digest aggregator (the poller stopped; the fleet renders and sends the digests meanwhile): ${DIGEST_ITEMS:-50000} deferred notifications of 10000 recipients whose windows have closed"
-"$bin/herald-bench" digest --recipients 10000 --items "${DIGEST_ITEMS:-50000}"
+if wants digest; then
+  echo
+  echo "== digest aggregator (the poller stopped; the fleet renders and sends the digests meanwhile): ${DIGEST_ITEMS:-50000} deferred notifications of 10000 recipients whose windows have closed"
+  "$bin/herald-bench" digest --recipients 10000 --items "${DIGEST_ITEMS:-50000}"
+fi
 
 echo
 echo "== peak memory (VmHWM) and CPU time per process"

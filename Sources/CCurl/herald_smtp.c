@@ -10,17 +10,19 @@ struct herald_smtp {
     char last_reply[256];  /* the server's last reply line, for error messages */
 };
 
-/* Keeps the server's latest refusal line: libcurl reports only the code, and an operator wants the text too. */
-static int capture_reply(CURL *curl, curl_infotype type, char *data, size_t size, void *context) {
-    (void)curl;
+/* Keeps the server's latest refusal line: libcurl reports only the code, and an operator wants the text too.
+   libcurl hands every SMTP reply line to the header callback, which costs nothing like CURLOPT_VERBOSE's
+   debug callback (with it, libcurl formats a line of text for everything it does). */
+static size_t capture_reply(char *data, size_t size, size_t count, void *context) {
+    size_t length = size * count;
     /* Only refusals: after one, curl says QUIT and the 221 that follows is not the news. */
-    if (type != CURLINFO_HEADER_IN || size == 0 || (data[0] != '4' && data[0] != '5')) return 0;
+    if (length == 0 || (data[0] != '4' && data[0] != '5')) return length;
     herald_smtp *smtp = context;
-    size_t n = size < sizeof smtp->last_reply - 1 ? size : sizeof smtp->last_reply - 1;
+    size_t n = length < sizeof smtp->last_reply - 1 ? length : sizeof smtp->last_reply - 1;
     while (n > 0 && (data[n - 1] == '\r' || data[n - 1] == '\n')) n--;
     memcpy(smtp->last_reply, data, n);
     smtp->last_reply[n] = 0;
-    return 0;
+    return length;
 }
 
 typedef struct {
@@ -71,9 +73,8 @@ herald_smtp_result herald_smtp_send(herald_smtp *smtp, const herald_smtp_options
     upload source = {data, length};
 
     smtp->last_reply[0] = 0;
-    curl_easy_setopt(curl, CURLOPT_DEBUGFUNCTION, capture_reply);
-    curl_easy_setopt(curl, CURLOPT_DEBUGDATA, smtp);
-    curl_easy_setopt(curl, CURLOPT_VERBOSE, 1L);
+    curl_easy_setopt(curl, CURLOPT_HEADERFUNCTION, capture_reply);
+    curl_easy_setopt(curl, CURLOPT_HEADERDATA, smtp);
     curl_easy_setopt(curl, CURLOPT_URL, options->url);
     curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
     curl_easy_setopt(curl, CURLOPT_ERRORBUFFER, error);

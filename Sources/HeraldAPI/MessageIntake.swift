@@ -111,24 +111,23 @@ struct MessageIntake: Sendable {
         case .replay(let stored):
             guard stored.sameRequest else { throw IdempotencyProblem.conflict }
             return (stored.status, stored.body)
-        case .inserted:
+        case .inserted(let publication):
             accepted.increment(by: rows.count)
-            let due = rows.filter { $0.state == .queued }.map(\.id)
-            await publish(due)
+            await publish(publication)
             return (202, body)
         }
     }
 
     /// Publishes render jobs and records them as published; on failure the relay's sweep publishes them later.
-    func publish(_ ids: [UUID]) async {
-        guard !ids.isEmpty else { return }
+    func publish(_ publication: PendingPublication?) async {
+        guard let publication else { return }
         do {
-            try await publishRenderJobs(ids)
-            try await messages.markPublished(ids)
+            try await publishRenderJobs(publication.messageIDs)
+            try await messages.published(publication)
         } catch {
             publishFailures.increment()
             logger.warning("render jobs not confirmed; the relay will publish them", metadata: [
-                "messages.count": "\(ids.count)", "error": "\(StoreError.describe(error))",
+                "messages.count": "\(publication.messageIDs.count)", "error": "\(StoreError.describe(error))",
             ])
         }
     }

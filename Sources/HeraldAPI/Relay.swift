@@ -21,10 +21,10 @@ public struct Relay: Service {
     public func run() async throws {
         await repeatUntilShutdown {
             do {
-                let due = try await intake.messages.releaseDue(limit: batchSize)
-                if !due.isEmpty {
-                    released.increment(by: due.count)
-                    await intake.publish(due)
+                let (due, publication) = try await intake.messages.releaseDue(limit: batchSize)
+                if let publication {
+                    released.increment(by: publication.messageIDs.count)
+                    await intake.publish(publication)
                 }
                 let intake = intake
                 let swept = try await intake.messages.sweepUnpublished(grace: grace, limit: batchSize) { ids in
@@ -34,7 +34,7 @@ public struct Relay: Service {
                     republished.increment(by: swept)
                     logger.info("published render jobs the broker had not confirmed", metadata: ["messages.count": "\(swept)"])
                 }
-                return due.count == batchSize || swept == batchSize ? .zero : interval
+                return due == batchSize || swept >= batchSize ? .zero : interval
             } catch {
                 logger.warning("relay pass failed", metadata: ["error": "\(StoreError.describe(error))"])
                 return interval

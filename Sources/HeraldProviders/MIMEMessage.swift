@@ -12,9 +12,15 @@ public struct MIMEMessage: Sendable {
             self.name = name
         }
 
-        var header: String {
-            guard let name, !name.isEmpty else { return address }
-            return "\(MIMEMessage.phrase(name)) <\(address)>"
+        func appendHeader(to out: inout [UInt8]) {
+            guard let name, !name.isEmpty else {
+                out += address.utf8
+                return
+            }
+            MIMEMessage.appendPhrase(name, to: &out)
+            out += " <".utf8
+            out += address.utf8
+            out.append(UInt8(ascii: ">"))
         }
     }
 
@@ -42,69 +48,154 @@ public struct MIMEMessage: Sendable {
         return "<\(id.uuidString.lowercased())@\(domain)>"
     }
 
+    /// The message as SMTP DATA. Written byte by byte into one buffer: this runs for every email sent, and the
+    /// string-and-`Character` version of it cost more CPU than libcurl's whole SMTP conversation.
     public func rendered() -> [UInt8] {
-        var lines = [
-            "From: \(from.header)",
-            "To: \(to.header)",
-            "Subject: \(Self.encodedWords(subject))",
-            "Date: \(Self.rfc5322Date(date))",
-            "Message-ID: \(messageID)",
-            "MIME-Version: 1.0",
-        ]
-        if let html {
-            let boundary = "=_herald_" + messageID.filter { $0.isLetter || $0.isNumber }.prefix(32)
-            lines.append("Content-Type: multipart/alternative; boundary=\"\(boundary)\"")
-            lines.append("")
-            lines.append("--\(boundary)")
-            lines += Self.part(text, type: "text/plain")
-            lines.append("--\(boundary)")
-            lines += Self.part(html, type: "text/html")
-            lines.append("--\(boundary)--")
-        } else {
-            lines += Self.part(text, type: "text/plain")
+        var out: [UInt8] = []
+        out.reserveCapacity(512 + (text.utf8.count + (html?.utf8.count ?? 0)) * 4 / 3)
+        func line(_ parts: String...) {
+            for part in parts { out += part.utf8 }
+            out += Self.crlf
         }
-        return Array((lines.joined(separator: "\r\n") + "\r\n").utf8)
+        out += "From: ".utf8
+        from.appendHeader(to: &out)
+        out += Self.crlf
+        out += "To: ".utf8
+        to.appendHeader(to: &out)
+        out += Self.crlf
+        out += "Subject: ".utf8
+        Self.appendEncodedWords(subject, to: &out)
+        out += Self.crlf
+        line("Date: ", Self.rfc5322Date(date))
+        line("Message-ID: ", messageID)
+        line("MIME-Version: 1.0")
+        if let html {
+            let boundary = "=_herald_" + String(decoding: messageID.utf8.lazy.filter(Self.isASCIIAlphanumeric).prefix(32), as: UTF8.self)
+            line("Content-Type: multipart/alternative; boundary=\"", boundary, "\"")
+            line()
+            line("--", boundary)
+            Self.appendPart(text, type: "text/plain", to: &out)
+            line("--", boundary)
+            Self.appendPart(html, type: "text/html", to: &out)
+            line("--", boundary, "--")
+        } else {
+            Self.appendPart(text, type: "text/plain", to: &out)
+        }
+        return out
     }
 
-    static func part(_ body: String, type: String) -> [String] {
-        ["Content-Type: \(type); charset=utf-8", "Content-Transfer-Encoding: base64", ""] + base64Lines(body)
+    static let crlf: [UInt8] = [13, 10]
+
+    static func isASCIIAlphanumeric(_ byte: UInt8) -> Bool {
+        (0x30...0x39).contains(byte) || (0x41...0x5A).contains(byte) || (0x61...0x7A).contains(byte)
     }
 
-    static func base64Lines(_ body: String) -> [String] {
-        let encoded = Data(body.utf8).base64EncodedString()
-        return stride(from: 0, to: encoded.count, by: 76).map { offset in
-            let start = encoded.index(encoded.startIndex, offsetBy: offset)
-            let end = encoded.index(start, offsetBy: min(76, encoded.count - offset))
-            return String(encoded[start..<end])
+    static func appendPart(_ body: String, type: String, to out: inout [UInt8]) {
+        out += "Content-Type: \(type); charset=utf-8\r\nContent-Transfer-Encoding: base64\r\n\r\n".utf8
+        var body = body
+        body.withUTF8 { appendBase64(UnsafeRawBufferPointer($0), lineLength: 76, to: &out) }
+    }
+
+    private static let base64Alphabet = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/".utf8)
+
+    /// Base64 of `bytes`; with a `lineLength`, broken into lines of that many characters, each ended by CRLF.
+    static func appendBase64(_ bytes: UnsafeRawBufferPointer, lineLength: Int? = nil, to out: inout [UInt8]) {
+        let alphabet = base64Alphabet
+        var column = 0
+        var index = 0
+        func emit(_ quad: (UInt8, UInt8, UInt8, UInt8)) {
+            out.append(quad.0)
+            out.append(quad.1)
+            out.append(quad.2)
+            out.append(quad.3)
+            column += 4
+            if let lineLength, column >= lineLength {
+                out += crlf
+                column = 0
+            }
+        }
+        while index + 3 <= bytes.count {
+            let value = UInt32(bytes[index]) << 16 | UInt32(bytes[index + 1]) << 8 | UInt32(bytes[index + 2])
+            emit((alphabet[Int(value >> 18 & 63)], alphabet[Int(value >> 12 & 63)], alphabet[Int(value >> 6 & 63)], alphabet[Int(value & 63)]))
+            index += 3
+        }
+        let pad = UInt8(ascii: "=")
+        switch bytes.count - index {
+        case 1:
+            let value = UInt32(bytes[index]) << 16
+            emit((alphabet[Int(value >> 18 & 63)], alphabet[Int(value >> 12 & 63)], pad, pad))
+        case 2:
+            let value = UInt32(bytes[index]) << 16 | UInt32(bytes[index + 1]) << 8
+            emit((alphabet[Int(value >> 18 & 63)], alphabet[Int(value >> 12 & 63)], alphabet[Int(value >> 6 & 63)], pad))
+        default:
+            break
+        }
+        if lineLength != nil, column > 0 { out += crlf }
+    }
+
+    /// Line breaks of every kind (CR, LF, VT, FF, NEL, LINE and PARAGRAPH SEPARATOR), which must not reach a header.
+    static func isLineBreak(_ scalar: Unicode.Scalar) -> Bool {
+        switch scalar.value {
+        case 0x0A...0x0D, 0x85, 0x2028, 0x2029: true
+        default: false
         }
     }
 
     /// A header value as is when it is printable ASCII, otherwise as RFC 2047 encoded words folded onto lines.
     static func encodedWords(_ value: String) -> String {
-        let clean = value.map { $0.isNewline ? " " : String($0) }.joined()
-        if clean.allSatisfy({ $0.isASCII && !($0.asciiValue! < 0x20) }) && clean.utf8.count <= 900 { return clean }
-        // Each word carries at most 45 bytes (60 base64 characters) and never splits a character.
-        var words: [String] = []
-        var chunk: [UInt8] = []
-        for character in clean {
-            let bytes = Array(String(character).utf8)
-            if chunk.count + bytes.count > 45 {
-                words.append("=?UTF-8?B?\(Data(chunk).base64EncodedString())?=")
-                chunk = []
-            }
-            chunk += bytes
-        }
-        if !chunk.isEmpty { words.append("=?UTF-8?B?\(Data(chunk).base64EncodedString())?=") }
-        return words.joined(separator: "\r\n ")
+        var out: [UInt8] = []
+        appendEncodedWords(value, to: &out)
+        return String(decoding: out, as: UTF8.self)
     }
 
-    /// A display name: a quoted string when ASCII, encoded words otherwise.
-    static func phrase(_ name: String) -> String {
-        let clean = name.filter { !$0.isNewline }
-        if clean.allSatisfy({ $0.isASCII && $0.asciiValue! >= 0x20 }) {
-            return "\"" + clean.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"") + "\""
+    static func appendEncodedWords(_ value: String, to out: inout [UInt8]) {
+        let plain = value.utf8.count <= 900 && value.unicodeScalars.allSatisfy { scalar in
+            isLineBreak(scalar) || (0x20..<0x7F).contains(scalar.value) || scalar == "\t"
         }
-        return encodedWords(clean)
+        if plain {
+            for scalar in value.unicodeScalars { out.append(isLineBreak(scalar) ? 0x20 : UInt8(scalar.value)) }
+            return
+        }
+        // Each word carries at most 45 bytes (60 base64 characters) and never splits a character.
+        var chunk: [UInt8] = []
+        chunk.reserveCapacity(48)
+        var first = true
+        func flush() {
+            if !first { out += "\r\n ".utf8 }
+            first = false
+            out += "=?UTF-8?B?".utf8
+            chunk.withUnsafeBytes { appendBase64($0, to: &out) }
+            out += "?=".utf8
+            chunk.removeAll(keepingCapacity: true)
+        }
+        for scalar in value.unicodeScalars {
+            let width = UTF8.width(scalar)
+            if chunk.count + width > 45 { flush() }
+            if isLineBreak(scalar) {
+                chunk.append(0x20)
+            } else {
+                chunk += UTF8.encode(scalar)!
+            }
+        }
+        if !chunk.isEmpty || first { flush() }
+    }
+
+    /// A display name: a quoted string when printable ASCII, encoded words otherwise.
+    static func phrase(_ name: String) -> String {
+        var out: [UInt8] = []
+        appendPhrase(name, to: &out)
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    static func appendPhrase(_ name: String, to out: inout [UInt8]) {
+        let clean = String(String.UnicodeScalarView(name.unicodeScalars.lazy.filter { !isLineBreak($0) }))
+        guard clean.utf8.allSatisfy({ (0x20..<0x7F).contains($0) }) else { return appendEncodedWords(clean, to: &out) }
+        out.append(UInt8(ascii: "\""))
+        for byte in clean.utf8 {
+            if byte == UInt8(ascii: "\\") || byte == UInt8(ascii: "\"") { out.append(UInt8(ascii: "\\")) }
+            out.append(byte)
+        }
+        out.append(UInt8(ascii: "\""))
     }
 
     /// `Mon, 23 Nov 2026 09:23:43 +0000`, in UTC. Built by hand: a DateFormatter per message costs more than the

@@ -33,43 +33,39 @@ final class SMTPSessionHandler: ChannelInboundHandler {
         context.flush()
     }
 
+    /// Handles every complete line received, in place: a line is a view into the buffer, copied only into the
+    /// message being received, and the buffer is compacted once per read rather than once per line.
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         var incoming = unwrapInboundIn(data)
         buffer.writeBuffer(&incoming)
-        while let line = nextLine() {
-            handle(line, context: context)
+        while true {
+            let view = buffer.readableBytesView
+            guard let newline = view.firstIndex(of: UInt8(ascii: "\n")) else { break }
+            var end = newline
+            if end > view.startIndex, view[end - 1] == UInt8(ascii: "\r") { end -= 1 }
+            handle(view[view.startIndex..<end], context: context)
+            buffer.moveReaderIndex(forwardBy: newline - view.startIndex + 1)
         }
+        buffer.discardReadBytes()
+        if buffer.readableBytes > Self.maxSize { buffer.clear() }
         context.flush()
     }
 
-    private func nextLine() -> [UInt8]? {
-        let view = buffer.readableBytesView
-        guard let newline = view.firstIndex(of: UInt8(ascii: "\n")) else {
-            if buffer.readableBytes > Self.maxSize { buffer.clear() }
-            return nil
-        }
-        let length = newline - view.startIndex + 1
-        var line = buffer.readBytes(length: length)!
-        line.removeLast()
-        if line.last == UInt8(ascii: "\r") { line.removeLast() }
-        buffer.discardReadBytes()
-        return line
-    }
-
-    private func handle(_ line: [UInt8], context: ChannelHandlerContext) {
+    private func handle(_ line: ByteBufferView, context: ChannelHandlerContext) {
         switch phase {
         case .data:
-            if line == [UInt8(ascii: ".")] {
+            if line.count == 1, line.first == UInt8(ascii: ".") {
                 store.add(from: from ?? "", recipients: recipients, data: data)
                 reply(context, "250 2.0.0 OK: queued as \(store.count)")
                 resetTransaction()
                 phase = .command
             } else {
                 // Undo dot-stuffing (RFC 5321 4.5.2).
-                let unstuffed = line.first == UInt8(ascii: ".") ? Array(line.dropFirst()) : line
+                let unstuffed = line.first == UInt8(ascii: ".") ? line.dropFirst() : line[...]
                 if data.count + unstuffed.count < Self.maxSize {
-                    data += unstuffed
-                    data += [13, 10]
+                    data.append(contentsOf: unstuffed)
+                    data.append(13)
+                    data.append(10)
                 }
             }
             return

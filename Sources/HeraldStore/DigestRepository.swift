@@ -44,7 +44,7 @@ public struct DigestRepository: Sendable {
 
     public struct Outcome: Sendable {
         /// Messages now `queued` (digests and items sent as themselves) whose render jobs are to be published.
-        public var queued: [UUID] = []
+        public var publication: PendingPublication?
         public var digests = 0
         public var itemsDigested = 0
         public var itemsAlone = 0
@@ -136,7 +136,8 @@ public struct DigestRepository: Sendable {
                     select id, 'deferred', 'queued', 'window closed' from moved
                     """, logger: logger)
             }
-            outcome.queued = digests.map(\.id) + alone
+            outcome.publication = try await MessageRepository.recordOutbox(
+                digests.map(\.id) + alone, on: connection, logger: logger)
             outcome.digests = digests.count
             outcome.itemsDigested = digested.count
             outcome.itemsAlone = alone.count

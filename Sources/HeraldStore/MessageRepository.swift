@@ -17,7 +17,8 @@ public struct MessageRepository: Sendable {
     // MARK: Accepting
 
     public enum InsertOutcome: Sendable {
-        case inserted
+        /// Stored; the due messages' render jobs are still to be published.
+        case inserted(PendingPublication?)
         /// The idempotency key was used before: here is what was answered then.
         case replay(IdempotentResponse)
     }
@@ -28,10 +29,12 @@ public struct MessageRepository: Sendable {
         idempotency: IdempotencyRecord?
     ) async throws -> InsertOutcome {
         do {
-            try await client.withTransaction(logger: logger) { connection in
+            return try await client.withTransaction(logger: logger) { connection in
                 try await connection.query(
                     "insert into procedures (id, kind, api_key_id) values (\(id), \(kind), \(apiKeyID))", logger: logger)
                 try await Self.insertMessages(messages, procedureID: id, on: connection, logger: logger)
+                let publication = try await Self.recordOutbox(
+                    messages.filter { $0.state == .queued }.map(\.id), on: connection, logger: logger)
                 if let idempotency, let apiKeyID {
                     try await connection.query("""
                         insert into idempotency_keys (api_key_id, key, request_hash, status, body)
@@ -39,8 +42,8 @@ public struct MessageRepository: Sendable {
                                 \(idempotency.response.status), \(ByteBuffer(bytes: idempotency.response.body)))
                         """, logger: logger)
                 }
+                return .inserted(publication)
             }
-            return .inserted
         } catch let error as PSQLError where error.serverInfo?[.sqlState] == "23505" && idempotency != nil {
             // A concurrent request with the same key committed first.
             if let apiKeyID, let idempotency,
@@ -52,8 +55,8 @@ public struct MessageRepository: Sendable {
         }
     }
 
-    /// Inserts messages (and the deferred ones' place in `deferred_items`) with their first events, inside the
-    /// caller's transaction.
+    /// Inserts messages (and the deferred ones' place in `deferred_items`, the scheduled ones' in `schedule`) with
+    /// their first events, inside the caller's transaction.
     static func insertMessages(
         _ messages: [NewMessage], procedureID id: UUID, on connection: PostgresConnection, logger: Logger
     ) async throws {
@@ -102,6 +105,8 @@ public struct MessageRepository: Sendable {
             ), deferred as (
                 insert into deferred_items (message_id, recipient_id, channel, due_at)
                 select i.id, i.recipient, i.channel, i.deferred_until from input i where i.state = 'deferred'
+            ), scheduled as (
+                insert into schedule (send_at, message_id) select i.send_at, i.id from input i where i.state = 'scheduled'
             )
             insert into message_events (message_id, to_state) select id, state from inserted
             """, logger: logger)
@@ -159,17 +164,24 @@ public struct MessageRepository: Sendable {
         return addresses
     }
 
-    /// Records that the render jobs of these messages were confirmed by the broker, so the relay leaves them alone.
-    /// Records that the messages' jobs are on the broker. Rows a consumer holds at that moment (the renderer moving
-    /// them on) are skipped rather than waited for: waiting on each other's rows in different orders is how the two
-    /// statements deadlock. A skipped row that does not leave `queued` is published again by the relay's sweep,
-    /// which is harmless.
-    public func markPublished(_ ids: [UUID]) async throws {
-        guard !ids.isEmpty else { return }
-        try await client.query("""
-            update messages set published_at = now()
-            where id in (select id from messages where id = any(\(ids)) and published_at is null for update skip locked)
-            """, logger: logger)
+    /// Records, inside the caller's transaction, that these just-queued messages' render jobs are still to be
+    /// published: one `outbox` row, deleted by `published` once the broker confirmed them, or found by the relay's
+    /// sweep if that never happens.
+    static func recordOutbox(
+        _ ids: [UUID], on connection: PostgresConnection, logger: Logger
+    ) async throws -> PendingPublication? {
+        guard !ids.isEmpty else { return nil }
+        let rows = try await connection.query(
+            "insert into outbox (message_ids) values (\(ids)) returning id", logger: logger)
+        for try await outboxID in rows.decode(Int64.self) {
+            return PendingPublication(outboxID: outboxID, messageIDs: ids)
+        }
+        throw StoreError(.unavailable, "the outbox insert returned no row")
+    }
+
+    /// Records that the broker confirmed the publication's jobs, so the relay leaves its messages alone.
+    public func published(_ publication: PendingPublication) async throws {
+        try await client.query("delete from outbox where id = \(publication.outboxID)", logger: logger)
     }
 
     // MARK: Transitions
@@ -295,40 +307,57 @@ public struct MessageRepository: Sendable {
 
     // MARK: Relay
 
-    /// Moves due scheduled messages to `queued`; returns them (their render jobs are still to be published).
-    public func releaseDue(limit: Int) async throws -> [UUID] {
-        let rows = try await client.query("""
-            with due as (
-                select id from messages where published_at is null and send_at <= now() and state = 'scheduled'
-                order by send_at limit \(limit) for update skip locked
-            ), moved as (
-                update messages m set state = 'queued', updated_at = now() from due where m.id = due.id returning m.id
-            ), events as (
-                insert into message_events (message_id, from_state, to_state) select id, 'scheduled', 'queued' from moved
-            )
-            select id from moved
-            """, logger: logger)
-        return try await rows.decode(UUID.self).collect()
+    /// Moves up to `limit` due scheduled messages to `queued` (those cancelled meanwhile stay as they are). Returns
+    /// how many entries of the schedule came due, and the publication of the messages that moved.
+    public func releaseDue(limit: Int) async throws -> (due: Int, publication: PendingPublication?) {
+        try await client.withTransaction(logger: logger) { connection in
+            let rows = try await connection.query("""
+                with due as (
+                    delete from schedule where (send_at, message_id) in (
+                        select send_at, message_id from schedule where send_at <= now()
+                        order by send_at limit \(limit) for update skip locked
+                    )
+                    returning message_id
+                ), moved as (
+                    update messages m set state = 'queued', updated_at = now()
+                    from due where m.id = due.message_id and m.state = 'scheduled' returning m.id
+                ), events as (
+                    insert into message_events (message_id, from_state, to_state) select id, 'scheduled', 'queued' from moved
+                )
+                select (select count(*) from due)::int8, coalesce((select array_agg(id) from moved), '{}')
+                """, logger: logger)
+            for try await (due, moved) in rows.decode((Int, [UUID]).self) {
+                return (due, try await Self.recordOutbox(moved, on: connection, logger: logger))
+            }
+            return (0, nil)
+        }
     }
 
-    /// Locks queued messages whose render job was never confirmed and that have waited longer than `grace`, lets
-    /// `publish` send their jobs, then marks them published, all in one transaction. Replicas skip each other's rows.
+    /// Takes publications the broker never confirmed within `grace` (the publisher stopped between commit and
+    /// confirm), lets `publish` send render jobs for their messages still `queued`, and deletes them, all in one
+    /// transaction; replicas skip each other's rows. Stops after `limit` messages; returns how many it published.
     public func sweepUnpublished(
         grace: Duration, limit: Int, publish: @Sendable ([UUID]) async throws -> Void
     ) async throws -> Int {
         let seconds = grace.inSeconds
         return try await client.withTransaction(logger: logger) { connection in
             let rows = try await connection.query("""
-                select id from messages
-                where published_at is null and send_at <= now() and state = 'queued'
-                  and updated_at < now() - make_interval(secs => \(seconds))
-                order by send_at limit \(limit) for update skip locked
+                select id, message_ids from outbox where created_at < now() - make_interval(secs => \(seconds))
+                order by id limit \(limit) for update skip locked
                 """, logger: logger)
-            let ids = try await rows.decode(UUID.self).collect()
-            guard !ids.isEmpty else { return 0 }
-            try await publish(ids)
-            try await connection.query("update messages set published_at = now() where id = any(\(ids))", logger: logger)
-            return ids.count
+            var outboxIDs: [Int64] = []
+            var candidates: [UUID] = []
+            for try await (outboxID, ids) in rows.decode((Int64, [UUID]).self) where candidates.count < limit {
+                outboxIDs.append(outboxID)
+                candidates += ids
+            }
+            guard !outboxIDs.isEmpty else { return 0 }
+            let queued = try await connection.query(
+                "select id from messages where id = any(\(candidates)) and state = 'queued'", logger: logger)
+            let ids = try await queued.decode(UUID.self).collect()
+            if !ids.isEmpty { try await publish(ids) }
+            try await connection.query("delete from outbox where id = any(\(outboxIDs))", logger: logger)
+            return max(ids.count, outboxIDs.count)
         }
     }
 

@@ -111,10 +111,10 @@ public struct DigestAggregator: Service {
         }
         folded.increment(by: outcome.itemsDigested)
         produced.increment(by: outcome.digests)
-        if !outcome.queued.isEmpty {
+        if let publication = outcome.publication {
             do {
-                try await bus.publishJobs(for: outcome.queued, to: .render)
-                try await messages.markPublished(outcome.queued)
+                try await bus.publishJobs(for: publication.messageIDs, to: .render)
+                try await messages.published(publication)
             } catch {
                 logger.warning("render jobs for digests not confirmed; the relay will publish them", metadata: ["error": "\(StoreError.describe(error))"])
             }

@@ -61,7 +61,7 @@ import Testing
 }
 
 import Foundation
-import HeraldProviders
+@testable import HeraldProviders
 
 @Suite struct MIMETests {
     @Test func dateHeader() {
@@ -79,5 +79,58 @@ import HeraldProviders
         for bad in ["nope", "{}", #"{"message_ids": []}"#, #"{"message_ids": ["x"]}"#] {
             #expect(throws: (any Error).self) { try Job.decode(Array(bad.utf8)) }
         }
+    }
+}
+
+@Suite struct MIMEHeaderTests {
+    /// The words' payloads, decoded and joined.
+    func decodeWords(_ header: String) -> String {
+        let words = header.components(separatedBy: "\r\n ")
+        var bytes: [UInt8] = []
+        for word in words {
+            #expect(word.hasPrefix("=?UTF-8?B?") && word.hasSuffix("?="), "\(word)")
+            #expect(word.utf8.count <= 75, "an encoded word longer than RFC 2047 allows: \(word)")
+            let payload = word.dropFirst(10).dropLast(2)
+            bytes += Data(base64Encoded: String(payload)).map(Array.init) ?? []
+            #expect(String(validatingUTF8: bytes.map { CChar(bitPattern: $0) } + [0]) != nil, "a word splits a character")
+        }
+        return String(decoding: bytes, as: UTF8.self)
+    }
+
+    @Test func plainSubjectsStayAsTheyAre() {
+        #expect(MIMEMessage.encodedWords("Case 12: open") == "Case 12: open")
+        #expect(MIMEMessage.encodedWords("line\r\nbreak") == "line  break")
+        #expect(MIMEMessage.encodedWords("") == "")
+    }
+
+    @Test(arguments: ["Zażółć gęślą jaźń", String(repeating: "€uro ", count: 40), "x\u{2028}y 😀 日本語のテキスト", "a\nb ż"])
+    func nonASCIISubjectsBecomeEncodedWords(_ subject: String) {
+        let header = MIMEMessage.encodedWords(subject)
+        #expect(!header.contains("\n ") || header.contains("\r\n "))
+        let expected = String(String.UnicodeScalarView(subject.unicodeScalars.map {
+            MIMEMessage.isLineBreak($0) ? " " : $0
+        }))
+        #expect(decodeWords(header) == expected)
+    }
+
+    @Test func displayNames() {
+        #expect(MIMEMessage.phrase(#"Anna "A" \ Nowak"#) == #""Anna \"A\" \\ Nowak""#)
+        #expect(MIMEMessage.phrase("Anna\r\nBcc: x") == #""AnnaBcc: x""#)
+        #expect(decodeWords(MIMEMessage.phrase("Żaneta Ćwik")) == "Żaneta Ćwik")
+    }
+
+    @Test(arguments: [0, 1, 2, 3, 56, 57, 58, 1000])
+    func bodiesAreBase64InLinesOf76(_ length: Int) {
+        let body = String((0..<length).map { Character(UnicodeScalar(UInt8(32 + $0 % 90))) })
+        let message = MIMEMessage(
+            from: .init(address: "a@example.com"), to: .init(address: "b@example.com"), subject: "s", text: body,
+            html: nil, messageID: "<1@example.com>")
+        let rendered = String(decoding: message.rendered(), as: UTF8.self)
+        let parts = rendered.components(separatedBy: "\r\n\r\n")
+        #expect(parts.count == 2)
+        let lines = parts[1].components(separatedBy: "\r\n").dropLast()
+        #expect(lines.allSatisfy { $0.count <= 76 })
+        #expect(Data(base64Encoded: lines.joined()).map { String(decoding: $0, as: UTF8.self) } == body)
+        #expect(rendered.hasSuffix("\r\n"))
     }
 }

@@ -43,7 +43,7 @@ enum TestInfrastructure {
             return result
         } catch {
             task.cancel()
-            try? await admin.client.query("drop schema \(unescaped: schema) cascade", logger: logger)
+            _ = try? await admin.client.query("drop schema \(unescaped: schema) cascade", logger: logger)
             throw error
         }
     }
