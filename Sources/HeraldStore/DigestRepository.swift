@@ -71,9 +71,10 @@ public struct DigestRepository: Sendable {
                     delete from deferred_items where recipient_id = any(\(Array(recipients.keys))) and due_at <= \(now)
                     returning message_id, recipient_id, channel, due_at
                 )
-                select t.message_id, t.recipient_id, t.channel, t.due_at, m.subject, coalesce(m.text_body, ''), m.html_body,
+                select t.message_id, t.recipient_id, t.channel, t.due_at, c.subject, coalesce(c.text_body, ''), c.html_body,
                        m.category, m.created_at
                 from taken t join messages m on m.id = t.message_id and m.state = 'deferred'
+                left join message_contents c on c.message_id = t.message_id
                 order by t.recipient_id, t.channel, m.created_at, m.id
                 """, logger: logger)
             var groups: [DeferredGroup] = []

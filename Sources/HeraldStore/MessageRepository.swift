@@ -91,17 +91,16 @@ public struct MessageRepository: Sendable {
                           subject, text, html, segments, has_content, category, reminder, deferred_until)
             ), inserted as (
                 insert into messages (id, procedure_id, channel, to_address, to_name, template_id, locale, variables,
-                                      state, send_at, sender, recipient_id, subject, text_body, html_body, segments,
-                                      category, reminder_key)
+                                      state, send_at, sender, recipient_id, segments, category, reminder_key)
                 select i.id, \(id), i.channel, i.address, nullif(i.name, ''), i.template, i.locale, i.variables::jsonb,
                        i.state, i.send_at, nullif(i.sender, ''), nullif(i.recipient, ''),
-                       case when i.has_content then nullif(i.subject, '') end,
-                       case when i.has_content then i.text end,
-                       case when i.has_content then nullif(i.html, '') end,
                        case when i.has_content and i.channel = 'sms' then i.segments end,
                        nullif(i.category, ''), nullif(i.reminder, '')
                 from input i
                 returning id, state
+            ), contents as (
+                insert into message_contents (message_id, subject, text_body, html_body)
+                select i.id, nullif(i.subject, ''), i.text, nullif(i.html, '') from input i where i.has_content
             ), deferred as (
                 insert into deferred_items (message_id, recipient_id, channel, due_at)
                 select i.id, i.recipient, i.channel, i.deferred_until from input i where i.state = 'deferred'
@@ -235,9 +234,14 @@ public struct MessageRepository: Sendable {
                 select * from unnest(\(ids)::uuid[], \(subjects)::text[], \(texts)::text[], \(htmls)::text[], \(segments)::int4[])
                     as i(id, subject, text_body, html_body, segments)
             ), moved as (
-                update messages m set state = 'rendered', subject = nullif(i.subject, ''), text_body = i.text_body,
-                    html_body = nullif(i.html_body, ''), segments = nullif(i.segments, 0), updated_at = now()
+                update messages m set state = 'rendered', segments = nullif(i.segments, 0), updated_at = now()
                 from input i where m.id = i.id and m.state = 'queued' returning m.id
+            ), contents as (
+                -- A deferred notification sent as itself had content from its acceptance; rendering replaces it.
+                insert into message_contents (message_id, subject, text_body, html_body)
+                select i.id, nullif(i.subject, ''), i.text_body, nullif(i.html_body, '') from input i join moved m on m.id = i.id
+                on conflict (message_id) do update
+                set subject = excluded.subject, text_body = excluded.text_body, html_body = excluded.html_body
             )
             insert into message_events (message_id, from_state, to_state) select id, 'queued', 'rendered' from moved
             returning message_id
@@ -252,11 +256,13 @@ public struct MessageRepository: Sendable {
             with moved as (
                 update messages set state = 'sending', attempts = attempts + 1, updated_at = now()
                 where id = any(\(ids)) and state = 'rendered'
-                returning id, channel, to_address, to_name, subject, text_body, html_body, sender, segments, attempts
+                returning id, channel, to_address, to_name, sender, segments, attempts
             ), events as (
                 insert into message_events (message_id, from_state, to_state) select id, 'rendered', 'sending' from moved
             )
-            select * from moved
+            select m.id, m.channel, m.to_address, m.to_name, c.subject, c.text_body, c.html_body, m.sender, m.segments,
+                   m.attempts
+            from moved m left join message_contents c on c.message_id = m.id
             """, logger: logger)
         var claimed: [OutgoingMessage] = []
         for try await (id, channel, address, name, subject, text, html, sender, segments, attempts) in rows.decode(

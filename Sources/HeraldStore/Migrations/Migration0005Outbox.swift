@@ -11,7 +11,10 @@ extension Migration {
     ///   written by the very statement that inserts or moves its message. Each check cost a query per row, and the
     ///   one on templates locked the same template row from every concurrent request.
     /// - Events lose their primary key, which nothing reads: `(message_id, id)` orders a message's history.
-    static let m0005Outbox = Migration(version: 5, name: "outbox-and-schedule", statements: [
+    /// - Rendered content moves to `message_contents`, written once by the renderer. A `messages` row stays a few
+    ///   hundred bytes, so the transitions after rendering (claim, sent, delivered) are HOT updates that fit on the
+    ///   row's page, instead of copying kilobytes of bodies to another page and into every index.
+    static let m0005Outbox = Migration(version: 5, name: "outbox-schedule-contents", statements: [
         """
         create table outbox (
             id bigserial primary key,
@@ -37,5 +40,18 @@ extension Migration {
         "alter table messages drop constraint messages_template_id_fkey",
         "alter table message_events drop constraint message_events_message_id_fkey",
         "alter table message_events drop constraint message_events_pkey",
+        """
+        create table message_contents (
+            message_id uuid primary key,
+            subject text,
+            text_body text not null,
+            html_body text
+        )
+        """,
+        """
+        insert into message_contents (message_id, subject, text_body, html_body)
+        select id, subject, text_body, html_body from messages where text_body is not null
+        """,
+        "alter table messages drop column subject, drop column text_body, drop column html_body",
     ])
 }
