@@ -99,12 +99,12 @@ let package = Package(
             .product(name: "AsyncHTTPClient", package: "async-http-client"),
             .product(name: "PostgresNIO", package: "postgres-nio"),
             .product(name: "NIOHTTP1", package: "swift-nio"),
-        ], exclude: ["Support/smtp_server.py"]),
+        ]),
         .testTarget(name: "HeraldTests", dependencies: ["HeraldCore", "HeraldRendering", "HeraldProviders", "HeraldBus", "HeraldStore"]),
         .testTarget(name: "HeraldIntegrationTests", dependencies: [
             "HeraldAPI", "HeraldWorkers", "HeraldSandbox",
             .product(name: "AsyncHTTPClient", package: "async-http-client"),
             .product(name: "NIOHTTP1", package: "swift-nio"),
-        ]),
+        ], exclude: ["Support/smtp_server.py"]),
     ]
 )
