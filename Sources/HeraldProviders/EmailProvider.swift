@@ -11,5 +11,12 @@ public enum DeliveryOutcome: Sendable, Equatable {
 
 /// Hands emails to the outside world. One real implementation (`SMTPSender`); tests of other parts may use a fake.
 public protocol EmailProvider: Sendable {
-    func send(_ message: MIMEMessage) async -> DeliveryOutcome
+    /// Several messages at once; the outcomes in the same order.
+    func send(_ messages: [MIMEMessage]) async -> [DeliveryOutcome]
+}
+
+extension EmailProvider {
+    public func send(_ message: MIMEMessage) async -> DeliveryOutcome {
+        await send([message])[0]
+    }
 }

@@ -12,7 +12,7 @@ public struct SMTPConfiguration: Sendable, CustomStringConvertible {
     public var tls: TLS
     public var caFile: String?
     public var timeout: Duration
-    /// SMTP sessions open at once, each on a thread of its own.
+    /// SMTP sessions open at once (all driven by one thread).
     public var connections: Int
 
     public struct Invalid: Error, CustomStringConvertible {

@@ -1,81 +1,127 @@
 import CCurl
 import Foundation
 import NIOPosix
-import Synchronization
 
-/// Submits email over SMTP with libcurl. libcurl is blocking, so each submission runs on a thread pool of
-/// `connections` threads, each lending a curl handle whose SMTP session stays open for the next message.
+/// Submits email over SMTP with libcurl: one multi handle on a thread of its own drives up to `connections` SMTP
+/// sessions at once, each kept open for the next message. A batch of messages costs one hop to that thread and
+/// one back, and the sessions share one `poll`, so the process does not pay a thread switch for every reply line.
 public final class SMTPSender: EmailProvider, Sendable {
     let configuration: SMTPConfiguration
-    private let pool: NIOThreadPool
-    private let handles: Mutex<[HandleBox]>
+    private let pool: Pool
+    private let thread: NIOThreadPool
 
-    /// Owns a curl handle; only the pool thread that took it from `handles` touches it.
-    final class HandleBox: @unchecked Sendable {
-        let handle: OpaquePointer
-        init?() {
-            guard let handle = herald_smtp_new() else { return nil }
-            self.handle = handle
-        }
-        deinit { herald_smtp_free(handle) }
+    /// Owns the C pool; it is only freed once its thread has returned.
+    final class Pool: @unchecked Sendable {
+        let pointer: OpaquePointer
+        init(_ pointer: OpaquePointer) { self.pointer = pointer }
+        deinit { herald_smtp_pool_free(pointer) }
     }
 
-    public init(configuration: SMTPConfiguration) {
+    public struct SetupFailed: Error, CustomStringConvertible {
+        public var description: String { "libcurl could not set up its SMTP handles" }
+    }
+
+    public init(configuration: SMTPConfiguration) throws {
         self.configuration = configuration
-        pool = NIOThreadPool(numberOfThreads: configuration.connections)
-        pool.start()
-        handles = Mutex([])
-    }
-
-    public func shutdown() async throws {
-        try await pool.shutdownGracefully()
-    }
-
-    public func send(_ message: MIMEMessage) async -> DeliveryOutcome {
-        let data = message.rendered()
-        let from = "<\(message.from.address)>"
-        let to = "<\(message.to.address)>"
-        do {
-            return try await pool.runIfActive { [self] in
-                let box = handles.withLock { $0.popLast() } ?? HandleBox()
-                guard let box else { return .transient("could not create a curl handle") }
-                let result = submit(handle: box.handle, from: from, to: to, data: data)
-                handles.withLock { $0.append(box) }
-                return Self.outcome(result, messageID: message.messageID)
-            }
-        } catch {
-            return .transient("SMTP sender is shutting down")
-        }
-    }
-
-    private func submit(handle: OpaquePointer, from: String, to: String, data: [UInt8]) -> herald_smtp_result {
         let timeoutMS = Int(configuration.timeout.components.seconds * 1000)
         let tls: herald_smtp_tls = switch configuration.tls {
         case .required: HERALD_SMTP_TLS_REQUIRED
         case .opportunistic: HERALD_SMTP_TLS_OPPORTUNISTIC
         case .none: HERALD_SMTP_TLS_NONE
         }
-        return configuration.url.withCString { url in
+        let pointer = configuration.url.withCString { url in
             withOptionalCString(configuration.username) { username in
                 withOptionalCString(configuration.password) { password in
                     withOptionalCString(configuration.caFile) { caFile in
                         var options = herald_smtp_options(
                             url: url, username: username, password: password, ca_file: caFile, tls: tls,
                             timeout_ms: timeoutMS)
-                        return from.withCString { fromPointer in
-                            to.withCString { toPointer in
-                                var recipients: [UnsafePointer<CChar>?] = [toPointer]
-                                return data.withUnsafeBufferPointer { bytes in
-                                    bytes.withMemoryRebound(to: CChar.self) { chars in
-                                        herald_smtp_send(handle, &options, fromPointer, &recipients, 1, chars.baseAddress, chars.count)
-                                    }
-                                }
-                            }
-                        }
+                        return herald_smtp_pool_new(&options, Int32(configuration.connections))
                     }
                 }
             }
         }
+        guard let pointer else { throw SetupFailed() }
+        let pool = Pool(pointer)
+        self.pool = pool
+        thread = NIOThreadPool(numberOfThreads: 1)
+        thread.start()
+        thread.submit { _ in herald_smtp_pool_run(pool.pointer) }
+    }
+
+    /// Lets the sessions finish what they are sending; anything not yet started ends as a transient failure.
+    public func shutdown() async throws {
+        herald_smtp_pool_stop(pool.pointer)
+        try await thread.shutdownGracefully()
+    }
+
+    public func send(_ messages: [MIMEMessage]) async -> [DeliveryOutcome] {
+        guard !messages.isEmpty else { return [] }
+        let batch = Batch(messages)
+        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+            batch.submit(to: pool.pointer, continuation: continuation)
+        }
+        return batch.outcomes(messageIDs: messages.map(\.messageID))
+    }
+
+    /// The C side of one batch: the items and the bytes they point to, alive until the pool is done with them.
+    final class Batch: @unchecked Sendable {
+        let count: Int
+        let items: UnsafeMutablePointer<herald_smtp_item>
+        let batch: UnsafeMutablePointer<herald_smtp_batch>
+        private var allocations: [UnsafeMutableRawPointer] = []
+
+        init(_ messages: [MIMEMessage]) {
+            count = messages.count
+            items = .allocate(capacity: count)
+            batch = .allocate(capacity: 1)
+            for (index, message) in messages.enumerated() {
+                let data = message.rendered()
+                items[index] = herald_smtp_item(
+                    from: cString("<\(message.from.address)>"), to: cString("<\(message.to.address)>"),
+                    data: bytes(data), length: data.count, result: herald_smtp_result())
+            }
+        }
+
+        private func cString(_ text: String) -> UnsafePointer<CChar> {
+            let pointer = strdup(text)!
+            allocations.append(UnsafeMutableRawPointer(pointer))
+            return UnsafePointer(pointer)
+        }
+
+        private func bytes(_ data: [UInt8]) -> UnsafePointer<CChar> {
+            let pointer = malloc(max(data.count, 1))!
+            data.withUnsafeBytes { bytes in
+                if let base = bytes.baseAddress { pointer.copyMemory(from: base, byteCount: bytes.count) }
+            }
+            allocations.append(pointer)
+            return UnsafePointer(pointer.assumingMemoryBound(to: CChar.self))
+        }
+
+        func submit(to pool: OpaquePointer, continuation: CheckedContinuation<Void, Never>) {
+            let context = Unmanaged.passRetained(Resumer(continuation)).toOpaque()
+            batch.initialize(to: herald_smtp_batch(
+                items: items, count: count,
+                done: { context in Unmanaged<Resumer>.fromOpaque(context!).takeRetainedValue().resume() },
+                context: context, next: 0, remaining: 0, link: nil))
+            herald_smtp_pool_submit(pool, batch)
+        }
+
+        func outcomes(messageIDs: [String]) -> [DeliveryOutcome] {
+            (0..<count).map { SMTPSender.outcome(items[$0].result, messageID: messageIDs[$0]) }
+        }
+
+        deinit {
+            for pointer in allocations { free(pointer) }
+            items.deallocate()
+            batch.deallocate()
+        }
+    }
+
+    final class Resumer: @unchecked Sendable {
+        let continuation: CheckedContinuation<Void, Never>
+        init(_ continuation: CheckedContinuation<Void, Never>) { self.continuation = continuation }
+        func resume() { continuation.resume() }
     }
 
     static func outcome(_ result: herald_smtp_result, messageID: String) -> DeliveryOutcome {

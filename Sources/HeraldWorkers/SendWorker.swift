@@ -8,7 +8,8 @@ import Metrics
 
 /// One channel's way out: hands a claimed message to its provider.
 public protocol ChannelSender: Sendable {
-    func send(_ message: OutgoingMessage) async -> DeliveryOutcome
+    /// The claimed messages of a batch; the outcomes in the same order.
+    func send(_ messages: [OutgoingMessage]) async -> [DeliveryOutcome]
 }
 
 /// Sends rendered messages of one channel. Each message is claimed (`rendered` -> `sending`) before it goes to the
@@ -58,12 +59,8 @@ public struct SendWorker: Sendable {
         }
         // Messages not claimed are duplicates (already sending or sent) or were failed or cancelled meanwhile:
         // nothing to do for them.
-        let outcomes = await withTaskGroup(of: (UUID, DeliveryOutcome).self) { group in
-            for message in claimed {
-                group.addTask { (message.id, await sender.send(message)) }
-            }
-            return await group.reduce(into: [UUID: DeliveryOutcome]()) { $0[$1.0] = $1.1 }
-        }
+        let outcomes = Dictionary(
+            zip(claimed.map(\.id), await sender.send(claimed)), uniquingKeysWith: { first, _ in first })
 
         var accepted: [(id: UUID, providerID: String)] = []
         var failures: [(id: UUID, reason: String)] = []
@@ -134,10 +131,12 @@ public struct EmailChannel: ChannelSender {
         self.from = from
     }
 
-    public func send(_ message: OutgoingMessage) async -> DeliveryOutcome {
-        await provider.send(MIMEMessage(
-            from: from, to: .init(address: message.toAddress, name: message.toName), subject: message.subject ?? "",
-            text: message.text, html: message.html, messageID: MIMEMessage.messageID(for: message.id, from: from.address)))
+    public func send(_ messages: [OutgoingMessage]) async -> [DeliveryOutcome] {
+        await provider.send(messages.map { message in
+            MIMEMessage(
+                from: from, to: .init(address: message.toAddress, name: message.toName), subject: message.subject ?? "",
+                text: message.text, html: message.html, messageID: MIMEMessage.messageID(for: message.id, from: from.address))
+        })
     }
 }
 
@@ -151,9 +150,19 @@ public struct SMSChannel: ChannelSender {
         self.from = from
     }
 
-    public func send(_ message: OutgoingMessage) async -> DeliveryOutcome {
-        await client.send(SMSSubmission(
-            to: message.toAddress, from: message.sender ?? from, message: message.text,
-            reference: message.id.uuidString.lowercased()))
+    /// Each SMS is its own HTTP request; they go out at once, over the client's connection pool.
+    public func send(_ messages: [OutgoingMessage]) async -> [DeliveryOutcome] {
+        await withTaskGroup(of: (Int, DeliveryOutcome).self) { group in
+            for (index, message) in messages.enumerated() {
+                group.addTask {
+                    (index, await client.send(SMSSubmission(
+                        to: message.toAddress, from: message.sender ?? from, message: message.text,
+                        reference: message.id.uuidString.lowercased())))
+                }
+            }
+            var outcomes = [DeliveryOutcome](repeating: .transient("not sent"), count: messages.count)
+            for await (index, outcome) in group { outcomes[index] = outcome }
+            return outcomes
+        }
     }
 }

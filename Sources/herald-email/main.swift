@@ -23,7 +23,7 @@ await ProcessRuntime.main("herald-email") {
     let infrastructure = try await Infrastructure.connect(
         environment: Environment(), processName: "herald-email",
         databaseConnections: configuration.databaseConnections, logger: logger)
-    let sender = SMTPSender(configuration: email.smtp)
+    let sender = try SMTPSender(configuration: email.smtp)
     let worker = SendWorker(
         channel: .email, messages: MessageRepository(database: infrastructure.database, logger: logger),
         bus: infrastructure.bus, sender: EmailChannel(provider: sender, from: email.from),

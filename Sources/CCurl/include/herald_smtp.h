@@ -3,9 +3,10 @@
 
 #include <stddef.h>
 
-/// One SMTP client over a libcurl easy handle. The handle keeps its connection open between sends, so consecutive
-/// messages reuse one SMTP session. Not thread-safe: one thread uses a handle at a time.
-typedef struct herald_smtp herald_smtp;
+/// An SMTP client over one libcurl multi handle, driven by one thread: up to `connections` SMTP sessions at once,
+/// each kept open for the next message. Batches are submitted from any thread; each one's `done` is called on the
+/// pool's thread once every message in it has an outcome.
+typedef struct herald_smtp_pool herald_smtp_pool;
 
 typedef enum {
     HERALD_SMTP_TLS_NONE = 0,
@@ -25,18 +26,47 @@ typedef struct {
 } herald_smtp_options;
 
 typedef struct {
-    int curl_code;          /* CURLE_OK on success */
+    int curl_code;          /* CURLE_OK on success; HERALD_SMTP_STOPPED when the pool stopped first */
     long reply_code;        /* the server's last SMTP reply code, 0 when none */
-    char message[256];      /* curl's description of the failure */
+    char message[256];      /* the server's refusal or curl's description of the failure */
 } herald_smtp_result;
 
-herald_smtp *herald_smtp_new(void);
-void herald_smtp_free(herald_smtp *smtp);
+/// Not a libcurl code: the message was not tried because the pool was stopping.
+#define HERALD_SMTP_STOPPED (-1)
 
-/// Sends one message (`data` is the complete RFC 5322 message with CRLF line ends).
-herald_smtp_result herald_smtp_send(herald_smtp *smtp, const herald_smtp_options *options, const char *from,
-                                    const char *const *recipients, size_t recipient_count,
-                                    const char *data, size_t length);
+typedef struct {
+    const char *from;       /* "<address>" */
+    const char *to;         /* "<address>" */
+    const char *data;       /* the complete RFC 5322 message with CRLF line ends */
+    size_t length;
+    herald_smtp_result result;
+} herald_smtp_item;
+
+typedef struct herald_smtp_batch {
+    herald_smtp_item *items;
+    size_t count;
+    void (*done)(void *context);
+    void *context;
+    /* The pool's own: */
+    size_t next;
+    size_t remaining;
+    struct herald_smtp_batch *link;
+} herald_smtp_batch;
+
+/// A pool with its own copy of `options`; NULL when libcurl cannot be set up.
+herald_smtp_pool *herald_smtp_pool_new(const herald_smtp_options *options, int connections);
+
+/// Runs the pool on the calling thread until `herald_smtp_pool_stop`: transfers under way finish, batches not yet
+/// started end with HERALD_SMTP_STOPPED.
+void herald_smtp_pool_run(herald_smtp_pool *pool);
+
+/// Queues a batch (at least one item; the caller keeps it and its items alive until `done`).
+void herald_smtp_pool_submit(herald_smtp_pool *pool, herald_smtp_batch *batch);
+
+void herald_smtp_pool_stop(herald_smtp_pool *pool);
+
+/// Frees the pool once `herald_smtp_pool_run` has returned (or was never called).
+void herald_smtp_pool_free(herald_smtp_pool *pool);
 
 /// Whether the failure was the server refusing the login.
 int herald_smtp_is_login_denied(int curl_code);

@@ -57,7 +57,7 @@ struct TestFleet {
                 configuration.relayInterval = .milliseconds(100)
                 configuration.relayGrace = relayGrace
                 let messages = MessageRepository(database: database, logger: logger)
-                let sender = SMTPSender(configuration: try SMTPConfiguration(
+                let sender = try SMTPSender(configuration: try SMTPConfiguration(
                     url: "smtp://herald:secret@localhost:\(smtp.port)", tls: .required, caFile: smtp.certificate,
                     timeout: .seconds(10), connections: 4))
                 let renderWorker = RenderWorker(messages: messages, bus: renderBus, topology: topology, logger: logger)
