@@ -58,17 +58,44 @@ trap 'kill ${pids[@]} 2>/dev/null || true' EXIT
 for _ in $(seq 1 100); do curl -fsS "http://$HERALD_API_ADDRESS/readyz" >/dev/null 2>&1 && break; sleep 0.2; done
 key=$("$bin/heraldctl" keys create "bench-$(date +%s)")
 
+# CPU seconds used so far: the whole machine (busy, idle, stolen by the hypervisor), and by process name.
+machine_cpu() { awk -v hz="$(getconf CLK_TCK)" '/^cpu / {printf "%.2f %.2f %.2f", ($2+$3+$4+$7+$8)/hz, ($5+$6)/hz, $9/hz}' /proc/stat; }
+process_cpu() {
+  local total=0 pid
+  for pid in $(pgrep -x "$1"); do
+    total=$(awk -v hz="$(getconf CLK_TCK)" -v t="$total" '{printf "%.2f", t + ($14 + $15) / hz}' "/proc/$pid/stat" 2>/dev/null || echo "$total")
+  done
+  echo "$total"
+}
+# Prints where the CPU went during a phase of N messages, from snapshots taken before and after.
+cpu_report() {
+  local messages=$1 before=$2 after=$3
+  python3 - "$messages" "$before" "$after" <<'PY'
+import sys
+n = int(sys.argv[1]); before = sys.argv[2].split(); after = sys.argv[3].split()
+names = ["busy", "idle", "steal", "herald-api", "herald-renderer", "herald-email", "herald-sms", "herald-sandbox", "postgres", "beam.smp"]
+delta = {k: float(a) - float(b) for k, b, a in zip(names, before, after)}
+print("machine: %.1f s busy, %.1f s idle, %.1f s stolen by the hypervisor; %.0f us of CPU per message" % (delta["busy"], delta["idle"], delta["steal"], delta["busy"] * 1e6 / n))
+print("per message: " + ", ".join("%s %.0f us" % (k, delta[k] * 1e6 / n) for k in names[3:] if delta[k] > 0))
+PY
+}
+cpu_snapshot() { echo "$(machine_cpu) $(for p in herald-api herald-renderer herald-email herald-sms herald-sandbox postgres beam.smp; do process_cpu "$p"; done | tr '\n' ' ')"; }
+
 if wants email; then
   echo
   echo "== email path end to end: $MESSAGES emails, one process per stage, sandbox SMTP ($HERALD_SMTP_CONNECTIONS connections)"
+  before=$(cpu_snapshot)
   "$bin/herald-bench" send --channel email --api "http://$HERALD_API_ADDRESS" --key "$key" --messages "$MESSAGES" --batch "$BATCH" --concurrency "$CONCURRENCY"
+  cpu_report "$MESSAGES" "$before" "$(cpu_snapshot)"
   echo "sandbox received: $(curl -fsS http://127.0.0.1:8035/mail | python3 -c 'import json,sys; print(json.load(sys.stdin)["count"])')"
 fi
 
 if wants sms || wants poller; then
   echo
   echo "== SMS path end to end: $SMS SMS, one process per stage, sandbox Tyntec API"
+  before=$(cpu_snapshot)
   "$bin/herald-bench" send --channel sms --api "http://$HERALD_API_ADDRESS" --key "$key" --messages "$SMS" --batch "$BATCH" --concurrency "$CONCURRENCY"
+  cpu_report "$SMS" "$before" "$(cpu_snapshot)"
 fi
 sms_polls() { curl -fsS http://127.0.0.1:8035/sms | python3 -c 'import json,sys; print(json.load(sys.stdin)["polls"])'; }
 
@@ -101,7 +128,4 @@ for process in herald-api herald-renderer herald-email herald-sms herald-sandbox
   pid=${pids[$process]}
   cpu=$(awk -v hz="$(getconf CLK_TCK)" '{printf "%.1f s", ($14 + $15) / hz}' "/proc/$pid/stat")
   printf '%-16s %-12s cpu %s\n' "$process" "$(awk '/VmHWM/ {print $2, $3}' "/proc/$pid/status")" "$cpu"
-done
-for server in postgres beam.smp; do
-  printf '%-16s cpu %s (all processes)\n' "$server" "$(ps -C "$server" -o cputimes= 2>/dev/null | awk '{s += $1} END {print s}') s since start"
 done

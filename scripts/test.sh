@@ -5,17 +5,23 @@
 #
 # Each test that uses the broker works in a vhost of its own, from a pool the tests create in one call
 # (herald-test_*). RabbitMQ 3.10 copes badly with deleting vhosts (a deletion can wait minutes on a message store)
-# and slows down with many of them left over, so a run that finds the last run's pool resets the local broker
-# (this machine's, as scripts/setup.sh made it) and lets setup.sh create Herald's user and vhost again.
+# and slows down with many of them left over (their quorum queues alone kept a core 10% busy), so the pool is
+# cleared before and after the run by resetting the local broker (this machine's, as scripts/setup.sh made it);
+# setup.sh then creates Herald's user and vhost again.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
+clear_test_vhosts() {
+  if rabbitmqctl -q list_vhosts | grep -q '^herald-test'; then
+    echo "test: resetting the local RabbitMQ to clear the test vhosts ($1)"
+    rabbitmqctl -q stop_app && rabbitmqctl -q reset && rabbitmqctl -q start_app && rabbitmqctl -q await_startup
+    bash scripts/setup.sh
+  fi
+}
+
 bash scripts/setup.sh
-if rabbitmqctl -q list_vhosts | grep -q '^herald-test'; then
-  echo "test: resetting the local RabbitMQ (test vhosts of an earlier run are left)"
-  rabbitmqctl -q stop_app && rabbitmqctl -q reset && rabbitmqctl -q start_app && rabbitmqctl -q await_startup
-  bash scripts/setup.sh
-fi
+clear_test_vhosts "an earlier run left them"
+trap 'clear_test_vhosts "the tests are over"' EXIT
 swift build --build-tests
 swift test --skip-build --disable-xctest --skip BrokerRestartTests
 HERALD_TEST_VHOSTS=1 HERALD_TEST_BROKER_RESTART=1 swift test --skip-build --disable-xctest --filter BrokerRestartTests

@@ -53,5 +53,6 @@ extension Migration {
         select id, subject, text_body, html_body from messages where text_body is not null
         """,
         "alter table messages drop column subject, drop column text_body, drop column html_body",
+        "alter table messages set (fillfactor = 50)",
     ])
 }
