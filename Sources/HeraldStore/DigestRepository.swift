@@ -117,11 +117,13 @@ public struct DigestRepository: Sendable {
                 try await connection.query(
                     "insert into procedures (id, kind) values (\(procedureID), 'digest')", logger: logger)
                 try await MessageRepository.insertMessages(digests, procedureID: procedureID, on: connection, logger: logger)
+                let items = digested.map(\.item)
+                let digestIDs = digested.map(\.digest)
                 try await connection.query("""
-                    with input as (select * from unnest(\(digested.map(\.item))::uuid[], \(digested.map(\.digest))::uuid[]) as i(id, digest)),
-                    moved as (
-                        update messages m set state = 'digested', digest_id = i.digest, updated_at = now()
-                        from input i where m.id = i.id and m.state = 'deferred' returning m.id, i.digest
+                    with moved as (
+                        update messages set state = 'digested', updated_at = now(),
+                            digest_id = (\(digestIDs)::uuid[])[array_position(\(items)::uuid[], id)]
+                        where id = any(\(items)) and state = 'deferred' returning id, digest_id as digest
                     )
                     insert into message_events (message_id, from_state, to_state, detail)
                     select id, 'deferred', 'digested', 'in digest ' || digest from moved

@@ -229,17 +229,20 @@ public struct MessageRepository: Sendable {
         let texts = contents.map(\.text)
         let htmls = contents.map { $0.html ?? "" }
         let segments = contents.map { $0.segments ?? 0 }
+        // Each statement that moves a batch finds its rows by `id = any(...)` and looks a row's own values up by
+        // position: joined to an unnest() instead, the planner (which expects few rows in the wanted state) chose a
+        // scan of the whole table for every batch.
         let rows = try await client.query("""
-            with input as (
-                select * from unnest(\(ids)::uuid[], \(subjects)::text[], \(texts)::text[], \(htmls)::text[], \(segments)::int4[])
-                    as i(id, subject, text_body, html_body, segments)
-            ), moved as (
-                update messages m set state = 'rendered', segments = nullif(i.segments, 0), updated_at = now()
-                from input i where m.id = i.id and m.state = 'queued' returning m.id
+            with moved as (
+                update messages set state = 'rendered', updated_at = now(),
+                    segments = nullif((\(segments)::int4[])[array_position(\(ids)::uuid[], id)], 0)
+                where id = any(\(ids)) and state = 'queued' returning id
             ), contents as (
                 -- A deferred notification sent as itself had content from its acceptance; rendering replaces it.
                 insert into message_contents (message_id, subject, text_body, html_body)
-                select i.id, nullif(i.subject, ''), i.text_body, nullif(i.html_body, '') from input i join moved m on m.id = i.id
+                select i.id, nullif(i.subject, ''), i.text_body, nullif(i.html_body, '')
+                from unnest(\(ids)::uuid[], \(subjects)::text[], \(texts)::text[], \(htmls)::text[]) as i(id, subject, text_body, html_body)
+                join moved m on m.id = i.id
                 on conflict (message_id) do update
                 set subject = excluded.subject, text_body = excluded.text_body, html_body = excluded.html_body
             )
@@ -284,10 +287,10 @@ public struct MessageRepository: Sendable {
         let firstPoll = polling.map { $0.firstPoll.inSeconds } ?? 0
         let validity = polling.map { $0.validity.inSeconds } ?? 0
         try await client.query("""
-            with input as (select * from unnest(\(ids)::uuid[], \(providerIDs)::text[]) as i(id, provider_id)),
-            moved as (
-                update messages m set state = 'sent', provider_id = i.provider_id, updated_at = now()
-                from input i where m.id = i.id and m.state = 'sending' returning m.id, i.provider_id
+            with moved as (
+                update messages set state = 'sent', updated_at = now(),
+                    provider_id = (\(providerIDs)::text[])[array_position(\(ids)::uuid[], id)]
+                where id = any(\(ids)) and state = 'sending' returning id, provider_id
             ), polls as (
                 insert into sms_polls (message_id, request_id, valid_until, next_poll_at)
                 select id, provider_id, now() + make_interval(secs => \(validity)), now() + make_interval(secs => \(firstPoll))

@@ -59,9 +59,10 @@ public struct SMSPollRepository: Sendable {
         let ids = next.map(\.id)
         let seconds = next.map(\.after.inSeconds)
         try await client.query("""
-            update sms_polls p set next_poll_at = now() + make_interval(secs => i.after),
-                polls = p.polls - case when \(uncount) then 1 else 0 end
-            from unnest(\(ids)::uuid[], \(seconds)::float8[]) as i(id, after) where p.message_id = i.id
+            update sms_polls set
+                next_poll_at = now() + make_interval(secs => (\(seconds)::float8[])[array_position(\(ids)::uuid[], message_id)]),
+                polls = polls - case when \(uncount) then 1 else 0 end
+            where message_id = any(\(ids))
             """, logger: logger)
     }
 
@@ -73,13 +74,16 @@ public struct SMSPollRepository: Sendable {
         let states = results.map(\.state.rawValue)
         let details = results.map { $0.detail ?? "" }
         try await client.query("""
-            with input as (select * from unnest(\(ids)::uuid[], \(states)::text[], \(details)::text[]) as i(id, state, detail)),
-            moved as (
-                update messages m set state = i.state, updated_at = now(),
-                    last_error = case when i.state = 'undeliverable' then nullif(i.detail, '') else m.last_error end
-                from input i where m.id = i.id and m.state = 'sent' returning m.id, i.state, nullif(i.detail, '') as detail
+            with moved as (
+                update messages set state = (\(states)::text[])[array_position(\(ids)::uuid[], id)], updated_at = now(),
+                    last_error = case
+                        when (\(states)::text[])[array_position(\(ids)::uuid[], id)] = 'undeliverable'
+                        then nullif((\(details)::text[])[array_position(\(ids)::uuid[], id)], '')
+                        else last_error end
+                where id = any(\(ids)) and state = 'sent'
+                returning id, state, nullif((\(details)::text[])[array_position(\(ids)::uuid[], id)], '') as detail
             ), unscheduled as (
-                delete from sms_polls where message_id in (select id from input)
+                delete from sms_polls where message_id = any(\(ids))
             )
             insert into message_events (message_id, from_state, to_state, detail)
             select id, 'sent', state, detail from moved
