@@ -12,7 +12,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 clear_test_vhosts() {
-  if rabbitmqctl -q list_vhosts | grep -q '^herald-test'; then
+  # grep reads the whole list: with -q it would stop early, and pipefail would count the broken pipe as failure.
+  if rabbitmqctl -q list_vhosts | grep '^herald-test' >/dev/null; then
     echo "test: resetting the local RabbitMQ to clear the test vhosts ($1)"
     rabbitmqctl -q stop_app && rabbitmqctl -q reset && rabbitmqctl -q start_app && rabbitmqctl -q await_startup
     bash scripts/setup.sh
