@@ -1,4 +1,5 @@
 import Foundation
+import HeraldStore
 import Logging
 import Metrics
 import Prometheus
@@ -40,7 +41,8 @@ public enum ProcessRuntime {
         try await group.run()
     }
 
+    /// One readable line for an error, with the server's message for a database error.
     public static func describe(_ error: any Error) -> String {
-        String(describing: error)
+        StoreError.describe(error)
     }
 }

@@ -46,12 +46,14 @@ struct DigestBench: AsyncParsableCommand {
             with items as (
                 select gen_random_uuid() as id, 'bench-' || (1 + g % \(recipients)) as recipient, g from generate_series(1, \(items)) g
             ), inserted as (
-                insert into messages (id, procedure_id, channel, to_address, recipient_id, template_id, state, subject,
-                                      text_body, html_body, category, created_at)
+                insert into messages (id, procedure_id, channel, to_address, recipient_id, template_id, state, category,
+                                      created_at)
                 select id, \(procedureID), 'email', recipient || '@example.com', recipient, \(digest.id), 'deferred',
-                       'Sprawa ' || g, 'Sprawa ' || g || ': zmiana statusu', '<p>Sprawa <b>' || g || '</b></p>', 'case ' || g,
-                       now() - interval '1 hour'
+                       'case ' || g, now() - interval '1 hour'
                 from items returning id, recipient_id
+            ), contents as (
+                insert into message_contents (message_id, subject, text_body, html_body)
+                select id, 'Sprawa ' || g, 'Sprawa ' || g || ': zmiana statusu', '<p>Sprawa <b>' || g || '</b></p>' from items
             )
             insert into deferred_items (message_id, recipient_id, channel, due_at)
             select id, recipient_id, 'email', now() - interval '1 minute' from inserted
