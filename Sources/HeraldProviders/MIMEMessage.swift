@@ -188,10 +188,14 @@ public struct MIMEMessage: Sendable {
     }
 
     static func appendPhrase(_ name: String, to out: inout [UInt8]) {
-        let clean = String(String.UnicodeScalarView(name.unicodeScalars.lazy.filter { !isLineBreak($0) }))
-        guard clean.utf8.allSatisfy({ (0x20..<0x7F).contains($0) }) else { return appendEncodedWords(clean, to: &out) }
+        // Printable ASCII (the usual case) has no line break to take out.
+        guard name.utf8.allSatisfy({ (0x20..<0x7F).contains($0) }) else {
+            let clean = String(String.UnicodeScalarView(name.unicodeScalars.lazy.filter { !isLineBreak($0) }))
+            guard clean.utf8.allSatisfy({ (0x20..<0x7F).contains($0) }) else { return appendEncodedWords(clean, to: &out) }
+            return appendPhrase(clean, to: &out)
+        }
         out.append(UInt8(ascii: "\""))
-        for byte in clean.utf8 {
+        for byte in name.utf8 {
             if byte == UInt8(ascii: "\\") || byte == UInt8(ascii: "\"") { out.append(UInt8(ascii: "\\")) }
             out.append(byte)
         }

@@ -134,6 +134,9 @@ public struct DigestRepository: Sendable {
                     with moved as (
                         update messages set state = 'queued', updated_at = now()
                         where id = any(\(alone)) and state = 'deferred' returning id
+                    ), rerendered as (
+                        -- Queued, an item goes through the renderer like any message, which writes its content anew.
+                        delete from message_contents where message_id in (select id from moved)
                     )
                     insert into message_events (message_id, from_state, to_state, detail)
                     select id, 'deferred', 'queued', 'window closed' from moved

@@ -238,13 +238,12 @@ public struct MessageRepository: Sendable {
                     segments = nullif((\(segments)::int4[])[array_position(\(ids)::uuid[], id)], 0)
                 where id = any(\(ids)) and state = 'queued' returning id
             ), contents as (
-                -- A deferred notification sent as itself had content from its acceptance; rendering replaces it.
+                -- Only a message that moved gets content, so there is never a row already (a deferred notification
+                -- sent as itself loses the content of its acceptance when it is queued).
                 insert into message_contents (message_id, subject, text_body, html_body)
                 select i.id, nullif(i.subject, ''), i.text_body, nullif(i.html_body, '')
                 from unnest(\(ids)::uuid[], \(subjects)::text[], \(texts)::text[], \(htmls)::text[]) as i(id, subject, text_body, html_body)
                 join moved m on m.id = i.id
-                on conflict (message_id) do update
-                set subject = excluded.subject, text_body = excluded.text_body, html_body = excluded.html_body
             )
             insert into message_events (message_id, from_state, to_state) select id, 'queued', 'rendered' from moved
             returning message_id
