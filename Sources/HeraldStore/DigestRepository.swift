@@ -66,17 +66,44 @@ public struct DigestRepository: Sendable {
             guard !recipients.isEmpty else { return outcome }
             outcome.recipients = recipients.count
 
-            let taken = try await connection.query("""
-                with taken as (
-                    delete from deferred_items where recipient_id = any(\(Array(recipients.keys))) and due_at <= \(now)
-                    returning message_id, recipient_id, channel, due_at
-                )
-                select t.message_id, t.recipient_id, t.channel, t.due_at, c.subject, coalesce(c.text_body, ''), c.html_body,
-                       m.category, m.created_at
-                from taken t join messages m on m.id = t.message_id and m.state = 'deferred'
-                left join message_contents c on c.message_id = t.message_id
-                order by t.recipient_id, t.channel, m.created_at, m.id
+            // Three statements, each finding rows by key: joined to the deleted rows, the planner (expecting no
+            // message to be `deferred` after a burst of other mail) scanned all of `messages` once per item.
+            let deleted = try await connection.query("""
+                delete from deferred_items where recipient_id = any(\(Array(recipients.keys))) and due_at <= \(now)
+                returning message_id, recipient_id, channel, due_at
                 """, logger: logger)
+            var taken: [UUID: (recipient: String, channel: String, dueAt: Date)] = [:]
+            for try await (id, recipient, channel, dueAt) in deleted.decode((UUID, String, String, Date).self) {
+                taken[id] = (recipient, channel, dueAt)
+            }
+            let ids = Array(taken.keys)
+            let found = try await connection.query("""
+                select id, category, created_at from messages where id = any(\(ids)) and state = 'deferred'
+                """, logger: logger)
+            var messages: [(id: UUID, category: String?, acceptedAt: Date)] = []
+            for try await (id, category, acceptedAt) in found.decode((UUID, String?, Date).self) {
+                messages.append((id, category, acceptedAt))
+            }
+            let contentRows = try await connection.query("""
+                select message_id, subject, text_body, html_body from message_contents where message_id = any(\(ids))
+                """, logger: logger)
+            var contents: [UUID: (subject: String?, text: String, html: String?)] = [:]
+            for try await (id, subject, text, html) in contentRows.decode((UUID, String?, String, String?).self) {
+                contents[id] = (subject, text, html)
+            }
+
+            var items: [(recipient: String, channel: String, item: DeferredItem)] = []
+            for message in messages {
+                guard let place = taken[message.id] else { continue }
+                let content = contents[message.id]
+                items.append((place.recipient, place.channel, DeferredItem(
+                    messageID: message.id, subject: content?.subject, text: content?.text ?? "", html: content?.html,
+                    category: message.category, acceptedAt: message.acceptedAt, dueAt: place.dueAt)))
+            }
+            items.sort {
+                ($0.recipient, $0.channel, $0.item.acceptedAt, $0.item.messageID.uuidString)
+                    < ($1.recipient, $1.channel, $1.item.acceptedAt, $1.item.messageID.uuidString)
+            }
             var groups: [DeferredGroup] = []
             var current: (recipient: String, channel: String, items: [DeferredItem])?
             func close() {
@@ -86,12 +113,7 @@ public struct DigestRepository: Sendable {
                     groups.append(DeferredGroup(recipient: recipient, channel: channel, items: current.items))
                 }
             }
-            for try await (id, recipient, channel, dueAt, subject, text, html, category, acceptedAt) in taken.decode(
-                (UUID, String, String, Date, String?, String, String?, String?, Date).self)
-            {
-                let item = DeferredItem(
-                    messageID: id, subject: subject, text: text, html: html, category: category, acceptedAt: acceptedAt,
-                    dueAt: dueAt)
+            for (recipient, channel, item) in items {
                 if current?.recipient == recipient && current?.channel == channel {
                     current?.items.append(item)
                 } else {
