@@ -58,15 +58,15 @@ trap 'kill ${pids[@]} 2>/dev/null || true' EXIT
 for _ in $(seq 1 100); do curl -fsS "http://$HERALD_API_ADDRESS/readyz" >/dev/null 2>&1 && break; sleep 0.2; done
 key=$("$bin/heraldctl" keys create "bench-$(date +%s)")
 
-# CPU seconds used so far: the whole machine (busy, idle, stolen by the hypervisor), and by process name.
+# CPU seconds used so far: the whole machine (busy, idle, stolen by the hypervisor), one process, all processes
+# of a name; and a process's peak memory.
 machine_cpu() { awk -v hz="$(getconf CLK_TCK)" '/^cpu / {printf "%.2f %.2f %.2f", ($2+$3+$4+$7+$8)/hz, ($5+$6)/hz, $9/hz}' /proc/stat; }
+cpu_seconds() { awk -v hz="$(getconf CLK_TCK)" '{printf "%.2f", ($14 + $15) / hz}' "/proc/$1/stat" 2>/dev/null || echo 0; }
 process_cpu() {
-  local total=0 pid
-  for pid in $(pgrep -x "$1"); do
-    total=$(awk -v hz="$(getconf CLK_TCK)" -v t="$total" '{printf "%.2f", t + ($14 + $15) / hz}' "/proc/$pid/stat" 2>/dev/null || echo "$total")
-  done
-  echo "$total"
+  local pid
+  for pid in $(pgrep -x "$1"); do cpu_seconds "$pid"; echo; done | awk '{s += $1} END {printf "%.2f\n", s}'
 }
+peak_memory() { awk '/VmHWM/ {print $2, $3}' "/proc/$1/status"; }
 # Prints where the CPU went during a phase of N messages, from snapshots taken before and after.
 cpu_report() {
   local messages=$1 before=$2 after=$3
@@ -110,8 +110,8 @@ if wants poller; then
   sleep 10
   after=$(sms_polls); ended=$(date +%s.%N)
   python3 -c "print('status polls: %d in %.1f s = %.0f/s' % ($after - $before, $ended - $started, ($after - $before) / ($ended - $started)))"
-  poller_cpu=$(awk -v hz="$(getconf CLK_TCK)" '{printf "%.1f s", ($14 + $15) / hz}' "/proc/${pids[herald-poller]}/stat")
-  poller_hwm=$(awk '/VmHWM/ {print $2, $3}' "/proc/${pids[herald-poller]}/status")
+  poller_cpu="$(cpu_seconds "${pids[herald-poller]}") s"
+  poller_hwm=$(peak_memory "${pids[herald-poller]}")
   kill "${pids[herald-poller]}"; unset "pids[herald-poller]"
 fi
 
@@ -126,6 +126,5 @@ echo "== peak memory (VmHWM) and CPU time per process"
 printf '%-16s %-12s cpu %s\n' herald-poller "$poller_hwm" "$poller_cpu"
 for process in herald-api herald-renderer herald-email herald-sms herald-sandbox; do
   pid=${pids[$process]}
-  cpu=$(awk -v hz="$(getconf CLK_TCK)" '{printf "%.1f s", ($14 + $15) / hz}' "/proc/$pid/stat")
-  printf '%-16s %-12s cpu %s\n' "$process" "$(awk '/VmHWM/ {print $2, $3}' "/proc/$pid/status")" "$cpu"
+  printf '%-16s %-12s cpu %s s\n' "$process" "$(peak_memory "$pid")" "$(cpu_seconds "$pid")"
 done
