@@ -14,9 +14,3 @@ public protocol EmailProvider: Sendable {
     /// Several messages at once; the outcomes in the same order.
     func send(_ messages: [MIMEMessage]) async -> [DeliveryOutcome]
 }
-
-extension EmailProvider {
-    public func send(_ message: MIMEMessage) async -> DeliveryOutcome {
-        await send([message])[0]
-    }
-}

@@ -142,12 +142,6 @@ public struct MIMEMessage: Sendable {
     }
 
     /// A header value as is when it is printable ASCII, otherwise as RFC 2047 encoded words folded onto lines.
-    static func encodedWords(_ value: String) -> String {
-        var out: [UInt8] = []
-        appendEncodedWords(value, to: &out)
-        return String(decoding: out, as: UTF8.self)
-    }
-
     static func appendEncodedWords(_ value: String, to out: inout [UInt8]) {
         let plain = value.utf8.count <= 900 && value.unicodeScalars.allSatisfy { scalar in
             isLineBreak(scalar) || (0x20..<0x7F).contains(scalar.value) || scalar == "\t"
@@ -181,12 +175,6 @@ public struct MIMEMessage: Sendable {
     }
 
     /// A display name: a quoted string when printable ASCII, encoded words otherwise.
-    static func phrase(_ name: String) -> String {
-        var out: [UInt8] = []
-        appendPhrase(name, to: &out)
-        return String(decoding: out, as: UTF8.self)
-    }
-
     static func appendPhrase(_ name: String, to out: inout [UInt8]) {
         // Printable ASCII (the usual case) has no line break to take out.
         guard name.utf8.allSatisfy({ (0x20..<0x7F).contains($0) }) else {

@@ -1,3 +1,4 @@
+import ArgumentParser
 import Foundation
 import HeraldStore
 import Logging
@@ -29,6 +30,16 @@ public enum ProcessRuntime {
         } catch {
             FileHandle.standardError.write(Data("\(name): \(describe(error))\n".utf8))
             exit(1)
+        }
+    }
+
+    /// Runs a command-line tool's `body`: a failure is one line on stderr and exit status 1, through ArgumentParser.
+    public static func command(_ name: String, _ body: () async throws -> Void) async throws {
+        do {
+            try await body()
+        } catch {
+            FileHandle.standardError.write(Data("\(name): \(describe(error))\n".utf8))
+            throw ExitCode.failure
         }
     }
 

@@ -101,8 +101,8 @@ public struct DigestRepository: Sendable {
                     category: message.category, acceptedAt: message.acceptedAt, dueAt: place.dueAt)))
             }
             items.sort {
-                ($0.recipient, $0.channel, $0.item.acceptedAt, $0.item.messageID.uuidString)
-                    < ($1.recipient, $1.channel, $1.item.acceptedAt, $1.item.messageID.uuidString)
+                ($0.recipient, $0.channel, $0.item.acceptedAt, $0.item.messageID)
+                    < ($1.recipient, $1.channel, $1.item.acceptedAt, $1.item.messageID)
             }
             var groups: [DeferredGroup] = []
             var current: (recipient: String, channel: String, items: [DeferredItem])?

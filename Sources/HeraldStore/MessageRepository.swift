@@ -365,7 +365,7 @@ public struct MessageRepository: Sendable {
             let ids = try await queued.decode(UUID.self).collect()
             if !ids.isEmpty { try await publish(ids) }
             try await connection.query("delete from outbox where id = any(\(outboxIDs))", logger: logger)
-            return max(ids.count, outboxIDs.count)
+            return ids.count
         }
     }
 

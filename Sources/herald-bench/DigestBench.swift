@@ -21,12 +21,14 @@ struct DigestBench: AsyncParsableCommand {
     func run() async throws {
         var logger = Logger(label: "herald-bench")
         logger.logLevel = .warning
-        try await Infrastructure.withDatabase(logger: logger) { database in
-            let bus = try await BusClient.connect(
-                AMQPConfiguration(url: Environment().string("HERALD_AMQP_URL", default: Environment.defaultAMQPURL),
-                                  connectionName: "herald-bench"), logger: logger)
-            try await measure(database: database, bus: bus, logger: logger)
-            await bus.shutdown()
+        try await ProcessRuntime.command("herald-bench") {
+            try await Infrastructure.withDatabase(logger: logger) { database in
+                let bus = try await BusClient.connect(
+                    AMQPConfiguration(url: Environment().string("HERALD_AMQP_URL", default: Environment.defaultAMQPURL),
+                                      connectionName: "herald-bench"), logger: logger)
+                try await measure(database: database, bus: bus, logger: logger)
+                await bus.shutdown()
+            }
         }
     }
 

@@ -10,29 +10,6 @@ struct HeraldBench: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "herald-bench", abstract: "Measure Herald's throughput on this machine.",
         subcommands: [BusBench.self, SendBench.self, DigestBench.self])
-
-    /// ArgumentParser's own main, except that a failure while measuring is one readable line (a database error's
-    /// server message rather than postgres-nio's deliberately vague description).
-    static func main() async {
-        let command: any ParsableCommand
-        do {
-            command = try parseAsRoot()
-        } catch {
-            exit(withError: error)
-        }
-        do {
-            if var command = command as? any AsyncParsableCommand {
-                try await command.run()
-            } else {
-                var command = command
-                try command.run()
-            }
-        } catch {
-            if error is ValidationError || error is ExitCode || error is CleanExit { exit(withError: error) }
-            FileHandle.standardError.write(Data("herald-bench: \(ProcessRuntime.describe(error))\n".utf8))
-            Foundation.exit(1)
-        }
-    }
 }
 
 /// The bus alone: confirmed publishes and acked consumption on a quorum queue, in a vhost of its own.

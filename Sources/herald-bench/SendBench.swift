@@ -31,8 +31,10 @@ struct SendBench: AsyncParsableCommand {
     func run() async throws {
         var logger = Logger(label: "herald-bench")
         logger.logLevel = .warning
-        try await Infrastructure.withDatabase(logger: logger) { database in
-            try await measure(database: database, logger: logger)
+        try await ProcessRuntime.command("herald-bench") {
+            try await Infrastructure.withDatabase(logger: logger) { database in
+                try await measure(database: database, logger: logger)
+            }
         }
     }
 

@@ -23,12 +23,7 @@ func command(_ body: (Logger) async throws -> Void) async throws {
     _ = ProcessRuntime.bootstrap()
     var logger = Logger(label: "heraldctl")
     logger.logLevel = Environment().optional("LOG_LEVEL").flatMap(Logger.Level.init(rawValue:)) ?? .warning
-    do {
-        try await body(logger)
-    } catch {
-        FileHandle.standardError.write(Data("heraldctl: \(ProcessRuntime.describe(error))\n".utf8))
-        throw ExitCode.failure
-    }
+    try await ProcessRuntime.command("heraldctl") { try await body(logger) }
 }
 
 func withDatabase<T>(_ logger: Logger, _ body: (Database) async throws -> T) async throws -> T {

@@ -82,6 +82,22 @@ import Foundation
     }
 }
 
+extension MIMEMessage {
+    /// The header text `appendEncodedWords` writes.
+    static func encodedWords(_ value: String) -> String {
+        var out: [UInt8] = []
+        appendEncodedWords(value, to: &out)
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    /// The display name text `appendPhrase` writes.
+    static func phrase(_ name: String) -> String {
+        var out: [UInt8] = []
+        appendPhrase(name, to: &out)
+        return String(decoding: out, as: UTF8.self)
+    }
+}
+
 @Suite struct MIMEHeaderTests {
     /// The words' payloads, decoded and joined.
     func decodeWords(_ header: String) -> String {
