@@ -16,7 +16,6 @@ public struct APIConfiguration: Sendable {
     public var maxBodySize: Int
     public var maxProcedureSize: Int
     public var relayInterval: Duration
-    public var relayGrace: Duration
     public var relayBatchSize: Int
     public var databaseConnections: Int
 
@@ -35,7 +34,6 @@ public struct APIConfiguration: Sendable {
         maxBodySize = try environment.int("HERALD_API_MAX_BODY_BYTES", default: 4 << 20)
         maxProcedureSize = try environment.int("HERALD_API_MAX_PROCEDURE_MESSAGES", default: 1000)
         relayInterval = .milliseconds(try environment.int("HERALD_RELAY_INTERVAL_MS", default: 1000))
-        relayGrace = .milliseconds(try environment.int("HERALD_RELAY_GRACE_MS", default: 5000))
         relayBatchSize = try environment.int("HERALD_RELAY_BATCH", default: 1000)
         databaseConnections = try environment.int("HERALD_DATABASE_CONNECTIONS", default: 20)
     }

@@ -51,8 +51,8 @@ public enum HeraldAPIService {
         var services: [any Service] = []
         if configuration.mode != .http {
             services.append(Relay(
-                intake: MessageIntake(infrastructure: infrastructure, logger: logger), interval: configuration.relayInterval,
-                grace: configuration.relayGrace, batchSize: configuration.relayBatchSize, logger: logger))
+                infrastructure: infrastructure, interval: configuration.relayInterval,
+                batchSize: configuration.relayBatchSize, logger: logger))
         }
         if configuration.mode != .relay {
             let router = router(infrastructure: infrastructure, configuration: configuration, logger: logger)

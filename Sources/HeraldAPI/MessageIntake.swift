@@ -12,24 +12,17 @@ import Metrics
 struct MessageIntake: Sendable {
     let messages: MessageRepository
     let templates: TemplateRepository
-    let bus: BusClient
+    let publisher: JobPublisher
     let logger: Logger
-    init(messages: MessageRepository, templates: TemplateRepository, bus: BusClient, logger: Logger) {
-        self.messages = messages
-        self.templates = templates
-        self.bus = bus
+
+    init(infrastructure: Infrastructure, logger: Logger) {
+        messages = MessageRepository(database: infrastructure.database, logger: logger)
+        templates = TemplateRepository(database: infrastructure.database, logger: logger)
+        publisher = infrastructure.publisher(logger: logger)
         self.logger = logger
     }
 
-    init(infrastructure: Infrastructure, logger: Logger) {
-        self.init(
-            messages: MessageRepository(database: infrastructure.database, logger: logger),
-            templates: TemplateRepository(database: infrastructure.database, logger: logger),
-            bus: infrastructure.bus, logger: logger)
-    }
-
     let accepted = Counter(label: "herald_messages_accepted_total")
-    let publishFailures = Counter(label: "herald_api_publish_failures_total")
 
     struct Accepted: Sendable {
         var procedureID: UUID
@@ -118,25 +111,9 @@ struct MessageIntake: Sendable {
         }
     }
 
-    /// Publishes render jobs and records them as published; on failure the relay's sweep publishes them later.
+    /// Publishes the render jobs; on failure the sweeper publishes them later.
     func publish(_ publication: PendingPublication?) async {
-        guard let publication else { return }
-        do {
-            try await publishRenderJobs(publication.messageIDs)
-            try await messages.published(publication)
-        } catch {
-            publishFailures.increment()
-            logger.warning("render jobs not confirmed; the relay will publish them", metadata: [
-                "messages.count": "\(publication.messageIDs.count)", "error": "\(StoreError.describe(error))",
-            ])
-        }
-    }
-}
-
-extension MessageIntake {
-    /// Publishes render jobs for the messages (several to a job), returning once the broker confirmed them all.
-    func publishRenderJobs(_ ids: [UUID]) async throws {
-        try await bus.publishJobs(for: ids, to: .render)
+        await publisher.publish(publication)
     }
 }
 

@@ -5,40 +5,63 @@ import Logging
 import Metrics
 import ServiceLifecycle
 
-/// Releases scheduled messages when they come due and publishes render jobs for due messages whose job the broker
-/// never confirmed (the API stopped between commit and publish). Several replicas share the work: both sweeps lock
+/// Releases scheduled messages when they come due, and sweeps the job ledger: jobs the broker never confirmed, jobs
+/// lost after it did, and messages left in `sending` by a sender that died are found past their deadline and moved
+/// on (published again, or resolved by the stale-sending policy). Several replicas share the work: both sweeps lock
 /// rows with `SKIP LOCKED`, and a job published twice is harmless because every transition is conditional.
 public struct Relay: Service {
-    let intake: MessageIntake
+    let messages: MessageRepository
+    let ledger: JobLedger
+    let publisher: JobPublisher
     let interval: Duration
-    /// How long a queued message may wait for its publish confirmation before the sweep publishes it.
-    let grace: Duration
     let batchSize: Int
     let logger: Logger
     let released = Counter(label: "herald_relay_released_total")
-    let republished = Counter(label: "herald_relay_republished_total")
+    let republished = Counter(label: "herald_sweeper_messages_total", dimensions: [("outcome", "republished")])
+    let resent = Counter(label: "herald_sweeper_messages_total", dimensions: [("outcome", "resent")])
+    let failedStale = Counter(label: "herald_sweeper_messages_total", dimensions: [("outcome", "failed")])
+
+    public init(infrastructure: Infrastructure, interval: Duration, batchSize: Int, logger: Logger) {
+        messages = MessageRepository(database: infrastructure.database, logger: logger)
+        ledger = infrastructure.ledger(logger: logger)
+        publisher = infrastructure.publisher(logger: logger)
+        self.interval = interval
+        self.batchSize = batchSize
+        self.logger = logger
+    }
 
     public func run() async throws {
         await repeatUntilShutdown {
             do {
-                let (due, publication) = try await intake.messages.releaseDue(limit: batchSize)
+                let (due, publication) = try await messages.releaseDue(limit: batchSize)
                 if let publication {
                     released.increment(by: publication.messageIDs.count)
-                    await intake.publish(publication)
+                    await publisher.publish(publication)
                 }
-                let intake = intake
-                let swept = try await intake.messages.sweepUnpublished(grace: grace, limit: batchSize) { ids in
-                    try await intake.publishRenderJobs(ids)
-                }
-                if swept > 0 {
-                    republished.increment(by: swept)
-                    logger.info("published render jobs the broker had not confirmed", metadata: ["messages.count": "\(swept)"])
-                }
+                let swept = try await sweepOnce()
                 return due == batchSize || swept >= batchSize ? .zero : interval
             } catch {
-                logger.warning("relay pass failed", metadata: ["error": "\(StoreError.describe(error))"])
+                logger.warning("relay pass failed", metadata: ["error": "\(ProcessRuntime.describe(error))"])
                 return interval
             }
         }
+    }
+
+    /// One pass over the ledger rows past their deadline; returns how many rows it looked at.
+    func sweepOnce() async throws -> Int {
+        let outcome = try await ledger.sweep(limit: batchSize)
+        for publication in outcome.publications { await publisher.publish(publication) }
+        republished.increment(by: outcome.republished)
+        resent.increment(by: outcome.resent)
+        failedStale.increment(by: outcome.failedStale)
+        if outcome.republished > 0 {
+            logger.warning("published jobs again that were unconfirmed or lost", metadata: ["messages.count": "\(outcome.republished)"])
+        }
+        if outcome.resent > 0 || outcome.failedStale > 0 {
+            logger.warning("resolved messages stale in sending", metadata: [
+                "messages.resent": "\(outcome.resent)", "messages.failed": "\(outcome.failedStale)",
+            ])
+        }
+        return outcome.rows
     }
 }

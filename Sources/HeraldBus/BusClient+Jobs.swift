@@ -33,9 +33,9 @@ extension BusClient {
     }
 
     /// Publishes jobs for `ids`, `Job.maximumIDs` messages to a job.
-    public func publishJobs(for ids: [UUID], to stage: Stage) async throws {
+    public func publishJobs(for ids: [UUID], to stage: Stage, ledger: Int64? = nil) async throws {
         guard !ids.isEmpty else { return }
-        try await publishJobs(Job.jobs(for: ids), to: stage)
+        try await publishJobs(Job.jobs(for: ids, ledger: ledger), to: stage)
     }
 
     /// Settles a failed job: a retryable failure with attempts left goes to the delay queue for its attempt, anything

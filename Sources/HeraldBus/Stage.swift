@@ -1,15 +1,12 @@
-/// A step of the delivery pipeline that has a work queue of its own.
-public enum Stage: String, CaseIterable, Sendable {
-    case render = "render"
-    case sendEmail = "send.email"
-    case sendSMS = "send.sms"
+import HeraldCore
 
+extension Stage {
     /// The routing key on the `herald` exchange, and on `herald.dead` for this stage's dead letters.
     public var routingKey: String { rawValue }
     public var queue: String { "herald.\(rawValue)" }
     public var deadLetterQueue: String { "herald.dead.\(rawValue)" }
 
-    func retryQueue(delay: Duration) -> String {
+    public func retryQueue(delay: Duration) -> String {
         "herald.retry.\(rawValue).\(delay.milliseconds)ms"
     }
 }

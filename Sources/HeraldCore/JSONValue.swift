@@ -57,6 +57,11 @@ public enum JSONValue: Codable, Sendable, Equatable {
         return nil
     }
 
+    public var intValue: Int64? {
+        if case .int(let value) = self { return value }
+        return nil
+    }
+
     /// The value as plain Swift values (`[String: Any]`, `[Any]`, `String`, `Bool`, ...), as template engines take it.
     public var plain: Any {
         switch self {

@@ -6,12 +6,16 @@ import Foundation
 /// or a message in two jobs, changes nothing the second time.
 public struct Job: Sendable, Hashable {
     public var messageIDs: [UUID]
+    /// The job ledger row that owns these messages until the consumer is done with them (absent for jobs replayed
+    /// from dead letters).
+    public var ledger: Int64?
 
     /// Messages per job that the stages publish.
     public static let maximumIDs = 50
 
-    public init(messageIDs: [UUID]) {
+    public init(messageIDs: [UUID], ledger: Int64? = nil) {
         self.messageIDs = messageIDs
+        self.ledger = ledger
     }
 
     public init(messageID: UUID) {
@@ -19,8 +23,10 @@ public struct Job: Sendable, Hashable {
     }
 
     /// The ids in jobs of at most `maximumIDs`.
-    public static func jobs(for ids: [UUID], size: Int = maximumIDs) -> [Job] {
-        stride(from: 0, to: ids.count, by: size).map { Job(messageIDs: Array(ids[$0..<min($0 + size, ids.count)])) }
+    public static func jobs(for ids: [UUID], ledger: Int64? = nil, size: Int = maximumIDs) -> [Job] {
+        stride(from: 0, to: ids.count, by: size).map {
+            Job(messageIDs: Array(ids[$0..<min($0 + size, ids.count)]), ledger: ledger)
+        }
     }
 
     public func encoded() -> [UInt8] {
@@ -32,7 +38,9 @@ public struct Job: Sendable, Hashable {
             bytes += id.uuidString.lowercased().utf8
             bytes.append(UInt8(ascii: "\""))
         }
-        bytes += "]}".utf8
+        bytes += "]".utf8
+        if let ledger { bytes += ",\"ledger\":\(ledger)".utf8 }
+        bytes += "}".utf8
         return bytes
     }
 
@@ -53,6 +61,6 @@ public struct Job: Sendable, Hashable {
         }
         let ids = raw.compactMap { $0.string.flatMap(UUID.init(uuidString:)) }
         guard !ids.isEmpty, ids.count == raw.count else { throw Malformed(description: "message ids must be UUIDs") }
-        return Job(messageIDs: ids)
+        return Job(messageIDs: ids, ledger: object["ledger"]?.intValue)
     }
 }

@@ -2,14 +2,24 @@ import HeraldBus
 import HeraldStore
 import Logging
 
-/// The database and the broker, as every Herald process uses them.
+/// The database and the broker, as every Herald process uses them, with the deadlines of the states jobs own.
 public struct Infrastructure: Sendable {
     public let database: Database
     public let bus: BusClient
+    public let recovery: RecoveryPolicy
 
-    public init(database: Database, bus: BusClient) {
+    public init(database: Database, bus: BusClient, recovery: RecoveryPolicy = RecoveryPolicy()) {
         self.database = database
         self.bus = bus
+        self.recovery = recovery
+    }
+
+    public func ledger(logger: Logger) -> JobLedger {
+        JobLedger(database: database, policy: recovery, logger: logger)
+    }
+
+    public func publisher(logger: Logger) -> JobPublisher {
+        JobPublisher(bus: bus, ledger: ledger(logger: logger), logger: logger)
     }
 
     /// Builds both from `HERALD_DATABASE_URL` and `HERALD_AMQP_URL`, checking that each answers: a wrong password,
@@ -21,8 +31,9 @@ public struct Infrastructure: Sendable {
         let database = try await database(environment: environment, connections: databaseConnections, logger: logger)
         let amqp = try AMQPConfiguration(
             url: environment.string("HERALD_AMQP_URL", default: Environment.defaultAMQPURL), connectionName: processName)
+        let recovery = try RecoveryPolicy(environment: environment)
         let bus = try await BusClient.connect(amqp, logger: logger)
-        return Infrastructure(database: database, bus: bus)
+        return Infrastructure(database: database, bus: bus, recovery: recovery)
     }
 
     /// The database from `HERALD_DATABASE_URL`, checked to answer. Its pool works once `run()` runs.

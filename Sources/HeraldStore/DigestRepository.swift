@@ -164,8 +164,8 @@ public struct DigestRepository: Sendable {
                     select id, 'deferred', 'queued', 'window closed' from moved
                     """, logger: logger)
             }
-            outcome.publication = try await MessageRepository.recordOutbox(
-                digests.map(\.id) + alone, on: connection, logger: logger)
+            outcome.publication = try await JobLedger.record(
+                digests.map(\.id) + alone, stage: .render, on: connection, logger: logger)
             outcome.digests = digests.count
             outcome.itemsDigested = digested.count
             outcome.itemsAlone = alone.count

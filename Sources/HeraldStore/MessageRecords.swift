@@ -1,13 +1,6 @@
 import Foundation
 import HeraldCore
 
-/// Messages queued in one transaction whose render jobs are still to be published; `outboxID` is the row that
-/// stands for them until the broker confirmed the jobs.
-public struct PendingPublication: Sendable {
-    public let outboxID: Int64
-    public let messageIDs: [UUID]
-}
-
 /// A message as accepted by the API, before it is stored.
 public struct NewMessage: Sendable {
     public var id: UUID

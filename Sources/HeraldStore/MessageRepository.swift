@@ -33,8 +33,8 @@ public struct MessageRepository: Sendable {
                 try await connection.query(
                     "insert into procedures (id, kind, api_key_id) values (\(id), \(kind), \(apiKeyID))", logger: logger)
                 try await Self.insertMessages(messages, procedureID: id, on: connection, logger: logger)
-                let publication = try await Self.recordOutbox(
-                    messages.filter { $0.state == .queued }.map(\.id), on: connection, logger: logger)
+                let publication = try await JobLedger.record(
+                    messages.filter { $0.state == .queued }.map(\.id), stage: .render, on: connection, logger: logger)
                 if let idempotency, let apiKeyID {
                     try await connection.query("""
                         insert into idempotency_keys (api_key_id, key, request_hash, status, body)
@@ -163,26 +163,6 @@ public struct MessageRepository: Sendable {
         return addresses
     }
 
-    /// Records, inside the caller's transaction, that these just-queued messages' render jobs are still to be
-    /// published: one `outbox` row, deleted by `published` once the broker confirmed them, or found by the relay's
-    /// sweep if that never happens.
-    static func recordOutbox(
-        _ ids: [UUID], on connection: PostgresConnection, logger: Logger
-    ) async throws -> PendingPublication? {
-        guard !ids.isEmpty else { return nil }
-        let rows = try await connection.query(
-            "insert into outbox (message_ids) values (\(ids)) returning id", logger: logger)
-        for try await outboxID in rows.decode(Int64.self) {
-            return PendingPublication(outboxID: outboxID, messageIDs: ids)
-        }
-        throw StoreError(.unavailable, "the outbox insert returned no row")
-    }
-
-    /// Records that the broker confirmed the publication's jobs, so the relay leaves its messages alone.
-    public func published(_ publication: PendingPublication) async throws {
-        try await client.query("delete from outbox where id = \(publication.outboxID)", logger: logger)
-    }
-
     // MARK: Transitions
 
     /// Moves the messages that are in `from` to `to`; returns those that moved.
@@ -191,8 +171,19 @@ public struct MessageRepository: Sendable {
         _ ids: [UUID], from: MessageState, to: MessageState, detail: String? = nil
     ) async throws -> [UUID] {
         guard !ids.isEmpty else { return [] }
+        return try await client.withConnection { connection in
+            try await Self.transition(ids, from: from, to: to, detail: detail, on: connection, logger: logger)
+        }
+    }
+
+    /// A conditional transition with its events, on the caller's connection (or in its transaction).
+    static func transition(
+        _ ids: [UUID], from: MessageState, to: MessageState, detail: String?, on connection: PostgresConnection,
+        logger: Logger
+    ) async throws -> [UUID] {
+        guard !ids.isEmpty else { return [] }
         let lastError = to == .failed || to == .dead ? detail : nil
-        let rows = try await client.query("""
+        let rows = try await connection.query("""
             with moved as (
                 update messages set state = \(to.rawValue), updated_at = now(), last_error = coalesce(\(lastError), last_error)
                 where id = any(\(ids)) and state = \(from.rawValue) returning id
@@ -221,34 +212,46 @@ public struct MessageRepository: Sendable {
         return inputs
     }
 
-    /// Stores rendered content and moves the messages `queued` -> `rendered`; returns those that moved.
-    public func storeRendered(_ contents: [RenderedContent]) async throws -> [UUID] {
+    /// Stores rendered content and moves the messages `queued` -> `rendered`, recording the send jobs of those that
+    /// moved in the job ledger in the same transaction; returns the publications (one per channel) to publish.
+    public func storeRendered(
+        _ contents: [RenderedContent], channels: [UUID: MessageChannel]
+    ) async throws -> [PendingPublication] {
         guard !contents.isEmpty else { return [] }
         let ids = contents.map(\.id)
         let subjects = contents.map { $0.subject ?? "" }
         let texts = contents.map(\.text)
         let htmls = contents.map { $0.html ?? "" }
         let segments = contents.map { $0.segments ?? 0 }
-        // Each statement that moves a batch finds its rows by `id = any(...)` and looks a row's own values up by
-        // position: joined to an unnest() instead, the planner (which expects few rows in the wanted state) chose a
-        // scan of the whole table for every batch.
-        let rows = try await client.query("""
-            with moved as (
-                update messages set state = 'rendered', updated_at = now(),
-                    segments = nullif((\(segments)::int4[])[array_position(\(ids)::uuid[], id)], 0)
-                where id = any(\(ids)) and state = 'queued' returning id
-            ), contents as (
-                -- Only a message that moved gets content, so there is never a row already (a deferred notification
-                -- sent as itself loses the content of its acceptance when it is queued).
-                insert into message_contents (message_id, subject, text_body, html_body)
-                select i.id, nullif(i.subject, ''), i.text_body, nullif(i.html_body, '')
-                from unnest(\(ids)::uuid[], \(subjects)::text[], \(texts)::text[], \(htmls)::text[]) as i(id, subject, text_body, html_body)
-                join moved m on m.id = i.id
-            )
-            insert into message_events (message_id, from_state, to_state) select id, 'queued', 'rendered' from moved
-            returning message_id
-            """, logger: logger)
-        return try await rows.decode(UUID.self).collect()
+        return try await client.withTransaction(logger: logger) { connection in
+            // Each statement that moves a batch finds its rows by `id = any(...)` and looks a row's own values up by
+            // position: joined to an unnest() instead, the planner (which expects few rows in the wanted state)
+            // chose a scan of the whole table for every batch.
+            let rows = try await connection.query("""
+                with moved as (
+                    update messages set state = 'rendered', updated_at = now(),
+                        segments = nullif((\(segments)::int4[])[array_position(\(ids)::uuid[], id)], 0)
+                    where id = any(\(ids)) and state = 'queued' returning id
+                ), contents as (
+                    -- Only a message that moved gets content, so there is never a row already (a deferred
+                    -- notification sent as itself loses the content of its acceptance when it is queued).
+                    insert into message_contents (message_id, subject, text_body, html_body)
+                    select i.id, nullif(i.subject, ''), i.text_body, nullif(i.html_body, '')
+                    from unnest(\(ids)::uuid[], \(subjects)::text[], \(texts)::text[], \(htmls)::text[]) as i(id, subject, text_body, html_body)
+                    join moved m on m.id = i.id
+                )
+                insert into message_events (message_id, from_state, to_state) select id, 'queued', 'rendered' from moved
+                returning message_id
+                """, logger: logger)
+            let moved = try await rows.decode(UUID.self).collect()
+            var publications: [PendingPublication] = []
+            for (channel, ids) in Dictionary(grouping: moved, by: { channels[$0] ?? .email }) {
+                if let publication = try await JobLedger.record(ids, stage: .send(channel), on: connection, logger: logger) {
+                    publications.append(publication)
+                }
+            }
+            return publications
+        }
     }
 
     /// Claims rendered messages for sending (`rendered` -> `sending`, one more attempt). A message already claimed or
@@ -335,37 +338,9 @@ public struct MessageRepository: Sendable {
                 select (select count(*) from due)::int8, coalesce((select array_agg(id) from moved), '{}')
                 """, logger: logger)
             for try await (due, moved) in rows.decode((Int, [UUID]).self) {
-                return (due, try await Self.recordOutbox(moved, on: connection, logger: logger))
+                return (due, try await JobLedger.record(moved, stage: .render, on: connection, logger: logger))
             }
             return (0, nil)
-        }
-    }
-
-    /// Takes publications the broker never confirmed within `grace` (the publisher stopped between commit and
-    /// confirm), lets `publish` send render jobs for their messages still `queued`, and deletes them, all in one
-    /// transaction; replicas skip each other's rows. Stops after `limit` messages; returns how many it published.
-    public func sweepUnpublished(
-        grace: Duration, limit: Int, publish: @Sendable ([UUID]) async throws -> Void
-    ) async throws -> Int {
-        let seconds = grace.inSeconds
-        return try await client.withTransaction(logger: logger) { connection in
-            let rows = try await connection.query("""
-                select id, message_ids from outbox where created_at < now() - make_interval(secs => \(seconds))
-                order by id limit \(limit) for update skip locked
-                """, logger: logger)
-            var outboxIDs: [Int64] = []
-            var candidates: [UUID] = []
-            for try await (outboxID, ids) in rows.decode((Int64, [UUID]).self) where candidates.count < limit {
-                outboxIDs.append(outboxID)
-                candidates += ids
-            }
-            guard !outboxIDs.isEmpty else { return 0 }
-            let queued = try await connection.query(
-                "select id from messages where id = any(\(candidates)) and state = 'queued'", logger: logger)
-            let ids = try await queued.decode(UUID.self).collect()
-            if !ids.isEmpty { try await publish(ids) }
-            try await connection.query("delete from outbox where id = any(\(outboxIDs))", logger: logger)
-            return ids.count
         }
     }
 

@@ -35,8 +35,7 @@ public struct DigestConfiguration: Sendable {
 public struct DigestAggregator: Service {
     let digests: DigestRepository
     let templates: TemplateRepository
-    let messages: MessageRepository
-    let bus: BusClient
+    let publisher: JobPublisher
     let clock: any HeraldClock
     let configuration: DigestConfiguration
     let logger: Logger
@@ -44,13 +43,12 @@ public struct DigestAggregator: Service {
     let produced = Counter(label: "herald_digests_total")
 
     public init(
-        digests: DigestRepository, templates: TemplateRepository, messages: MessageRepository, bus: BusClient,
+        digests: DigestRepository, templates: TemplateRepository, publisher: JobPublisher,
         clock: any HeraldClock = SystemClock(), configuration: DigestConfiguration = .init(), logger: Logger
     ) {
         self.digests = digests
         self.templates = templates
-        self.messages = messages
-        self.bus = bus
+        self.publisher = publisher
         self.clock = clock
         self.configuration = configuration
         self.logger = logger
@@ -69,7 +67,7 @@ public struct DigestAggregator: Service {
     }
 
     /// One batch: aggregate, commit, then publish render jobs for what was queued. A failed publish is left to the
-    /// relay's sweep, which publishes queued messages the broker never confirmed.
+    /// sweeper, which publishes jobs the broker never confirmed.
     @discardableResult
     public func aggregateOnce() async throws -> DigestRepository.Outcome {
         let now = clock.now()
@@ -112,12 +110,7 @@ public struct DigestAggregator: Service {
         folded.increment(by: outcome.itemsDigested)
         produced.increment(by: outcome.digests)
         if let publication = outcome.publication {
-            do {
-                try await bus.publishJobs(for: publication.messageIDs, to: .render)
-                try await messages.published(publication)
-            } catch {
-                logger.warning("render jobs for digests not confirmed; the relay will publish them", metadata: ["error": "\(StoreError.describe(error))"])
-            }
+            await publisher.publish(publication)
             logger.info("windows closed", metadata: [
                 "recipients": "\(outcome.recipients)", "digests": "\(outcome.digests)",
                 "items.digested": "\(outcome.itemsDigested)", "items.alone": "\(outcome.itemsAlone)",

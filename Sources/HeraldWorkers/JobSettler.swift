@@ -1,19 +1,32 @@
 import Foundation
 import HeraldBus
 import HeraldCore
+import HeraldServer
 import HeraldStore
 import Logging
 
 /// How a stage's worker disposes of jobs it cannot finish: malformed jobs go straight to the dead letters; failed
-/// ones are retried with backoff, and after the last attempt dead-lettered with their message marked `dead`.
+/// ones are retried with backoff, and after the last attempt dead-lettered with their message marked `dead`. Once a
+/// batch is settled, the job ledger rows whose messages are all past the stage are deleted.
 struct JobSettler: Sendable {
     let stage: Stage
     /// The state a message waits in while this stage's job for it is pending (or being retried).
     let waitingState: MessageState
     let bus: BusClient
     let messages: MessageRepository
+    let ledger: JobLedger
     let topology: Topology
     let logger: Logger
+
+    init(stage: Stage, waitingState: MessageState, infrastructure: Infrastructure, topology: Topology, logger: Logger) {
+        self.stage = stage
+        self.waitingState = waitingState
+        bus = infrastructure.bus
+        messages = MessageRepository(database: infrastructure.database, logger: logger)
+        ledger = infrastructure.ledger(logger: logger)
+        self.topology = topology
+        self.logger = logger
+    }
 
     /// Splits deliveries into decodable jobs and the rest, dead-lettering the rest at once: a job that is not JSON
     /// will not become JSON by retrying.
@@ -47,9 +60,21 @@ struct JobSettler: Sendable {
         } catch {
             // Unsettled, the delivery returns to the queue when the connection does; the delivery limit bounds that.
             logger.error("could not settle a failed job", metadata: [
-                "queue": "\(stage.queue)", "messages.count": "\((part ?? job).messageIDs.count)", "error": "\(StoreError.describe(error))",
+                "queue": "\(stage.queue)", "messages.count": "\((part ?? job).messageIDs.count)", "error": "\(ProcessRuntime.describe(error))",
             ])
             return false
+        }
+    }
+
+    /// Lets the ledger drop the rows of jobs whose messages are all past this stage. A failure here costs nothing
+    /// but a later look by the sweeper.
+    func finished(_ jobs: [(job: Job, delivery: BusDelivery)]) async {
+        let rows = Array(Set(jobs.compactMap(\.job.ledger)))
+        guard !rows.isEmpty else { return }
+        do {
+            try await ledger.settle(rows, stage: stage)
+        } catch {
+            logger.warning("could not settle job ledger rows", metadata: ["error": "\(ProcessRuntime.describe(error))"])
         }
     }
 }

@@ -4,30 +4,32 @@ import HeraldCore
 import HeraldRendering
 import HeraldStore
 import Logging
+import HeraldServer
 import Metrics
 
-/// Renders queued messages in batches: one query to load them, one to store what rendered, then send jobs
-/// published with confirms, and only then the acks. Template errors and missing variables fail the message with a
-/// readable `last_error`; database or broker trouble retries the batch's jobs with backoff.
+/// Renders queued messages in batches: one query to load them, one transaction to store what rendered with the send
+/// jobs' ledger rows, then send jobs published with confirms, and only then the acks. Template errors and missing
+/// variables fail the message with a readable `last_error`; database trouble retries the batch's jobs with backoff;
+/// a send job the broker does not confirm is left to the sweeper, which publishes it after the grace period.
 public struct RenderWorker: Sendable {
     let messages: MessageRepository
     let bus: BusClient
+    let publisher: JobPublisher
     let logger: Logger
     let renderer: MessageRenderer
     let templates = TemplateCache()
-    let rendered = Counter(label: "herald_messages_rendered_total")
-    let failed = Counter(label: "herald_messages_failed_total", dimensions: [("stage", "render")])
+    let rendered = Counter(label: "herald_messages_total", dimensions: [("stage", "render"), ("outcome", "rendered")])
+    let failed = Counter(label: "herald_messages_total", dimensions: [("stage", "render"), ("outcome", "failed")])
+    let renderTime = Timer(label: "herald_render_seconds", preferredDisplayUnit: .seconds)
 
     let settler: JobSettler
 
-    public init(
-        messages: MessageRepository, bus: BusClient, topology: Topology, maxSMSSegments: Int = 10, logger: Logger
-    ) {
+    public init(infrastructure: Infrastructure, topology: Topology, maxSMSSegments: Int = 10, logger: Logger) {
         renderer = MessageRenderer(maxSMSSegments: maxSMSSegments)
-        settler = JobSettler(
-            stage: .render, waitingState: .queued, bus: bus, messages: messages, topology: topology, logger: logger)
-        self.messages = messages
-        self.bus = bus
+        settler = JobSettler(stage: .render, waitingState: .queued, infrastructure: infrastructure, topology: topology, logger: logger)
+        messages = MessageRepository(database: infrastructure.database, logger: logger)
+        bus = infrastructure.bus
+        publisher = infrastructure.publisher(logger: logger)
         self.logger = logger
     }
 
@@ -35,21 +37,23 @@ public struct RenderWorker: Sendable {
         let jobs = await settler.decode(deliveries)
         guard !jobs.isEmpty else { return }
         do {
-            try await render(jobs.flatMap(\.job.messageIDs))
+            for publication in try await render(jobs.flatMap(\.job.messageIDs)) { await publisher.publish(publication) }
             for (_, delivery) in jobs { bus.ack(delivery) }
         } catch {
-            logger.warning("render batch failed; retrying", metadata: ["error": "\(StoreError.describe(error))", "jobs": "\(jobs.count)"])
+            logger.warning("render batch failed; retrying", metadata: ["error": "\(ProcessRuntime.describe(error))", "jobs": "\(jobs.count)"])
             for (job, delivery) in jobs {
-                await settler.retryOrDead(delivery, job: job, error: StoreError.describe(error))
+                await settler.retryOrDead(delivery, job: job, error: ProcessRuntime.describe(error))
             }
         }
+        await settler.finished(jobs)
     }
 
-    private func render(_ ids: [UUID]) async throws {
+    private func render(_ ids: [UUID]) async throws -> [PendingPublication] {
         let inputs = try await messages.renderInputs(ids)
         var contents: [RenderedContent] = []
         var failures: [(UUID, String)] = []
         for input in inputs {
+            let started = ContinuousClock.now
             do {
                 let variables = try JSONValue.parse(Array(input.variablesJSON.utf8)).object ?? [:]
                 let output = try renderer.render(channel: input.channel, template: try templates.template(
@@ -59,27 +63,15 @@ public struct RenderWorker: Sendable {
             } catch {
                 failures.append((input.id, "render: \(error)"))
             }
+            renderTime.recordNanoseconds((ContinuousClock.now - started).nanoseconds)
         }
-        let moved = try await messages.storeRendered(contents)
+        let channels = Dictionary(inputs.map { ($0.id, $0.channel) }, uniquingKeysWith: { first, _ in first })
+        let publications = try await messages.storeRendered(contents, channels: channels)
         for (id, reason) in failures {
             try await messages.transition([id], from: .queued, to: .failed, detail: reason)
         }
         rendered.increment(by: contents.count)
         failed.increment(by: failures.count)
-
-        // Publish for everything now rendered, and for messages a previous attempt rendered but whose send job it may
-        // not have published (the ids that were not queued any more): senders claim conditionally, so a duplicate
-        // job is harmless.
-        let channels = Dictionary(inputs.map { ($0.id, $0.channel) }, uniquingKeysWith: { first, _ in first })
-        var ready = Dictionary(grouping: moved, by: { channels[$0] ?? .email })
-        let others = ids.filter { channels[$0] == nil }
-        if !others.isEmpty {
-            for (id, current) in try await messages.states(others) where current.state == .rendered {
-                ready[current.channel, default: []].append(id)
-            }
-        }
-        for (channel, ids) in ready {
-            try await bus.publishJobs(for: ids, to: channel == .email ? .sendEmail : .sendSMS)
-        }
+        return publications
     }
 }

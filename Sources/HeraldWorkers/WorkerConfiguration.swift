@@ -13,11 +13,14 @@ public struct WorkerConfiguration: Sendable {
     public var concurrency: Int
     public var databaseConnections: Int
     public var topology: Topology
+    /// Senders: messages claimed at a time, just before they go to the provider.
+    public var sendSlice: Int
 
     public init(environment: Environment = Environment()) throws {
         prefetch = UInt16(min(try environment.int("HERALD_PREFETCH", default: 20), Int(UInt16.max)))
         concurrency = try environment.int("HERALD_CONCURRENCY", default: 2)
         databaseConnections = try environment.int("HERALD_DATABASE_CONNECTIONS", default: 10)
+        sendSlice = try environment.int("HERALD_SEND_SLICE", default: 16)
         topology = Topology(
             retryDelays: try Self.delays(environment),
             deliveryLimit: try environment.int("HERALD_DELIVERY_LIMIT", default: 10))

@@ -64,7 +64,7 @@ struct DigestBench: AsyncParsableCommand {
 
         let aggregator = DigestAggregator(
             digests: DigestRepository(database: database, logger: logger), templates: templates,
-            messages: MessageRepository(database: database, logger: logger), bus: bus,
+            publisher: Infrastructure(database: database, bus: bus).publisher(logger: logger),
             configuration: .init(batchSize: 500), logger: logger)
         let start = ContinuousClock.now
         let totals = try await withThrowingTaskGroup(of: (Int, Int, Int).self) { group in

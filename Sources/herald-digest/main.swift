@@ -26,7 +26,6 @@ await ProcessRuntime.main("herald-digest") {
     let aggregator = DigestAggregator(
         digests: DigestRepository(database: infrastructure.database, logger: logger),
         templates: TemplateRepository(database: infrastructure.database, logger: logger),
-        messages: MessageRepository(database: infrastructure.database, logger: logger), bus: infrastructure.bus,
-        configuration: configuration, logger: logger)
+        publisher: infrastructure.publisher(logger: logger), configuration: configuration, logger: logger)
     try await ProcessRuntime.run([infrastructure.database, infrastructure.bus, aggregator], logger: logger)
 }

@@ -25,9 +25,8 @@ await ProcessRuntime.main("herald-email") {
         databaseConnections: configuration.databaseConnections, logger: logger)
     let sender = try SMTPSender(configuration: email.smtp)
     let worker = SendWorker(
-        channel: .email, messages: MessageRepository(database: infrastructure.database, logger: logger),
-        bus: infrastructure.bus, sender: EmailChannel(provider: sender, from: email.from),
-        topology: configuration.topology, logger: logger)
+        channel: .email, infrastructure: infrastructure, sender: EmailChannel(provider: sender, from: email.from),
+        topology: configuration.topology, slice: configuration.sendSlice, logger: logger)
     let consumer = StageConsumer(
         bus: infrastructure.bus, stage: .sendEmail, prefetch: configuration.prefetch,
         concurrency: configuration.concurrency, logger: logger, handle: worker.handle)

@@ -21,8 +21,7 @@ await ProcessRuntime.main("herald-renderer") {
         environment: Environment(), processName: "herald-renderer",
         databaseConnections: configuration.databaseConnections, logger: logger)
     let worker = RenderWorker(
-        messages: MessageRepository(database: infrastructure.database, logger: logger), bus: infrastructure.bus,
-        topology: configuration.topology,
+        infrastructure: infrastructure, topology: configuration.topology,
         maxSMSSegments: try Environment().int("HERALD_SMS_MAX_SEGMENTS", default: 10), logger: logger)
     let consumer = StageConsumer(
         bus: infrastructure.bus, stage: .render, prefetch: configuration.prefetch,

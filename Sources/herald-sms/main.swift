@@ -26,9 +26,8 @@ await ProcessRuntime.main("herald-sms") {
         databaseConnections: configuration.databaseConnections, logger: logger)
     let client = TyntecClient(configuration: sms.tyntec)
     let worker = SendWorker(
-        channel: .sms, messages: MessageRepository(database: infrastructure.database, logger: logger),
-        bus: infrastructure.bus, sender: SMSChannel(client: client, from: sms.from), polling: sms.polling,
-        topology: configuration.topology, logger: logger)
+        channel: .sms, infrastructure: infrastructure, sender: SMSChannel(client: client, from: sms.from),
+        polling: sms.polling, topology: configuration.topology, slice: configuration.sendSlice, logger: logger)
     let consumer = StageConsumer(
         bus: infrastructure.bus, stage: .sendSMS, prefetch: configuration.prefetch,
         concurrency: configuration.concurrency, logger: logger, handle: worker.handle)

@@ -52,17 +52,19 @@ struct TestFleet {
                 let emailBus = try await BusClient.connect(amqp, logger: logger)
                 let smsBus = try await BusClient.connect(amqp, logger: logger)
                 try await topology.declare(on: apiBus)
-                let infrastructure = Infrastructure(database: database, bus: apiBus)
+                let recovery = RecoveryPolicy(
+                    publishGrace: relayGrace, jobTimeout: .seconds(60), sendingTimeout: .seconds(60), maxAttempts: topology.maxAttempts)
+                let infrastructure = Infrastructure(database: database, bus: apiBus, recovery: recovery)
                 var configuration = try APIConfiguration(environment: Environment([:]))
                 configuration.relayInterval = .milliseconds(100)
-                configuration.relayGrace = relayGrace
-                let messages = MessageRepository(database: database, logger: logger)
                 let sender = try SMTPSender(configuration: try SMTPConfiguration(
                     url: "smtp://herald:secret@localhost:\(smtp.port)", tls: .required, caFile: smtp.certificate,
                     timeout: .seconds(10), connections: 4))
-                let renderWorker = RenderWorker(messages: messages, bus: renderBus, topology: topology, logger: logger)
+                let renderWorker = RenderWorker(
+                    infrastructure: Infrastructure(database: database, bus: renderBus, recovery: recovery), topology: topology,
+                    logger: logger)
                 let emailWorker = SendWorker(
-                    channel: .email, messages: messages, bus: emailBus,
+                    channel: .email, infrastructure: Infrastructure(database: database, bus: emailBus, recovery: recovery),
                     sender: EmailChannel(provider: sender, from: .init(address: "noreply@herald.test", name: "Herald Tests")),
                     topology: topology, logger: logger)
 
@@ -81,7 +83,7 @@ struct TestFleet {
                     baseURL: tyntecURL, apiKey: tyntecKey, connections: 8, timeout: .seconds(5), validity: smsValidity))
                 let polling = SMSPolling(firstPoll: pollDelays[0], validity: smsValidity)
                 let smsWorker = SendWorker(
-                    channel: .sms, messages: messages, bus: smsBus,
+                    channel: .sms, infrastructure: Infrastructure(database: database, bus: smsBus, recovery: recovery),
                     sender: SMSChannel(client: tyntecClient, from: "HeraldTest"), polling: polling,
                     topology: topology, logger: logger)
                 let pollerServices: [any Service] = (0..<pollers).map { _ in
@@ -95,7 +97,7 @@ struct TestFleet {
                 let clock = ManualClock()
                 let digest = DigestAggregator(
                     digests: DigestRepository(database: database, logger: logger),
-                    templates: TemplateRepository(database: database, logger: logger), messages: messages, bus: apiBus,
+                    templates: TemplateRepository(database: database, logger: logger), publisher: infrastructure.publisher(logger: logger),
                     clock: clock, configuration: .init(batchSize: 100), logger: logger)
 
                 let port = Mutex<Int?>(nil)

@@ -1,0 +1,20 @@
+/// A step of the delivery pipeline that has a work queue of its own.
+public enum Stage: String, CaseIterable, Sendable {
+    case render = "render"
+    case sendEmail = "send.email"
+    case sendSMS = "send.sms"
+
+    /// The stage that sends a channel's rendered messages.
+    public static func send(_ channel: MessageChannel) -> Stage {
+        channel == .email ? .sendEmail : .sendSMS
+    }
+
+    /// The states in which a message still waits for this stage's job: while one of a job's messages is in them,
+    /// the job is not done with.
+    public var waitingStates: [MessageState] {
+        switch self {
+        case .render: [.queued]
+        case .sendEmail, .sendSMS: [.rendered, .sending]
+        }
+    }
+}

@@ -1,0 +1,34 @@
+/// How long each non-final state that a job owns may last before the sweeper acts, and what it does with a message
+/// left in `sending`.
+public struct RecoveryPolicy: Sendable {
+    /// What to do with a message whose sender went quiet while it was at the provider.
+    public enum StaleSending: String, Sendable, CaseIterable {
+        /// Back for another attempt, recorded as a possible duplicate (a resend carries the same Message-ID or
+        /// Tyntec reference, so the far side can recognise it).
+        case resend
+        /// Final state `failed`, saying the provider may have it.
+        case fail
+    }
+
+    /// How long a published job may go unconfirmed before the sweeper publishes it again.
+    public var publishGrace: Duration
+    /// How long a message may wait in `queued` or `rendered` with its job unsettled before the sweeper publishes a
+    /// new job for it. Longer than the longest retry delay, or retries waiting in delay queues get duplicates.
+    public var jobTimeout: Duration
+    /// How long a message may stay in `sending` before the sweeper resolves it by `staleSending`.
+    public var sendingTimeout: Duration
+    public var staleSending: StaleSending
+    /// Attempts after which a stale `sending` message fails instead of being sent again.
+    public var maxAttempts: Int
+
+    public init(
+        publishGrace: Duration = .seconds(5), jobTimeout: Duration = .seconds(900), sendingTimeout: Duration = .seconds(600),
+        staleSending: StaleSending = .resend, maxAttempts: Int = 6
+    ) {
+        self.publishGrace = publishGrace
+        self.jobTimeout = jobTimeout
+        self.sendingTimeout = sendingTimeout
+        self.staleSending = staleSending
+        self.maxAttempts = maxAttempts
+    }
+}
