@@ -186,13 +186,20 @@ struct APIHandlers: Sendable {
                           detail: "the body is larger than \(maxBodySize) bytes")
         }
         let bytes = Array(buffer.readableBytesView)
+        let value: JSONValue
         do {
-            return (bytes, try JSONValue.parse(bytes))
+            value = try JSONValue.parse(bytes)
         } catch {
             throw Problem(.badRequest, type: "malformed-json", title: "Malformed JSON",
                           detail: "the body is not valid JSON: \(error)",
                           invalidParams: [.init("body", "is not valid JSON")])
         }
+        if let path = value.pathOfNUL() {
+            throw Problem(.badRequest, type: "nul-character", title: "NUL character",
+                          detail: "\(path) holds a NUL character (\\u0000), which Herald does not store",
+                          invalidParams: [.init(path, "holds a NUL character")])
+        }
+        return (bytes, value)
     }
 
     func readJSON(_ request: Request) async throws -> JSONValue {

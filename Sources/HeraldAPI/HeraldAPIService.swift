@@ -21,6 +21,7 @@ public enum HeraldAPIService {
 
         let router = Router(context: HeraldRequestContext.self)
         router.add(middleware: ProblemMiddleware())
+        router.add(middleware: InputHygieneMiddleware())
         router.get("healthz") { _, _ in json(.ok, .object(["status": .string("ok")])) }
         router.get("readyz") { _, _ in
             try await readiness(infrastructure: infrastructure, logger: logger)
@@ -58,6 +59,7 @@ public enum HeraldAPIService {
             let router = router(infrastructure: infrastructure, configuration: configuration, logger: logger)
             services.append(Application(
                 router: router,
+                server: .http1(configuration: .init(additionalChannelHandlers: [ParserErrorResponder()])),
                 configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "herald"),
                 logger: logger))
         }

@@ -1,3 +1,4 @@
+import HeraldStore
 import Hummingbird
 import Logging
 
@@ -17,7 +18,8 @@ struct ProblemMiddleware: RouterMiddleware {
             let detail = error.body ?? (error.status == .notFound ? "no route \(request.method) \(request.uri.path)" : error.status.reasonPhrase)
             throw Problem(error.status, type: "http", title: error.status.reasonPhrase, detail: detail, headers: error.headers)
         } catch {
-            context.logger.error("request failed", metadata: ["error": "\(String(reflecting: error))"])
+            // Described without the query's parameters, which carry keys, addresses and variables.
+            context.logger.error("request failed", metadata: ["error": "\(StoreError.describe(error))"])
             throw Problem(.internalServerError, type: "internal", title: "Internal error", detail: "the request could not be completed; nothing was stored")
         }
     }

@@ -143,7 +143,9 @@ public struct MIMEMessage: Sendable {
 
     /// A header value as is when it is printable ASCII, otherwise as RFC 2047 encoded words folded onto lines.
     static func appendEncodedWords(_ value: String, to out: inout [UInt8]) {
-        let plain = value.utf8.count <= 900 && value.unicodeScalars.allSatisfy { scalar in
+        // Text that merely looks like an encoded word ("=?UTF-8?B?...?=", from a variable, say) is encoded too:
+        // written as it is, mail readers would decode it into text nobody wrote.
+        let plain = value.utf8.count <= 900 && !value.contains("=?") && value.unicodeScalars.allSatisfy { scalar in
             isLineBreak(scalar) || (0x20..<0x7F).contains(scalar.value) || scalar == "\t"
         }
         if plain {
@@ -176,6 +178,8 @@ public struct MIMEMessage: Sendable {
 
     /// A display name: a quoted string when printable ASCII, encoded words otherwise.
     static func appendPhrase(_ name: String, to out: inout [UInt8]) {
+        // Some readers decode encoded words even inside quotes: a name that looks like one is encoded.
+        if name.contains("=?") { return appendEncodedWords(name, to: &out) }
         // Printable ASCII (the usual case) has no line break to take out.
         guard name.utf8.allSatisfy({ (0x20..<0x7F).contains($0) }) else {
             let clean = String(String.UnicodeScalarView(name.unicodeScalars.lazy.filter { !isLineBreak($0) }))

@@ -13,9 +13,12 @@ public struct MessageRenderer: Sendable {
 
     /// SMS only: texts needing more parts than this fail instead of being sent (and billed) in many pieces.
     public var maxSMSSegments: Int
+    /// The most bytes a rendered part may have (`HERALD_RENDER_MAX_BYTES`).
+    public var maxBytes: Int
 
-    public init(maxSMSSegments: Int = 10) {
+    public init(maxSMSSegments: Int = 10, maxBytes: Int = 1 << 20) {
         self.maxSMSSegments = maxSMSSegments
+        self.maxBytes = maxBytes
     }
 
     /// Checks a template's parts before it is stored, so syntax errors are reported to whoever wrote it.
@@ -36,15 +39,15 @@ public struct MessageRenderer: Sendable {
         guard missing.isEmpty else {
             throw RenderError("missing template variables: \(missing.joined(separator: ", "))")
         }
-        let values = variables.mapValues(\.plain)
         // A subject is one header line: line breaks from variables are folded into spaces.
-        let renderedSubject = template.subject.map {
-            $0.render(values).split(whereSeparator: \.isNewline).joined(separator: " ")
+        let renderedSubject = try template.subject.map { subject throws(RenderError) in
+            try subject.render(variables, maxBytes: maxBytes).split(whereSeparator: \.isNewline).joined(separator: " ")
         }
-        let renderedText = template.text.render(values)
+        let renderedText = try template.text.render(variables, maxBytes: maxBytes)
         switch channel {
         case .email:
-            return Output(subject: renderedSubject, text: renderedText, html: template.html?.render(values))
+            let html = try template.html.map { html throws(RenderError) in try html.render(variables, maxBytes: maxBytes) }
+            return Output(subject: renderedSubject, text: renderedText, html: html)
         case .sms:
             guard !renderedText.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else {
                 throw RenderError("the SMS text is empty")

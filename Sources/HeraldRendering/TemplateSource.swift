@@ -1,3 +1,4 @@
+import HeraldCore
 import Mustache
 
 /// A Mustache template checked for syntax, with the variables it cannot do without.
@@ -9,11 +10,22 @@ public struct TemplateSource: Sendable {
         var pragma: String { self == .html ? "" : "{{% CONTENT_TYPE: TEXT}}" }
     }
 
+    let kind: Kind
     let template: MustacheTemplate
     /// Variables used outside any section: rendering without them is an error rather than an empty gap.
     public let requiredVariables: Set<String>
+    let length: Int
 
     public init(_ text: String, kind: Kind) throws(RenderError) {
+        let shape = TemplateShape(text)
+        guard shape.depth <= TemplateShape.maxDepth else {
+            throw RenderError("\(kind) template: sections nest \(shape.depth) deep; the limit is \(TemplateShape.maxDepth)")
+        }
+        guard shape.tags <= TemplateShape.maxTags else {
+            throw RenderError("\(kind) template: \(shape.tags) tags; the limit is \(TemplateShape.maxTags)")
+        }
+        length = text.utf8.count
+        self.kind = kind
         do {
             template = try MustacheTemplate(string: kind.pragma + text)
         } catch let error as MustacheTemplate.ParserError {
@@ -21,35 +33,19 @@ public struct TemplateSource: Sendable {
         } catch {
             throw RenderError("\(kind) template: \(error)")
         }
-        requiredVariables = Self.topLevelVariables(in: text)
+        requiredVariables = shape.topLevelVariables
     }
 
-    func render(_ variables: [String: Any]) -> String {
-        template.render(variables)
-    }
-
-    /// Names of variable tags (`{{name}}`, `{{{name}}}`, `{{&name}}`, `{{name.part}}`) that stand outside sections.
-    static func topLevelVariables(in text: String) -> Set<String> {
-        var names: Set<String> = []
-        var depth = 0
-        var rest = Substring(text)
-        while let open = rest.range(of: "{{") {
-            rest = rest[open.upperBound...]
-            guard let close = rest.range(of: "}}") else { break }
-            var tag = rest[..<close.lowerBound].trimmingCharacters(in: .whitespaces)
-            rest = rest[close.upperBound...]
-            if rest.hasPrefix("}") { rest = rest.dropFirst() }
-            guard let sigil = tag.first else { continue }
-            switch sigil {
-            case "#", "^", "$", "<": depth += 1
-            case "/": depth = max(0, depth - 1)
-            case "!", ">", "=", "%": continue
-            default:
-                if sigil == "{" || sigil == "&" { tag = String(tag.dropFirst()).trimmingCharacters(in: .whitespaces) }
-                guard depth == 0, tag != "." else { continue }
-                if let name = tag.split(separator: ".").first { names.insert(String(name)) }
-            }
+    /// Renders within a budget; output over `maxBytes` (or a budget spent) is an error.
+    func render(_ variables: [String: JSONValue], maxBytes: Int) throws(RenderError) -> String {
+        let budget = RenderBudget(templateBytes: length, maxBytes: maxBytes)
+        let output = template.render(variables.mapValues(budget.context))
+        guard !budget.exceeded else {
+            throw RenderError("\(kind) template: rendering needs more than its budget (section iterations or inserted bytes for at most \(maxBytes) bytes of output)")
         }
-        return names
+        guard output.utf8.count <= maxBytes else {
+            throw RenderError("\(kind) template: the output is \(output.utf8.count) bytes; the limit is \(maxBytes)")
+        }
+        return output
     }
 }

@@ -24,8 +24,12 @@ public struct StoreError: Error, CustomStringConvertible, Sendable {
     public static func describe(_ error: any Error) -> String {
         guard let error = error as? PSQLError else { return "\(error)" }
         if let server = error.serverInfo, let message = server[.message] {
-            let state = server[.sqlState].map { " (SQLSTATE \($0))" } ?? ""
-            return message + state
+            let state = server[.sqlState]
+            // Data exceptions (class 22) and constraint violations (23) quote the offending value after a colon:
+            // it may be an address or a variable, so it stays out of every log line and stored error.
+            let safe = state.map { $0.hasPrefix("22") || $0.hasPrefix("23") } == true
+                ? String(message.prefix { $0 != ":" }) : message
+            return safe + (state.map { " (SQLSTATE \($0))" } ?? "")
         }
         if let underlying = error.underlying { return "\(error.code): \(underlying)" }
         return "\(error.code)"

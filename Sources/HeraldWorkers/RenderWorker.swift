@@ -24,8 +24,10 @@ public struct RenderWorker: Sendable {
 
     let settler: JobSettler
 
-    public init(infrastructure: Infrastructure, topology: Topology, maxSMSSegments: Int = 10, logger: Logger) {
-        renderer = MessageRenderer(maxSMSSegments: maxSMSSegments)
+    public init(
+        infrastructure: Infrastructure, topology: Topology, maxSMSSegments: Int = 10, maxBytes: Int = 1 << 20, logger: Logger
+    ) {
+        renderer = MessageRenderer(maxSMSSegments: maxSMSSegments, maxBytes: maxBytes)
         settler = JobSettler(stage: .render, waitingState: .queued, infrastructure: infrastructure, topology: topology, logger: logger)
         messages = MessageRepository(database: infrastructure.database, logger: logger)
         bus = infrastructure.bus

@@ -10,7 +10,7 @@ await ProcessRuntime.main("herald-renderer") {
             herald-renderer: renders queued messages from herald.render and publishes their send jobs.
             Environment: HERALD_DATABASE_URL, HERALD_AMQP_URL, HERALD_PREFETCH (20 jobs of up to 50 messages), HERALD_CONCURRENCY (2 batches),
             HERALD_RETRY_DELAYS_MS, HERALD_DELIVERY_LIMIT, HERALD_DATABASE_CONNECTIONS (10),
-            HERALD_SMS_MAX_SEGMENTS (10: longer SMS texts fail), LOG_LEVEL.
+            HERALD_SMS_MAX_SEGMENTS (10: longer SMS texts fail), HERALD_RENDER_MAX_BYTES (1048576), LOG_LEVEL.
             """)
         return
     }
@@ -22,7 +22,8 @@ await ProcessRuntime.main("herald-renderer") {
         databaseConnections: configuration.databaseConnections, logger: logger)
     let worker = RenderWorker(
         infrastructure: infrastructure, topology: configuration.topology,
-        maxSMSSegments: try Environment().int("HERALD_SMS_MAX_SEGMENTS", default: 10), logger: logger)
+        maxSMSSegments: try Environment().int("HERALD_SMS_MAX_SEGMENTS", default: 10),
+        maxBytes: try Environment().int("HERALD_RENDER_MAX_BYTES", default: 1 << 20), logger: logger)
     let consumer = StageConsumer(
         bus: infrastructure.bus, stage: .render, prefetch: configuration.prefetch,
         concurrency: configuration.concurrency, logger: logger, handle: worker.handle)
