@@ -17,8 +17,8 @@ PARTS=${PARTS:-bus email sms poller digest}
 wants() { [[ " $PARTS " == *" $1 "* ]]; }
 
 bash scripts/setup.sh
-swift build -c release 2>&1 | grep -E 'error|Build' || true
-bin=$(swift build -c release --show-bin-path)
+swift build -c release ${HERALD_SCRATCH_PATH:+--scratch-path "$HERALD_SCRATCH_PATH"} 2>&1 | grep -E 'error|Build' || true
+bin=$(swift build -c release ${HERALD_SCRATCH_PATH:+--scratch-path "$HERALD_SCRATCH_PATH"} --show-bin-path)
 
 runuser -u postgres -- psql -qtA -c "drop database if exists herald_bench" -c "create database herald_bench owner herald" >/dev/null
 rabbitmqctl -q delete_vhost herald-bench >/dev/null 2>&1 || true

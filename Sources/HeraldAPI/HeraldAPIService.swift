@@ -49,7 +49,7 @@ public enum HeraldAPIService {
     public static func services(
         infrastructure: Infrastructure, configuration: APIConfiguration, logger: Logger
     ) -> [any Service] {
-        var services: [any Service] = []
+        var services: [any Service] = [FleetGauges(infrastructure: infrastructure, logger: logger)]
         if configuration.mode != .http {
             services.append(Relay(
                 infrastructure: infrastructure, interval: configuration.relayInterval,
@@ -69,7 +69,7 @@ public enum HeraldAPIService {
     static func readiness(infrastructure: Infrastructure, logger: Logger) async throws -> Response {
         var failures: [String] = []
         do {
-            try await infrastructure.database.client.query("select 1", logger: logger)
+            try await infrastructure.database.ping()
         } catch {
             failures.append("database: \(StoreError.describe(error))")
         }

@@ -45,6 +45,35 @@ public struct Topology: Sendable {
         }
     }
 
+    /// Checks that the broker holds this topology, as `heraldctl topology` declared it from the same settings: each
+    /// stage's work queue with this delivery limit, and a delay queue for each retry delay. A worker that would
+    /// publish retries nowhere refuses to start instead, with one line naming what differs.
+    public func verify(on bus: BusClient, stages: [Stage] = Stage.allCases) async throws {
+        let topology = self
+        do {
+            try await bus.perform { connection throws(BusError) in
+                for stage in stages {
+                    try connection.declareQueue(stage.queue, arguments: topology.workQueueArguments)
+                    for delay in topology.retryDelays {
+                        try connection.declareQueue(stage.retryQueue(delay: delay), passive: true)
+                    }
+                }
+            }
+        } catch let error as BusError {
+            throw BusError(error.code, "the broker's topology differs from this process's HERALD_RETRY_DELAYS_MS "
+                + "(\(retryDelays.map { "\($0.milliseconds)" }.joined(separator: ","))) or HERALD_DELIVERY_LIMIT (\(deliveryLimit)): "
+                + "\(error.detail); run heraldctl topology with the same settings")
+        }
+    }
+
+    var workQueueArguments: [String: BusHeaderValue] {
+        [
+            "x-queue-type": .string("quorum"), "x-dead-letter-strategy": .string("at-least-once"),
+            "x-overflow": .string("reject-publish"), "x-dead-letter-exchange": .string(Self.deadLetterExchange),
+            "x-delivery-limit": .int(Int64(deliveryLimit)),
+        ]
+    }
+
     func declare(on connection: AMQPConnection) throws(BusError) {
         try connection.declareExchange(Self.exchange, type: "direct")
         try connection.declareExchange(Self.retryExchange, type: "direct")
@@ -55,10 +84,7 @@ public struct Topology: Sendable {
             "x-overflow": .string("reject-publish"),
         ]
         for stage in Stage.allCases {
-            var work = safeDeadLettering
-            work["x-dead-letter-exchange"] = .string(Self.deadLetterExchange)
-            work["x-delivery-limit"] = .int(Int64(deliveryLimit))
-            try connection.declareQueue(stage.queue, arguments: work)
+            try connection.declareQueue(stage.queue, arguments: workQueueArguments)
             try connection.bindQueue(stage.queue, exchange: Self.exchange, routingKey: stage.routingKey)
 
             for delay in retryDelays {

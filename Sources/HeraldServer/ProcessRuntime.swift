@@ -14,7 +14,9 @@ public enum ProcessRuntime {
 
     public static func bootstrap(environment: Environment = Environment()) -> Logger.Level {
         let level = environment.optional("LOG_LEVEL").flatMap(Logger.Level.init(rawValue:)) ?? .info
+        let json = environment.optional("HERALD_LOG_FORMAT") == "json"
         LoggingSystem.bootstrap { label in
+            if json { return JSONLogHandler(label: label, level: level) }
             var handler = StreamLogHandler.standardError(label: label)
             handler.logLevel = level
             return handler

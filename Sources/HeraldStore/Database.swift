@@ -21,6 +21,11 @@ public final class Database: Service, Sendable {
 
     /// Opens one connection outside the pool and runs `select 1`: the pool retries failed connections quietly, while
     /// a direct connection reports a wrong password, an unknown database or a refused connection at once.
+    /// A round trip through the pool, for readiness checks.
+    public func ping() async throws {
+        try await client.query("select 1", logger: logger)
+    }
+
     public func checkConnection() async throws {
         do {
             let connection = try await PostgresConnection.connect(

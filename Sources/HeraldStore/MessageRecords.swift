@@ -113,6 +113,8 @@ public struct OutgoingMessage: Sendable {
     public let sender: String?
     public let segments: Int?
     public let attempts: Int
+    /// When the API accepted it, for the accept-to-sent latency.
+    public let createdAt: Date
 }
 
 /// A message as the API shows it.

@@ -261,21 +261,22 @@ public struct MessageRepository: Sendable {
             with moved as (
                 update messages set state = 'sending', attempts = attempts + 1, updated_at = now()
                 where id = any(\(ids)) and state = 'rendered'
-                returning id, channel, to_address, to_name, sender, segments, attempts
+                returning id, channel, to_address, to_name, sender, segments, attempts, created_at
             ), events as (
                 insert into message_events (message_id, from_state, to_state) select id, 'rendered', 'sending' from moved
             )
             select m.id, m.channel, m.to_address, m.to_name, c.subject, c.text_body, c.html_body, m.sender, m.segments,
-                   m.attempts
+                   m.attempts, m.created_at
             from moved m left join message_contents c on c.message_id = m.id
             """, logger: logger)
         var claimed: [OutgoingMessage] = []
-        for try await (id, channel, address, name, subject, text, html, sender, segments, attempts) in rows.decode(
-            (UUID, String, String, String?, String?, String?, String?, String?, Int?, Int).self)
+        for try await (id, channel, address, name, subject, text, html, sender, segments, attempts, createdAt) in rows.decode(
+            (UUID, String, String, String?, String?, String?, String?, String?, Int?, Int, Date).self)
         {
             claimed.append(OutgoingMessage(
                 id: id, channel: MessageChannel(rawValue: channel) ?? .email, toAddress: address, toName: name,
-                subject: subject, text: text ?? "", html: html, sender: sender, segments: segments, attempts: attempts))
+                subject: subject, text: text ?? "", html: html, sender: sender, segments: segments, attempts: attempts,
+                createdAt: createdAt))
         }
         return claimed
     }

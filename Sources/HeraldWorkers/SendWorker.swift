@@ -33,6 +33,7 @@ public struct SendWorker: Sendable {
     let failed: Counter
     let retried: Counter
     let providerTime: Timer
+    let acceptToSent: Timer
     let warnings: RateLimitedLog
 
     public init(
@@ -52,6 +53,7 @@ public struct SendWorker: Sendable {
         failed = Counter(label: "herald_messages_total", dimensions: [("stage", stage.rawValue), ("channel", channel.rawValue), ("outcome", "failed")])
         retried = Counter(label: "herald_messages_total", dimensions: [("stage", stage.rawValue), ("channel", channel.rawValue), ("outcome", "retried")])
         providerTime = Timer(label: "herald_provider_call_seconds", dimensions: [("channel", channel.rawValue)], preferredDisplayUnit: .seconds)
+        acceptToSent = Timer(label: "herald_accept_to_sent_seconds", dimensions: [("channel", channel.rawValue)], preferredDisplayUnit: .seconds)
         warnings = RateLimitedLog(logger: logger, interval: .seconds(10))
     }
 
@@ -126,6 +128,10 @@ public struct SendWorker: Sendable {
         do {
             try await messages.markSent(accepted, polling: polling)
             sent.increment(by: accepted.count)
+            let now = Date()
+            for message in claimed where accepted.contains(where: { $0.id == message.id }) {
+                acceptToSent.recordNanoseconds(Int64(now.timeIntervalSince(message.createdAt) * 1e9))
+            }
         } catch {
             // The provider has the messages; only the record is missing. They stay `sending` (ambiguous), for the
             // sweeper to resolve by policy, rather than being sent again now.

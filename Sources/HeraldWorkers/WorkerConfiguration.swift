@@ -21,25 +21,7 @@ public struct WorkerConfiguration: Sendable {
         concurrency = try environment.int("HERALD_CONCURRENCY", default: 2)
         databaseConnections = try environment.int("HERALD_DATABASE_CONNECTIONS", default: 10)
         sendSlice = try environment.int("HERALD_SEND_SLICE", default: 16)
-        topology = Topology(
-            retryDelays: try Self.delays(environment),
-            deliveryLimit: try environment.int("HERALD_DELIVERY_LIMIT", default: 10))
-    }
-
-    /// `HERALD_RETRY_DELAYS_MS`, such as `1000,5000,30000`: the wait before each retry. It must match what
-    /// `heraldctl topology` declared, since each delay is a queue.
-    static func delays(_ environment: Environment) throws -> [Duration] {
-        guard let raw = environment.optional("HERALD_RETRY_DELAYS_MS") else { return Topology().retryDelays }
-        return try milliseconds(raw, name: "HERALD_RETRY_DELAYS_MS")
-    }
-
-    /// A list such as `1000,5000,30000`.
-    static func milliseconds(_ raw: String, name: String) throws -> [Duration] {
-        let values = raw.split(separator: ",").map { Int($0.trimmingCharacters(in: .whitespaces)) }
-        guard !values.isEmpty, values.allSatisfy({ ($0 ?? 0) > 0 }) else {
-            throw ConfigurationError("\(name) must be positive milliseconds separated by commas, got '\(raw)'")
-        }
-        return values.map { .milliseconds($0!) }
+        topology = try Topology(environment: environment)
     }
 }
 
@@ -113,7 +95,7 @@ public struct SMSConfiguration: Sendable {
         }
         var poller = PollerConfiguration()
         if let raw = environment.optional("HERALD_POLL_DELAYS_MS") {
-            poller.delays = try WorkerConfiguration.milliseconds(raw, name: "HERALD_POLL_DELAYS_MS")
+            poller.delays = try Environment.milliseconds(raw, name: "HERALD_POLL_DELAYS_MS")
         }
         poller.batchSize = try environment.int("HERALD_POLL_BATCH", default: poller.batchSize)
         poller.concurrency = try environment.int("HERALD_POLL_CONCURRENCY", default: poller.concurrency)

@@ -24,6 +24,7 @@ await ProcessRuntime.main("herald-email") {
         environment: Environment(), processName: "herald-email",
         databaseConnections: configuration.databaseConnections, logger: logger)
     let sender = try SMTPSender(configuration: email.smtp)
+    try await configuration.topology.verify(on: infrastructure.bus, stages: [.sendEmail])
     let worker = SendWorker(
         channel: .email, infrastructure: infrastructure, sender: EmailChannel(provider: sender, from: email.from),
         topology: configuration.topology, slice: configuration.sendSlice, logger: logger)
@@ -31,6 +32,9 @@ await ProcessRuntime.main("herald-email") {
         bus: infrastructure.bus, stage: .sendEmail, prefetch: configuration.prefetch,
         concurrency: configuration.concurrency, logger: logger, handle: worker.handle)
     logger.info("sending through \(email.smtp)")
-    try await ProcessRuntime.run([infrastructure.database, infrastructure.bus, consumer], logger: logger)
+    let metrics = try ObservabilityServer.service(
+        process: "herald-email", environment: Environment(), database: infrastructure.database,
+        bus: infrastructure.bus, logger: logger)
+    try await ProcessRuntime.run([infrastructure.database, infrastructure.bus, metrics, consumer], logger: logger)
     try await sender.shutdown()
 }

@@ -25,6 +25,8 @@ await ProcessRuntime.main("herald-poller") {
         polls: SMSPollRepository(database: database, logger: logger), client: client, configuration: sms.poller,
         logger: logger)
     logger.info("polling \(sms.tyntec)")
-    try await ProcessRuntime.run([database, poller], logger: logger)
+    let metrics = try ObservabilityServer.service(
+        process: "herald-poller", environment: Environment(), database: database, bus: nil, logger: logger)
+    try await ProcessRuntime.run([database, metrics, poller], logger: logger)
     try await client.shutdown()
 }

@@ -20,6 +20,7 @@ await ProcessRuntime.main("herald-renderer") {
     let infrastructure = try await Infrastructure.connect(
         environment: Environment(), processName: "herald-renderer",
         databaseConnections: configuration.databaseConnections, logger: logger)
+    try await configuration.topology.verify(on: infrastructure.bus, stages: [.render])
     let worker = RenderWorker(
         infrastructure: infrastructure, topology: configuration.topology,
         maxSMSSegments: try Environment().int("HERALD_SMS_MAX_SEGMENTS", default: 10),
@@ -27,5 +28,8 @@ await ProcessRuntime.main("herald-renderer") {
     let consumer = StageConsumer(
         bus: infrastructure.bus, stage: .render, prefetch: configuration.prefetch,
         concurrency: configuration.concurrency, logger: logger, handle: worker.handle)
-    try await ProcessRuntime.run([infrastructure.database, infrastructure.bus, consumer], logger: logger)
+    let metrics = try ObservabilityServer.service(
+        process: "herald-renderer", environment: Environment(), database: infrastructure.database,
+        bus: infrastructure.bus, logger: logger)
+    try await ProcessRuntime.run([infrastructure.database, infrastructure.bus, metrics, consumer], logger: logger)
 }

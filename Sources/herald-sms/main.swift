@@ -25,6 +25,7 @@ await ProcessRuntime.main("herald-sms") {
         environment: Environment(), processName: "herald-sms",
         databaseConnections: configuration.databaseConnections, logger: logger)
     let client = TyntecClient(configuration: sms.tyntec)
+    try await configuration.topology.verify(on: infrastructure.bus, stages: [.sendSMS])
     let worker = SendWorker(
         channel: .sms, infrastructure: infrastructure, sender: SMSChannel(client: client, from: sms.from),
         polling: sms.polling, topology: configuration.topology, slice: configuration.sendSlice, logger: logger)
@@ -32,6 +33,9 @@ await ProcessRuntime.main("herald-sms") {
         bus: infrastructure.bus, stage: .sendSMS, prefetch: configuration.prefetch,
         concurrency: configuration.concurrency, logger: logger, handle: worker.handle)
     logger.info("sending through \(sms.tyntec)")
-    try await ProcessRuntime.run([infrastructure.database, infrastructure.bus, consumer], logger: logger)
+    let metrics = try ObservabilityServer.service(
+        process: "herald-sms", environment: Environment(), database: infrastructure.database,
+        bus: infrastructure.bus, logger: logger)
+    try await ProcessRuntime.run([infrastructure.database, infrastructure.bus, metrics, consumer], logger: logger)
     try await client.shutdown()
 }

@@ -58,13 +58,15 @@ struct Migrate: AsyncParsableCommand {
 }
 
 struct Topology: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Declare Herald's exchanges and queues (idempotent).")
+    static let configuration = CommandConfiguration(
+        abstract: "Declare Herald's exchanges and queues (idempotent), with the retry delays and delivery limit of HERALD_RETRY_DELAYS_MS and HERALD_DELIVERY_LIMIT.")
 
     func run() async throws {
         try await command { logger in
             try await withBus(logger) { bus in
-                try await HeraldBus.Topology().declare(on: bus)
-                print("topology declared on \(bus.configuration)")
+                let topology = try HeraldBus.Topology(environment: Environment())
+                try await topology.declare(on: bus)
+                print("topology declared on \(bus.configuration): retry delays \(topology.retryDelays), delivery limit \(topology.deliveryLimit)")
             }
         }
     }

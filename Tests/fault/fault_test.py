@@ -124,7 +124,7 @@ def env(**extra):
         "HERALD_TYNTEC_API_KEY": "fault-key",
         "HERALD_POLL_DELAYS_MS": "300,600,1000",
         "HERALD_RETRY_DELAYS_MS": "500,1000,2000,4000",
-        "HERALD_DELIVERY_LIMIT": "20",
+        "HERALD_DELIVERY_LIMIT": "10",
         "HERALD_SENDING_TIMEOUT_SECONDS": "4",
         "HERALD_JOB_TIMEOUT_SECONDS": "15",
         "HERALD_RELAY_INTERVAL_MS": "200",
@@ -264,6 +264,31 @@ def run_fault(name, fleet, key, strike):
     return ok
 
 
+METRICS = {
+    19090: ["herald_messages_accepted_total", "herald_queue_messages", "herald_outbox_rows"],
+    19091: ['herald_messages_total{stage="render"', "herald_render_seconds"],
+    19092: ['herald_messages_total{stage="send.email"', "herald_accept_to_sent_seconds", "herald_provider_call_seconds"],
+    19093: ['herald_messages_total{stage="send.sms"', "herald_accept_to_sent_seconds"],
+    19094: ["herald_status_polls_total"],
+}
+
+
+def check_metrics():
+    """Every process serves /metrics, /healthz and /readyz on its own address, with its counters moved."""
+    missing = []
+    for port, names in METRICS.items():
+        try:
+            body = urllib.request.urlopen("http://127.0.0.1:%d/metrics" % port, timeout=5).read().decode()
+            for path in ("/healthz", "/readyz"):
+                urllib.request.urlopen("http://127.0.0.1:%d%s" % (port, path), timeout=5).read()
+        except OSError as error:
+            missing.append("%d: %s" % (port, error))
+            continue
+        missing += ["%d: %s" % (port, name) for name in names if name not in body]
+    print("%-4s %-22s %s" % ("ok" if not missing else "FAIL", "metrics of each process", ", ".join(missing) or "all present"))
+    return not missing
+
+
 def kill_and_restart(kind):
     def strike(fleet):
         fleet.kill(kind)
@@ -342,6 +367,8 @@ def main():
                 print("FAIL %-22s %s" % (name, error), flush=True)
                 ok = False
             passed, failed = passed + ok, failed + (not ok)
+        ok = check_metrics()
+        passed, failed = passed + ok, failed + (not ok)
     finally:
         fleet.stop_all()
         controller.stop()

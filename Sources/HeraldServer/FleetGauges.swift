@@ -1,0 +1,52 @@
+import HeraldBus
+import HeraldCore
+import HeraldStore
+import Logging
+import Metrics
+import ServiceLifecycle
+
+/// Gauges of what waits in the fleet, read every `interval`: each work queue's depth and consumers, each stage's dead
+/// letters, and the tables of scheduled, deferred and pending-poll messages and of jobs in flight (the outbox, and
+/// the part of it past its deadline, which the sweeper is about to resolve). Run by `herald-api`.
+public struct FleetGauges: Service {
+    let infrastructure: Infrastructure
+    let counts: OperatorCounts
+    let interval: Duration
+    let logger: Logger
+
+    public init(infrastructure: Infrastructure, interval: Duration = .seconds(10), logger: Logger) {
+        self.infrastructure = infrastructure
+        counts = OperatorCounts(database: infrastructure.database, logger: logger)
+        self.interval = interval
+        self.logger = logger
+    }
+
+    public func run() async throws {
+        await repeatUntilShutdown {
+            await readOnce()
+            return interval
+        }
+    }
+
+    func readOnce() async {
+        for stage in Stage.allCases {
+            if let (messages, consumers) = try? await infrastructure.bus.queueStatus(stage.queue) {
+                Gauge(label: "herald_queue_messages", dimensions: [("queue", stage.queue)]).record(messages)
+                Gauge(label: "herald_queue_consumers", dimensions: [("queue", stage.queue)]).record(consumers)
+            }
+            if let (messages, _) = try? await infrastructure.bus.queueStatus(stage.deadLetterQueue) {
+                Gauge(label: "herald_dead_letters", dimensions: [("stage", stage.rawValue)]).record(messages)
+            }
+        }
+        do {
+            let depths = try await counts.depths()
+            Gauge(label: "herald_scheduled_messages").record(depths.scheduled)
+            Gauge(label: "herald_deferred_messages").record(depths.deferred)
+            Gauge(label: "herald_outbox_rows").record(depths.outbox)
+            Gauge(label: "herald_outbox_overdue_rows").record(depths.outboxOverdue)
+            Gauge(label: "herald_sms_polls_pending").record(depths.pendingPolls)
+        } catch {
+            logger.warning("could not read the fleet's depths", metadata: ["error": "\(StoreError.describe(error))"])
+        }
+    }
+}

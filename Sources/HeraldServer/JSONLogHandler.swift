@@ -1,0 +1,33 @@
+import Foundation
+import HeraldCore
+import Logging
+
+/// One JSON object per line on stderr (`HERALD_LOG_FORMAT=json`): `ts`, `level`, `logger`, `message`, then the
+/// metadata's keys as they are (`message.id`, `error`, ...).
+public struct JSONLogHandler: LogHandler {
+    public var metadata: Logger.Metadata = [:]
+    public var logLevel: Logger.Level
+    let label: String
+
+    public init(label: String, level: Logger.Level) {
+        self.label = label
+        self.logLevel = level
+    }
+
+    public subscript(metadataKey key: String) -> Logger.Metadata.Value? {
+        get { metadata[key] }
+        set { metadata[key] = newValue }
+    }
+
+    public func log(event: LogEvent) {
+        var fields: [String: JSONValue] = [
+            "ts": .string(Date().formatted(Date.ISO8601FormatStyle(includingFractionalSeconds: true))),
+            "level": .string(event.level.rawValue), "logger": .string(label), "message": .string("\(event.message)"),
+        ]
+        for (key, value) in metadata.merging(event.metadata ?? [:], uniquingKeysWith: { _, new in new }) {
+            fields[key] = .string("\(value)")
+        }
+        if let source = event.source as String?, !source.isEmpty { fields["source"] = .string(source) }
+        FileHandle.standardError.write(Data((JSONValue.object(fields).encoded() + "\n").utf8))
+    }
+}

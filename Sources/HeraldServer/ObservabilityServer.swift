@@ -1,0 +1,57 @@
+import HeraldBus
+import HeraldCore
+import HeraldStore
+import Hummingbird
+import Logging
+import NIOCore
+import ServiceLifecycle
+
+/// What every Herald process serves on its own `HERALD_METRICS_ADDRESS`: `/metrics` (Prometheus text), `/healthz`
+/// (the process runs) and `/readyz` (its database and, where it uses one, the broker answer).
+public enum ObservabilityServer {
+    /// Each executable's default metrics port, so that one of each kind can run on a host without settings.
+    public static let defaultPorts: [String: Int] = [
+        "herald-api": 9100, "herald-renderer": 9101, "herald-email": 9102, "herald-sms": 9103, "herald-poller": 9104,
+        "herald-digest": 9105,
+    ]
+
+    public static func service(
+        process: String, environment: Environment, database: Database, bus: BusClient?, logger: Logger
+    ) throws -> any Service {
+        let raw = try environment.string("HERALD_METRICS_ADDRESS", default: "127.0.0.1:\(defaultPorts[process] ?? 9100)")
+        guard let colon = raw.lastIndex(of: ":"), let port = Int(raw[raw.index(after: colon)...]), (0...65535).contains(port)
+        else { throw ConfigurationError("HERALD_METRICS_ADDRESS must be host:port, got '\(raw)'") }
+        let host = String(raw[..<colon]).trimmingCharacters(in: .init(charactersIn: "[]"))
+        let router = Router()
+        addRoutes(to: router, database: database, bus: bus, logger: logger)
+        return Application(router: router, configuration: .init(address: .hostname(host, port: port)), logger: logger)
+    }
+
+    public static func addRoutes<Context: RequestContext>(
+        to router: Router<Context>, database: Database, bus: BusClient?, logger: Logger
+    ) {
+        router.get("healthz") { _, _ in text(.ok, "{\"status\":\"ok\"}", type: "application/json") }
+        router.get("readyz") { _, _ in
+            var failures: [String] = []
+            do { try await database.ping() } catch { failures.append("database: \(StoreError.describe(error))") }
+            if let bus {
+                do { _ = try await bus.queueStatus(Stage.render.queue) } catch { failures.append("broker: \(error)") }
+            }
+            guard failures.isEmpty else {
+                let detail = failures.joined(separator: "; ").replacingOccurrences(of: "\"", with: "'")
+                return text(.serviceUnavailable, """
+                    {"type":"urn:herald:problem:not-ready","title":"Not ready","status":503,"detail":"\(detail)"}
+                    """, type: "application/problem+json")
+            }
+            return text(.ok, "{\"status\":\"ready\"}", type: "application/json")
+        }
+        router.get("metrics") { _, _ in
+            Response(status: .ok, headers: [.contentType: "text/plain; version=0.0.4"],
+                     body: .init(byteBuffer: ByteBuffer(bytes: ProcessRuntime.metrics.emitToBuffer())))
+        }
+    }
+
+    static func text(_ status: HTTPResponse.Status, _ body: String, type: String) -> Response {
+        Response(status: status, headers: [.contentType: type], body: .init(byteBuffer: ByteBuffer(string: body)))
+    }
+}

@@ -1,0 +1,34 @@
+import Logging
+import PostgresNIO
+
+/// Depths of the tables that hold messages waiting for a time rather than a job, for the fleet's gauges.
+public struct OperatorCounts: Sendable {
+    let client: PostgresClient
+    let logger: Logger
+
+    public init(database: Database, logger: Logger) {
+        self.client = database.client
+        self.logger = logger
+    }
+
+    public struct Depths: Sendable {
+        public var scheduled = 0
+        public var deferred = 0
+        public var outbox = 0
+        public var outboxOverdue = 0
+        public var pendingPolls = 0
+    }
+
+    public func depths() async throws -> Depths {
+        let rows = try await client.query("""
+            select (select count(*) from schedule)::int8, (select count(*) from deferred_items)::int8,
+                   (select count(*) from outbox)::int8, (select count(*) from outbox where due_at < now())::int8,
+                   (select count(*) from sms_polls)::int8
+            """, logger: logger)
+        var depths = Depths()
+        for try await (scheduled, deferred, outbox, overdue, polls) in rows.decode((Int, Int, Int, Int, Int).self) {
+            depths = Depths(scheduled: scheduled, deferred: deferred, outbox: outbox, outboxOverdue: overdue, pendingPolls: polls)
+        }
+        return depths
+    }
+}
