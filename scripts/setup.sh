@@ -32,6 +32,8 @@ fi
 
 # aiosmtpd is the independent SMTP server the end-to-end tests deliver to.
 python3 -c 'import aiosmtpd' 2>/dev/null || { log "installing aiosmtpd"; python3 -m pip install -q aiosmtpd; }
+# hypothesis drives the API fuzz test.
+python3 -c 'import hypothesis' 2>/dev/null || { log "installing hypothesis"; python3 -m pip install -q hypothesis; }
 
 # --- PostgreSQL ---------------------------------------------------------------------------------------------------
 pg_version=$(ls /usr/lib/postgresql | sort -V | tail -n 1)

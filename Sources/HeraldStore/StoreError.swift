@@ -22,6 +22,11 @@ public struct StoreError: Error, CustomStringConvertible, Sendable {
 
     /// A readable account of a postgres-nio error (whose own description hides details on purpose).
     public static func describe(_ error: any Error) -> String {
+        if let transaction = error as? PostgresTransactionError,
+           let cause = transaction.closureError ?? transaction.commitError ?? transaction.beginError ?? transaction.rollbackError
+        {
+            return describe(cause)
+        }
         guard let error = error as? PSQLError else { return "\(error)" }
         if let server = error.serverInfo, let message = server[.message] {
             let state = server[.sqlState]
