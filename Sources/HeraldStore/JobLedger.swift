@@ -179,12 +179,4 @@ public struct JobLedger: Sendable {
         }
         return found
     }
-
-    /// Rows in the ledger, and those past their deadline: the sweeper's backlog.
-    public func depth() async throws -> (rows: Int, overdue: Int) {
-        let rows = try await client.query(
-            "select count(*)::int8, count(*) filter (where due_at < now())::int8 from outbox", logger: logger)
-        for try await (all, overdue) in rows.decode((Int, Int).self) { return (all, overdue) }
-        return (0, 0)
-    }
 }

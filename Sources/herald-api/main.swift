@@ -8,7 +8,7 @@ await ProcessRuntime.main("herald-api") {
             herald-api: the producer API (HTTP, /v1) and the relay that publishes scheduled and unconfirmed messages.
             Environment: HERALD_DATABASE_URL, HERALD_AMQP_URL, HERALD_API_ADDRESS (127.0.0.1:8080),
             HERALD_API_MODE (all | http | relay), HERALD_API_MAX_BODY_BYTES, HERALD_API_MAX_PROCEDURE_MESSAGES,
-            HERALD_RELAY_INTERVAL_MS, HERALD_RELAY_GRACE_MS, HERALD_RELAY_BATCH, HERALD_DATABASE_CONNECTIONS, LOG_LEVEL.
+            HERALD_RELAY_INTERVAL_MS, HERALD_RELAY_GRACE_MS, HERALD_RELAY_BATCH, HERALD_DATABASE_CONNECTIONS, HERALD_SENDING_TIMEOUT_SECONDS (600), HERALD_STALE_SENDING (resend | fail), HERALD_JOB_TIMEOUT_SECONDS (900), HERALD_METRICS_ADDRESS (127.0.0.1:9100), HERALD_LOG_FORMAT (text | json), LOG_LEVEL.
             """)
         return
     }

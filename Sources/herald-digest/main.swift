@@ -9,7 +9,7 @@ await ProcessRuntime.main("herald-digest") {
             herald-digest: gathers deferred notifications whose recipient's window has closed into one digest message
             each (or sends a lone one as itself) and queues them for the renderer. Replicas share the work safely.
             Environment: HERALD_DATABASE_URL, HERALD_AMQP_URL, HERALD_DIGEST_TEMPLATE (digest), HERALD_DIGEST_SMS_TEMPLATE
-            (digest-sms), HERALD_DIGEST_INTERVAL_SECONDS (5), HERALD_DIGEST_BATCH (500 recipients), LOG_LEVEL.
+            (digest-sms), HERALD_DIGEST_INTERVAL_SECONDS (5), HERALD_DIGEST_BATCH (500 recipients), HERALD_METRICS_ADDRESS (127.0.0.1:9105), HERALD_LOG_FORMAT (text | json), LOG_LEVEL.
             """)
         return
     }

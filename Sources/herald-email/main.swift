@@ -12,7 +12,7 @@ await ProcessRuntime.main("herald-email") {
             Environment: HERALD_DATABASE_URL, HERALD_AMQP_URL, HERALD_SMTP_URL (smtp://127.0.0.1:2525, the sandbox),
             HERALD_SMTP_FROM, HERALD_SMTP_TLS (required | opportunistic | none), HERALD_SMTP_CA_FILE,
             HERALD_SMTP_CONNECTIONS (8), HERALD_SMTP_TIMEOUT_SECONDS (30), HERALD_PREFETCH, HERALD_CONCURRENCY,
-            HERALD_RETRY_DELAYS_MS, HERALD_DELIVERY_LIMIT, LOG_LEVEL.
+            HERALD_RETRY_DELAYS_MS, HERALD_DELIVERY_LIMIT, HERALD_SEND_SLICE (16), HERALD_METRICS_ADDRESS (127.0.0.1:9102), HERALD_LOG_FORMAT (text | json), LOG_LEVEL.
             """)
         return
     }

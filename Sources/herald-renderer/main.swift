@@ -10,7 +10,7 @@ await ProcessRuntime.main("herald-renderer") {
             herald-renderer: renders queued messages from herald.render and publishes their send jobs.
             Environment: HERALD_DATABASE_URL, HERALD_AMQP_URL, HERALD_PREFETCH (20 jobs of up to 50 messages), HERALD_CONCURRENCY (2 batches),
             HERALD_RETRY_DELAYS_MS, HERALD_DELIVERY_LIMIT, HERALD_DATABASE_CONNECTIONS (10),
-            HERALD_SMS_MAX_SEGMENTS (10: longer SMS texts fail), HERALD_RENDER_MAX_BYTES (1048576), LOG_LEVEL.
+            HERALD_SMS_MAX_SEGMENTS (10: longer SMS texts fail), HERALD_RENDER_MAX_BYTES (1048576), HERALD_METRICS_ADDRESS (127.0.0.1:9101), HERALD_LOG_FORMAT (text | json), LOG_LEVEL.
             """)
         return
     }

@@ -13,7 +13,7 @@ await ProcessRuntime.main("herald-sms") {
             HERALD_TYNTEC_API_KEY (required), HERALD_SMS_FROM (Herald: a number or up to 11 letters and digits),
             HERALD_SMS_VALIDITY_MINUTES (2880), HERALD_TYNTEC_CONNECTIONS (32), HERALD_TYNTEC_TIMEOUT_SECONDS (10),
             HERALD_POLL_DELAYS_MS (first poll after sending), HERALD_PREFETCH, HERALD_CONCURRENCY,
-            HERALD_RETRY_DELAYS_MS, HERALD_DELIVERY_LIMIT, LOG_LEVEL.
+            HERALD_RETRY_DELAYS_MS, HERALD_DELIVERY_LIMIT, HERALD_SEND_SLICE (16), HERALD_METRICS_ADDRESS (127.0.0.1:9103), HERALD_LOG_FORMAT (text | json), LOG_LEVEL.
             """)
         return
     }
