@@ -120,8 +120,8 @@ printf '%s' "$summary" | python3 -c 'import json,sys; print("counts:", json.load
 say "each process's own /metrics (Prometheus; README lists every metric and port)"
 for port in 9100 9101 9102 9103 9104 9105; do
   curl -fsS "http://127.0.0.1:$port/metrics" 2>/dev/null \
-    | grep -E '^herald_(messages_accepted_total|messages_total|status_polls_total|queue_messages|outbox_rows)' \
-    | sed "s/^/  :$port  /" | head -n 4
+    | grep -E '^herald_(messages_accepted_total|messages_total|status_polls_total|queue_messages|digests_total)' \
+    | sed "s/^/  :$port  /" || true
 done
 
 say "what the sandbox providers received"
