@@ -18,9 +18,7 @@ await ProcessRuntime.main("herald-api") {
     let infrastructure = try await Infrastructure.connect(
         environment: Environment(), processName: "herald-api", databaseConnections: configuration.databaseConnections,
         logger: logger)
-    let metrics = try ObservabilityServer.service(
-        process: "herald-api", environment: Environment(), database: infrastructure.database,
-        bus: infrastructure.bus, logger: logger)
+    let metrics = try ObservabilityServer.service("herald-api", infrastructure, logger: logger)
     try await ProcessRuntime.run(
         [infrastructure.database, infrastructure.bus, metrics]
             + HeraldAPIService.services(infrastructure: infrastructure, configuration: configuration, logger: logger),

@@ -27,8 +27,6 @@ await ProcessRuntime.main("herald-digest") {
         digests: DigestRepository(database: infrastructure.database, logger: logger),
         templates: TemplateRepository(database: infrastructure.database, logger: logger),
         publisher: infrastructure.publisher(logger: logger), configuration: configuration, logger: logger)
-    let metrics = try ObservabilityServer.service(
-        process: "herald-digest", environment: Environment(), database: infrastructure.database,
-        bus: infrastructure.bus, logger: logger)
+    let metrics = try ObservabilityServer.service("herald-digest", infrastructure, logger: logger)
     try await ProcessRuntime.run([infrastructure.database, infrastructure.bus, metrics, aggregator], logger: logger)
 }

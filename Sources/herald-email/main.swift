@@ -32,9 +32,7 @@ await ProcessRuntime.main("herald-email") {
         bus: infrastructure.bus, stage: .sendEmail, prefetch: configuration.prefetch,
         concurrency: configuration.concurrency, logger: logger, handle: worker.handle)
     logger.info("sending through \(email.smtp)")
-    let metrics = try ObservabilityServer.service(
-        process: "herald-email", environment: Environment(), database: infrastructure.database,
-        bus: infrastructure.bus, logger: logger)
+    let metrics = try ObservabilityServer.service("herald-email", infrastructure, logger: logger)
     try await ProcessRuntime.run([infrastructure.database, infrastructure.bus, metrics, consumer], logger: logger)
     try await sender.shutdown()
 }

@@ -28,8 +28,6 @@ await ProcessRuntime.main("herald-renderer") {
     let consumer = StageConsumer(
         bus: infrastructure.bus, stage: .render, prefetch: configuration.prefetch,
         concurrency: configuration.concurrency, logger: logger, handle: worker.handle)
-    let metrics = try ObservabilityServer.service(
-        process: "herald-renderer", environment: Environment(), database: infrastructure.database,
-        bus: infrastructure.bus, logger: logger)
+    let metrics = try ObservabilityServer.service("herald-renderer", infrastructure, logger: logger)
     try await ProcessRuntime.run([infrastructure.database, infrastructure.bus, metrics, consumer], logger: logger)
 }

@@ -33,9 +33,7 @@ await ProcessRuntime.main("herald-sms") {
         bus: infrastructure.bus, stage: .sendSMS, prefetch: configuration.prefetch,
         concurrency: configuration.concurrency, logger: logger, handle: worker.handle)
     logger.info("sending through \(sms.tyntec)")
-    let metrics = try ObservabilityServer.service(
-        process: "herald-sms", environment: Environment(), database: infrastructure.database,
-        bus: infrastructure.bus, logger: logger)
+    let metrics = try ObservabilityServer.service("herald-sms", infrastructure, logger: logger)
     try await ProcessRuntime.run([infrastructure.database, infrastructure.bus, metrics, consumer], logger: logger)
     try await client.shutdown()
 }
