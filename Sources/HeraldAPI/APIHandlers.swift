@@ -178,28 +178,7 @@ struct APIHandlers: Sendable {
     // MARK: Helpers
 
     func readBody(_ request: Request) async throws -> ([UInt8], JSONValue) {
-        let buffer: ByteBuffer
-        do {
-            buffer = try await request.body.collect(upTo: maxBodySize)
-        } catch is NIOTooManyBytesError {
-            throw Problem(.contentTooLarge, type: "too-large", title: "Request body too large",
-                          detail: "the body is larger than \(maxBodySize) bytes")
-        }
-        let bytes = Array(buffer.readableBytesView)
-        let value: JSONValue
-        do {
-            value = try JSONValue.parse(bytes)
-        } catch {
-            throw Problem(.badRequest, type: "malformed-json", title: "Malformed JSON",
-                          detail: "the body is not valid JSON: \(error)",
-                          invalidParams: [.init("body", "is not valid JSON")])
-        }
-        if let path = value.pathOfNUL() {
-            throw Problem(.badRequest, type: "nul-character", title: "NUL character",
-                          detail: "\(path) holds a NUL character (\\u0000), which Herald does not store",
-                          invalidParams: [.init(path, "holds a NUL character")])
-        }
-        return (bytes, value)
+        try await request.json(upTo: maxBodySize)
     }
 
     func readJSON(_ request: Request) async throws -> JSONValue {

@@ -42,6 +42,8 @@ public enum HeraldAPIService {
         v1.post("notifications", use: handlers.postNotification)
         v1.post("reminders", use: handlers.postReminder)
         v1.delete("reminders/:key", use: handlers.deleteReminder)
+        DeadLetterRoutes(desk: DeadLetterDesk(infrastructure: infrastructure, logger: logger), maxBodySize: configuration.maxBodySize)
+            .add(to: v1)
         return router
     }
 

@@ -207,10 +207,16 @@ final class AMQPConnection {
         }
     }
 
-    func settleAdmin(tag: UInt64, ack: Bool) throws(BusError) {
+    /// Settles a delivery taken with `get`. One taken on an earlier connection is already back in its queue (the
+    /// broker requeued it when that connection closed) and its tag means nothing here, so it is left alone.
+    func settleAdmin(_ delivery: BusDelivery, ack: Bool) throws(BusError) {
+        guard delivery.generation == -generation - 1 else {
+            if ack { throw BusError(.connectionLost, "the connection that took the message closed before it was settled") }
+            return
+        }
         let status = ack
-            ? amqp_basic_ack(state, Self.adminChannel, tag, 0)
-            : amqp_basic_reject(state, Self.adminChannel, tag, 1)
+            ? amqp_basic_ack(state, Self.adminChannel, delivery.deliveryTag, 0)
+            : amqp_basic_reject(state, Self.adminChannel, delivery.deliveryTag, 1)
         try check(status, "settle")
     }
 

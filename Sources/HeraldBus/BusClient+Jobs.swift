@@ -67,6 +67,7 @@ extension BusClient {
         } else {
             headers[Topology.attemptHeader] = .int(Int64(attempt))
             headers[Topology.attemptsHeader] = .int(Int64(attempt))
+            headers[Topology.failedAtHeader] = .int(Int64(Date().timeIntervalSince1970 * 1000))
             message = BusMessage(
                 exchange: Topology.deadLetterExchange, routingKey: stage.routingKey, body: body, headers: headers)
             outcome = .deadLettered(attempts: attempt)
@@ -84,49 +85,6 @@ extension BusClient {
             try connection.declareQueue(queue, passive: true)
         }
         return (Int(messages), Int(consumers))
-    }
-
-    /// Up to `limit` dead letters of a stage, left in their queue.
-    public func peekDeadLetters(_ stage: Stage, limit: Int) async throws -> [BusDelivery] {
-        try await perform { connection throws(BusError) in
-            var taken: [BusDelivery] = []
-            defer { for delivery in taken { try? connection.settleAdmin(tag: delivery.deliveryTag, ack: false) } }
-            while taken.count < limit, let delivery = try connection.get(queue: stage.deadLetterQueue) {
-                taken.append(delivery)
-            }
-            return taken
-        }
-    }
-
-    /// Moves up to `limit` dead letters back to the stage's work queue as first attempts; returns how many moved.
-    /// `prepare` runs before each is republished (to make its message workable again); if it throws, the dead letter
-    /// stays where it was.
-    public func replayDeadLetters(
-        _ stage: Stage, limit: Int, prepare: (BusDelivery) async throws -> Void = { _ in }
-    ) async throws -> Int {
-        var moved = 0
-        while moved < limit {
-            let next = try await perform { connection throws(BusError) in try connection.get(queue: stage.deadLetterQueue) }
-            guard let delivery = next else { break }
-            var headers = delivery.headers.filter { !$0.key.hasPrefix("x-") }
-            headers[Topology.messagesHeader] = delivery.headers[Topology.messagesHeader]
-            do {
-                try await prepare(delivery)
-                try await publish(BusMessage(
-                    exchange: Topology.exchange, routingKey: stage.routingKey, body: delivery.body, headers: headers))
-            } catch {
-                try await perform { connection throws(BusError) in try connection.settleAdmin(tag: delivery.deliveryTag, ack: false) }
-                throw error
-            }
-            try await perform { connection throws(BusError) in try connection.settleAdmin(tag: delivery.deliveryTag, ack: true) }
-            moved += 1
-        }
-        return moved
-    }
-
-    /// Discards every dead letter of a stage; returns how many there were.
-    public func purgeDeadLetters(_ stage: Stage) async throws -> Int {
-        try await purgeQueue(stage.deadLetterQueue)
     }
 }
 

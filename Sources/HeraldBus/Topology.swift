@@ -10,7 +10,7 @@ import HeraldCore
 ///   delay and are dead-lettered back to `herald` with the stage's routing key. Nothing consumes them, so a waiting
 ///   retry blocks no consumer, and being quorum queues they survive a broker restart.
 /// - `herald.dead` (direct): a quorum queue per stage holding jobs that failed for good, each with its error and
-///   attempt count in headers (`x-herald-error`, `x-herald-attempts`).
+///   attempt count and time in headers (`x-herald-error`, `x-herald-attempts`, `x-herald-failed-at`).
 public struct Topology: Sendable {
     public static let exchange = "herald"
     public static let retryExchange = "herald.retry"
@@ -19,6 +19,8 @@ public struct Topology: Sendable {
     public static let attemptHeader = "x-herald-attempt"
     public static let errorHeader = "x-herald-error"
     public static let attemptsHeader = "x-herald-attempts"
+    /// When a job was dead-lettered, in Unix milliseconds.
+    public static let failedAtHeader = "x-herald-failed-at"
     /// How many messages a job names.
     public static let messagesHeader = "x-herald-messages"
 

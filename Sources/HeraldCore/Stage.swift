@@ -17,4 +17,9 @@ public enum Stage: String, CaseIterable, Sendable {
         case .sendEmail, .sendSMS: [.rendered, .sending]
         }
     }
+
+    /// The state a message is in when this stage's job for it is published.
+    public var entryState: MessageState {
+        self == .render ? .queued : .rendered
+    }
 }

@@ -30,6 +30,17 @@ func withDatabase<T>(_ logger: Logger, _ body: (Database) async throws -> T) asy
     try await Infrastructure.withDatabase(logger: logger, body)
 }
 
+/// The database and the broker, for commands that change both.
+func withInfrastructure<T>(_ logger: Logger, _ body: (Infrastructure) async throws -> T) async throws -> T {
+    let environment = Environment()
+    let recovery = try RecoveryPolicy(environment: environment)
+    return try await withDatabase(logger) { database in
+        try await withBus(logger) { bus in
+            try await body(Infrastructure(database: database, bus: bus, recovery: recovery))
+        }
+    }
+}
+
 func withBus<T>(_ logger: Logger, _ body: (BusClient) async throws -> T) async throws -> T {
     let configuration = try AMQPConfiguration(
         url: Environment().string("HERALD_AMQP_URL", default: Environment.defaultAMQPURL), connectionName: "heraldctl")
@@ -137,9 +148,10 @@ struct DeadLetters: AsyncParsableCommand {
         func run() async throws {
             try await command { logger in
                 try await withBus(logger) { bus in
-                    for delivery in try await bus.peekDeadLetters(stage, limit: limit) {
-                        let body = String(decoding: delivery.body, as: UTF8.self)
-                        print("\(body)\tattempts=\(delivery.attempt)\terror=\(delivery.lastError ?? "-")")
+                    for letter in try await bus.peekDeadLetters(stage, limit: limit) {
+                        let ids = letter.messageIDs.map { $0.uuidString.lowercased() }.joined(separator: ",")
+                        let when = letter.failedAt?.formatted(.iso8601) ?? "-"
+                        print("\(ids)\tattempts=\(letter.attempts)\tfailed_at=\(when)\terror=\(letter.error ?? "-")")
                     }
                 }
             }
@@ -150,20 +162,26 @@ struct DeadLetters: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Move dead letters back to their work queue, and their messages from dead back to where that stage starts.")
         @Option(help: "render, send.email or send.sms") var stage: Stage
-        @Option var limit = 1000
+        @Option(name: .customLong("message"), help: "Replay only this message (repeatable).") var messages: [String] = []
+        @Option(help: "Replay only dead letters whose error contains this text (ignoring case).") var errorContains: String?
+        @Option(help: "Look at up to this many dead letters.") var limit = 1000
+
+        func validate() throws {
+            for id in messages where UUID(uuidString: id) == nil {
+                throw ValidationError("'\(id)' is not a message id (a UUID)")
+            }
+            guard limit > 0 else { throw ValidationError("--limit must be positive") }
+        }
 
         func run() async throws {
             try await command { logger in
-                try await withDatabase(logger) { database in
-                    let messages = MessageRepository(database: database, logger: logger)
-                    let revived: MessageState = stage == .render ? .queued : .rendered
-                    try await withBus(logger) { bus in
-                        let count = try await bus.replayDeadLetters(stage, limit: limit) { delivery in
-                            guard let job = try? Job.decode(delivery.body) else { return }
-                            try await messages.transition(job.messageIDs, from: .dead, to: revived, detail: "replayed by an operator")
-                        }
-                        print("replayed \(count)")
-                    }
+                let selection = DeadLetterDesk.Selection(
+                    messageIDs: messages.isEmpty ? nil : Set(messages.compactMap(UUID.init(uuidString:))),
+                    errorContains: errorContains)
+                try await withInfrastructure(logger) { infrastructure in
+                    let report = try await DeadLetterDesk(infrastructure: infrastructure, logger: logger)
+                        .replay(stage, selection: selection, limit: limit)
+                    print("replayed \(report.replayedMessages) messages in \(report.replayedJobs) jobs (\(report.revivedMessages) back from dead); \(report.left) dead letters left")
                 }
             }
         }

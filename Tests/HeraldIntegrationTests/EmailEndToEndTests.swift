@@ -174,15 +174,23 @@ struct EmailEndToEndTests {
             #expect(temporary["last_error"]?.string?.contains("451") == true)
             let dead = try await fleet.bus.peekDeadLetters(.sendEmail, limit: 10)
             #expect(dead.count == 1)
-            #expect(dead.first?.lastError?.contains("451") == true)
+            #expect(dead.first?.error?.contains("451") == true)
             #expect(try fleet.smtp.received().isEmpty)
 
-            // Replaying (as `heraldctl dead-letters replay` does) revives the message for another full round.
-            let messages = MessageRepository(database: fleet.database, logger: TestInfrastructure.logger)
-            let replayed = try await fleet.bus.replayDeadLetters(.sendEmail, limit: 10) { delivery in
-                try await messages.transition(try Job.decode(delivery.body).messageIDs, from: .dead, to: .rendered)
-            }
-            #expect(replayed == 1)
+            let listed = try await fleet.request(.GET, "/v1/dead-letters?stage=send.email")["dead_letters"]?.array ?? []
+            #expect(listed.count == 1)
+            #expect(listed.first?.object?["message_ids"] == .array([.string(ids[2])]))
+            #expect(listed.first?.object?["attempts"] == .int(3))
+
+            // Replaying over HTTP revives the message for another full round; a selection naming no dead message
+            // replays nothing.
+            let none = try await fleet.request(.POST, "/v1/dead-letters/send.email/replay", body: #"{"error_contains": "no such error"}"#)
+            #expect(none["replayed_jobs"] == .int(0))
+            #expect(none["left"] == .int(1))
+            let replayed = try await fleet.request(
+                .POST, "/v1/dead-letters/send.email/replay", body: #"{"message_ids": ["\#(ids[2])"], "error_contains": "451"}"#)
+            #expect(replayed["replayed_jobs"] == .int(1))
+            #expect(replayed["revived_messages"] == .int(1))
             try await eventually("the replayed message is dead again after three more attempts") {
                 try await fleet.request(.GET, "/v1/messages/\(ids[2])")["attempts"] == .int(6)
             }
@@ -208,7 +216,7 @@ struct EmailEndToEndTests {
             #expect(final.map { $0["attempts"] } == [.int(1), .int(3), .int(1)])
             #expect(try fleet.smtp.received().count == 2)
             let dead = try await fleet.bus.peekDeadLetters(.sendEmail, limit: 10)
-            #expect(try dead.map { try Job.decode($0.body).messageIDs.map { $0.uuidString.lowercased() } } == [[ids[1]]])
+            #expect(dead.map { $0.messageIDs.map { $0.uuidString.lowercased() } } == [[ids[1]]])
         }
     }
 }

@@ -1,0 +1,33 @@
+import HeraldCore
+import Hummingbird
+import NIOCore
+
+extension Request {
+    /// The body's bytes and JSON value; a body too large, not JSON, or holding a NUL character is refused with a
+    /// problem naming which. An empty body reads as `emptyValue` when one is given.
+    func json(upTo maxBodySize: Int, emptyValue: JSONValue? = nil) async throws -> ([UInt8], JSONValue) {
+        let buffer: ByteBuffer
+        do {
+            buffer = try await body.collect(upTo: maxBodySize)
+        } catch is NIOTooManyBytesError {
+            throw Problem(.contentTooLarge, type: "too-large", title: "Request body too large",
+                          detail: "the body is larger than \(maxBodySize) bytes")
+        }
+        let bytes = Array(buffer.readableBytesView)
+        if bytes.isEmpty, let emptyValue { return (bytes, emptyValue) }
+        let value: JSONValue
+        do {
+            value = try JSONValue.parse(bytes)
+        } catch {
+            throw Problem(.badRequest, type: "malformed-json", title: "Malformed JSON",
+                          detail: "the body is not valid JSON: \(error)",
+                          invalidParams: [.init("body", "is not valid JSON")])
+        }
+        if let path = value.pathOfNUL() {
+            throw Problem(.badRequest, type: "nul-character", title: "NUL character",
+                          detail: "\(path) holds a NUL character (\\u0000), which Herald does not store",
+                          invalidParams: [.init(path, "holds a NUL character")])
+        }
+        return (bytes, value)
+    }
+}

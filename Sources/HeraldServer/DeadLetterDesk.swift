@@ -1,0 +1,110 @@
+import Foundation
+import HeraldBus
+import HeraldCore
+import HeraldStore
+import Logging
+
+/// What operators do with dead letters, over HTTP and from `heraldctl`: list them without consuming them, replay all
+/// or some back to their work queue (their messages back from `dead` to where the stage starts), or discard them.
+public struct DeadLetterDesk: Sendable {
+    /// Which messages of the dead letters looked at to replay.
+    public struct Selection: Sendable {
+        /// Only these messages (nil: every message).
+        public var messageIDs: Set<UUID>?
+        /// Only dead letters whose error contains this text, ignoring case (nil: any error).
+        public var errorContains: String?
+
+        public init(messageIDs: Set<UUID>? = nil, errorContains: String? = nil) {
+            self.messageIDs = messageIDs
+            self.errorContains = errorContains
+        }
+
+        func picks(_ letter: DeadLetter) -> [UUID] {
+            if let errorContains, !(letter.error ?? "").localizedCaseInsensitiveContains(errorContains) { return [] }
+            guard let messageIDs else { return letter.messageIDs }
+            return letter.messageIDs.filter(messageIDs.contains)
+        }
+    }
+
+    /// What a replay did.
+    public struct Report: Sendable, Equatable {
+        /// Dead letters looked at.
+        public var examined = 0
+        /// Dead letters (or parts of one) put back on the work queue.
+        public var replayedJobs = 0
+        /// Messages in them.
+        public var replayedMessages = 0
+        /// Of those, messages brought back from `dead` (the others had reached another state meanwhile).
+        public var revivedMessages = 0
+        /// Dead letters left where they were: not selected, or not a job Herald can read.
+        public var left = 0
+    }
+
+    let bus: BusClient
+    let ledger: JobLedger
+    let publisher: JobPublisher
+    let logger: Logger
+
+    public init(infrastructure: Infrastructure, logger: Logger) {
+        bus = infrastructure.bus
+        ledger = infrastructure.ledger(logger: logger)
+        publisher = infrastructure.publisher(logger: logger)
+        self.logger = logger
+    }
+
+    public func list(_ stage: Stage, limit: Int) async throws -> [DeadLetter] {
+        try await bus.peekDeadLetters(stage, limit: limit)
+    }
+
+    /// Looks at up to `limit` dead letters of `stage` and replays the selected messages. For each dead letter the
+    /// replayed messages' new job is recorded in the job ledger before the dead letter is removed, and the messages
+    /// it keeps go back to the dead-letter queue first, so a failure at any point loses nothing (at worst a message
+    /// is replayed twice, which jobs tolerate).
+    public func replay(_ stage: Stage, selection: Selection = Selection(), limit: Int) async throws -> Report {
+        let held = try await bus.holdDeadLetters(stage, limit: limit)
+        var report = Report(examined: held.count)
+        var keep: [DeadLetter] = []
+        var settled = 0
+        do {
+            for letter in held {
+                let picked = selection.picks(letter)
+                if picked.isEmpty {
+                    keep.append(letter)
+                } else {
+                    let revived = try await replay(letter, picked: picked)
+                    report.replayedJobs += 1
+                    report.replayedMessages += picked.count
+                    report.revivedMessages += revived
+                }
+                settled += 1
+            }
+        } catch {
+            try? await bus.release(keep + held.dropFirst(settled))
+            throw error
+        }
+        try await bus.release(keep)
+        report.left = keep.count
+        logger.notice("dead letters replayed", metadata: [
+            "stage": "\(stage.rawValue)", "jobs": "\(report.replayedJobs)", "messages.count": "\(report.revivedMessages)",
+        ])
+        return report
+    }
+
+    /// Replays `picked` of one held dead letter; returns how many messages came back from `dead`.
+    private func replay(_ letter: DeadLetter, picked: [UUID]) async throws -> Int {
+        let publication = try await ledger.revive(picked, stage: letter.stage, detail: "replayed from dead letters")
+        // Unconfirmed is fine: the ledger row makes the sweeper publish it.
+        await publisher.publish(publication)
+        let chosen = Set(picked)
+        let rest = letter.messageIDs.filter { !chosen.contains($0) }
+        if !rest.isEmpty { try await bus.deadLetterAgain(letter, keeping: rest) }
+        try await bus.dropDeadLetter(letter)
+        return publication?.messageIDs.count ?? 0
+    }
+
+    public func purge(_ stage: Stage) async throws -> Int {
+        let purged = try await bus.purgeDeadLetters(stage)
+        logger.notice("dead letters purged", metadata: ["stage": "\(stage.rawValue)", "count": "\(purged)"])
+        return purged
+    }
+}
