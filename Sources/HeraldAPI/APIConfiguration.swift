@@ -1,4 +1,5 @@
 import HeraldServer
+import HeraldStore
 import struct Foundation.CharacterSet
 
 /// `herald-api` settings, from the environment.
@@ -18,6 +19,8 @@ public struct APIConfiguration: Sendable {
     public var relayInterval: Duration
     public var relayBatchSize: Int
     public var databaseConnections: Int
+    public var retention: RetentionPolicy
+    public var retentionInterval: Duration
 
     public init(environment: Environment = Environment()) throws {
         let address = try environment.string("HERALD_API_ADDRESS", default: "127.0.0.1:8080")
@@ -36,5 +39,13 @@ public struct APIConfiguration: Sendable {
         relayInterval = .milliseconds(try environment.int("HERALD_RELAY_INTERVAL_MS", default: 1000))
         relayBatchSize = try environment.int("HERALD_RELAY_BATCH", default: 1000)
         databaseConnections = try environment.int("HERALD_DATABASE_CONNECTIONS", default: 20)
+        let retentionDays = try environment.int("HERALD_RETENTION_DAYS", default: 7)
+        let historyDays = try environment.int("HERALD_HISTORY_DAYS", default: 90)
+        guard historyDays >= retentionDays else {
+            throw ConfigurationError(
+                "HERALD_HISTORY_DAYS (\(historyDays)) must be at least HERALD_RETENTION_DAYS (\(retentionDays)): rows go only after their personal data")
+        }
+        retention = RetentionPolicy(personalData: .seconds(retentionDays * 86_400), history: .seconds(historyDays * 86_400))
+        retentionInterval = .seconds(try environment.int("HERALD_RETENTION_INTERVAL_SECONDS", default: 60))
     }
 }

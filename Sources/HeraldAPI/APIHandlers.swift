@@ -159,6 +159,7 @@ struct APIHandlers: Sendable {
             }),
         ]
         if let segments = message.segments { object["segments"] = .int(Int64(segments)) }
+        if let erasedAt = message.erasedAt { object["erased_at"] = .string(Self.timestamp(erasedAt)) }
         return json(.ok, .object(object))
     }
 

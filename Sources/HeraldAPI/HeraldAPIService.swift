@@ -56,6 +56,9 @@ public enum HeraldAPIService {
             services.append(Relay(
                 infrastructure: infrastructure, interval: configuration.relayInterval,
                 batchSize: configuration.relayBatchSize, logger: logger))
+            services.append(RetentionSweeper(
+                infrastructure: infrastructure, policy: configuration.retention, interval: configuration.retentionInterval,
+                logger: logger))
         }
         if configuration.mode != .relay {
             let router = router(infrastructure: infrastructure, configuration: configuration, logger: logger)

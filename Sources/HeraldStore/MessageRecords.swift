@@ -140,6 +140,8 @@ public struct MessageRecord: Sendable {
     public let segments: Int?
     public let createdAt: Date
     public let updatedAt: Date
+    /// When its personal data was erased (retention).
+    public let erasedAt: Date?
     public var events: [Event]
 }
 

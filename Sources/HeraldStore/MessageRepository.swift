@@ -363,7 +363,7 @@ public struct MessageRepository: Sendable {
     public func message(_ id: UUID) async throws -> MessageRecord? {
         let rows = try await client.query("""
             select m.id, m.procedure_id, m.channel, m.state, t.name, t.version, m.locale, m.send_at, m.provider_id,
-                   m.attempts, m.last_error, m.segments, m.created_at, m.updated_at
+                   m.attempts, m.last_error, m.segments, m.created_at, m.updated_at, m.erased_at
             from messages m join templates t on t.id = m.template_id where m.id = \(id)
             """, logger: logger)
         var record: MessageRecord?
@@ -376,7 +376,8 @@ public struct MessageRepository: Sendable {
                 id: try column(0), procedureID: try column(1), channel: try column(2), state: try column(3),
                 templateName: try column(4), templateVersion: try column(5), locale: try column(6),
                 sendAt: try column(7), providerID: try column(8), attempts: try column(9), lastError: try column(10),
-                segments: try column(11), createdAt: try column(12), updatedAt: try column(13), events: [])
+                segments: try column(11), createdAt: try column(12), updatedAt: try column(13), erasedAt: try column(14),
+                events: [])
         }
         guard var record else { return nil }
         let events = try await client.query("""

@@ -1,0 +1,50 @@
+import HeraldServer
+import HeraldStore
+import Logging
+import Metrics
+import ServiceLifecycle
+
+/// Runs with the relay: every interval, erases the personal data of messages final for longer than the retention
+/// period, deletes the rows older than the history period and expires idempotency keys, in batches of `batchSize`
+/// (one transaction each, so locks stay short) until a batch comes back short. Replicas share the work.
+public struct RetentionSweeper: Service {
+    let retention: Retention
+    let interval: Duration
+    let batchSize: Int
+    let logger: Logger
+    let erased = Counter(label: "herald_retention_messages_total", dimensions: [("action", "erased")])
+    let deleted = Counter(label: "herald_retention_messages_total", dimensions: [("action", "deleted")])
+
+    public init(infrastructure: Infrastructure, policy: RetentionPolicy, interval: Duration, batchSize: Int = 500, logger: Logger) {
+        retention = Retention(database: infrastructure.database, policy: policy, logger: logger)
+        self.interval = interval
+        self.batchSize = batchSize
+        self.logger = logger
+    }
+
+    public func run() async throws {
+        await repeatUntilShutdown {
+            do {
+                let (erasedNow, deletedNow, keys) = try await passOnce()
+                let full = erasedNow == batchSize || deletedNow == batchSize || keys == batchSize
+                return full ? .zero : interval
+            } catch {
+                logger.warning("retention pass failed", metadata: ["error": "\(ProcessRuntime.describe(error))"])
+                return interval
+            }
+        }
+    }
+
+    /// One batch of each kind; returns how many messages were erased and deleted and keys expired.
+    func passOnce() async throws -> (erased: Int, deleted: Int, keys: Int) {
+        let erasedNow = try await retention.erase(limit: batchSize)
+        let deletedNow = try await retention.forget(limit: batchSize)
+        let keys = try await retention.expireIdempotencyKeys(limit: batchSize)
+        erased.increment(by: erasedNow)
+        deleted.increment(by: deletedNow)
+        if erasedNow + deletedNow > 0 {
+            logger.info("retention", metadata: ["messages.erased": "\(erasedNow)", "messages.deleted": "\(deletedNow)"])
+        }
+        return (erasedNow, deletedNow, keys)
+    }
+}
