@@ -10,11 +10,14 @@ typedef struct {
     size_t remaining;
 } upload;
 
-/* One SMTP session's easy handle and the message it is sending, if any. */
+/* One SMTP session: a thread of its own with an easy handle that keeps its connection open between messages.
+   libcurl reads the reply to the end of DATA with a blocking wait (smtp_done), so sessions sharing one multi handle
+   would all stall behind one slow server reply; one thread per session keeps a stalled session to itself. */
 typedef struct {
+    herald_smtp_pool *pool;
     CURL *curl;
-    herald_smtp_batch *batch;   /* NULL when idle */
-    size_t index;
+    pthread_t thread;
+    int started;
     struct curl_slist *rcpt;
     upload source;
     char last_reply[256];       /* the server's latest refusal line */
@@ -22,11 +25,11 @@ typedef struct {
 } slot;
 
 struct herald_smtp_pool {
-    CURLM *multi;
     herald_smtp_options options;
     int connections;
     slot *slots;
-    pthread_mutex_t lock;       /* guards queue and stopping */
+    pthread_mutex_t lock;       /* guards the queue, stopping and every batch's next and remaining */
+    pthread_cond_t work;        /* signalled when a batch is queued or the pool stops */
     herald_smtp_batch *queue_head, *queue_tail;
     int stopping;
 };
@@ -72,10 +75,11 @@ herald_smtp_pool *herald_smtp_pool_new(const herald_smtp_options *options, int c
         .url = copy(options->url), .username = copy(options->username), .password = copy(options->password),
         .ca_file = copy(options->ca_file), .tls = options->tls, .timeout_ms = options->timeout_ms};
     pthread_mutex_init(&pool->lock, NULL);
-    pool->multi = curl_multi_init();
+    pthread_cond_init(&pool->work, NULL);
     pool->slots = calloc((size_t)connections, sizeof *pool->slots);
-    int ok = pool->multi != NULL && pool->slots != NULL;
+    int ok = pool->slots != NULL;
     for (int i = 0; ok && i < connections; i++) {
+        pool->slots[i].pool = pool;
         pool->slots[i].curl = curl_easy_init();
         ok = pool->slots[i].curl != NULL;
     }
@@ -83,9 +87,6 @@ herald_smtp_pool *herald_smtp_pool_new(const herald_smtp_options *options, int c
         herald_smtp_pool_free(pool);
         return NULL;
     }
-    /* One connection per slot, kept in the multi handle's cache between messages. */
-    curl_multi_setopt(pool->multi, CURLMOPT_MAXCONNECTS, (long)connections);
-    curl_multi_setopt(pool->multi, CURLMOPT_MAX_HOST_CONNECTIONS, (long)connections);
     return pool;
 }
 
@@ -97,7 +98,7 @@ void herald_smtp_pool_free(herald_smtp_pool *pool) {
         }
         free(pool->slots);
     }
-    if (pool->multi) curl_multi_cleanup(pool->multi);
+    pthread_cond_destroy(&pool->work);
     pthread_mutex_destroy(&pool->lock);
     free((char *)pool->options.url);
     free((char *)pool->options.username);
@@ -106,18 +107,15 @@ void herald_smtp_pool_free(herald_smtp_pool *pool) {
     free(pool);
 }
 
-static void start(herald_smtp_pool *pool, slot *s, herald_smtp_batch *batch, size_t index) {
+/* Sends one item on the slot's session (reusing its connection when the server kept it) and returns the outcome. */
+static herald_smtp_result send_item(herald_smtp_pool *pool, slot *s, herald_smtp_item *item) {
     const herald_smtp_options *options = &pool->options;
-    herald_smtp_item *item = &batch->items[index];
     CURL *curl = s->curl;
-    s->batch = batch;
-    s->index = index;
     s->rcpt = curl_slist_append(NULL, item->to);
     s->source = (upload){item->data, item->length};
     s->last_reply[0] = 0;
     s->error[0] = 0;
 
-    curl_easy_setopt(curl, CURLOPT_PRIVATE, s);
     curl_easy_setopt(curl, CURLOPT_HEADERFUNCTION, capture_reply);
     curl_easy_setopt(curl, CURLOPT_HEADERDATA, s);
     curl_easy_setopt(curl, CURLOPT_URL, options->url);
@@ -125,6 +123,9 @@ static void start(herald_smtp_pool *pool, slot *s, herald_smtp_batch *batch, siz
     curl_easy_setopt(curl, CURLOPT_ERRORBUFFER, s->error);
     curl_easy_setopt(curl, CURLOPT_TIMEOUT_MS, options->timeout_ms);
     curl_easy_setopt(curl, CURLOPT_CONNECTTIMEOUT_MS, options->timeout_ms);
+    /* Closing a kept session says QUIT and waits for the reply: not longer than a message may take. */
+    curl_easy_setopt(curl, CURLOPT_SERVER_RESPONSE_TIMEOUT, (long)((options->timeout_ms + 999) / 1000));
+    curl_easy_setopt(curl, CURLOPT_MAXCONNECTS, 1L);
     curl_easy_setopt(curl, CURLOPT_USE_SSL, options->tls == HERALD_SMTP_TLS_REQUIRED ? CURLUSESSL_ALL
                                             : options->tls == HERALD_SMTP_TLS_OPPORTUNISTIC ? CURLUSESSL_TRY
                                                                                              : CURLUSESSL_NONE);
@@ -137,31 +138,20 @@ static void start(herald_smtp_pool *pool, slot *s, herald_smtp_batch *batch, siz
     curl_easy_setopt(curl, CURLOPT_READFUNCTION, read_upload);
     curl_easy_setopt(curl, CURLOPT_READDATA, &s->source);
     curl_easy_setopt(curl, CURLOPT_INFILESIZE_LARGE, (curl_off_t)item->length);
-    curl_multi_add_handle(pool->multi, curl);
-}
 
-/* Records an item's outcome; the batch is done with its last one. */
-static void settle(herald_smtp_batch *batch, size_t index, herald_smtp_result result) {
-    batch->items[index].result = result;
-    if (--batch->remaining == 0) batch->done(batch->context);
-}
-
-static void finish(herald_smtp_pool *pool, slot *s, CURLcode code) {
+    CURLcode code = curl_easy_perform(curl);
     herald_smtp_result result = {0};
     result.curl_code = (int)code;
-    curl_easy_getinfo(s->curl, CURLINFO_RESPONSE_CODE, &result.reply_code);
+    curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &result.reply_code);
     if (code != CURLE_OK) {
         const char *text = s->last_reply[0] && result.reply_code >= 400 ? s->last_reply
                            : s->error[0]                                ? s->error
                                                                         : curl_easy_strerror(code);
         strncpy(result.message, text, sizeof result.message - 1);
     }
-    curl_multi_remove_handle(pool->multi, s->curl);
     curl_slist_free_all(s->rcpt);
     s->rcpt = NULL;
-    herald_smtp_batch *batch = s->batch;
-    s->batch = NULL;
-    settle(batch, s->index, result);
+    return result;
 }
 
 static herald_smtp_result stopped_result(void) {
@@ -170,13 +160,23 @@ static herald_smtp_result stopped_result(void) {
     return result;
 }
 
-/* Ends every item not yet started of a chain of batches taken off the queue. */
-static void abandon(herald_smtp_batch *batch) {
+/* Records an item's outcome, with the pool locked; returns whether that was the batch's last one. */
+static int settle_locked(herald_smtp_batch *batch, size_t index, herald_smtp_result result) {
+    batch->items[index].result = result;
+    return --batch->remaining == 0;
+}
+
+/* Ends every item not yet started of a chain of batches taken off the queue (the pool unlocked). */
+static void abandon(herald_smtp_pool *pool, herald_smtp_batch *batch) {
     while (batch) {
         herald_smtp_batch *link = batch->link;
+        pthread_mutex_lock(&pool->lock);
         size_t first = batch->next, count = batch->count;
         batch->next = count;
-        for (size_t i = first; i < count; i++) settle(batch, i, stopped_result());
+        int last = 0;
+        for (size_t i = first; i < count; i++) last = settle_locked(batch, i, stopped_result());
+        pthread_mutex_unlock(&pool->lock);
+        if (last) batch->done(batch->context);
         batch = link;
     }
 }
@@ -191,68 +191,65 @@ void herald_smtp_pool_submit(herald_smtp_pool *pool, herald_smtp_batch *batch) {
         if (pool->queue_tail) pool->queue_tail->link = batch;
         else pool->queue_head = batch;
         pool->queue_tail = batch;
+        if (batch->count > 1) pthread_cond_broadcast(&pool->work);
+        else pthread_cond_signal(&pool->work);
     }
     pthread_mutex_unlock(&pool->lock);
-    if (stopping) abandon(batch);
-    else curl_multi_wakeup(pool->multi);
+    if (stopping) abandon(pool, batch);
 }
 
 void herald_smtp_pool_stop(herald_smtp_pool *pool) {
     pthread_mutex_lock(&pool->lock);
     pool->stopping = 1;
+    pthread_cond_broadcast(&pool->work);
     pthread_mutex_unlock(&pool->lock);
-    curl_multi_wakeup(pool->multi);
+}
+
+/* A session's thread: takes the next item in submission order, sends it, records the outcome; until the pool stops. */
+static void *session_main(void *context) {
+    slot *s = context;
+    herald_smtp_pool *pool = s->pool;
+    pthread_mutex_lock(&pool->lock);
+    for (;;) {
+        while (!pool->stopping && pool->queue_head == NULL) pthread_cond_wait(&pool->work, &pool->lock);
+        if (pool->stopping) break;
+        herald_smtp_batch *batch = pool->queue_head;
+        size_t index = batch->next++;
+        if (batch->next == batch->count) {
+            pool->queue_head = batch->link;
+            if (pool->queue_head == NULL) pool->queue_tail = NULL;
+        }
+        pthread_mutex_unlock(&pool->lock);
+        herald_smtp_result result = send_item(pool, s, &batch->items[index]);
+        pthread_mutex_lock(&pool->lock);
+        if (settle_locked(batch, index, result)) {
+            pthread_mutex_unlock(&pool->lock);
+            batch->done(batch->context);
+            pthread_mutex_lock(&pool->lock);
+        }
+    }
+    pthread_mutex_unlock(&pool->lock);
+    return NULL;
 }
 
 void herald_smtp_pool_run(herald_smtp_pool *pool) {
-    int active = 0;
-    for (;;) {
-        /* Idle sessions take the next messages in submission order. */
-        slot *idle[pool->connections];
-        int idle_count = 0;
-        for (int i = 0; i < pool->connections; i++) {
-            if (pool->slots[i].batch == NULL) idle[idle_count++] = &pool->slots[i];
-        }
-        herald_smtp_batch *abandoned = NULL;
-        pthread_mutex_lock(&pool->lock);
-        int stopping = pool->stopping;
-        if (stopping) {
-            abandoned = pool->queue_head;
-            pool->queue_head = pool->queue_tail = NULL;
-        }
-        int assigned = 0;
-        while (!stopping && assigned < idle_count && pool->queue_head) {
-            herald_smtp_batch *batch = pool->queue_head;
-            start(pool, idle[assigned++], batch, batch->next++);
-            if (batch->next == batch->count) {
-                pool->queue_head = batch->link;
-                if (pool->queue_head == NULL) pool->queue_tail = NULL;
-            }
-        }
-        int more_queued = pool->queue_head != NULL;
-        pthread_mutex_unlock(&pool->lock);
-        abandon(abandoned);
-        active += assigned;
-        if (stopping && active == 0) return;
-
-        int running = 0;
-        curl_multi_perform(pool->multi, &running);
-        CURLMsg *message;
-        int left = 0;
-        int finished = 0;
-        while ((message = curl_multi_info_read(pool->multi, &left))) {
-            if (message->msg != CURLMSG_DONE) continue;
-            slot *s = NULL;
-            curl_easy_getinfo(message->easy_handle, CURLINFO_PRIVATE, (char **)&s);
-            CURLcode code = message->data.result;
-            finish(pool, s, code);
-            active--;
-            finished++;
-        }
-        /* Work waits for a session that just came free: hand it over before sleeping. */
-        if (finished > 0 && more_queued) continue;
-        curl_multi_poll(pool->multi, NULL, 0, 1000, NULL);
+    for (int i = 0; i < pool->connections; i++) {
+        slot *s = &pool->slots[i];
+        s->started = pthread_create(&s->thread, NULL, session_main, s) == 0;
     }
+    int any = 0;
+    for (int i = 0; i < pool->connections; i++) any |= pool->slots[i].started;
+    /* Without a single session thread the pool cannot send: run one here rather than strand the queue. */
+    if (!any) session_main(&pool->slots[0]);
+    for (int i = 0; i < pool->connections; i++) {
+        if (pool->slots[i].started) pthread_join(pool->slots[i].thread, NULL);
+    }
+    /* Sessions finished what they were sending; what was never started ends as stopped. */
+    pthread_mutex_lock(&pool->lock);
+    herald_smtp_batch *abandoned = pool->queue_head;
+    pool->queue_head = pool->queue_tail = NULL;
+    pthread_mutex_unlock(&pool->lock);
+    abandon(pool, abandoned);
 }
 
 int herald_smtp_is_login_denied(int curl_code) { return curl_code == CURLE_LOGIN_DENIED; }

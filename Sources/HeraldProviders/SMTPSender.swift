@@ -2,9 +2,10 @@ import CCurl
 import Foundation
 import NIOPosix
 
-/// Submits email over SMTP with libcurl: one multi handle on a thread of its own drives up to `connections` SMTP
-/// sessions at once, each kept open for the next message. A batch of messages costs one hop to that thread and
-/// one back, and the sessions share one `poll`, so the process does not pay a thread switch for every reply line.
+/// Submits email over SMTP with libcurl: `connections` sessions, each an easy handle on a thread of its own that keeps
+/// its connection open for the next message. libcurl waits for the reply to the end of DATA with a blocking read, so
+/// sessions sharing one multi handle would all stall behind one slow or silent server; here a stalled session holds
+/// up only its own message. A batch is queued once and its sessions take its messages in order.
 public final class SMTPSender: EmailProvider, Sendable {
     let configuration: SMTPConfiguration
     private let pool: Pool

@@ -1,3 +1,4 @@
+import HeraldCore
 import Logging
 import PostgresNIO
 
@@ -17,17 +18,27 @@ public struct OperatorCounts: Sendable {
         public var outbox = 0
         public var outboxOverdue = 0
         public var pendingPolls = 0
+        /// Messages a sender claimed (`sending`), and those of them claimed longer ago than the sending timeout.
+        public var sending = 0
+        public var staleSending = 0
     }
 
-    public func depths() async throws -> Depths {
+    /// Every message in `sending` has a job ledger row, so they are counted through the ledger (jobs in flight)
+    /// rather than by scanning `messages`.
+    public func depths(sendingTimeout: Duration) async throws -> Depths {
         let rows = try await client.query("""
             select (select count(*) from schedule)::int8, (select count(*) from deferred_items)::int8,
                    (select count(*) from outbox)::int8, (select count(*) from outbox where due_at < now())::int8,
-                   (select count(*) from sms_polls)::int8
+                   (select count(*) from sms_polls)::int8,
+                   count(*)::int8, (count(*) filter (where m.updated_at < now() - make_interval(secs => \(sendingTimeout.inSeconds))))::int8
+            from messages m
+            where m.id in (select unnest(message_ids) from outbox where stage <> 'render') and m.state = 'sending'
             """, logger: logger)
         var depths = Depths()
-        for try await (scheduled, deferred, outbox, overdue, polls) in rows.decode((Int, Int, Int, Int, Int).self) {
-            depths = Depths(scheduled: scheduled, deferred: deferred, outbox: outbox, outboxOverdue: overdue, pendingPolls: polls)
+        for try await (scheduled, deferred, outbox, overdue, polls, sending, stale) in rows.decode((Int, Int, Int, Int, Int, Int, Int).self) {
+            depths = Depths(
+                scheduled: scheduled, deferred: deferred, outbox: outbox, outboxOverdue: overdue, pendingPolls: polls,
+                sending: sending, staleSending: stale)
         }
         return depths
     }

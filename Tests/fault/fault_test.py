@@ -57,10 +57,27 @@ class Counter:
 
 mail = Counter()
 sms = Counter()
+# While set, the SMTP server answers no DATA of every DROP_EVERY-th address: it hangs up at once on half of them and
+# stalls the session (no reply for 30 s, longer than Herald's SMTP timeout) on the other half.
+DROPPING = threading.Event()
+DROP_EVERY = 50
+dropped = Counter()
+
+
+def address_number(address):
+    local = address.split("@")[0]
+    return int(local[4:]) if local.startswith("user") and local[4:].isdigit() else -1
 
 
 class SMTPHandler:
     async def handle_DATA(self, server, session, envelope):
+        number = address_number(envelope.rcpt_tos[0]) if envelope.rcpt_tos else -1
+        if DROPPING.is_set() and number % DROP_EVERY == 0:
+            dropped.add(envelope.rcpt_tos[0])
+            if number % (2 * DROP_EVERY) != 0:
+                await asyncio.sleep(30)
+            server.transport.close()
+            return "421 closing"
         message_id = None
         for line in envelope.original_content.split(b"\r\n"):
             if not line:
@@ -228,7 +245,7 @@ def is_final(channel, state):
     return state in ("delivered", "undeliverable", "failed", "dead", "cancelled") or (state == "sent" and channel == "email")
 
 
-def run_fault(name, fleet, key, strike):
+def run_fault(name, fleet, key, strike, check=None):
     mail_before, sms_before = mail.snapshot(), sms.snapshot()
     started = time.time()
     ids = []
@@ -259,8 +276,12 @@ def run_fault(name, fleet, key, strike):
     duplicates = sum(count - 1 for count in received.values() if count > 1)
     bound = on_wire if on_wire is not None else IN_FLIGHT_BOUND
     ok = len(ids) == EMAILS + SMS and lost == 0 and stranded == 0 and failed == 0 and duplicates <= bound
-    print("%-4s %-22s accepted %5d  lost %d  stranded %d  failed %d  duplicates %3d (bound %d)  drained in %5.1f s" % (
-        "ok" if ok else "FAIL", name, len(ids), lost, stranded, failed, duplicates, bound, drained), flush=True)
+    extra = ""
+    if check:
+        checked, extra = check(ids)
+        ok = ok and checked
+    print("%-4s %-22s accepted %5d  lost %d  stranded %d  failed %d  duplicates %3d (bound %d)  drained in %5.1f s%s" % (
+        "ok" if ok else "FAIL", name, len(ids), lost, stranded, failed, duplicates, bound, drained, extra), flush=True)
     return ok
 
 
@@ -315,6 +336,23 @@ def database_restart(mode):
     return strike
 
 
+def smtp_drops(fleet):
+    """For 5 s the SMTP server hangs up or stalls after DATA on every 50th address: those are retried (and go
+    through once it stops); the sessions of the other messages must not notice."""
+    DROPPING.set()
+    threading.Timer(5, DROPPING.clear).start()
+    return 0
+
+
+def healthy_sent_once(ids):
+    """The messages the SMTP server did not drop were each sent at the first attempt."""
+    rows = psql("select to_address, attempts from messages where channel = 'email' and id in ('%s')" % "','".join(ids))
+    slowed = sum(1 for line in rows.splitlines()
+                 if address_number(line.split("|")[0]) % DROP_EVERY != 0 and int(line.split("|")[1]) > 1)
+    drops = len(dropped.snapshot())
+    return slowed == 0 and drops > 0, "  (%d sessions dropped; %d other emails needed a second attempt)" % (drops, slowed)
+
+
 FAULTS = [
     ("kill -9 herald-email", kill_and_restart("herald-email")),
     ("kill -9 herald-sms", kill_and_restart("herald-sms")),
@@ -324,6 +362,7 @@ FAULTS = [
     ("broker restart", broker_restart),
     ("database restart fast", database_restart("fast")),
     ("database restart immediate", database_restart("immediate")),
+    ("smtp drops after DATA", smtp_drops, healthy_sent_once),
 ]
 
 
@@ -358,11 +397,11 @@ def main():
     try:
         http("PUT", "/v1/templates/fault-mail", {"channel": "email", "subject": "Fault {{n}}", "text": "Message {{n}}"}, key)
         http("PUT", "/v1/templates/fault-sms", {"channel": "sms", "text": "SMS {{n}}"}, key)
-        for name, strike in FAULTS:
+        for name, strike, *check in FAULTS:
             if ONLY and not any(o in name for o in ONLY):
                 continue
             try:
-                ok = run_fault(name, fleet, key, strike)
+                ok = run_fault(name, fleet, key, strike, *check)
             except Exception as error:
                 print("FAIL %-22s %s" % (name, error), flush=True)
                 ok = False

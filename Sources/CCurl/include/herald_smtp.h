@@ -3,9 +3,10 @@
 
 #include <stddef.h>
 
-/// An SMTP client over one libcurl multi handle, driven by one thread: up to `connections` SMTP sessions at once,
-/// each kept open for the next message. Batches are submitted from any thread; each one's `done` is called on the
-/// pool's thread once every message in it has an outcome.
+/// An SMTP client with `connections` sessions, each a libcurl easy handle on a thread of its own that keeps its
+/// connection open for the next message; a slow or broken session holds up only its own message. Batches are
+/// submitted from any thread; each one's `done` is called on a session's thread once every message in it has an
+/// outcome.
 typedef struct herald_smtp_pool herald_smtp_pool;
 
 typedef enum {
@@ -56,8 +57,8 @@ typedef struct herald_smtp_batch {
 /// A pool with its own copy of `options`; NULL when libcurl cannot be set up.
 herald_smtp_pool *herald_smtp_pool_new(const herald_smtp_options *options, int connections);
 
-/// Runs the pool on the calling thread until `herald_smtp_pool_stop`: transfers under way finish, batches not yet
-/// started end with HERALD_SMTP_STOPPED.
+/// Starts the sessions' threads and returns once `herald_smtp_pool_stop` was called and they finished the messages
+/// under way; messages not yet started end with HERALD_SMTP_STOPPED.
 void herald_smtp_pool_run(herald_smtp_pool *pool);
 
 /// Queues a batch (at least one item; the caller keeps it and its items alive until `done`).
