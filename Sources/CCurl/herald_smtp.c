@@ -4,6 +4,7 @@
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 
 typedef struct {
     const char *data;
@@ -148,6 +149,14 @@ static herald_smtp_result send_item(herald_smtp_pool *pool, slot *s, herald_smtp
                            : s->error[0]                                ? s->error
                                                                         : curl_easy_strerror(code);
         strncpy(result.message, text, sizeof result.message - 1);
+        /* Anything but a refusal (a timeout, a dropped or garbled reply) leaves the session in an unknown state,
+           and libcurl keeps a connection whose reply to DATA timed out: the next message would wait on it. Shut
+           the socket down so that libcurl finds the connection dead and opens a new one (without a QUIT). */
+        curl_socket_t socket = CURL_SOCKET_BAD;
+        if (result.reply_code < 400 && curl_easy_getinfo(curl, CURLINFO_ACTIVESOCKET, &socket) == CURLE_OK &&
+            socket != CURL_SOCKET_BAD) {
+            shutdown(socket, SHUT_RDWR);
+        }
     }
     curl_slist_free_all(s->rcpt);
     s->rcpt = NULL;
@@ -160,10 +169,15 @@ static herald_smtp_result stopped_result(void) {
     return result;
 }
 
-/* Records an item's outcome, with the pool locked; returns whether that was the batch's last one. */
-static int settle_locked(herald_smtp_batch *batch, size_t index, herald_smtp_result result) {
+/* Records an item's outcome and reports it; returns whether that was the batch's last one. The report comes before
+   the count goes down, so `done` (after which the batch may be freed) never runs while a report is under way. */
+static int settle(herald_smtp_pool *pool, herald_smtp_batch *batch, size_t index, herald_smtp_result result) {
     batch->items[index].result = result;
-    return --batch->remaining == 0;
+    if (batch->item_done) batch->item_done(batch->context, index);
+    pthread_mutex_lock(&pool->lock);
+    int last = --batch->remaining == 0;
+    pthread_mutex_unlock(&pool->lock);
+    return last;
 }
 
 /* Ends every item not yet started of a chain of batches taken off the queue (the pool unlocked). */
@@ -173,10 +187,10 @@ static void abandon(herald_smtp_pool *pool, herald_smtp_batch *batch) {
         pthread_mutex_lock(&pool->lock);
         size_t first = batch->next, count = batch->count;
         batch->next = count;
-        int last = 0;
-        for (size_t i = first; i < count; i++) last = settle_locked(batch, i, stopped_result());
         pthread_mutex_unlock(&pool->lock);
-        if (last) batch->done(batch->context);
+        for (size_t i = first; i < count; i++) {
+            if (settle(pool, batch, i, stopped_result())) batch->done(batch->context);
+        }
         batch = link;
     }
 }
@@ -221,12 +235,8 @@ static void *session_main(void *context) {
         }
         pthread_mutex_unlock(&pool->lock);
         herald_smtp_result result = send_item(pool, s, &batch->items[index]);
+        if (settle(pool, batch, index, result)) batch->done(batch->context);
         pthread_mutex_lock(&pool->lock);
-        if (settle_locked(batch, index, result)) {
-            pthread_mutex_unlock(&pool->lock);
-            batch->done(batch->context);
-            pthread_mutex_lock(&pool->lock);
-        }
     }
     pthread_mutex_unlock(&pool->lock);
     return NULL;

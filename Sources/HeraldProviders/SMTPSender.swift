@@ -56,13 +56,14 @@ public final class SMTPSender: EmailProvider, Sendable {
         try await thread.shutdownGracefully()
     }
 
-    public func send(_ messages: [MIMEMessage]) async -> [DeliveryOutcome] {
-        guard !messages.isEmpty else { return [] }
-        let batch = Batch(messages)
+    public func send(
+        _ messages: [MIMEMessage], completed: @escaping @Sendable (Int, DeliveryOutcome) -> Void
+    ) async {
+        guard !messages.isEmpty else { return }
+        let batch = Batch(messages, completed: completed)
         await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
             batch.submit(to: pool.pointer, continuation: continuation)
         }
-        return batch.outcomes(messageIDs: messages.map(\.messageID))
     }
 
     /// The C side of one batch: the items and the bytes they point to, alive until the pool is done with them.
@@ -70,10 +71,15 @@ public final class SMTPSender: EmailProvider, Sendable {
         let count: Int
         let items: UnsafeMutablePointer<herald_smtp_item>
         let batch: UnsafeMutablePointer<herald_smtp_batch>
+        let messageIDs: [String]
+        let completed: @Sendable (Int, DeliveryOutcome) -> Void
         private var allocations: [UnsafeMutableRawPointer] = []
+        private var continuation: CheckedContinuation<Void, Never>?
 
-        init(_ messages: [MIMEMessage]) {
+        init(_ messages: [MIMEMessage], completed: @escaping @Sendable (Int, DeliveryOutcome) -> Void) {
             count = messages.count
+            messageIDs = messages.map(\.messageID)
+            self.completed = completed
             items = .allocate(capacity: count)
             batch = .allocate(capacity: 1)
             for (index, message) in messages.enumerated() {
@@ -99,17 +105,24 @@ public final class SMTPSender: EmailProvider, Sendable {
             return UnsafePointer(pointer.assumingMemoryBound(to: CChar.self))
         }
 
+        /// Hands the batch to the pool, which holds a reference to it until `done`.
         func submit(to pool: OpaquePointer, continuation: CheckedContinuation<Void, Never>) {
-            let context = Unmanaged.passRetained(Resumer(continuation)).toOpaque()
+            self.continuation = continuation
+            let context = Unmanaged.passRetained(self).toOpaque()
             batch.initialize(to: herald_smtp_batch(
                 items: items, count: count,
-                done: { context in Unmanaged<Resumer>.fromOpaque(context!).takeRetainedValue().resume() },
+                item_done: { context, index in
+                    let batch = Unmanaged<Batch>.fromOpaque(context!).takeUnretainedValue()
+                    batch.completed(index, SMTPSender.outcome(batch.items[index].result, messageID: batch.messageIDs[index]))
+                },
+                done: { context in Unmanaged<Batch>.fromOpaque(context!).takeRetainedValue().finish() },
                 context: context, next: 0, remaining: 0, link: nil))
             herald_smtp_pool_submit(pool, batch)
         }
 
-        func outcomes(messageIDs: [String]) -> [DeliveryOutcome] {
-            (0..<count).map { SMTPSender.outcome(items[$0].result, messageID: messageIDs[$0]) }
+        private func finish() {
+            continuation?.resume()
+            continuation = nil
         }
 
         deinit {
@@ -117,12 +130,6 @@ public final class SMTPSender: EmailProvider, Sendable {
             items.deallocate()
             batch.deallocate()
         }
-    }
-
-    final class Resumer: @unchecked Sendable {
-        let continuation: CheckedContinuation<Void, Never>
-        init(_ continuation: CheckedContinuation<Void, Never>) { self.continuation = continuation }
-        func resume() { continuation.resume() }
     }
 
     static func outcome(_ result: herald_smtp_result, messageID: String) -> DeliveryOutcome {

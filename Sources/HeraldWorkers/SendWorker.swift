@@ -6,16 +6,11 @@ import HeraldStore
 import Logging
 import HeraldServer
 import Metrics
-
-/// One channel's way out: hands a claimed message to its provider.
-public protocol ChannelSender: Sendable {
-    /// The claimed messages of a batch; the outcomes in the same order.
-    func send(_ messages: [OutgoingMessage]) async -> [DeliveryOutcome]
-}
+import Synchronization
 
 /// Sends rendered messages of one channel. Messages are claimed (`rendered` -> `sending`, one more attempt) a small
-/// slice at a time, just before they go to the provider, and each slice's outcomes are recorded as soon as it is
-/// done: a crash strands only the slices in flight, never the whole batch, and the sweeper resolves what it strands
+/// slice at a time, just before they go to the provider, and outcomes are recorded as they come (every
+/// `flushInterval` while a slice is under way): a crash strands only the slices in flight, never the whole batch, and the sweeper resolves what it strands
 /// (a message stays in `sending` until then: the provider may have it). A redelivered job never sends a message
 /// already sent or being sent, since claims are conditional. Temporary refusals retry with backoff (no sooner than
 /// the provider's `Retry-After`); permanent ones fail the message with the provider's reason.
@@ -29,6 +24,8 @@ public struct SendWorker: Sendable {
     let settler: JobSettler
     let slice: Int
     let window: Int
+    /// How often what a slice has so far is recorded while the rest is still with the provider.
+    let flushInterval: Duration
     let sent: Counter
     let failed: Counter
     let retried: Counter
@@ -38,7 +35,7 @@ public struct SendWorker: Sendable {
 
     public init(
         channel: MessageChannel, infrastructure: Infrastructure, sender: any ChannelSender, polling: SMSPolling? = nil,
-        topology: Topology, slice: Int = 16, window: Int = 3, logger: Logger
+        topology: Topology, slice: Int = 16, window: Int = 3, flushInterval: Duration = .milliseconds(200), logger: Logger
     ) {
         let stage = Stage.send(channel)
         settler = JobSettler(stage: stage, waitingState: .rendered, infrastructure: infrastructure, topology: topology, logger: logger)
@@ -49,6 +46,7 @@ public struct SendWorker: Sendable {
         self.logger = logger
         self.slice = max(slice, 1)
         self.window = max(window, 1)
+        self.flushInterval = flushInterval
         sent = Counter(label: "herald_messages_total", dimensions: [("stage", stage.rawValue), ("channel", channel.rawValue), ("outcome", "sent")])
         failed = Counter(label: "herald_messages_total", dimensions: [("stage", stage.rawValue), ("channel", channel.rawValue), ("outcome", "failed")])
         retried = Counter(label: "herald_messages_total", dimensions: [("stage", stage.rawValue), ("channel", channel.rawValue), ("outcome", "retried")])
@@ -96,7 +94,9 @@ public struct SendWorker: Sendable {
         await settler.finished(jobs)
     }
 
-    /// Claims one slice, hands it to the provider and records the outcomes.
+    /// Claims one slice, hands it to the provider and records outcomes as they come: what has an outcome is recorded
+    /// every `flushInterval` and the rest at the end, so one slow message keeps no other of its slice in `sending`.
+    /// Refusals for now are left to `settle`, which retries them per job.
     func send(_ ids: [UUID]) async -> SliceResult {
         var result = SliceResult()
         let claimed: [OutgoingMessage]
@@ -112,16 +112,46 @@ public struct SendWorker: Sendable {
         // nothing to do for them.
         guard !claimed.isEmpty else { return result }
         let started = ContinuousClock.now
-        let outcomes = await sender.send(claimed)
+        let reported = Reported()
+        let (ticks, tick) = AsyncStream<Void>.makeStream(bufferingPolicy: .bufferingNewest(1))
+        await withTaskGroup(of: Void.self) { group in
+            group.addTask {
+                await sender.send(claimed) { index, outcome in reported.add(index, outcome) }
+                tick.finish()
+            }
+            group.addTask {
+                while !Task.isCancelled {
+                    try? await Task.sleep(for: flushInterval)
+                    tick.yield()
+                }
+            }
+            for await _ in ticks {
+                await record(reported.take(), of: claimed, into: &result)
+            }
+            group.cancelAll()
+        }
+        await record(reported.take(), of: claimed, into: &result)
         providerTime.recordNanoseconds((ContinuousClock.now - started).nanoseconds)
-        result.outcomes = Dictionary(zip(claimed.map(\.id), outcomes), uniquingKeysWith: { first, _ in first })
+        return result
+    }
 
+    /// Records sent and permanently refused messages; keeps every outcome in `result` for `settle`.
+    func record(
+        _ reported: [(index: Int, outcome: DeliveryOutcome)], of claimed: [OutgoingMessage], into result: inout SliceResult
+    ) async {
+        guard !reported.isEmpty else { return }
         var accepted: [(id: UUID, providerID: String)] = []
+        var acceptedAt: [Date] = []
         var failures: [(id: UUID, reason: String)] = []
-        for (id, outcome) in result.outcomes {
+        for (index, outcome) in reported {
+            let message = claimed[index]
+            guard result.outcomes[message.id] == nil else { continue }
+            result.outcomes[message.id] = outcome
             switch outcome {
-            case .accepted(let providerID): accepted.append((id, providerID))
-            case .permanent(let reason): failures.append((id, reason))
+            case .accepted(let providerID):
+                accepted.append((message.id, providerID))
+                acceptedAt.append(message.createdAt)
+            case .permanent(let reason): failures.append((message.id, reason))
             case .transient: continue
             }
         }
@@ -129,9 +159,7 @@ public struct SendWorker: Sendable {
             try await messages.markSent(accepted, polling: polling)
             sent.increment(by: accepted.count)
             let now = Date()
-            for message in claimed where accepted.contains(where: { $0.id == message.id }) {
-                acceptToSent.recordNanoseconds(Int64(now.timeIntervalSince(message.createdAt) * 1e9))
-            }
+            for createdAt in acceptedAt { acceptToSent.recordNanoseconds(Int64(now.timeIntervalSince(createdAt) * 1e9)) }
         } catch {
             // The provider has the messages; only the record is missing. They stay `sending` (ambiguous), for the
             // sweeper to resolve by policy, rather than being sent again now.
@@ -148,7 +176,6 @@ public struct SendWorker: Sendable {
                 logger.error("could not record a failed message", metadata: ["message.id": "\(id)", "error": "\(ProcessRuntime.describe(error))"])
             }
         }
-        return result
     }
 
     /// Each job is acked once all its messages are settled; those refused for now (or not claimed because the
@@ -191,48 +218,18 @@ public struct SendWorker: Sendable {
     }
 }
 
-/// Email through an SMTP provider: the MIME message is built here.
-public struct EmailChannel: ChannelSender {
-    let provider: any EmailProvider
-    let from: MIMEMessage.Mailbox
+/// Outcomes a provider reported from its own threads, taken by the worker as it records them.
+final class Reported: Sendable {
+    private let items = Mutex<[(index: Int, outcome: DeliveryOutcome)]>([])
 
-    public init(provider: any EmailProvider, from: MIMEMessage.Mailbox) {
-        self.provider = provider
-        self.from = from
+    func add(_ index: Int, _ outcome: DeliveryOutcome) {
+        items.withLock { $0.append((index, outcome)) }
     }
 
-    public func send(_ messages: [OutgoingMessage]) async -> [DeliveryOutcome] {
-        await provider.send(messages.map { message in
-            MIMEMessage(
-                from: from, to: .init(address: message.toAddress, name: message.toName), subject: message.subject ?? "",
-                text: message.text, html: message.html, messageID: MIMEMessage.messageID(for: message.id, from: from.address))
-        })
-    }
-}
-
-/// SMS through Tyntec, from the message's own sender id or the configured default.
-public struct SMSChannel: ChannelSender {
-    let client: TyntecClient
-    let from: String
-
-    public init(client: TyntecClient, from: String) {
-        self.client = client
-        self.from = from
-    }
-
-    /// Each SMS is its own HTTP request; they go out at once, over the client's connection pool.
-    public func send(_ messages: [OutgoingMessage]) async -> [DeliveryOutcome] {
-        await withTaskGroup(of: (Int, DeliveryOutcome).self) { group in
-            for (index, message) in messages.enumerated() {
-                group.addTask {
-                    (index, await client.send(SMSSubmission(
-                        to: message.toAddress, from: message.sender ?? from, message: message.text,
-                        reference: message.id.uuidString.lowercased())))
-                }
-            }
-            var outcomes = [DeliveryOutcome](repeating: .transient("not sent"), count: messages.count)
-            for await (index, outcome) in group { outcomes[index] = outcome }
-            return outcomes
+    func take() -> [(index: Int, outcome: DeliveryOutcome)] {
+        items.withLock { items in
+            defer { items.removeAll(keepingCapacity: true) }
+            return items
         }
     }
 }

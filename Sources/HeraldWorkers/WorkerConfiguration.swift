@@ -108,3 +108,16 @@ public struct SMSConfiguration: Sendable {
         SMSPolling(firstPoll: poller.delays[0], validity: tyntec.validity)
     }
 }
+
+extension RecoveryPolicy {
+    /// A sender refuses to start when its provider may take longer than the sending timeout: the sweeper would send
+    /// again messages still at the provider.
+    public func requireSendingTimeout(longerThan providerTimeout: Duration, setting: String) throws {
+        guard sendingTimeout > providerTimeout else {
+            throw ConfigurationError(
+                "HERALD_SENDING_TIMEOUT_SECONDS (\(Int(sendingTimeout.inSeconds))) must be longer than what \(setting) "
+                    + "lets a provider call take (\(Int(providerTimeout.inSeconds.rounded(.up))) s), or messages still "
+                    + "at the provider are sent again")
+        }
+    }
+}

@@ -23,6 +23,7 @@ await ProcessRuntime.main("herald-email") {
     let infrastructure = try await Infrastructure.connect(
         environment: Environment(), processName: "herald-email",
         databaseConnections: configuration.databaseConnections, logger: logger)
+    try infrastructure.recovery.requireSendingTimeout(longerThan: email.smtp.timeout, setting: "HERALD_SMTP_TIMEOUT_SECONDS")
     let sender = try SMTPSender(configuration: email.smtp)
     try await configuration.topology.verify(on: infrastructure.bus, stages: [.sendEmail])
     let worker = SendWorker(

@@ -24,6 +24,8 @@ await ProcessRuntime.main("herald-sms") {
     let infrastructure = try await Infrastructure.connect(
         environment: Environment(), processName: "herald-sms",
         databaseConnections: configuration.databaseConnections, logger: logger)
+    try infrastructure.recovery.requireSendingTimeout(
+        longerThan: sms.tyntec.timeout + .seconds(5), setting: "HERALD_TYNTEC_TIMEOUT_SECONDS (plus 5 s to connect)")
     let client = TyntecClient(configuration: sms.tyntec)
     try await configuration.topology.verify(on: infrastructure.bus, stages: [.sendSMS])
     let worker = SendWorker(

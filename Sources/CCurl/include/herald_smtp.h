@@ -46,6 +46,8 @@ typedef struct {
 typedef struct herald_smtp_batch {
     herald_smtp_item *items;
     size_t count;
+    /* Called on a session's thread as each item gets its result (may be NULL); all before `done`. */
+    void (*item_done)(void *context, size_t index);
     void (*done)(void *context);
     void *context;
     /* The pool's own: */

@@ -1,0 +1,53 @@
+import HeraldCore
+import HeraldProviders
+import HeraldStore
+
+/// One channel's way out: hands claimed messages to its provider.
+public protocol ChannelSender: Sendable {
+    /// Sends the messages, reporting each one's outcome (with its index) as soon as it has one; returns once all
+    /// are reported.
+    func send(_ messages: [OutgoingMessage], completed: @escaping @Sendable (Int, DeliveryOutcome) -> Void) async
+}
+
+/// Email through an SMTP provider: the MIME message is built here.
+public struct EmailChannel: ChannelSender {
+    let provider: any EmailProvider
+    let from: MIMEMessage.Mailbox
+
+    public init(provider: any EmailProvider, from: MIMEMessage.Mailbox) {
+        self.provider = provider
+        self.from = from
+    }
+
+    public func send(_ messages: [OutgoingMessage], completed: @escaping @Sendable (Int, DeliveryOutcome) -> Void) async {
+        await provider.send(messages.map { message in
+            MIMEMessage(
+                from: from, to: .init(address: message.toAddress, name: message.toName), subject: message.subject ?? "",
+                text: message.text, html: message.html, messageID: MIMEMessage.messageID(for: message.id, from: from.address))
+        }, completed: completed)
+    }
+}
+
+/// SMS through Tyntec, from the message's own sender id or the configured default.
+public struct SMSChannel: ChannelSender {
+    let client: TyntecClient
+    let from: String
+
+    public init(client: TyntecClient, from: String) {
+        self.client = client
+        self.from = from
+    }
+
+    /// Each SMS is its own HTTP request; they go out at once, over the client's connection pool.
+    public func send(_ messages: [OutgoingMessage], completed: @escaping @Sendable (Int, DeliveryOutcome) -> Void) async {
+        await withTaskGroup(of: Void.self) { group in
+            for (index, message) in messages.enumerated() {
+                group.addTask {
+                    completed(index, await client.send(SMSSubmission(
+                        to: message.toAddress, from: message.sender ?? from, message: message.text,
+                        reference: message.id.uuidString.lowercased())))
+                }
+            }
+        }
+    }
+}
