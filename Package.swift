@@ -83,12 +83,24 @@ let package = Package(
             .product(name: "Logging", package: "swift-log"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
         ]),
-        .executableTarget(name: "herald-api", dependencies: ["HeraldAPI"]),
-        .executableTarget(name: "herald-renderer", dependencies: ["HeraldWorkers"]),
-        .executableTarget(name: "herald-email", dependencies: ["HeraldWorkers"]),
-        .executableTarget(name: "herald-sms", dependencies: ["HeraldWorkers"]),
-        .executableTarget(name: "herald-poller", dependencies: ["HeraldWorkers"]),
-        .executableTarget(name: "herald-digest", dependencies: ["HeraldWorkers"]),
+        .executableTarget(name: "herald-api", dependencies: [
+            "HeraldAPI", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ]),
+        .executableTarget(name: "herald-renderer", dependencies: [
+            "HeraldWorkers", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ]),
+        .executableTarget(name: "herald-email", dependencies: [
+            "HeraldWorkers", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ]),
+        .executableTarget(name: "herald-sms", dependencies: [
+            "HeraldWorkers", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ]),
+        .executableTarget(name: "herald-poller", dependencies: [
+            "HeraldWorkers", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ]),
+        .executableTarget(name: "herald-digest", dependencies: [
+            "HeraldWorkers", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ]),
         .executableTarget(name: "herald-sandbox", dependencies: [
             "HeraldSandbox",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),

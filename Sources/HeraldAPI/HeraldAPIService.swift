@@ -71,6 +71,16 @@ public enum HeraldAPIService {
         return services
     }
 
+    /// Runs `herald-api` as its settings in `environment` say.
+    public static func run(environment: HeraldServer.Environment, logger: Logger) async throws {
+        let configuration = try APIConfiguration(environment: environment)
+        try await ProcessRuntime.runWorker(
+            "herald-api", environment: environment, databaseConnections: configuration.databaseConnections,
+            logger: logger) { infrastructure in
+            services(infrastructure: infrastructure, configuration: configuration, logger: logger)
+        }
+    }
+
     static func readiness(infrastructure: Infrastructure, logger: Logger) async throws -> Response {
         var failures: [String] = []
         do {

@@ -27,13 +27,6 @@ public enum ObservabilityServer {
         return Application(router: router, configuration: .init(address: .hostname(host, port: port)), logger: logger)
     }
 
-    /// The server of a process that uses both the database and the broker, configured from its environment.
-    public static func service(_ process: String, _ infrastructure: Infrastructure, logger: Logger) throws -> any Service {
-        try service(
-            process: process, environment: Environment(), database: infrastructure.database, bus: infrastructure.bus,
-            logger: logger)
-    }
-
     public static func addRoutes<Context: RequestContext>(
         to router: Router<Context>, database: Database, bus: BusClient?, logger: Logger
     ) {

@@ -12,6 +12,7 @@ public enum ProcessRuntime {
     /// The registry `/metrics` serves.
     public static let metrics = PrometheusCollectorRegistry()
 
+    @discardableResult
     public static func bootstrap(environment: Environment = Environment()) -> Logger.Level {
         let level = environment.optional("LOG_LEVEL").flatMap(Logger.Level.init(rawValue:)) ?? .info
         let json = environment.optional("HERALD_LOG_FORMAT") == "json"
@@ -30,9 +31,14 @@ public enum ProcessRuntime {
         do {
             try await body()
         } catch {
-            FileHandle.standardError.write(Data("\(name): \(describe(error))\n".utf8))
-            exit(1)
+            fail(name, describe(error))
         }
+    }
+
+    /// Writes `name: problem` on stderr and exits with status 1.
+    public static func fail(_ name: String, _ problem: String) -> Never {
+        FileHandle.standardError.write(Data("\(name): \(problem)\n".utf8))
+        exit(1)
     }
 
     /// Runs a command-line tool's `body`: a failure is one line on stderr and exit status 1, through ArgumentParser.
@@ -57,5 +63,22 @@ public enum ProcessRuntime {
     /// One readable line for an error, with the server's message for a database error.
     public static func describe(_ error: any Error) -> String {
         StoreError.describe(error)
+    }
+}
+
+extension ProcessRuntime {
+    /// Connects to the database and the broker, then runs what `services` builds on them, with the process's
+    /// `/metrics`, until SIGTERM or SIGINT.
+    public static func runWorker(
+        _ name: String, environment: Environment, databaseConnections: Int, logger: Logger,
+        services: (Infrastructure) async throws -> [any Service]
+    ) async throws {
+        let infrastructure = try await Infrastructure.connect(
+            environment: environment, processName: name, databaseConnections: databaseConnections, logger: logger)
+        let metrics = try ObservabilityServer.service(
+            process: name, environment: environment, database: infrastructure.database, bus: infrastructure.bus,
+            logger: logger)
+        try await run(
+            [infrastructure.database, infrastructure.bus, metrics] + services(infrastructure), logger: logger)
     }
 }

@@ -1,0 +1,69 @@
+import ArgumentParser
+
+/// `herald-renderer`'s limits.
+public struct RendererOptions: OptionSource {
+    @Option(name: .customLong("sms-max-segments"), help: setting("HERALD_SMS_MAX_SEGMENTS", "Longer SMS texts fail", default: "10"))
+    var smsMaxSegments: String?
+    @Option(name: .customLong("render-max-bytes"), help: setting("HERALD_RENDER_MAX_BYTES", "Largest rendered part", default: "1048576"))
+    var renderMaxBytes: String?
+
+    public init() {}
+
+    public var values: [String: String?] {
+        ["HERALD_SMS_MAX_SEGMENTS": smsMaxSegments, "HERALD_RENDER_MAX_BYTES": renderMaxBytes]
+    }
+}
+
+/// `herald-digest`'s templates and pace.
+public struct DigestOptions: OptionSource {
+    @Option(name: .customLong("digest-template"), help: setting("HERALD_DIGEST_TEMPLATE", "Template of email digests", default: "digest"))
+    var template: String?
+    @Option(name: .customLong("digest-sms-template"), help: setting("HERALD_DIGEST_SMS_TEMPLATE", "Template of SMS digests", default: "digest-sms"))
+    var smsTemplate: String?
+    @Option(name: .customLong("digest-interval-seconds"), help: setting("HERALD_DIGEST_INTERVAL_SECONDS", "Pause between passes with nothing due", default: "5"))
+    var interval: String?
+    @Option(name: .customLong("digest-batch"), help: setting("HERALD_DIGEST_BATCH", "Recipients per transaction", default: "500"))
+    var batch: String?
+
+    public init() {}
+
+    public var values: [String: String?] {
+        [
+            "HERALD_DIGEST_TEMPLATE": template, "HERALD_DIGEST_SMS_TEMPLATE": smsTemplate,
+            "HERALD_DIGEST_INTERVAL_SECONDS": interval, "HERALD_DIGEST_BATCH": batch,
+        ]
+    }
+}
+
+/// `herald-api`'s HTTP server, relay and retention.
+public struct APIOptions: OptionSource {
+    @Option(name: .customLong("api-address"), help: setting("HERALD_API_ADDRESS", "host:port of the HTTP API", default: "127.0.0.1:8080"))
+    var address: String?
+    @Option(name: .customLong("api-mode"), help: setting("HERALD_API_MODE", "all, http or relay", default: "all"))
+    var mode: String?
+    @Option(name: .customLong("api-max-body-bytes"), help: setting("HERALD_API_MAX_BODY_BYTES", "Largest request body", default: "4194304"))
+    var maxBodyBytes: String?
+    @Option(name: .customLong("api-max-procedure-messages"), help: setting("HERALD_API_MAX_PROCEDURE_MESSAGES", "Messages in one procedure", default: "1000"))
+    var maxProcedureMessages: String?
+    @Option(name: .customLong("relay-interval-ms"), help: setting("HERALD_RELAY_INTERVAL_MS", "Pause between relay passes with nothing due", default: "1000"))
+    var relayInterval: String?
+    @Option(name: .customLong("relay-batch"), help: setting("HERALD_RELAY_BATCH", "Rows per relay pass", default: "1000"))
+    var relayBatch: String?
+    @Option(name: .customLong("retention-days"), help: setting("HERALD_RETENTION_DAYS", "Days a final message keeps its personal data", default: "7"))
+    var retentionDays: String?
+    @Option(name: .customLong("history-days"), help: setting("HERALD_HISTORY_DAYS", "Days a message's row is kept", default: "90"))
+    var historyDays: String?
+    @Option(name: .customLong("retention-interval-seconds"), help: setting("HERALD_RETENTION_INTERVAL_SECONDS", "Pause between retention passes", default: "60"))
+    var retentionInterval: String?
+
+    public init() {}
+
+    public var values: [String: String?] {
+        [
+            "HERALD_API_ADDRESS": address, "HERALD_API_MODE": mode, "HERALD_API_MAX_BODY_BYTES": maxBodyBytes,
+            "HERALD_API_MAX_PROCEDURE_MESSAGES": maxProcedureMessages, "HERALD_RELAY_INTERVAL_MS": relayInterval,
+            "HERALD_RELAY_BATCH": relayBatch, "HERALD_RETENTION_DAYS": retentionDays, "HERALD_HISTORY_DAYS": historyDays,
+            "HERALD_RETENTION_INTERVAL_SECONDS": retentionInterval,
+        ]
+    }
+}

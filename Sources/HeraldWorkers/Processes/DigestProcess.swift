@@ -1,0 +1,33 @@
+import HeraldServer
+import HeraldStore
+import Logging
+import ServiceLifecycle
+
+/// `herald-digest`: its settings, read once, and the services it runs.
+public struct DigestProcess: Sendable {
+    public var configuration: DigestConfiguration
+    public var databaseConnections: Int
+
+    public init(environment: Environment) throws {
+        configuration = DigestConfiguration(
+            emailTemplate: try environment.string("HERALD_DIGEST_TEMPLATE", default: "digest"),
+            smsTemplate: try environment.string("HERALD_DIGEST_SMS_TEMPLATE", default: "digest-sms"),
+            interval: .seconds(try environment.int("HERALD_DIGEST_INTERVAL_SECONDS", default: 5)),
+            batchSize: try environment.int("HERALD_DIGEST_BATCH", default: 500))
+        databaseConnections = try environment.int("HERALD_DATABASE_CONNECTIONS", default: 4)
+    }
+
+    public func services(infrastructure: Infrastructure, logger: Logger) -> [any Service] {
+        [DigestAggregator(
+            digests: DigestRepository(database: infrastructure.database, logger: logger),
+            templates: TemplateRepository(database: infrastructure.database, logger: logger),
+            publisher: infrastructure.publisher(logger: logger), configuration: configuration, logger: logger)]
+    }
+
+    public static func run(environment: Environment, logger: Logger) async throws {
+        let process = try DigestProcess(environment: environment)
+        try await ProcessRuntime.runWorker(
+            "herald-digest", environment: environment, databaseConnections: process.databaseConnections,
+            logger: logger) { infrastructure in process.services(infrastructure: infrastructure, logger: logger) }
+    }
+}

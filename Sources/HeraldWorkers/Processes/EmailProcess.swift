@@ -1,0 +1,40 @@
+import HeraldBus
+import HeraldProviders
+import HeraldServer
+import Logging
+import ServiceLifecycle
+
+/// `herald-email`: its settings, read once, and the services it runs.
+public struct EmailProcess: Sendable {
+    public var worker: WorkerConfiguration
+    public var email: EmailConfiguration
+
+    public init(environment: Environment) throws {
+        worker = try WorkerConfiguration(environment: environment)
+        email = try EmailConfiguration(environment: environment)
+    }
+
+    /// The consumer of `herald.send.email` over `sender`, once the settings and the broker's topology are checked.
+    public func services(infrastructure: Infrastructure, sender: any EmailProvider, logger: Logger) async throws -> [any Service] {
+        try infrastructure.recovery.requireSendingTimeout(longerThan: email.smtp.timeout, setting: "HERALD_SMTP_TIMEOUT_SECONDS")
+        try await worker.topology.verify(on: infrastructure.bus, stages: [.sendEmail])
+        let sendWorker = SendWorker(
+            channel: .email, infrastructure: infrastructure, sender: EmailChannel(provider: sender, from: email.from),
+            topology: worker.topology, slice: worker.sendSlice, logger: logger)
+        return [StageConsumer(
+            bus: infrastructure.bus, stage: .sendEmail, prefetch: worker.prefetch, concurrency: worker.concurrency,
+            logger: logger, handle: sendWorker.handle)]
+    }
+
+    public static func run(environment: Environment, logger: Logger) async throws {
+        let process = try EmailProcess(environment: environment)
+        let sender = try SMTPSender(configuration: process.email.smtp)
+        logger.info("sending through \(process.email.smtp)")
+        try await ProcessRuntime.runWorker(
+            "herald-email", environment: environment, databaseConnections: process.worker.databaseConnections,
+            logger: logger) { infrastructure in
+            try await process.services(infrastructure: infrastructure, sender: sender, logger: logger)
+        }
+        try await sender.shutdown()
+    }
+}

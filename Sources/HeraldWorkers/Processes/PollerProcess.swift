@@ -1,0 +1,31 @@
+import HeraldProviders
+import HeraldServer
+import HeraldStore
+import Logging
+import ServiceLifecycle
+
+/// `herald-poller`: its settings, read once, and the services it runs (it needs the database only).
+public struct PollerProcess: Sendable {
+    public var sms: SMSConfiguration
+    public var databaseConnections: Int
+
+    public init(environment: Environment) throws {
+        sms = try SMSConfiguration(environment: environment)
+        databaseConnections = try environment.int("HERALD_DATABASE_CONNECTIONS", default: 4)
+    }
+
+    public static func run(environment: Environment, logger: Logger) async throws {
+        let process = try PollerProcess(environment: environment)
+        let database = try await Infrastructure.database(
+            environment: environment, connections: process.databaseConnections, logger: logger)
+        let client = TyntecClient(configuration: process.sms.tyntec)
+        let poller = StatusPoller(
+            polls: SMSPollRepository(database: database, logger: logger), client: client,
+            configuration: process.sms.poller, logger: logger)
+        logger.info("polling \(process.sms.tyntec)")
+        let metrics = try ObservabilityServer.service(
+            process: "herald-poller", environment: environment, database: database, bus: nil, logger: logger)
+        try await ProcessRuntime.run([database, metrics, poller], logger: logger)
+        try await client.shutdown()
+    }
+}

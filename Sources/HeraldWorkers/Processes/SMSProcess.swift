@@ -1,0 +1,41 @@
+import HeraldBus
+import HeraldProviders
+import HeraldServer
+import Logging
+import ServiceLifecycle
+
+/// `herald-sms`: its settings, read once, and the services it runs.
+public struct SMSProcess: Sendable {
+    public var worker: WorkerConfiguration
+    public var sms: SMSConfiguration
+
+    public init(environment: Environment) throws {
+        worker = try WorkerConfiguration(environment: environment)
+        sms = try SMSConfiguration(environment: environment)
+    }
+
+    /// The consumer of `herald.send.sms` through `client`, once the settings and the broker's topology are checked.
+    public func services(infrastructure: Infrastructure, client: TyntecClient, logger: Logger) async throws -> [any Service] {
+        try infrastructure.recovery.requireSendingTimeout(
+            longerThan: sms.tyntec.timeout + .seconds(5), setting: "HERALD_TYNTEC_TIMEOUT_SECONDS (plus 5 s to connect)")
+        try await worker.topology.verify(on: infrastructure.bus, stages: [.sendSMS])
+        let sendWorker = SendWorker(
+            channel: .sms, infrastructure: infrastructure, sender: SMSChannel(client: client, from: sms.from),
+            polling: sms.polling, topology: worker.topology, slice: worker.sendSlice, logger: logger)
+        return [StageConsumer(
+            bus: infrastructure.bus, stage: .sendSMS, prefetch: worker.prefetch, concurrency: worker.concurrency,
+            logger: logger, handle: sendWorker.handle)]
+    }
+
+    public static func run(environment: Environment, logger: Logger) async throws {
+        let process = try SMSProcess(environment: environment)
+        let client = TyntecClient(configuration: process.sms.tyntec)
+        logger.info("sending through \(process.sms.tyntec)")
+        try await ProcessRuntime.runWorker(
+            "herald-sms", environment: environment, databaseConnections: process.worker.databaseConnections,
+            logger: logger) { infrastructure in
+            try await process.services(infrastructure: infrastructure, client: client, logger: logger)
+        }
+        try await client.shutdown()
+    }
+}

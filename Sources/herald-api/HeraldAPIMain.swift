@@ -1,0 +1,23 @@
+import ArgumentParser
+import HeraldAPI
+import HeraldServer
+import Logging
+
+@main
+struct HeraldAPIMain: HeraldDaemon {
+    static let configuration = CommandConfiguration(
+        commandName: "herald-api",
+        abstract: "The producer API (HTTP, /v1), the relay that publishes scheduled and unconfirmed jobs and sweeps stale ones, and retention.",
+        discussion: "Every option can be given as its environment variable instead; an option given wins.")
+
+    @OptionGroup(title: "Database, broker and process") var process: ProcessOptions
+    @OptionGroup(title: "Broker topology") var topology: TopologyOptions
+    @OptionGroup(title: "Recovery") var recovery: RecoveryOptions
+    @OptionGroup(title: "API, relay and retention") var api: APIOptions
+
+    var sources: [any OptionSource] { [process, topology, recovery, api] }
+
+    func start(environment: Environment, logger: Logger) async throws {
+        try await HeraldAPIService.run(environment: environment, logger: logger)
+    }
+}

@@ -1,0 +1,24 @@
+import ArgumentParser
+import HeraldServer
+import HeraldWorkers
+import Logging
+
+@main
+struct HeraldEmail: HeraldDaemon {
+    static let configuration = CommandConfiguration(
+        commandName: "herald-email",
+        abstract: "Sends rendered emails from herald.send.email over SMTP (libcurl).",
+        discussion: "Every option can be given as its environment variable instead; an option given wins.")
+
+    @OptionGroup(title: "Database, broker and process") var process: ProcessOptions
+    @OptionGroup(title: "Broker topology") var topology: TopologyOptions
+    @OptionGroup(title: "Recovery") var recovery: RecoveryOptions
+    @OptionGroup(title: "Consuming") var consumer: ConsumerOptions
+    @OptionGroup(title: "SMTP") var smtp: SMTPOptions
+
+    var sources: [any OptionSource] { [process, topology, recovery, consumer, smtp] }
+
+    func start(environment: Environment, logger: Logger) async throws {
+        try await EmailProcess.run(environment: environment, logger: logger)
+    }
+}

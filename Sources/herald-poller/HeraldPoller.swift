@@ -1,0 +1,25 @@
+import ArgumentParser
+import HeraldServer
+import HeraldWorkers
+import Logging
+
+@main
+struct HeraldPoller: HeraldDaemon {
+    static let configuration = CommandConfiguration(
+        commandName: "herald-poller",
+        abstract: "Asks Tyntec for the delivery state of sent SMS and records delivered or undeliverable.",
+        discussion: """
+            Replicas share the work through leased batches (FOR UPDATE SKIP LOCKED). Every option can be given as its \
+            environment variable instead; an option given wins.
+            """)
+
+    @OptionGroup(title: "Database, broker and process") var process: ProcessOptions
+    @OptionGroup(title: "Tyntec") var tyntec: TyntecOptions
+    @OptionGroup(title: "Polling") var polling: PollerOptions
+
+    var sources: [any OptionSource] { [process, tyntec, polling] }
+
+    func start(environment: Environment, logger: Logger) async throws {
+        try await PollerProcess.run(environment: environment, logger: logger)
+    }
+}

@@ -1,0 +1,24 @@
+import ArgumentParser
+import HeraldServer
+import HeraldWorkers
+import Logging
+
+@main
+struct HeraldRenderer: HeraldDaemon {
+    static let configuration = CommandConfiguration(
+        commandName: "herald-renderer",
+        abstract: "Renders queued messages from herald.render and publishes their send jobs.",
+        discussion: "Every option can be given as its environment variable instead; an option given wins.")
+
+    @OptionGroup(title: "Database, broker and process") var process: ProcessOptions
+    @OptionGroup(title: "Broker topology") var topology: TopologyOptions
+    @OptionGroup(title: "Recovery") var recovery: RecoveryOptions
+    @OptionGroup(title: "Consuming") var consumer: ConsumerOptions
+    @OptionGroup(title: "Rendering") var rendering: RendererOptions
+
+    var sources: [any OptionSource] { [process, topology, recovery, consumer, rendering] }
+
+    func start(environment: Environment, logger: Logger) async throws {
+        try await RendererProcess.run(environment: environment, logger: logger)
+    }
+}

@@ -1,0 +1,24 @@
+import ArgumentParser
+import HeraldServer
+import HeraldWorkers
+import Logging
+
+@main
+struct HeraldSMS: HeraldDaemon {
+    static let configuration = CommandConfiguration(
+        commandName: "herald-sms",
+        abstract: "Sends rendered SMS from herald.send.sms through Tyntec's SMS API and stores each requestId.",
+        discussion: "Every option can be given as its environment variable instead; an option given wins.")
+
+    @OptionGroup(title: "Database, broker and process") var process: ProcessOptions
+    @OptionGroup(title: "Broker topology") var topology: TopologyOptions
+    @OptionGroup(title: "Recovery") var recovery: RecoveryOptions
+    @OptionGroup(title: "Consuming") var consumer: ConsumerOptions
+    @OptionGroup(title: "Tyntec") var tyntec: TyntecOptions
+
+    var sources: [any OptionSource] { [process, topology, recovery, consumer, tyntec] }
+
+    func start(environment: Environment, logger: Logger) async throws {
+        try await SMSProcess.run(environment: environment, logger: logger)
+    }
+}
