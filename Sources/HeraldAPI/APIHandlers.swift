@@ -12,7 +12,8 @@ import NIOCore
 struct APIHandlers: Sendable {
     let intake: MessageIntake
     let templates: TemplateRepository
-    let messages: MessageRepository
+    let store: IntakeStore
+    let queries: MessageQueries
     let recipients: RecipientRepository
     let clock: any HeraldClock
     let maxBodySize: Int
@@ -141,7 +142,7 @@ struct APIHandlers: Sendable {
 
     func getMessage(_ request: Request, context: HeraldRequestContext) async throws -> Response {
         let id = try uuidParameter(context, "id")
-        guard let message = try await messages.message(id) else { throw Problem.notFound("no message \(id.lowercased)") }
+        guard let message = try await queries.message(id) else { throw Problem.notFound("no message \(id.lowercased)") }
         var object: [String: JSONValue] = [
             "id": .string(message.id.lowercased), "procedure_id": .string(message.procedureID.lowercased),
             "channel": .string(message.channel), "state": .string(message.state),
@@ -165,7 +166,7 @@ struct APIHandlers: Sendable {
 
     func getProcedure(_ request: Request, context: HeraldRequestContext) async throws -> Response {
         let id = try uuidParameter(context, "id")
-        guard let procedure = try await messages.procedure(id) else { throw Problem.notFound("no procedure \(id.lowercased)") }
+        guard let procedure = try await queries.procedure(id) else { throw Problem.notFound("no procedure \(id.lowercased)") }
         return json(.ok, .object([
             "id": .string(procedure.id.lowercased), "kind": .string(procedure.kind),
             "created_at": .string(Self.timestamp(procedure.createdAt)),
@@ -199,7 +200,7 @@ struct APIHandlers: Sendable {
             throw Problem.validation([.init("Idempotency-Key", "must be at most 200 printable characters")])
         }
         guard let apiKeyID = context.apiKeyID,
-              let stored = try await messages.idempotentResponse(apiKeyID: apiKeyID, key: key, requestBody: body)
+              let stored = try await store.idempotentResponse(apiKeyID: apiKeyID, key: key, requestBody: body)
         else { return nil }
         guard stored.sameRequest else { throw IdempotencyProblem.conflict }
         return raw(stored.status, stored.body)

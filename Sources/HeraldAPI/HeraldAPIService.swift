@@ -15,7 +15,8 @@ public enum HeraldAPIService {
     ) -> Router<HeraldRequestContext> {
         let intake = MessageIntake(infrastructure: infrastructure, logger: logger)
         let handlers = APIHandlers(
-            intake: intake, templates: intake.templates, messages: intake.messages,
+            intake: intake, templates: intake.templates, store: intake.store,
+            queries: MessageQueries(database: infrastructure.database, logger: logger),
             recipients: RecipientRepository(database: infrastructure.database, logger: logger), clock: clock,
             maxBodySize: configuration.maxBodySize, maxProcedureSize: configuration.maxProcedureSize)
 

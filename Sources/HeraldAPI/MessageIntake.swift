@@ -10,13 +10,13 @@ import Metrics
 /// then publishes render jobs for those due now. A failed publish loses nothing: the relay's sweep publishes any due
 /// message whose job the broker never confirmed.
 struct MessageIntake: Sendable {
-    let messages: MessageRepository
+    let store: IntakeStore
     let templates: TemplateRepository
     let publisher: JobPublisher
     let logger: Logger
 
     init(infrastructure: Infrastructure, logger: Logger) {
-        messages = MessageRepository(database: infrastructure.database, logger: logger)
+        store = IntakeStore(database: infrastructure.database, logger: logger)
         templates = TemplateRepository(database: infrastructure.database, logger: logger)
         publisher = infrastructure.publisher(logger: logger)
         self.logger = logger
@@ -45,7 +45,7 @@ struct MessageIntake: Sendable {
                 guard request.channel == channel, case .recipient(let id) = request.destination else { return nil }
                 return id
             }
-            if !ids.isEmpty { addresses[channel] = try await messages.recipientAddresses(Array(Set(ids)), channel: channel) }
+            if !ids.isEmpty { addresses[channel] = try await store.recipientAddresses(Array(Set(ids)), channel: channel) }
         }
 
         var rows: [NewMessage] = []
@@ -98,7 +98,7 @@ struct MessageIntake: Sendable {
         let idempotency = idempotencyKey.map {
             IdempotencyRecord(key: $0, requestBody: requestBody, response: IdempotentResponse(status: 202, body: body))
         }
-        switch try await messages.insertProcedure(
+        switch try await store.insertProcedure(
             id: procedureID, kind: kind, apiKeyID: apiKeyID, messages: rows, idempotency: idempotency)
         {
         case .replay(let stored):

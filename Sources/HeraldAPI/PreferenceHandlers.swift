@@ -228,7 +228,7 @@ extension APIHandlers {
             remindAt.append(at)
         }
         guard problems.isEmpty else { throw Problem.validation(problems) }
-        let pending = try await messages.pendingReminders(key: key, apiKeyID: context.apiKeyID)
+        let pending = try await store.pendingReminders(key: key, apiKeyID: context.apiKeyID)
         guard pending == 0 else {
             throw Problem(.conflict, type: "reminder-exists", title: "Reminder exists",
                           detail: "reminder '\(key)' has \(pending) pending messages; DELETE /v1/reminders/\(key) first")
@@ -252,7 +252,7 @@ extension APIHandlers {
         guard !key.isEmpty, key.count <= 200 else {
             throw Problem.validation([.init("key", "must be 1 to 200 characters")])
         }
-        let cancelled = try await messages.cancelReminder(key: key, apiKeyID: context.apiKeyID)
+        let cancelled = try await store.cancelReminder(key: key, apiKeyID: context.apiKeyID)
         return json(.ok, .object(["key": .string(key), "cancelled": .int(Int64(cancelled))]))
     }
 }

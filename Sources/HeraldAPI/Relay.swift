@@ -10,7 +10,7 @@ import ServiceLifecycle
 /// on (published again, or resolved by the stale-sending policy). Several replicas share the work: both sweeps lock
 /// rows with `SKIP LOCKED`, and a job published twice is harmless because every transition is conditional.
 public struct Relay: Service {
-    let messages: MessageRepository
+    let schedule: ScheduleStore
     let ledger: JobLedger
     let publisher: JobPublisher
     let interval: Duration
@@ -22,7 +22,7 @@ public struct Relay: Service {
     let failedStale = Counter(label: "herald_sweeper_messages_total", dimensions: [("outcome", "failed")])
 
     public init(infrastructure: Infrastructure, interval: Duration, batchSize: Int, logger: Logger) {
-        messages = MessageRepository(database: infrastructure.database, logger: logger)
+        schedule = ScheduleStore(database: infrastructure.database, logger: logger)
         ledger = infrastructure.ledger(logger: logger)
         publisher = infrastructure.publisher(logger: logger)
         self.interval = interval
@@ -33,7 +33,7 @@ public struct Relay: Service {
     public func run() async throws {
         await repeatUntilShutdown {
             do {
-                let (due, publication) = try await messages.releaseDue(limit: batchSize)
+                let (due, publication) = try await schedule.releaseDue(limit: batchSize)
                 if let publication {
                     released.increment(by: publication.messageIDs.count)
                     await publisher.publish(publication)

@@ -138,7 +138,7 @@ public struct DigestRepository: Sendable {
                 let procedureID = UUID()
                 try await connection.query(
                     "insert into procedures (id, kind) values (\(procedureID), 'digest')", logger: logger)
-                try await MessageRepository.insertMessages(digests, procedureID: procedureID, on: connection, logger: logger)
+                try await IntakeStore.insertMessages(digests, procedureID: procedureID, on: connection, logger: logger)
                 let items = digested.map(\.item)
                 let digestIDs = digested.map(\.digest)
                 try await connection.query("""

@@ -12,7 +12,7 @@ extension JobLedger {
             let kept = try await connection.query(
                 "select id from messages where id = any(\(ids)) and erased_at is null", logger: logger)
             let ids = try await kept.decode(UUID.self).collect()
-            let revived = try await MessageRepository.transition(
+            let revived = try await PipelineStore.transition(
                 ids, from: .dead, to: stage.entryState, detail: detail, on: connection, logger: logger)
             return try await Self.record(revived, stage: stage, on: connection, logger: logger)
         }

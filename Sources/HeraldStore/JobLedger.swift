@@ -117,10 +117,10 @@ public struct JobLedger: Sendable {
             let resend = policy.staleSending == .resend ? stale.filter { $0.attempts < policy.maxAttempts }.map(\.id) : []
             let fail = stale.map(\.id).filter { !resend.contains($0) }
             let seconds = Int(policy.sendingTimeout.inSeconds)
-            let resent = try await MessageRepository.transition(
+            let resent = try await PipelineStore.transition(
                 resend, from: .sending, to: .rendered,
                 detail: "no outcome after \(seconds) s in sending; sent again, possibly a duplicate", on: connection, logger: logger)
-            outcome.failedStale = try await MessageRepository.transition(
+            outcome.failedStale = try await PipelineStore.transition(
                 fail, from: .sending, to: .failed,
                 detail: "no outcome after \(seconds) s in sending; the provider may have it", on: connection, logger: logger).count
             outcome.resent = resent.count

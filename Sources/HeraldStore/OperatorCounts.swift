@@ -2,7 +2,8 @@ import HeraldCore
 import Logging
 import PostgresNIO
 
-/// Depths of the tables that hold messages waiting for a time rather than a job, for the fleet's gauges.
+/// Depths of the tables that hold messages waiting for a time rather than a job, for the fleet's gauges, and
+/// messages per state, for operators.
 public struct OperatorCounts: Sendable {
     let client: PostgresClient
     let logger: Logger
@@ -41,5 +42,13 @@ public struct OperatorCounts: Sendable {
                 sending: sending, staleSending: stale)
         }
         return depths
+    }
+
+    /// Messages per state, for operators.
+    public func countsByState() async throws -> [String: Int] {
+        var counts: [String: Int] = [:]
+        let rows = try await client.query("select state, count(*)::int8 from messages group by state", logger: logger)
+        for try await (state, count) in rows.decode((String, Int).self) { counts[state] = count }
+        return counts
     }
 }

@@ -13,7 +13,7 @@ struct JobSettler: Sendable {
     /// The state a message waits in while this stage's job for it is pending (or being retried).
     let waitingState: MessageState
     let bus: BusClient
-    let messages: MessageRepository
+    let messages: PipelineStore
     let ledger: JobLedger
     let topology: Topology
     let logger: Logger
@@ -22,7 +22,7 @@ struct JobSettler: Sendable {
         self.stage = stage
         self.waitingState = waitingState
         bus = infrastructure.bus
-        messages = MessageRepository(database: infrastructure.database, logger: logger)
+        messages = PipelineStore(database: infrastructure.database, logger: logger)
         ledger = infrastructure.ledger(logger: logger)
         self.topology = topology
         self.logger = logger

@@ -12,7 +12,7 @@ import Metrics
 /// variables fail the message with a readable `last_error`; database trouble retries the batch's jobs with backoff;
 /// a send job the broker does not confirm is left to the sweeper, which publishes it after the grace period.
 public struct RenderWorker: Sendable {
-    let messages: MessageRepository
+    let messages: PipelineStore
     let bus: BusClient
     let publisher: JobPublisher
     let logger: Logger
@@ -29,7 +29,7 @@ public struct RenderWorker: Sendable {
     ) {
         renderer = MessageRenderer(maxSMSSegments: maxSMSSegments, maxBytes: maxBytes)
         settler = JobSettler(stage: .render, waitingState: .queued, infrastructure: infrastructure, topology: topology, logger: logger)
-        messages = MessageRepository(database: infrastructure.database, logger: logger)
+        messages = PipelineStore(database: infrastructure.database, logger: logger)
         bus = infrastructure.bus
         publisher = infrastructure.publisher(logger: logger)
         self.logger = logger

@@ -15,7 +15,7 @@ import Synchronization
 /// already sent or being sent, since claims are conditional. Temporary refusals retry with backoff (no sooner than
 /// the provider's `Retry-After`); permanent ones fail the message with the provider's reason.
 public struct SendWorker: Sendable {
-    let messages: MessageRepository
+    let messages: PipelineStore
     let bus: BusClient
     let sender: any ChannelSender
     /// SMS: where sent messages join the delivery-status poller's schedule.
@@ -39,7 +39,7 @@ public struct SendWorker: Sendable {
     ) {
         let stage = Stage.send(channel)
         settler = JobSettler(stage: stage, waitingState: .rendered, infrastructure: infrastructure, topology: topology, logger: logger)
-        messages = MessageRepository(database: infrastructure.database, logger: logger)
+        messages = PipelineStore(database: infrastructure.database, logger: logger)
         bus = infrastructure.bus
         self.sender = sender
         self.polling = polling

@@ -213,7 +213,7 @@ struct Queues: AsyncParsableCommand {
                 }
             }
             try await withDatabase(logger) { database in
-                let counts = try await MessageRepository(database: database, logger: logger).countsByState()
+                let counts = try await OperatorCounts(database: database, logger: logger).countsByState()
                 for (state, count) in counts.sorted(by: { $0.key < $1.key }) { print("messages.\(state)\t\(count)") }
             }
         }
@@ -228,7 +228,7 @@ struct MessageCommand: AsyncParsableCommand {
         try await command { logger in
             guard let uuid = UUID(uuidString: id) else { throw ValidationError("'\(id)' is not a message id (a UUID)") }
             try await withDatabase(logger) { database in
-                guard let message = try await MessageRepository(database: database, logger: logger).message(uuid) else {
+                guard let message = try await MessageQueries(database: database, logger: logger).message(uuid) else {
                     throw StoreError(.notFound, "no message \(id)")
                 }
                 print("\(message.id.uuidString.lowercased())\t\(message.channel)\t\(message.state)\tattempts=\(message.attempts)\tprovider_id=\(message.providerID ?? "-")\tlast_error=\(message.lastError ?? "-")")

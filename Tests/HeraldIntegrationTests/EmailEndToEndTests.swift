@@ -126,7 +126,7 @@ struct EmailEndToEndTests {
                 channel: .email, toAddress: "orphan@example.com", toName: nil, templateID: template.id, locale: "",
                 variablesJSON: "{}", state: .queued, sendAt: Date())
             // Exactly what the API commits before it publishes; the publish never happens.
-            _ = try await MessageRepository(database: fleet.database, logger: logger).insertProcedure(
+            _ = try await IntakeStore(database: fleet.database, logger: logger).insertProcedure(
                 id: UUID(), kind: "ad-hoc", apiKeyID: nil, messages: [message], idempotency: nil)
             let final = try await fleet.waitUntilFinal([message.id.uuidString.lowercased()])
             #expect(final.first?.object?["state"] == .string("sent"))

@@ -1,0 +1,19 @@
+import Foundation
+import HeraldCore
+
+/// A message a sender claimed: everything needed to hand it to the provider.
+public struct OutgoingMessage: Sendable {
+    public let id: UUID
+    public let channel: MessageChannel
+    public let toAddress: String
+    public let toName: String?
+    public let subject: String?
+    public let text: String
+    public let html: String?
+    /// SMS only: the sender id asked for, if any, and how many parts the text takes.
+    public let sender: String?
+    public let segments: Int?
+    public let attempts: Int
+    /// When the API accepted it, for the accept-to-sent latency.
+    public let createdAt: Date
+}

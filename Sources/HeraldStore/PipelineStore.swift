@@ -1,0 +1,182 @@
+import Foundation
+import HeraldCore
+import Logging
+import PostgresNIO
+
+/// The pipeline's transitions: rendering, claiming, sending and retrying. Every state change is a conditional update
+/// (`where state = expected`) that writes its event in the same statement, so a job handled twice changes nothing the
+/// second time.
+public struct PipelineStore: Sendable {
+    let client: PostgresClient
+    let logger: Logger
+
+    public init(database: Database, logger: Logger) {
+        self.client = database.client
+        self.logger = logger
+    }
+
+    /// Moves the messages that are in `from` to `to`; returns those that moved.
+    @discardableResult
+    public func transition(
+        _ ids: [UUID], from: MessageState, to: MessageState, detail: String? = nil
+    ) async throws -> [UUID] {
+        guard !ids.isEmpty else { return [] }
+        return try await client.withConnection { connection in
+            try await Self.transition(ids, from: from, to: to, detail: detail, on: connection, logger: logger)
+        }
+    }
+
+    /// A conditional transition with its events, on the caller's connection (or in its transaction).
+    static func transition(
+        _ ids: [UUID], from: MessageState, to: MessageState, detail: String?, on connection: PostgresConnection,
+        logger: Logger
+    ) async throws -> [UUID] {
+        guard !ids.isEmpty else { return [] }
+        let lastError = to == .failed || to == .dead ? detail : nil
+        let rows = try await connection.query("""
+            with moved as (
+                update messages set state = \(to.rawValue), updated_at = now(), last_error = coalesce(\(lastError), last_error)
+                where id = any(\(ids)) and state = \(from.rawValue) returning id
+            )
+            insert into message_events (message_id, from_state, to_state, detail)
+            select id, \(from.rawValue), \(to.rawValue), \(detail) from moved returning message_id
+            """, logger: logger)
+        return try await rows.decode(UUID.self).collect()
+    }
+
+    /// Queued messages with their pinned template, for rendering. Messages in any other state are left out.
+    public func renderInputs(_ ids: [UUID]) async throws -> [RenderInput] {
+        let rows = try await client.query("""
+            select m.id, m.template_id, m.channel, m.locale, m.variables::text, t.subject, t.text_body, t.html_body
+            from messages m join templates t on t.id = m.template_id
+            where m.id = any(\(ids)) and m.state = 'queued'
+            """, logger: logger)
+        var inputs: [RenderInput] = []
+        for try await (id, templateID, channel, locale, variables, subject, text, html) in rows.decode(
+            (UUID, Int64, String, String, String, String?, String, String?).self)
+        {
+            inputs.append(RenderInput(
+                id: id, templateID: templateID, channel: MessageChannel(rawValue: channel) ?? .email, locale: locale, variablesJSON: variables,
+                subject: subject, text: text, html: html))
+        }
+        return inputs
+    }
+
+    /// Stores rendered content and moves the messages `queued` -> `rendered`, recording the send jobs of those that
+    /// moved in the job ledger in the same transaction; returns the publications (one per channel) to publish.
+    public func storeRendered(
+        _ contents: [RenderedContent], channels: [UUID: MessageChannel]
+    ) async throws -> [PendingPublication] {
+        guard !contents.isEmpty else { return [] }
+        let ids = contents.map(\.id)
+        let subjects = contents.map { $0.subject ?? "" }
+        let texts = contents.map(\.text)
+        let htmls = contents.map { $0.html ?? "" }
+        let segments = contents.map { $0.segments ?? 0 }
+        return try await client.withTransaction(logger: logger) { connection in
+            // Each statement that moves a batch finds its rows by `id = any(...)` and looks a row's own values up by
+            // position: joined to an unnest() instead, the planner (which expects few rows in the wanted state)
+            // chose a scan of the whole table for every batch.
+            let rows = try await connection.query("""
+                with moved as (
+                    update messages set state = 'rendered', updated_at = now(),
+                        segments = nullif((\(segments)::int4[])[array_position(\(ids)::uuid[], id)], 0)
+                    where id = any(\(ids)) and state = 'queued' returning id
+                ), contents as (
+                    -- Only a message that moved gets content, so there is never a row already (a deferred
+                    -- notification sent as itself loses the content of its acceptance when it is queued).
+                    insert into message_contents (message_id, subject, text_body, html_body)
+                    select i.id, nullif(i.subject, ''), i.text_body, nullif(i.html_body, '')
+                    from unnest(\(ids)::uuid[], \(subjects)::text[], \(texts)::text[], \(htmls)::text[]) as i(id, subject, text_body, html_body)
+                    join moved m on m.id = i.id
+                )
+                insert into message_events (message_id, from_state, to_state) select id, 'queued', 'rendered' from moved
+                returning message_id
+                """, logger: logger)
+            let moved = try await rows.decode(UUID.self).collect()
+            var publications: [PendingPublication] = []
+            for (channel, ids) in Dictionary(grouping: moved, by: { channels[$0] ?? .email }) {
+                if let publication = try await JobLedger.record(ids, stage: .send(channel), on: connection, logger: logger) {
+                    publications.append(publication)
+                }
+            }
+            return publications
+        }
+    }
+
+    /// Claims rendered messages for sending (`rendered` -> `sending`, one more attempt). A message already claimed or
+    /// sent is not returned, so a redelivered job never sends twice.
+    public func claimForSending(_ ids: [UUID]) async throws -> [OutgoingMessage] {
+        let rows = try await client.query("""
+            with moved as (
+                update messages set state = 'sending', attempts = attempts + 1, updated_at = now()
+                where id = any(\(ids)) and state = 'rendered'
+                returning id, channel, to_address, to_name, sender, segments, attempts, created_at
+            ), events as (
+                insert into message_events (message_id, from_state, to_state) select id, 'rendered', 'sending' from moved
+            )
+            select m.id, m.channel, m.to_address, m.to_name, c.subject, c.text_body, c.html_body, m.sender, m.segments,
+                   m.attempts, m.created_at
+            from moved m left join message_contents c on c.message_id = m.id
+            """, logger: logger)
+        var claimed: [OutgoingMessage] = []
+        for try await (id, channel, address, name, subject, text, html, sender, segments, attempts, createdAt) in rows.decode(
+            (UUID, String, String, String?, String?, String?, String?, String?, Int?, Int, Date).self)
+        {
+            claimed.append(OutgoingMessage(
+                id: id, channel: MessageChannel(rawValue: channel) ?? .email, toAddress: address, toName: name,
+                subject: subject, text: text ?? "", html: html, sender: sender, segments: segments, attempts: attempts,
+                createdAt: createdAt))
+        }
+        return claimed
+    }
+
+    /// `sending` -> `sent` with the provider's id for each message.
+    public func markSent(_ results: [(id: UUID, providerID: String)], polling: SMSPolling? = nil) async throws {
+        guard !results.isEmpty else { return }
+        let ids = results.map(\.id)
+        let providerIDs = results.map(\.providerID)
+        // SMS go on to the poller's schedule in the same statement, so no sent SMS is ever left unpolled.
+        let firstPoll = polling.map { $0.firstPoll.inSeconds } ?? 0
+        let validity = polling.map { $0.validity.inSeconds } ?? 0
+        try await client.query("""
+            with moved as (
+                update messages set state = 'sent', updated_at = now(),
+                    provider_id = (\(providerIDs)::text[])[array_position(\(ids)::uuid[], id)]
+                where id = any(\(ids)) and state = 'sending' returning id, provider_id
+            ), polls as (
+                insert into sms_polls (message_id, request_id, valid_until, next_poll_at)
+                select id, provider_id, now() + make_interval(secs => \(validity)), now() + make_interval(secs => \(firstPoll))
+                from moved where \(polling != nil)
+                on conflict (message_id) do nothing
+            )
+            insert into message_events (message_id, from_state, to_state, detail)
+            select id, 'sending', 'sent', provider_id from moved
+            """, logger: logger)
+    }
+
+    /// Gives a message back for another attempt after a transient failure (`sending` -> `rendered`).
+    public func releaseForRetry(_ id: UUID, error: String) async throws {
+        try await client.query("""
+            with moved as (
+                update messages set state = 'rendered', last_error = \(error), updated_at = now()
+                where id = \(id) and state = 'sending' returning id
+            )
+            insert into message_events (message_id, from_state, to_state, detail)
+            select id, 'sending', 'rendered', \(error) from moved
+            """, logger: logger)
+    }
+
+    /// Current state and channel of each message that exists.
+    public func states(_ ids: [UUID]) async throws -> [UUID: (state: MessageState, channel: MessageChannel)] {
+        guard !ids.isEmpty else { return [:] }
+        let rows = try await client.query("select id, state, channel from messages where id = any(\(ids))", logger: logger)
+        var states: [UUID: (MessageState, MessageChannel)] = [:]
+        for try await (id, state, channel) in rows.decode((UUID, String, String).self) {
+            if let state = MessageState(rawValue: state), let channel = MessageChannel(rawValue: channel) {
+                states[id] = (state, channel)
+            }
+        }
+        return states
+    }
+}

@@ -1,0 +1,14 @@
+import Foundation
+import HeraldCore
+
+/// What the renderer needs of a queued message.
+public struct RenderInput: Sendable {
+    public let id: UUID
+    public let templateID: Int64
+    public let channel: MessageChannel
+    public let locale: String
+    public let variablesJSON: String
+    public let subject: String?
+    public let text: String
+    public let html: String?
+}
