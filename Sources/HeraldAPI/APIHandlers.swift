@@ -71,7 +71,7 @@ struct APIHandlers: Sendable {
         var object: [String: JSONValue] = [
             "name": .string(template.name), "locale": .string(template.locale), "version": .int(Int64(template.version)),
             "channel": .string(template.channel.rawValue), "text": .string(template.text),
-            "created_at": .string(timestamp(template.createdAt)),
+            "created_at": .string(Timestamp.string(template.createdAt)),
         ]
         if let subject = template.subject { object["subject"] = .string(subject) }
         if let html = template.html { object["html"] = .string(html) }
@@ -147,20 +147,20 @@ struct APIHandlers: Sendable {
             "id": .string(message.id.lowercased), "procedure_id": .string(message.procedureID.lowercased),
             "channel": .string(message.channel), "state": .string(message.state),
             "template": .object(["name": .string(message.templateName), "version": .int(Int64(message.templateVersion))]),
-            "locale": .string(message.locale), "send_at": .string(Self.timestamp(message.sendAt)),
-            "attempts": .int(Int64(message.attempts)), "created_at": .string(Self.timestamp(message.createdAt)),
-            "updated_at": .string(Self.timestamp(message.updatedAt)),
+            "locale": .string(message.locale), "send_at": .string(Timestamp.string(message.sendAt)),
+            "attempts": .int(Int64(message.attempts)), "created_at": .string(Timestamp.string(message.createdAt)),
+            "updated_at": .string(Timestamp.string(message.updatedAt)),
             "provider_id": message.providerID.map(JSONValue.string) ?? .null,
             "last_error": message.lastError.map(JSONValue.string) ?? .null,
             "events": .array(message.events.map { event in
                 .object([
                     "from": event.from.map(JSONValue.string) ?? .null, "to": .string(event.to),
-                    "detail": event.detail.map(JSONValue.string) ?? .null, "at": .string(Self.timestamp(event.at)),
+                    "detail": event.detail.map(JSONValue.string) ?? .null, "at": .string(Timestamp.string(event.at)),
                 ])
             }),
         ]
         if let segments = message.segments { object["segments"] = .int(Int64(segments)) }
-        if let erasedAt = message.erasedAt { object["erased_at"] = .string(Self.timestamp(erasedAt)) }
+        if let erasedAt = message.erasedAt { object["erased_at"] = .string(Timestamp.string(erasedAt)) }
         return json(.ok, .object(object))
     }
 
@@ -169,7 +169,7 @@ struct APIHandlers: Sendable {
         guard let procedure = try await queries.procedure(id) else { throw Problem.notFound("no procedure \(id.lowercased)") }
         return json(.ok, .object([
             "id": .string(procedure.id.lowercased), "kind": .string(procedure.kind),
-            "created_at": .string(Self.timestamp(procedure.createdAt)),
+            "created_at": .string(Timestamp.string(procedure.createdAt)),
             "counts": .object(procedure.counts.mapValues { .int(Int64($0)) }),
             "messages": .array(procedure.messages.map {
                 .object(["id": .string($0.id.lowercased), "state": .string($0.state), "channel": .string($0.channel)])
@@ -213,9 +213,6 @@ struct APIHandlers: Sendable {
         return id
     }
 
-    static func timestamp(_ date: Date) -> String {
-        date.formatted(Date.ISO8601FormatStyle(includingFractionalSeconds: true))
-    }
 }
 
 func json(_ status: HTTPResponse.Status, _ value: JSONValue) -> Response {

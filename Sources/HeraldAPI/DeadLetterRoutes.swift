@@ -101,7 +101,7 @@ struct DeadLetterRoutes: Sendable {
             "attempts": .int(Int64(letter.attempts)),
             "error": letter.error.map(JSONValue.string) ?? .null,
         ]
-        object["failed_at"] = letter.failedAt.map { .string(APIHandlers.timestamp($0)) } ?? .null
+        object["failed_at"] = letter.failedAt.map { .string(Timestamp.string($0)) } ?? .null
         return .object(object)
     }
 }

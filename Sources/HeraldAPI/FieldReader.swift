@@ -91,15 +91,9 @@ struct FieldReader {
     /// An RFC 3339 timestamp such as `2026-12-01T09:00:00Z`.
     func timestamp(_ key: String, problems: inout [Problem.InvalidParam]) -> Date? {
         guard let raw = string(key, maxLength: 64, problems: &problems) else { return nil }
-        if let date = Self.parseTimestamp(raw) { return date }
+        if let date = Timestamp.parse(raw) { return date }
         problems.append(.init(name(key), "must be an RFC 3339 timestamp with a time zone, such as 2026-12-01T09:00:00Z; got '\(raw)'"))
         return nil
     }
 
-    static func parseTimestamp(_ raw: String) -> Date? {
-        let plain = ISO8601DateFormatter()
-        let fractional = ISO8601DateFormatter()
-        fractional.formatOptions.insert(.withFractionalSeconds)
-        return plain.date(from: raw) ?? fractional.date(from: raw)
-    }
 }

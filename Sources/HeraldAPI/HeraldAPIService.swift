@@ -87,7 +87,7 @@ public enum HeraldAPIService {
         do {
             try await infrastructure.database.ping()
         } catch {
-            failures.append("database: \(StoreError.describe(error))")
+            failures.append("database: \(ProcessRuntime.describe(error))")
         }
         do {
             _ = try await infrastructure.bus.queueStatus(Stage.render.queue)

@@ -164,7 +164,7 @@ extension APIHandlers {
                 "id": .string(id.lowercased), "procedure_id": .string(accepted.procedureID.lowercased),
                 "state": .string(state.rawValue), "preference": .string(preference.description),
             ]
-            if let deferredUntil { object["deliver_after"] = .string(Self.timestamp(deferredUntil)) }
+            if let deferredUntil { object["deliver_after"] = .string(Timestamp.string(deferredUntil)) }
             return Array(JSONValue.object(object).encoded().utf8)
         }
         return raw(status, response)
@@ -217,7 +217,7 @@ extension APIHandlers {
             var at = dueAt.addingTimeInterval(-(duration?.seconds ?? 0))
             if at <= now {
                 guard ifPast == "send_now" else {
-                    problems.append(.init(field, "the reminder would go out at \(Self.timestamp(at)), which is in the past; set if_past to 'send_now' to send it at once"))
+                    problems.append(.init(field, "the reminder would go out at \(Timestamp.string(at)), which is in the past; set if_past to 'send_now' to send it at once"))
                     continue
                 }
                 at = now
@@ -241,7 +241,7 @@ extension APIHandlers {
             Array(JSONValue.object([
                 "key": .string(key), "procedure_id": .string(accepted.procedureID.lowercased),
                 "message_ids": .array(accepted.messages.map { .string($0.id.lowercased) }),
-                "remind_at": .array(remindAt.map { .string(Self.timestamp($0)) }),
+                "remind_at": .array(remindAt.map { .string(Timestamp.string($0)) }),
             ]).encoded().utf8)
         }
         return raw(status, response)

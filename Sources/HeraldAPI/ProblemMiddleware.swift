@@ -1,3 +1,4 @@
+import HeraldServer
 import HeraldStore
 import Hummingbird
 import Logging
@@ -19,7 +20,7 @@ struct ProblemMiddleware: RouterMiddleware {
             throw Problem(error.status, type: "http", title: error.status.reasonPhrase, detail: detail, headers: error.headers)
         } catch {
             // Described without the query's parameters, which carry keys, addresses and variables.
-            context.logger.error("request failed", metadata: ["error": "\(StoreError.describe(error))"])
+            context.logger.error("request failed", metadata: ["error": "\(ProcessRuntime.describe(error))"])
             throw Problem(.internalServerError, type: "internal", title: "Internal error", detail: "the request could not be completed; nothing was stored")
         }
     }

@@ -49,7 +49,7 @@ public struct FleetGauges: Service {
             Gauge(label: "herald_sending_messages").record(depths.sending)
             Gauge(label: "herald_stale_sending_messages").record(depths.staleSending)
         } catch {
-            logger.warning("could not read the fleet's depths", metadata: ["error": "\(StoreError.describe(error))"])
+            logger.warning("could not read the fleet's depths", metadata: ["error": "\(ProcessRuntime.describe(error))"])
         }
     }
 }

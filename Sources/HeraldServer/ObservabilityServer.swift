@@ -33,7 +33,7 @@ public enum ObservabilityServer {
         router.get("healthz") { _, _ in text(.ok, "{\"status\":\"ok\"}", type: "application/json") }
         router.get("readyz") { _, _ in
             var failures: [String] = []
-            do { try await database.ping() } catch { failures.append("database: \(StoreError.describe(error))") }
+            do { try await database.ping() } catch { failures.append("database: \(ProcessRuntime.describe(error))") }
             if let bus {
                 do { _ = try await bus.queueStatus(Stage.render.queue) } catch { failures.append("broker: \(error)") }
             }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import HeraldBus
 import HeraldStore
 import Logging
 import Metrics
@@ -60,9 +61,15 @@ public enum ProcessRuntime {
         try await group.run()
     }
 
-    /// One readable line for an error, with the server's message for a database error.
+    /// One readable line for an error, as the module it comes from describes it: the server's message (without
+    /// quoted values) for a database error, the bus's account of a broker error, the setting for a configuration one.
     public static func describe(_ error: any Error) -> String {
-        StoreError.describe(error)
+        switch error {
+        case let error as BusError: error.description
+        case let error as ConfigurationError: error.description
+        case let error as StoreError: error.description
+        default: StoreError.describe(error)
+        }
     }
 }
 

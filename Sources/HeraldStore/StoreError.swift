@@ -20,7 +20,8 @@ public struct StoreError: Error, CustomStringConvertible, Sendable {
 
     public var description: String { "\(code): \(detail)" }
 
-    /// A readable account of a postgres-nio error (whose own description hides details on purpose).
+    /// A readable account of a postgres-nio error (whose own description hides details on purpose); other errors
+    /// as they describe themselves. Outside the store, use `ProcessRuntime.describe`, which asks each module.
     public static func describe(_ error: any Error) -> String {
         if let transaction = error as? PostgresTransactionError,
            let cause = transaction.closureError ?? transaction.commitError ?? transaction.beginError ?? transaction.rollbackError

@@ -60,7 +60,7 @@ public struct DigestAggregator: Service {
                 let outcome = try await aggregateOnce()
                 return outcome.recipients >= configuration.batchSize ? .zero : configuration.interval
             } catch {
-                logger.warning("digest round failed", metadata: ["error": "\(StoreError.describe(error))"])
+                logger.warning("digest round failed", metadata: ["error": "\(ProcessRuntime.describe(error))"])
                 return configuration.interval
             }
         }
@@ -87,7 +87,7 @@ public struct DigestAggregator: Service {
             }
             let items: [JSONValue] = group.items.map { item in
                 var object: [String: JSONValue] = [
-                    "text": .string(item.text), "at": .string(Self.timestamp(item.acceptedAt)),
+                    "text": .string(item.text), "at": .string(Timestamp.string(item.acceptedAt, fractionalSeconds: false)),
                     "id": .string(item.messageID.uuidString.lowercased()),
                 ]
                 if let subject = item.subject { object["subject"] = .string(subject) }
@@ -97,8 +97,8 @@ public struct DigestAggregator: Service {
             }
             let variables = JSONValue.object([
                 "items": .array(items), "count": .int(Int64(items.count)), "recipient": .string(group.recipient.externalID),
-                "window_start": .string(Self.timestamp(group.items.map(\.acceptedAt).min() ?? now)),
-                "window_end": .string(Self.timestamp(group.items.map(\.dueAt).max() ?? now)),
+                "window_start": .string(Timestamp.string(group.items.map(\.acceptedAt).min() ?? now, fractionalSeconds: false)),
+                "window_end": .string(Timestamp.string(group.items.map(\.dueAt).max() ?? now, fractionalSeconds: false)),
             ])
             var digest = NewMessage(
                 channel: group.channel, toAddress: address, toName: nil, templateID: template.id, locale: template.locale,
@@ -119,9 +119,6 @@ public struct DigestAggregator: Service {
         return outcome
     }
 
-    static func timestamp(_ date: Date) -> String {
-        date.formatted(Date.ISO8601FormatStyle(includingFractionalSeconds: false))
-    }
 }
 
 /// Templates resolved once per batch.

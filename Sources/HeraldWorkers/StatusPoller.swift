@@ -82,7 +82,7 @@ public struct StatusPoller: Service {
                 batchSize = min(configuration.batchSize, batchSize * 2)
                 return round.claimed < batchSize ? configuration.idle : .zero
             } catch {
-                logger.warning("poll round failed", metadata: ["error": "\(StoreError.describe(error))"])
+                logger.warning("poll round failed", metadata: ["error": "\(ProcessRuntime.describe(error))"])
                 return .seconds(1)
             }
         }

@@ -124,8 +124,8 @@ struct Keys: AsyncParsableCommand {
             try await command { logger in
                 try await withDatabase(logger) { database in
                     for key in try await APIKeyRepository(database: database, logger: logger).list() {
-                        let state = key.revokedAt.map { "revoked \($0.formatted(.iso8601))" } ?? "active"
-                        print("\(key.name)\t\(key.id.uuidString.lowercased())\t\(key.createdAt.formatted(.iso8601))\t\(state)")
+                        let state = key.revokedAt.map { "revoked \(Timestamp.string($0))" } ?? "active"
+                        print("\(key.name)\t\(key.id.uuidString.lowercased())\t\(Timestamp.string(key.createdAt))\t\(state)")
                     }
                 }
             }
@@ -150,7 +150,7 @@ struct DeadLetters: AsyncParsableCommand {
                 try await withBus(logger) { bus in
                     for letter in try await bus.peekDeadLetters(stage, limit: limit) {
                         let ids = letter.messageIDs.map { $0.uuidString.lowercased() }.joined(separator: ",")
-                        let when = letter.failedAt?.formatted(.iso8601) ?? "-"
+                        let when = letter.failedAt.map { Timestamp.string($0) } ?? "-"
                         print("\(ids)\tattempts=\(letter.attempts)\tfailed_at=\(when)\terror=\(letter.error ?? "-")")
                     }
                 }
@@ -233,7 +233,7 @@ struct MessageCommand: AsyncParsableCommand {
                 }
                 print("\(message.id.uuidString.lowercased())\t\(message.channel)\t\(message.state)\tattempts=\(message.attempts)\tprovider_id=\(message.providerID ?? "-")\tlast_error=\(message.lastError ?? "-")")
                 for event in message.events {
-                    print("  \(event.at.formatted(.iso8601))\t\(event.from ?? "-") -> \(event.to)\t\(event.detail ?? "")")
+                    print("  \(Timestamp.string(event.at))\t\(event.from ?? "-") -> \(event.to)\t\(event.detail ?? "")")
                 }
             }
         }
