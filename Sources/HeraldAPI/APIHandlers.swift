@@ -32,20 +32,7 @@ struct APIHandlers: Sendable {
         let subject = reader.string("subject", maxLength: 1000, problems: &problems)
         let text = reader.string("text", required: true, maxLength: 100_000, singleLine: false, problems: &problems)
         let html = reader.string("html", maxLength: 500_000, singleLine: false, problems: &problems)
-        if channel == .sms {
-            if subject != nil { problems.append(.init("subject", "SMS templates have no subject")) }
-            if html != nil { problems.append(.init("html", "SMS templates have no HTML body")) }
-        }
-        if channel == .email && subject == nil && !problems.contains(where: { $0.name == "subject" }) {
-            problems.append(.init("subject", "is required for email templates"))
-        }
-        if let text {
-            do {
-                try MessageRenderer.validate(subject: subject, text: text, html: html)
-            } catch {
-                problems.append(.init("template", error.description))
-            }
-        }
+        TemplateRules.check(channel: channel, subject: subject, text: text, html: html, problems: &problems)
         guard problems.isEmpty, let channel, let text else { throw Problem.validation(problems) }
         let template = try await templates.put(
             name: name, locale: locale, channel: channel, subject: subject, text: text, html: html)

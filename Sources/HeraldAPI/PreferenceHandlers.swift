@@ -130,30 +130,10 @@ extension APIHandlers {
         guard let template = try await templates.resolve(name: templateName, locale: locale) else {
             throw Problem.validation([.init("template", "no template named '\(templateName)'")])
         }
-        guard let address = recipient.address(for: template.channel) else {
-            throw Problem.validation([.init(
-                "recipient", "recipient '\(recipientID)' has no \(template.channel == .email ? "email address" : "phone number") for this \(template.channel.rawValue) template")])
-        }
         let now = clock.now()
         let preference = recipient.preference(for: template.channel)
-        var row = NewMessage(
-            channel: template.channel, toAddress: address, toName: nil, templateID: template.id, locale: template.locale,
-            variablesJSON: variables.encoded(), state: .queued, sendAt: now)
-        row.recipientID = recipient.externalID
-        row.category = category
-        if let windowEnd = preference.windowEnd(after: now, in: TimeZone(identifier: recipient.timeZone) ?? .gmt) {
-            do {
-                let output = try MessageRenderer().render(
-                    channel: template.channel, subject: template.subject, text: template.text, html: template.html,
-                    variables: variables.object ?? [:])
-                row.rendered = RenderedContent(
-                    id: row.id, subject: output.subject, text: output.text, html: output.html, segments: output.segments)
-            } catch {
-                throw Problem.validation([.init("variables", "the notification does not render: \(error.description)")])
-            }
-            row.state = .deferred
-            row.deferredUntil = windowEnd
-        }
+        let row = try NotificationPlan.message(
+            to: recipient, template: template, variables: variables, category: category, now: now)
         let deferredUntil = row.deferredUntil
         let (status, response) = try await intake.store(
             [row], kind: "notification", apiKeyID: context.apiKeyID, idempotencyKey: idempotencyKey(request),
@@ -182,28 +162,8 @@ extension APIHandlers {
         let key = reader.string("key", required: true, maxLength: 200, problems: &problems)
         let dueAt = reader.timestamp("due_at", problems: &problems)
         if dueAt == nil && !reader.has("due_at") { problems.append(.init("due_at", "is required")) }
-        let ifPast = reader.string("if_past", maxLength: 20, problems: &problems) ?? "reject"
-        if !["reject", "send_now"].contains(ifPast) {
-            problems.append(.init("if_past", "must be 'reject' or 'send_now', got '\(ifPast)'"))
-        }
-        var offsets: [(field: String, duration: ISODuration?)] = []
-        switch reader.object["remind_before"] {
-        case nil, .null?:
-            offsets = [("due_at", nil)]
-        case .string(let text)?:
-            do { offsets = [("remind_before", try ISODuration(text))] } catch { problems.append(.init("remind_before", error.description)) }
-        case .array(let items)? where !items.isEmpty && items.count <= 20:
-            for (index, item) in items.enumerated() {
-                let field = "remind_before[\(index)]"
-                guard let text = item.string else {
-                    problems.append(.init(field, "must be an ISO 8601 duration string, got \(item.typeName)"))
-                    continue
-                }
-                do { offsets.append((field, try ISODuration(text))) } catch { problems.append(.init(field, error.description)) }
-            }
-        case let other?:
-            problems.append(.init("remind_before", "must be an ISO 8601 duration or a list of 1 to 20 of them, got \(other.typeName)"))
-        }
+        let ifPast = reader.choice("if_past", ReminderPlan.IfPast.self, required: false, problems: &problems) ?? .reject
+        let offsets = ReminderPlan.offsets(reader.object["remind_before"], problems: &problems)
         // The rest of the body is a message, as for POST /v1/messages.
         // (`send_at` is not among the allowed fields: the reader has already named it as unknown.)
         let messageFields = reader.object.filter { !reminderFields.contains($0.key) }
@@ -211,23 +171,14 @@ extension APIHandlers {
         guard problems.isEmpty, let key, let dueAt, let message else { throw Problem.validation(problems) }
 
         let now = clock.now()
-        var requests: [MessageRequest] = []
-        var remindAt: [Date] = []
-        for (field, duration) in offsets {
-            var at = dueAt.addingTimeInterval(-(duration?.seconds ?? 0))
-            if at <= now {
-                guard ifPast == "send_now" else {
-                    problems.append(.init(field, "the reminder would go out at \(Timestamp.string(at)), which is in the past; set if_past to 'send_now' to send it at once"))
-                    continue
-                }
-                at = now
-            }
+        guard let plan = ReminderPlan.plan(dueAt: dueAt, offsets: offsets, ifPast: ifPast, now: now, problems: &problems)
+        else { throw Problem.validation(problems) }
+        let requests = plan.sendTimes.map { at in
             var request = message
             request.sendAt = at
-            requests.append(request)
-            remindAt.append(at)
+            return request
         }
-        guard problems.isEmpty else { throw Problem.validation(problems) }
+        let remindAt = plan.sendTimes
         let pending = try await store.pendingReminders(key: key, apiKeyID: context.apiKeyID)
         guard pending == 0 else {
             throw Problem(.conflict, type: "reminder-exists", title: "Reminder exists",
