@@ -118,6 +118,7 @@ let package = Package(
         ]),
         .testTarget(name: "HeraldTests", dependencies: ["HeraldCore", "HeraldRendering", "HeraldProviders", "HeraldBus", "HeraldStore"]),
         .testTarget(name: "HeraldAPITests", dependencies: ["HeraldAPI"]),
+        .testTarget(name: "HeraldWorkersTests", dependencies: ["HeraldWorkers"]),
         .testTarget(name: "HeraldIntegrationTests", dependencies: [
             "HeraldAPI", "HeraldWorkers", "HeraldSandbox",
             .product(name: "AsyncHTTPClient", package: "async-http-client"),

@@ -30,10 +30,10 @@ public struct EmailChannel: ChannelSender {
 
 /// SMS through Tyntec, from the message's own sender id or the configured default.
 public struct SMSChannel: ChannelSender {
-    let client: TyntecClient
+    let client: any SMSProvider
     let from: String
 
-    public init(client: TyntecClient, from: String) {
+    public init(client: any SMSProvider, from: String) {
         self.client = client
         self.from = from
     }

@@ -183,16 +183,10 @@ public struct SendWorker: Sendable {
     func settle(_ jobs: [(job: Job, delivery: BusDelivery)], _ result: SliceResult) async {
         let unclaimed = Set(result.unclaimed)
         for (job, delivery) in jobs {
-            var retry: [UUID] = []
-            var reasons: [String] = []
-            var notBefore: Duration?
-            for id in job.messageIDs {
-                if unclaimed.contains(id) {
-                    retry.append(id)
-                    reasons.append(result.claimError ?? "not claimed")
-                    continue
-                }
-                guard case .transient(let reason, let retryAfter) = result.outcomes[id] else { continue }
+            let plan = RetryPlan(job: job, outcomes: result.outcomes, unclaimed: unclaimed)
+            var retry = plan.unclaimed
+            var reasons = Array(repeating: result.claimError ?? "not claimed", count: plan.unclaimed.count)
+            for (id, reason) in plan.refused {
                 retried.increment()
                 do {
                     try await messages.releaseForRetry(id, error: reason)
@@ -202,8 +196,8 @@ public struct SendWorker: Sendable {
                 }
                 retry.append(id)
                 reasons.append(reason)
-                if let retryAfter { notBefore = max(notBefore ?? .zero, retryAfter) }
             }
+            let notBefore = plan.notBefore
             var settled = result.recorded
             if !retry.isEmpty {
                 warnings.warning("provider refused messages for now; retrying", metadata: [

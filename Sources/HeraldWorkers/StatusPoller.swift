@@ -46,14 +46,14 @@ public struct PollerConfiguration: Sendable {
 /// (smaller batches, a pause) and does not count as a poll.
 public struct StatusPoller: Service {
     let polls: SMSPollRepository
-    let client: TyntecClient
+    let client: any SMSProvider
     let configuration: PollerConfiguration
     let logger: Logger
     let polled = Counter(label: "herald_status_polls_total")
     let finished = Counter(label: "herald_status_final_total")
     let throttled = Counter(label: "herald_status_throttled_total")
 
-    public init(polls: SMSPollRepository, client: TyntecClient, configuration: PollerConfiguration, logger: Logger) {
+    public init(polls: SMSPollRepository, client: any SMSProvider, configuration: PollerConfiguration, logger: Logger) {
         self.polls = polls
         self.client = client
         self.configuration = configuration
@@ -107,36 +107,11 @@ public struct StatusPoller: Service {
         }
         polled.increment(by: results.count)
 
-        let now = Date()
-        var final: [(id: UUID, state: MessageState, detail: String?)] = []
-        var again: [(id: UUID, after: Duration)] = []
-        var slowed: [(id: UUID, after: Duration)] = []
-        var slowDown: Duration?
-        for (poll, status) in results {
-            switch status {
-            case .delivered:
-                final.append((poll.messageID, .delivered, nil))
-            case .undeliverable(let detail):
-                final.append((poll.messageID, .undeliverable, detail))
-            case .slowDown(let wait):
-                slowDown = max(slowDown ?? .zero, wait)
-                slowed.append((poll.messageID, wait))
-            case .pending(let state), .unknown(let state):
-                if now >= poll.validUntil {
-                    let seconds = Int(poll.validUntil.timeIntervalSince(poll.sentAt).rounded())
-                    let window = seconds < 120 ? "\(seconds) s" : "\(seconds / 60) min"
-                    final.append((poll.messageID, .undeliverable,
-                                  "no final delivery state within the validity window (\(window)); last answer: \(state)"))
-                } else {
-                    // Never wait past the end of the validity window: that poll decides.
-                    let left = Duration.milliseconds(Int64(poll.validUntil.timeIntervalSince(now) * 1000))
-                    again.append((poll.messageID, min(configuration.delay(afterPoll: poll.polls), max(left, .milliseconds(10)))))
-                }
-                if case .unknown(let reason) = status {
-                    logger.warning("status poll failed", metadata: ["message.id": "\(poll.messageID)", "error": "\(reason)"])
-                }
-            }
+        let decisions = PollDecisions(results, now: Date(), configuration: configuration)
+        for (id, reason) in decisions.failedPolls {
+            logger.warning("status poll failed", metadata: ["message.id": "\(id)", "error": "\(reason)"])
         }
+        let (final, again, slowed, slowDown) = (decisions.final, decisions.again, decisions.slowed, decisions.slowDown)
         try await polls.finish(final)
         try await polls.reschedule(again)
         try await polls.reschedule(slowed, uncount: true)

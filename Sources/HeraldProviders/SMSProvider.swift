@@ -1,0 +1,8 @@
+/// Sends SMS and answers for their delivery state. One real implementation (`TyntecClient`); unit tests of the
+/// workers use a fake.
+public protocol SMSProvider: Sendable {
+    func send(_ sms: SMSSubmission) async -> DeliveryOutcome
+    func status(requestID: String) async -> DeliveryStatus
+}
+
+extension TyntecClient: SMSProvider {}
