@@ -1,3 +1,4 @@
+import HeraldCore
 import HeraldServer
 import HeraldStore
 import Logging
@@ -17,17 +18,20 @@ public struct DigestProcess: Sendable {
         databaseConnections = try environment.int("HERALD_DATABASE_CONNECTIONS", default: 4)
     }
 
-    public func services(infrastructure: Infrastructure, logger: Logger) -> [any Service] {
-        [DigestAggregator(
+    public func aggregator(
+        infrastructure: Infrastructure, clock: any HeraldClock = SystemClock(), logger: Logger
+    ) -> DigestAggregator {
+        DigestAggregator(
             digests: DigestRepository(database: infrastructure.database, logger: logger),
             templates: TemplateRepository(database: infrastructure.database, logger: logger),
-            publisher: infrastructure.publisher(logger: logger), configuration: configuration, logger: logger)]
+            publisher: infrastructure.publisher(logger: logger), clock: clock, configuration: configuration,
+            logger: logger)
     }
 
     public static func run(environment: Environment, logger: Logger) async throws {
         let process = try DigestProcess(environment: environment)
         try await ProcessRuntime.runWorker(
             "herald-digest", environment: environment, databaseConnections: process.databaseConnections,
-            logger: logger) { infrastructure in process.services(infrastructure: infrastructure, logger: logger) }
+            logger: logger) { infrastructure in [process.aggregator(infrastructure: infrastructure, logger: logger)] }
     }
 }

@@ -1,4 +1,5 @@
 import HeraldProviders
+import HeraldCore
 import HeraldServer
 import HeraldStore
 import Logging
@@ -14,18 +15,23 @@ public struct PollerProcess: Sendable {
         databaseConnections = try environment.int("HERALD_DATABASE_CONNECTIONS", default: 4)
     }
 
+    /// The poller, asking `client`.
+    public func services(database: Database, client: any SMSProvider, logger: Logger) -> [any Service] {
+        [StatusPoller(
+            polls: SMSPollRepository(database: database, logger: logger), client: client, configuration: sms.poller,
+            logger: logger)]
+    }
+
     public static func run(environment: Environment, logger: Logger) async throws {
         let process = try PollerProcess(environment: environment)
         let database = try await Infrastructure.database(
             environment: environment, connections: process.databaseConnections, logger: logger)
         let client = TyntecClient(configuration: process.sms.tyntec)
-        let poller = StatusPoller(
-            polls: SMSPollRepository(database: database, logger: logger), client: client,
-            configuration: process.sms.poller, logger: logger)
         logger.info("polling \(process.sms.tyntec)")
         let metrics = try ObservabilityServer.service(
             process: "herald-poller", environment: environment, database: database, bus: nil, logger: logger)
-        try await ProcessRuntime.run([database, metrics, poller], logger: logger)
+        try await ProcessRuntime.run(
+            [database, metrics] + process.services(database: database, client: client, logger: logger), logger: logger)
         try await client.shutdown()
     }
 }

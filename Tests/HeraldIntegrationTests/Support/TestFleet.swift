@@ -57,17 +57,8 @@ struct TestFleet {
                 let infrastructure = Infrastructure(database: database, bus: apiBus, recovery: recovery)
                 var configuration = try APIConfiguration(environment: Environment([:]))
                 configuration.relayInterval = .milliseconds(100)
-                let sender = try SMTPSender(configuration: try SMTPConfiguration(
-                    url: "smtp://herald:secret@localhost:\(smtp.port)", tls: .required, caFile: smtp.certificate,
-                    timeout: .seconds(10), connections: 4))
-                let renderWorker = RenderWorker(
-                    infrastructure: Infrastructure(database: database, bus: renderBus, recovery: recovery), topology: topology,
-                    logger: logger)
-                let emailWorker = SendWorker(
-                    channel: .email, infrastructure: Infrastructure(database: database, bus: emailBus, recovery: recovery),
-                    sender: EmailChannel(provider: sender, from: .init(address: "noreply@herald.test", name: "Herald Tests")),
-                    topology: topology, logger: logger)
-
+                // The workers are built by the factories the executables use, from settings as the environment
+                // gives them.
                 let tyntec = TyntecSandbox(settings: tyntecSettings)
                 let tyntecPort = Mutex<Int?>(nil)
                 let tyntecApp = Application(
@@ -79,26 +70,28 @@ struct TestFleet {
                 defer { tyntecServer.cancel() }
                 try await eventually("the Tyntec sandbox listens") { tyntecPort.withLock { $0 } != nil }
                 let tyntecURL = "http://127.0.0.1:\(tyntecPort.withLock { $0 }!)"
-                let tyntecClient = TyntecClient(configuration: .init(
-                    baseURL: tyntecURL, apiKey: tyntecKey, connections: 8, timeout: .seconds(5), validity: smsValidity))
-                let polling = SMSPolling(firstPoll: pollDelays[0], validity: smsValidity)
-                let smsWorker = SendWorker(
-                    channel: .sms, infrastructure: Infrastructure(database: database, bus: smsBus, recovery: recovery),
-                    sender: SMSChannel(client: tyntecClient, from: "HeraldTest"), polling: polling,
-                    topology: topology, logger: logger)
-                let pollerServices: [any Service] = (0..<pollers).map { _ in
-                    StatusPoller(
-                        polls: SMSPollRepository(database: database, logger: logger), client: tyntecClient,
-                        configuration: PollerConfiguration(
-                            delays: pollDelays, batchSize: 50, concurrency: 8, lease: .seconds(5), idle: .milliseconds(20)),
-                        logger: logger)
-                }
-
+                let environment = Environment([
+                    "HERALD_RETRY_DELAYS_MS": topology.retryDelays.map { "\($0.components.seconds * 1000 + $0.components.attoseconds / 1_000_000_000_000_000)" }.joined(separator: ","),
+                    "HERALD_DELIVERY_LIMIT": "\(topology.deliveryLimit)", "HERALD_PREFETCH": "100", "HERALD_CONCURRENCY": "2",
+                    "HERALD_SMTP_URL": "smtp://herald:secret@localhost:\(smtp.port)", "HERALD_SMTP_TLS": "required",
+                    "HERALD_SMTP_CA_FILE": smtp.certificate, "HERALD_SMTP_TIMEOUT_SECONDS": "10", "HERALD_SMTP_CONNECTIONS": "4",
+                    "HERALD_SMTP_FROM": "Herald Tests <noreply@herald.test>",
+                    "HERALD_TYNTEC_URL": tyntecURL, "HERALD_TYNTEC_API_KEY": tyntecKey, "HERALD_TYNTEC_CONNECTIONS": "8",
+                    "HERALD_TYNTEC_TIMEOUT_SECONDS": "5", "HERALD_SMS_FROM": "HeraldTest", "HERALD_POLL_DELAYS_MS": "300,300,600",
+                    "HERALD_POLL_BATCH": "50", "HERALD_POLL_CONCURRENCY": "8", "HERALD_POLL_LEASE_SECONDS": "5",
+                    "HERALD_DIGEST_BATCH": "100",
+                ])
+                let renderer = try RendererProcess(environment: environment)
+                let email = try EmailProcess(environment: environment)
+                var sms = try SMSProcess(environment: environment)
+                sms.sms.tyntec.validity = smsValidity
+                var poller = try PollerProcess(environment: environment)
+                poller.sms.poller.idle = .milliseconds(20)
+                let sender = try SMTPSender(configuration: email.email.smtp)
+                let tyntecClient = TyntecClient(configuration: sms.sms.tyntec)
                 let clock = ManualClock()
-                let digest = DigestAggregator(
-                    digests: DigestRepository(database: database, logger: logger),
-                    templates: TemplateRepository(database: database, logger: logger), publisher: infrastructure.publisher(logger: logger),
-                    clock: clock, configuration: .init(batchSize: 100), logger: logger)
+                let digest = try DigestProcess(environment: environment).aggregator(
+                    infrastructure: infrastructure, clock: clock, logger: logger)
 
                 let port = Mutex<Int?>(nil)
                 let app = Application(
@@ -110,13 +103,16 @@ struct TestFleet {
                 var services: [any Service] = HeraldAPIService.services(
                     infrastructure: infrastructure, configuration: { var c = configuration; c.mode = .relay; return c }(),
                     logger: logger)
-                services += [
-                    app,
-                    StageConsumer(bus: renderBus, stage: .render, prefetch: 100, concurrency: 2, logger: logger, handle: renderWorker.handle),
-                    StageConsumer(bus: emailBus, stage: .sendEmail, prefetch: 100, concurrency: 2, logger: logger, handle: emailWorker.handle),
-                    StageConsumer(bus: smsBus, stage: .sendSMS, prefetch: 100, concurrency: 2, logger: logger, handle: smsWorker.handle),
-                ]
-                services += pollerServices
+                services.append(app)
+                services += try await renderer.services(
+                    infrastructure: Infrastructure(database: database, bus: renderBus, recovery: recovery), logger: logger)
+                services += try await email.services(
+                    infrastructure: Infrastructure(database: database, bus: emailBus, recovery: recovery), sender: sender,
+                    logger: logger)
+                services += try await sms.services(
+                    infrastructure: Infrastructure(database: database, bus: smsBus, recovery: recovery), client: tyntecClient,
+                    logger: logger)
+                for _ in 0..<pollers { services += poller.services(database: database, client: tyntecClient, logger: logger) }
                 let group = ServiceGroup(services: services, logger: logger)
                 let running = Task { try await group.run() }
                 defer { running.cancel() }
