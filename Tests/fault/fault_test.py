@@ -9,210 +9,27 @@ duplicates no more than what the killed process had claimed. Prints one line per
 "N passed, N failed".
 
 Environment: FAULT_EMAILS (1200) and FAULT_SMS (400) per wave, FAULT_DRAIN_SECONDS (120), FAULT_ONLY (comma list).
+The providers are in providers.py, the fleet and its helpers in fleet.py.
 """
-import asyncio
-import json
 import os
-import signal
 import subprocess
 import sys
 import threading
 import time
 import urllib.request
-import uuid
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
-from aiosmtpd.controller import Controller
+import fleet as fleet_module
+import providers
+from fleet import API, DB, STATE, VHOST, Fleet, env, http, psql, wait_for
+from providers import DROP_EVERY, DROPPING, address_number, dropped, mail, sms
 
 BIN = sys.argv[1]
 EMAILS = int(os.environ.get("FAULT_EMAILS", "1200"))
 SMS = int(os.environ.get("FAULT_SMS", "400"))
 DRAIN = float(os.environ.get("FAULT_DRAIN_SECONDS", "120"))
 ONLY = [f for f in os.environ.get("FAULT_ONLY", "").split(",") if f]
-DB = "herald_fault"
-VHOST = "herald-fault"
-API = "127.0.0.1:18080"
-STATE = os.path.abspath(".herald/fault")
 # Bound on duplicates per kill of a sender: concurrency (2) x window (3) x slice (16) claimed messages in flight.
 IN_FLIGHT_BOUND = 2 * 3 * 16
-
-
-class Counter:
-    def __init__(self):
-        self.lock = threading.Lock()
-        self.received = {}
-
-    def add(self, key):
-        with self.lock:
-            self.received[key] = self.received.get(key, 0) + 1
-
-    def total(self):
-        with self.lock:
-            return sum(self.received.values())
-
-    def snapshot(self):
-        with self.lock:
-            return dict(self.received)
-
-
-mail = Counter()
-sms = Counter()
-# While set, the SMTP server answers no DATA of every DROP_EVERY-th address: it hangs up at once on half of them and
-# stalls the session (no reply for 30 s, longer than Herald's SMTP timeout) on the other half.
-DROPPING = threading.Event()
-DROP_EVERY = 50
-dropped = Counter()
-
-
-def address_number(address):
-    local = address.split("@")[0]
-    return int(local[4:]) if local.startswith("user") and local[4:].isdigit() else -1
-
-
-class SMTPHandler:
-    async def handle_DATA(self, server, session, envelope):
-        number = address_number(envelope.rcpt_tos[0]) if envelope.rcpt_tos else -1
-        if DROPPING.is_set() and number % DROP_EVERY == 0:
-            dropped.add(envelope.rcpt_tos[0])
-            if number % (2 * DROP_EVERY) != 0:
-                await asyncio.sleep(30)
-            server.transport.close()
-            return "421 closing"
-        message_id = None
-        for line in envelope.original_content.split(b"\r\n"):
-            if not line:
-                break
-            if line.lower().startswith(b"message-id:"):
-                message_id = line.split(b":", 1)[1].strip().decode().strip("<>").split("@")[0]
-        mail.add(message_id)
-        return "250 OK"
-
-
-class TyntecHandler(BaseHTTPRequestHandler):
-    protocol_version = "HTTP/1.1"
-
-    def log_message(self, *args):
-        pass
-
-    def answer(self, status, body):
-        data = json.dumps(body).encode()
-        self.send_response(status)
-        self.send_header("Content-Type", "application/json")
-        self.send_header("Content-Length", str(len(data)))
-        self.end_headers()
-        self.wfile.write(data)
-
-    def do_POST(self):
-        length = int(self.headers.get("Content-Length", "0"))
-        body = json.loads(self.rfile.read(length) or b"{}")
-        if self.path != "/messaging/v1/sms" or self.headers.get("apikey") != "fault-key":
-            return self.answer(401, {"status": 401, "title": "Unauthorized"})
-        sms.add(body.get("reference"))
-        self.answer(200, {"requestId": str(uuid.uuid4())})
-
-    def do_GET(self):
-        request_id = self.path.rsplit("/", 1)[-1]
-        self.answer(200, {"requestId": request_id, "status": "DELIVERED", "parts": [{"deliveryState": "DELIVERED"}]})
-
-
-class QuietHTTPServer(ThreadingHTTPServer):
-    daemon_threads = True
-
-    def handle_error(self, request, client_address):
-        pass  # a sender killed mid-request resets its connection: that is the point of the test
-
-
-def psql(sql, database=DB):
-    out = subprocess.run(
-        ["runuser", "-u", "postgres", "--", "psql", "-qtA", "-d", database, "-c", sql],
-        check=True, capture_output=True, text=True)
-    return out.stdout.strip()
-
-
-def env(**extra):
-    values = {
-        "PATH": os.environ["PATH"],
-        "HERALD_DATABASE_URL": "postgres://herald:herald@127.0.0.1:5432/%s" % DB,
-        "HERALD_AMQP_URL": "amqp://herald:herald@127.0.0.1:5672/%s" % VHOST,
-        "HERALD_API_ADDRESS": API,
-        "HERALD_SMTP_URL": "smtp://127.0.0.1:%d" % SMTP_PORT,
-        "HERALD_SMTP_TIMEOUT_SECONDS": "2",
-        "HERALD_TYNTEC_TIMEOUT_SECONDS": "1",
-        "HERALD_TYNTEC_URL": "http://127.0.0.1:%d" % TYNTEC_PORT,
-        "HERALD_TYNTEC_API_KEY": "fault-key",
-        "HERALD_POLL_DELAYS_MS": "300,600,1000",
-        "HERALD_RETRY_DELAYS_MS": "500,1000,2000,4000",
-        "HERALD_DELIVERY_LIMIT": "10",
-        "HERALD_SENDING_TIMEOUT_SECONDS": "7",
-        "HERALD_JOB_TIMEOUT_SECONDS": "15",
-        "HERALD_RELAY_INTERVAL_MS": "200",
-        "HERALD_RELAY_GRACE_MS": "1000",
-        "LOG_LEVEL": "warning",
-    }
-    values.update(extra)
-    return values
-
-
-class Fleet:
-    kinds = ["herald-api", "herald-renderer", "herald-email", "herald-sms", "herald-poller"]
-
-    def __init__(self):
-        self.processes = {}
-        os.makedirs(STATE, exist_ok=True)
-
-    def start(self, kind):
-        log = open(os.path.join(STATE, kind + ".log"), "a")
-        metrics = {"herald-api": 19090, "herald-renderer": 19091, "herald-email": 19092, "herald-sms": 19093,
-                   "herald-poller": 19094}[kind]
-        self.processes[kind] = subprocess.Popen(
-            [os.path.join(BIN, kind)], env=env(HERALD_METRICS_ADDRESS="127.0.0.1:%d" % metrics),
-            stdout=log, stderr=subprocess.STDOUT)
-
-    def kill(self, kind):
-        process = self.processes[kind]
-        process.send_signal(signal.SIGKILL)
-        process.wait()
-
-    def start_all(self):
-        for kind in self.kinds:
-            self.start(kind)
-        wait_for(lambda: http("GET", "/readyz")[0] == 200, 60, "herald-api ready")
-
-    def stop_all(self):
-        for process in self.processes.values():
-            process.send_signal(signal.SIGTERM)
-        for process in self.processes.values():
-            try:
-                process.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                process.kill()
-
-
-def http(method, path, body=None, key=None):
-    request = urllib.request.Request("http://%s%s" % (API, path), method=method,
-                                     data=json.dumps(body).encode() if body is not None else None)
-    request.add_header("Content-Type", "application/json")
-    if key:
-        request.add_header("Authorization", "Bearer " + key)
-    try:
-        with urllib.request.urlopen(request, timeout=30) as response:
-            return response.status, json.loads(response.read() or b"null")
-    except urllib.error.HTTPError as error:
-        return error.code, error.read()
-    except OSError as error:
-        return 0, str(error)
-
-
-def wait_for(condition, seconds, what):
-    deadline = time.time() + seconds
-    while time.time() < deadline:
-        try:
-            if condition():
-                return
-        except Exception:
-            pass
-        time.sleep(0.2)
-    raise RuntimeError("timed out waiting for " + what)
 
 
 def accept_wave(key, emails, texts):
@@ -368,16 +185,7 @@ FAULTS = [
 
 
 def main():
-    global SMTP_PORT, TYNTEC_PORT
-    import socket
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        SMTP_PORT = probe.getsockname()[1]
-    controller = Controller(SMTPHandler(), hostname="127.0.0.1", port=SMTP_PORT)
-    controller.start()
-    tyntec = QuietHTTPServer(("127.0.0.1", 0), TyntecHandler)
-    TYNTEC_PORT = tyntec.server_address[1]
-    threading.Thread(target=tyntec.serve_forever, daemon=True).start()
+    fleet_module.PORTS["smtp"], fleet_module.PORTS["tyntec"], stop_providers = providers.start()
 
     psql("drop database if exists %s" % DB, database="postgres")
     psql("create database %s owner herald" % DB, database="postgres")
@@ -392,7 +200,7 @@ def main():
     key = subprocess.run([os.path.join(BIN, "heraldctl"), "keys", "create", "fault-%d" % time.time()], env=env(),
                          check=True, capture_output=True, text=True).stdout.strip().splitlines()[-1]
 
-    fleet = Fleet()
+    fleet = Fleet(BIN)
     fleet.start_all()
     passed = failed = 0
     try:
@@ -411,8 +219,7 @@ def main():
         passed, failed = passed + ok, failed + (not ok)
     finally:
         fleet.stop_all()
-        controller.stop()
-        tyntec.shutdown()
+        stop_providers()
     print("fault: %d passed, %d failed" % (passed, failed))
     sys.exit(0 if failed == 0 else 1)
 

@@ -1,0 +1,110 @@
+"""The fleet under test: Herald's own executables against the local PostgreSQL (database herald_fault) and RabbitMQ
+(vhost herald-fault), with short timeouts so that faults resolve within the test; and small HTTP and SQL helpers."""
+import json
+import os
+import signal
+import subprocess
+import time
+import urllib.request
+
+DB = "herald_fault"
+VHOST = "herald-fault"
+API = "127.0.0.1:18080"
+STATE = os.path.abspath(".herald/fault")
+# Where the providers listen, set once they are started.
+PORTS = {"smtp": 0, "tyntec": 0}
+
+
+def psql(sql, database=DB):
+    out = subprocess.run(
+        ["runuser", "-u", "postgres", "--", "psql", "-qtA", "-d", database, "-c", sql],
+        check=True, capture_output=True, text=True)
+    return out.stdout.strip()
+
+
+def env(**extra):
+    values = {
+        "PATH": os.environ["PATH"],
+        "HERALD_DATABASE_URL": "postgres://herald:herald@127.0.0.1:5432/%s" % DB,
+        "HERALD_AMQP_URL": "amqp://herald:herald@127.0.0.1:5672/%s" % VHOST,
+        "HERALD_API_ADDRESS": API,
+        "HERALD_SMTP_URL": "smtp://127.0.0.1:%d" % PORTS["smtp"],
+        "HERALD_SMTP_TIMEOUT_SECONDS": "2",
+        "HERALD_TYNTEC_TIMEOUT_SECONDS": "1",
+        "HERALD_TYNTEC_URL": "http://127.0.0.1:%d" % PORTS["tyntec"],
+        "HERALD_TYNTEC_API_KEY": "fault-key",
+        "HERALD_POLL_DELAYS_MS": "300,600,1000",
+        "HERALD_RETRY_DELAYS_MS": "500,1000,2000,4000",
+        "HERALD_DELIVERY_LIMIT": "10",
+        "HERALD_SENDING_TIMEOUT_SECONDS": "7",
+        "HERALD_JOB_TIMEOUT_SECONDS": "15",
+        "HERALD_RELAY_INTERVAL_MS": "200",
+        "HERALD_RELAY_GRACE_MS": "1000",
+        "LOG_LEVEL": "warning",
+    }
+    values.update(extra)
+    return values
+
+
+class Fleet:
+    kinds = ["herald-api", "herald-renderer", "herald-email", "herald-sms", "herald-poller"]
+
+    def __init__(self, bin_folder):
+        self.bin = bin_folder
+        self.processes = {}
+        os.makedirs(STATE, exist_ok=True)
+
+    def start(self, kind):
+        log = open(os.path.join(STATE, kind + ".log"), "a")
+        metrics = {"herald-api": 19090, "herald-renderer": 19091, "herald-email": 19092, "herald-sms": 19093,
+                   "herald-poller": 19094}[kind]
+        self.processes[kind] = subprocess.Popen(
+            [os.path.join(self.bin, kind)], env=env(HERALD_METRICS_ADDRESS="127.0.0.1:%d" % metrics),
+            stdout=log, stderr=subprocess.STDOUT)
+
+    def kill(self, kind):
+        process = self.processes[kind]
+        process.send_signal(signal.SIGKILL)
+        process.wait()
+
+    def start_all(self):
+        for kind in self.kinds:
+            self.start(kind)
+        wait_for(lambda: http("GET", "/readyz")[0] == 200, 60, "herald-api ready")
+
+    def stop_all(self):
+        for process in self.processes.values():
+            process.send_signal(signal.SIGTERM)
+        for process in self.processes.values():
+            try:
+                process.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                process.kill()
+
+
+def http(method, path, body=None, key=None):
+    request = urllib.request.Request("http://%s%s" % (API, path), method=method,
+                                     data=json.dumps(body).encode() if body is not None else None)
+    request.add_header("Content-Type", "application/json")
+    if key:
+        request.add_header("Authorization", "Bearer " + key)
+    try:
+        with urllib.request.urlopen(request, timeout=30) as response:
+            return response.status, json.loads(response.read() or b"null")
+    except urllib.error.HTTPError as error:
+        return error.code, error.read()
+    except OSError as error:
+        return 0, str(error)
+
+
+def wait_for(condition, seconds, what):
+    deadline = time.time() + seconds
+    while time.time() < deadline:
+        try:
+            if condition():
+                return
+        except Exception:
+            pass
+        time.sleep(0.2)
+    raise RuntimeError("timed out waiting for " + what)
+

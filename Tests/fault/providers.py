@@ -1,0 +1,113 @@
+"""The outside providers of the fault test, written with aiosmtpd and http.server (not by the project): an SMTP
+server and a Tyntec-compatible SMS endpoint that count what they receive, by Message-ID and by `reference`, and an
+SMTP fault that hangs up or stalls sessions after DATA."""
+import asyncio
+import json
+import socket
+import threading
+import uuid
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+from aiosmtpd.controller import Controller
+
+
+class Counter:
+    def __init__(self):
+        self.lock = threading.Lock()
+        self.received = {}
+
+    def add(self, key):
+        with self.lock:
+            self.received[key] = self.received.get(key, 0) + 1
+
+    def total(self):
+        with self.lock:
+            return sum(self.received.values())
+
+    def snapshot(self):
+        with self.lock:
+            return dict(self.received)
+
+
+mail = Counter()
+sms = Counter()
+# While set, the SMTP server answers no DATA of every DROP_EVERY-th address: it hangs up at once on half of them and
+# stalls the session (no reply for 30 s, longer than Herald's SMTP timeout) on the other half.
+DROPPING = threading.Event()
+DROP_EVERY = 50
+dropped = Counter()
+
+
+def address_number(address):
+    local = address.split("@")[0]
+    return int(local[4:]) if local.startswith("user") and local[4:].isdigit() else -1
+
+
+class SMTPHandler:
+    async def handle_DATA(self, server, session, envelope):
+        number = address_number(envelope.rcpt_tos[0]) if envelope.rcpt_tos else -1
+        if DROPPING.is_set() and number % DROP_EVERY == 0:
+            dropped.add(envelope.rcpt_tos[0])
+            if number % (2 * DROP_EVERY) != 0:
+                await asyncio.sleep(30)
+            server.transport.close()
+            return "421 closing"
+        message_id = None
+        for line in envelope.original_content.split(b"\r\n"):
+            if not line:
+                break
+            if line.lower().startswith(b"message-id:"):
+                message_id = line.split(b":", 1)[1].strip().decode().strip("<>").split("@")[0]
+        mail.add(message_id)
+        return "250 OK"
+
+
+class TyntecHandler(BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"
+
+    def log_message(self, *args):
+        pass
+
+    def answer(self, status, body):
+        data = json.dumps(body).encode()
+        self.send_response(status)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(data)))
+        self.end_headers()
+        self.wfile.write(data)
+
+    def do_POST(self):
+        length = int(self.headers.get("Content-Length", "0"))
+        body = json.loads(self.rfile.read(length) or b"{}")
+        if self.path != "/messaging/v1/sms" or self.headers.get("apikey") != "fault-key":
+            return self.answer(401, {"status": 401, "title": "Unauthorized"})
+        sms.add(body.get("reference"))
+        self.answer(200, {"requestId": str(uuid.uuid4())})
+
+    def do_GET(self):
+        request_id = self.path.rsplit("/", 1)[-1]
+        self.answer(200, {"requestId": request_id, "status": "DELIVERED", "parts": [{"deliveryState": "DELIVERED"}]})
+
+
+class QuietHTTPServer(ThreadingHTTPServer):
+    daemon_threads = True
+
+    def handle_error(self, request, client_address):
+        pass  # a sender killed mid-request resets its connection: that is the point of the test
+
+
+
+def start():
+    """Starts both on free loopback ports; returns (smtp port, tyntec port, stop)."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        smtp_port = probe.getsockname()[1]
+    controller = Controller(SMTPHandler(), hostname="127.0.0.1", port=smtp_port)
+    controller.start()
+    tyntec = QuietHTTPServer(("127.0.0.1", 0), TyntecHandler)
+    threading.Thread(target=tyntec.serve_forever, daemon=True).start()
+
+    def stop():
+        controller.stop()
+        tyntec.shutdown()
+    return smtp_port, tyntec.server_address[1], stop
