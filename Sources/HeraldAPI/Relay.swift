@@ -16,6 +16,7 @@ public struct Relay: Service {
     let interval: Duration
     let batchSize: Int
     let logger: Logger
+    let watchdog: Watchdog
     let released = Counter(label: "herald_relay_released_total")
     let republished = Counter(label: "herald_sweeper_messages_total", dimensions: [("outcome", "republished")])
     let resent = Counter(label: "herald_sweeper_messages_total", dimensions: [("outcome", "resent")])
@@ -28,10 +29,11 @@ public struct Relay: Service {
         self.interval = interval
         self.batchSize = batchSize
         self.logger = logger
+        watchdog = infrastructure.watchdog(logger: logger)
     }
 
     public func run() async throws {
-        await repeatUntilShutdown {
+        await repeatUntilShutdown("a relay pass", watchdog: watchdog) {
             do {
                 let (due, publication) = try await schedule.releaseDue(limit: batchSize)
                 if let publication {

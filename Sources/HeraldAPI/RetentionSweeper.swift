@@ -12,6 +12,7 @@ public struct RetentionSweeper: Service {
     let interval: Duration
     let batchSize: Int
     let logger: Logger
+    let watchdog: Watchdog
     let erased = Counter(label: "herald_retention_messages_total", dimensions: [("action", "erased")])
     let deleted = Counter(label: "herald_retention_messages_total", dimensions: [("action", "deleted")])
 
@@ -20,10 +21,11 @@ public struct RetentionSweeper: Service {
         self.interval = interval
         self.batchSize = batchSize
         self.logger = logger
+        watchdog = infrastructure.watchdog(logger: logger)
     }
 
     public func run() async throws {
-        await repeatUntilShutdown {
+        await repeatUntilShutdown("a retention pass", watchdog: watchdog) {
             do {
                 let (erasedNow, deletedNow, keys) = try await passOnce()
                 let full = erasedNow == batchSize || deletedNow == batchSize || keys == batchSize

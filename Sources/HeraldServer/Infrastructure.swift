@@ -18,6 +18,10 @@ public struct Infrastructure: Sendable {
         JobLedger(database: database, policy: recovery, logger: logger)
     }
 
+    public func watchdog(logger: Logger) -> Watchdog {
+        Watchdog(limit: recovery.stallTimeout, logger: logger)
+    }
+
     public func publisher(logger: Logger) -> JobPublisher {
         JobPublisher(bus: bus, ledger: ledger(logger: logger), logger: logger)
     }

@@ -20,11 +20,15 @@ public struct RecoveryPolicy: Sendable {
     public var staleSending: StaleSending
     /// Attempts after which a stale `sending` message fails instead of being sent again.
     public var maxAttempts: Int
+    /// How long one batch of jobs or one round of a periodic task may take before the process gives up on itself and
+    /// exits to be restarted (see `Watchdog`).
+    public var stallTimeout: Duration
 
     public init(
         publishGrace: Duration = .seconds(5), jobTimeout: Duration = .seconds(900), sendingTimeout: Duration = .seconds(600),
-        staleSending: StaleSending = .resend, maxAttempts: Int = 6
+        staleSending: StaleSending = .resend, maxAttempts: Int = 6, stallTimeout: Duration = .seconds(900)
     ) {
+        self.stallTimeout = stallTimeout
         self.publishGrace = publishGrace
         self.jobTimeout = jobTimeout
         self.sendingTimeout = sendingTimeout

@@ -39,13 +39,16 @@ public struct DigestAggregator: Service {
     let clock: any HeraldClock
     let configuration: DigestConfiguration
     let logger: Logger
+    let watchdog: Watchdog?
     let folded = Counter(label: "herald_digest_items_total")
     let produced = Counter(label: "herald_digests_total")
 
     public init(
         digests: DigestRepository, templates: TemplateRepository, publisher: JobPublisher,
-        clock: any HeraldClock = SystemClock(), configuration: DigestConfiguration = .init(), logger: Logger
+        clock: any HeraldClock = SystemClock(), configuration: DigestConfiguration = .init(), watchdog: Watchdog? = nil,
+        logger: Logger
     ) {
+        self.watchdog = watchdog
         self.digests = digests
         self.templates = templates
         self.publisher = publisher
@@ -55,7 +58,7 @@ public struct DigestAggregator: Service {
     }
 
     public func run() async throws {
-        await repeatUntilShutdown {
+        await repeatUntilShutdown("a digest round", watchdog: watchdog) {
             do {
                 let outcome = try await aggregateOnce()
                 return outcome.recipients >= configuration.batchSize ? .zero : configuration.interval

@@ -1,6 +1,7 @@
 import Foundation
 import HeraldBus
 import HeraldCore
+import HeraldServer
 import Logging
 import ServiceLifecycle
 
@@ -17,11 +18,13 @@ public struct StageConsumer: Service {
     let maxBatch: Int
     let logger: Logger
     let handle: Handler
+    let watchdog: Watchdog?
 
     public init(
-        bus: BusClient, stage: Stage, prefetch: UInt16, concurrency: Int, maxBatch: Int = 200, logger: Logger,
-        handle: @escaping Handler
+        bus: BusClient, stage: Stage, prefetch: UInt16, concurrency: Int, maxBatch: Int = 200, watchdog: Watchdog? = nil,
+        logger: Logger, handle: @escaping Handler
     ) {
+        self.watchdog = watchdog
         self.bus = bus
         self.stage = stage
         self.prefetch = prefetch
@@ -34,13 +37,20 @@ public struct StageConsumer: Service {
     public func run() async throws {
         let deliveries = bus.consume(queue: stage.queue, prefetch: prefetch)
         let bus = bus
+        let (stage, watchdog, handle) = (stage, watchdog, handle)
         logger.info("consuming", metadata: ["queue": "\(stage.queue)", "prefetch": "\(prefetch)", "concurrency": "\(concurrency)"])
         let buffer = DeliveryBuffer(maxBatch: maxBatch)
         try await withGracefulShutdownHandler {
             try await withThrowingTaskGroup(of: Void.self) { group in
                 for _ in 0..<concurrency {
                     group.addTask {
-                        while let batch = await buffer.take() { await handle(batch) }
+                        while let batch = await buffer.take() {
+                            if let watchdog {
+                                await watchdog.guarding("a batch of \(batch.count) \(stage.rawValue) jobs") { await handle(batch) }
+                            } else {
+                                await handle(batch)
+                            }
+                        }
                     }
                 }
                 do {

@@ -95,9 +95,13 @@ def run_fault(name, fleet, key, strike, check=None):
     bound = on_wire if on_wire is not None else IN_FLIGHT_BOUND
     ok = len(ids) == EMAILS + SMS and lost == 0 and stranded == 0 and failed == 0 and duplicates <= bound
     extra = ""
+    restarts = fleet.take_restarts()
+    if restarts:
+        extra += "  (restarted after exiting on their own: %s)" % ", ".join("%s x%d" % item for item in sorted(restarts.items()))
     if check:
-        checked, extra = check(ids)
+        checked, text = check(ids)
         ok = ok and checked
+        extra += text
     print("%-4s %-22s accepted %5d  lost %d  stranded %d  failed %d  duplicates %3d (bound %d)  drained in %5.1f s%s" % (
         "ok" if ok else "FAIL", name, len(ids), lost, stranded, failed, duplicates, bound, drained, extra), flush=True)
     return ok

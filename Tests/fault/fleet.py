@@ -4,6 +4,7 @@ import json
 import os
 import signal
 import subprocess
+import threading
 import time
 import urllib.request
 
@@ -37,6 +38,7 @@ def env(**extra):
         "HERALD_RETRY_DELAYS_MS": "500,1000,2000,4000",
         "HERALD_DELIVERY_LIMIT": "10",
         "HERALD_SENDING_TIMEOUT_SECONDS": "7",
+        "HERALD_STALL_SECONDS": "30",
         "HERALD_JOB_TIMEOUT_SECONDS": "15",
         "HERALD_RELAY_INTERVAL_MS": "200",
         "HERALD_RELAY_GRACE_MS": "1000",
@@ -47,25 +49,52 @@ def env(**extra):
 
 
 class Fleet:
+    """The executables, supervised as systemd's Restart=on-failure would: a process that exits on its own (the
+    watchdog ends a process whose work stalled) is started again, and counted."""
     kinds = ["herald-api", "herald-renderer", "herald-email", "herald-sms", "herald-poller"]
 
     def __init__(self, bin_folder):
         self.bin = bin_folder
         self.processes = {}
+        self.lock = threading.Lock()
+        self.down = set()
+        self.stopping = False
+        self.restarts = {}
         os.makedirs(STATE, exist_ok=True)
+        threading.Thread(target=self.supervise, daemon=True).start()
 
     def start(self, kind):
         log = open(os.path.join(STATE, kind + ".log"), "a")
         metrics = {"herald-api": 19090, "herald-renderer": 19091, "herald-email": 19092, "herald-sms": 19093,
                    "herald-poller": 19094}[kind]
-        self.processes[kind] = subprocess.Popen(
-            [os.path.join(self.bin, kind)], env=env(HERALD_METRICS_ADDRESS="127.0.0.1:%d" % metrics),
-            stdout=log, stderr=subprocess.STDOUT)
+        with self.lock:
+            self.processes[kind] = subprocess.Popen(
+                [os.path.join(self.bin, kind)], env=env(HERALD_METRICS_ADDRESS="127.0.0.1:%d" % metrics),
+                stdout=log, stderr=subprocess.STDOUT)
+            self.down.discard(kind)
 
     def kill(self, kind):
-        process = self.processes[kind]
+        with self.lock:
+            self.down.add(kind)
+            process = self.processes[kind]
         process.send_signal(signal.SIGKILL)
         process.wait()
+
+    def supervise(self):
+        while True:
+            time.sleep(0.5)
+            with self.lock:
+                exited = [kind for kind, process in self.processes.items()
+                          if process.poll() is not None and kind not in self.down and not self.stopping]
+            for kind in exited:
+                self.restarts[kind] = self.restarts.get(kind, 0) + 1
+                self.start(kind)
+
+    def take_restarts(self):
+        """Processes restarted by the supervisor since the last call."""
+        with self.lock:
+            restarts, self.restarts = self.restarts, {}
+        return restarts
 
     def start_all(self):
         for kind in self.kinds:
@@ -73,9 +102,12 @@ class Fleet:
         wait_for(lambda: http("GET", "/readyz")[0] == 200, 60, "herald-api ready")
 
     def stop_all(self):
-        for process in self.processes.values():
+        with self.lock:
+            self.stopping = True
+            processes = list(self.processes.values())
+        for process in processes:
             process.send_signal(signal.SIGTERM)
-        for process in self.processes.values():
+        for process in processes:
             try:
                 process.wait(timeout=20)
             except subprocess.TimeoutExpired:

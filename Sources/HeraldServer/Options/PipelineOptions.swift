@@ -24,6 +24,8 @@ public struct RecoveryOptions: OptionSource {
     var sendingTimeout: String?
     @Option(name: .customLong("stale-sending"), help: setting("HERALD_STALE_SENDING", "resend or fail", default: "resend"))
     var staleSending: String?
+    @Option(name: .customLong("stall-seconds"), help: setting("HERALD_STALL_SECONDS", "A batch or round taking longer ends the process, to be restarted", default: "900"))
+    var stall: String?
 
     public init() {}
 
@@ -31,6 +33,7 @@ public struct RecoveryOptions: OptionSource {
         [
             "HERALD_RELAY_GRACE_MS": relayGrace, "HERALD_JOB_TIMEOUT_SECONDS": jobTimeout,
             "HERALD_SENDING_TIMEOUT_SECONDS": sendingTimeout, "HERALD_STALE_SENDING": staleSending,
+            "HERALD_STALL_SECONDS": stall,
         ]
     }
 }

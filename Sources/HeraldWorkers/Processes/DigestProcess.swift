@@ -25,7 +25,7 @@ public struct DigestProcess: Sendable {
             digests: DigestRepository(database: infrastructure.database, logger: logger),
             templates: TemplateRepository(database: infrastructure.database, logger: logger),
             publisher: infrastructure.publisher(logger: logger), clock: clock, configuration: configuration,
-            logger: logger)
+            watchdog: infrastructure.watchdog(logger: logger), logger: logger)
     }
 
     public static func run(environment: Environment, logger: Logger) async throws {

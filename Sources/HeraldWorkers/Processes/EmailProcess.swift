@@ -23,7 +23,7 @@ public struct EmailProcess: Sendable {
             topology: worker.topology, slice: worker.sendSlice, logger: logger)
         return [StageConsumer(
             bus: infrastructure.bus, stage: .sendEmail, prefetch: worker.prefetch, concurrency: worker.concurrency,
-            logger: logger, handle: sendWorker.handle)]
+            watchdog: infrastructure.watchdog(logger: logger), logger: logger, handle: sendWorker.handle)]
     }
 
     public static func run(environment: Environment, logger: Logger) async throws {

@@ -9,17 +9,19 @@ import ServiceLifecycle
 public struct PollerProcess: Sendable {
     public var sms: SMSConfiguration
     public var databaseConnections: Int
+    public var stallTimeout: Duration
 
     public init(environment: Environment) throws {
         sms = try SMSConfiguration(environment: environment)
         databaseConnections = try environment.int("HERALD_DATABASE_CONNECTIONS", default: 4)
+        stallTimeout = try RecoveryPolicy(environment: environment).stallTimeout
     }
 
     /// The poller, asking `client`.
     public func services(database: Database, client: any SMSProvider, logger: Logger) -> [any Service] {
         [StatusPoller(
             polls: SMSPollRepository(database: database, logger: logger), client: client, configuration: sms.poller,
-            logger: logger)]
+            watchdog: Watchdog(limit: stallTimeout, logger: logger), logger: logger)]
     }
 
     public static func run(environment: Environment, logger: Logger) async throws {

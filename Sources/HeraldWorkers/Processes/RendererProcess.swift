@@ -23,7 +23,7 @@ public struct RendererProcess: Sendable {
             maxBytes: maxBytes, logger: logger)
         return [StageConsumer(
             bus: infrastructure.bus, stage: .render, prefetch: worker.prefetch, concurrency: worker.concurrency,
-            logger: logger, handle: renderer.handle)]
+            watchdog: infrastructure.watchdog(logger: logger), logger: logger, handle: renderer.handle)]
     }
 
     public static func run(environment: Environment, logger: Logger) async throws {

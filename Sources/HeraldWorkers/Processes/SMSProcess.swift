@@ -24,7 +24,7 @@ public struct SMSProcess: Sendable {
             polling: sms.polling, topology: worker.topology, slice: worker.sendSlice, logger: logger)
         return [StageConsumer(
             bus: infrastructure.bus, stage: .sendSMS, prefetch: worker.prefetch, concurrency: worker.concurrency,
-            logger: logger, handle: sendWorker.handle)]
+            watchdog: infrastructure.watchdog(logger: logger), logger: logger, handle: sendWorker.handle)]
     }
 
     public static func run(environment: Environment, logger: Logger) async throws {

@@ -1,0 +1,113 @@
+import Foundation
+import HeraldCore
+import HeraldRendering
+import HeraldServer
+import HeraldStore
+import Hummingbird
+
+/// `/v1/messages` and `/v1/procedures`: direct messages, alone or all-or-nothing in a procedure.
+extension APIHandlers {
+    func addMessageRoutes(to group: RouterGroup<HeraldRequestContext>) {
+        group.post("messages", use: postMessage)
+        group.get("messages/:id", use: getMessage)
+        group.post("procedures", use: postProcedure)
+        group.get("procedures/:id", use: getProcedure)
+    }
+
+    func postMessage(_ request: Request, context: HeraldRequestContext) async throws -> Response {
+        let (bytes, body) = try await readBody(request)
+        if let replay = try await replay(request, context: context, body: bytes) { return replay }
+        var problems: [Problem.InvalidParam] = []
+        guard let message = MessageRequest.parse(body, path: "", problems: &problems) else {
+            throw Problem.validation(problems)
+        }
+        let rows = try await intake.prepare([message], paths: [""])
+        let (status, response) = try await intake.store(
+            rows, kind: "ad-hoc", apiKeyID: context.apiKeyID, idempotencyKey: idempotencyKey(request),
+            requestBody: bytes
+        ) { accepted in
+            let (id, state) = accepted.messages[0]
+            return Array(JSONValue.object([
+                "id": .string(id.lowercased), "procedure_id": .string(accepted.procedureID.lowercased),
+                "state": .string(state.rawValue),
+            ]).encoded().utf8)
+        }
+        return raw(status, response)
+    }
+
+    func postProcedure(_ request: Request, context: HeraldRequestContext) async throws -> Response {
+        let (bytes, body) = try await readBody(request)
+        if let replay = try await replay(request, context: context, body: bytes) { return replay }
+        var problems: [Problem.InvalidParam] = []
+        let reader = FieldReader(body, allowed: ["kind", "messages"], problems: &problems)
+        let kind = reader.string("kind", required: true, maxLength: 100, problems: &problems)
+        var requests: [MessageRequest] = []
+        var paths: [String] = []
+        switch reader.object["messages"] {
+        case .array(let items) where items.isEmpty:
+            problems.append(.init("messages", "must hold at least one message"))
+        case .array(let items) where items.count > maxProcedureSize:
+            problems.append(.init("messages", "holds \(items.count) messages; at most \(maxProcedureSize) fit in one procedure"))
+        case .array(let items):
+            for (index, item) in items.enumerated() {
+                let path = "messages[\(index)]"
+                if let message = MessageRequest.parse(item, path: path, problems: &problems) {
+                    requests.append(message)
+                    paths.append(path)
+                }
+            }
+        case nil, .null:
+            problems.append(.init("messages", "is required"))
+        case let other?:
+            problems.append(.init("messages", "must be an array, got \(other.typeName)"))
+        }
+        guard problems.isEmpty, let kind else { throw Problem.validation(problems) }
+        let rows = try await intake.prepare(requests, paths: paths)
+        let (status, response) = try await intake.store(
+            rows, kind: kind, apiKeyID: context.apiKeyID, idempotencyKey: idempotencyKey(request), requestBody: bytes
+        ) { accepted in
+            Array(JSONValue.object([
+                "id": .string(accepted.procedureID.lowercased),
+                "message_ids": .array(accepted.messages.map { .string($0.id.lowercased) }),
+            ]).encoded().utf8)
+        }
+        return raw(status, response)
+    }
+
+    func getMessage(_ request: Request, context: HeraldRequestContext) async throws -> Response {
+        let id = try uuidParameter(context, "id")
+        guard let message = try await queries.message(id) else { throw Problem.notFound("no message \(id.lowercased)") }
+        var object: [String: JSONValue] = [
+            "id": .string(message.id.lowercased), "procedure_id": .string(message.procedureID.lowercased),
+            "channel": .string(message.channel), "state": .string(message.state),
+            "template": .object(["name": .string(message.templateName), "version": .int(Int64(message.templateVersion))]),
+            "locale": .string(message.locale), "send_at": .string(Timestamp.string(message.sendAt)),
+            "attempts": .int(Int64(message.attempts)), "created_at": .string(Timestamp.string(message.createdAt)),
+            "updated_at": .string(Timestamp.string(message.updatedAt)),
+            "provider_id": message.providerID.map(JSONValue.string) ?? .null,
+            "last_error": message.lastError.map(JSONValue.string) ?? .null,
+            "events": .array(message.events.map { event in
+                .object([
+                    "from": event.from.map(JSONValue.string) ?? .null, "to": .string(event.to),
+                    "detail": event.detail.map(JSONValue.string) ?? .null, "at": .string(Timestamp.string(event.at)),
+                ])
+            }),
+        ]
+        if let segments = message.segments { object["segments"] = .int(Int64(segments)) }
+        if let erasedAt = message.erasedAt { object["erased_at"] = .string(Timestamp.string(erasedAt)) }
+        return json(.ok, .object(object))
+    }
+
+    func getProcedure(_ request: Request, context: HeraldRequestContext) async throws -> Response {
+        let id = try uuidParameter(context, "id")
+        guard let procedure = try await queries.procedure(id) else { throw Problem.notFound("no procedure \(id.lowercased)") }
+        return json(.ok, .object([
+            "id": .string(procedure.id.lowercased), "kind": .string(procedure.kind),
+            "created_at": .string(Timestamp.string(procedure.createdAt)),
+            "counts": .object(procedure.counts.mapValues { .int(Int64($0)) }),
+            "messages": .array(procedure.messages.map {
+                .object(["id": .string($0.id.lowercased), "state": .string($0.state), "channel": .string($0.channel)])
+            }),
+        ]))
+    }
+}

@@ -1,0 +1,54 @@
+import Foundation
+import HeraldCore
+import HeraldRendering
+import HeraldServer
+import HeraldStore
+import Hummingbird
+
+/// `/v1/notifications`: system notifications that honour the recipient's preference.
+extension APIHandlers {
+    func addNotificationRoutes(to group: RouterGroup<HeraldRequestContext>) {
+        group.post("notifications", use: postNotification)
+    }
+
+    /// A system notification to a recipient, delivered per their preference: queued now for `immediate`, otherwise
+    /// rendered now (the digest shows things as they were) and deferred until their window closes.
+    func postNotification(_ request: Request, context: HeraldRequestContext) async throws -> Response {
+        let (bytes, body) = try await readBody(request)
+        if let replay = try await replay(request, context: context, body: bytes) { return replay }
+        var problems: [Problem.InvalidParam] = []
+        let reader = FieldReader(body, allowed: ["recipient", "template", "variables", "category", "locale"], problems: &problems)
+        let recipientID = reader.string("recipient", required: true, maxLength: 200, problems: &problems)
+        let templateName = reader.string("template", required: true, maxLength: 200, problems: &problems)
+        let variables = reader.object("variables", problems: &problems) ?? .object([:])
+        let category = reader.string("category", maxLength: 200, problems: &problems)
+        let requestedLocale = reader.string("locale", maxLength: 35, problems: &problems)
+        guard problems.isEmpty, let recipientID, let templateName else { throw Problem.validation(problems) }
+
+        guard let recipient = try await recipients.get(recipientID) else {
+            throw Problem.validation([.init("recipient", "no recipient '\(recipientID)'; create it with PUT /v1/recipients/{id}")])
+        }
+        let locale = requestedLocale ?? recipient.locale ?? ""
+        guard let template = try await templates.resolve(name: templateName, locale: locale) else {
+            throw Problem.validation([.init("template", "no template named '\(templateName)'")])
+        }
+        let now = clock.now()
+        let preference = recipient.preference(for: template.channel)
+        let row = try NotificationPlan.message(
+            to: recipient, template: template, variables: variables, category: category, now: now)
+        let deferredUntil = row.deferredUntil
+        let (status, response) = try await intake.store(
+            [row], kind: "notification", apiKeyID: context.apiKeyID, idempotencyKey: idempotencyKey(request),
+            requestBody: bytes
+        ) { accepted in
+            let (id, state) = accepted.messages[0]
+            var object: [String: JSONValue] = [
+                "id": .string(id.lowercased), "procedure_id": .string(accepted.procedureID.lowercased),
+                "state": .string(state.rawValue), "preference": .string(preference.description),
+            ]
+            if let deferredUntil { object["deliver_after"] = .string(Timestamp.string(deferredUntil)) }
+            return Array(JSONValue.object(object).encoded().utf8)
+        }
+        return raw(status, response)
+    }
+}
