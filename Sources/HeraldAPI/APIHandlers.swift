@@ -45,8 +45,8 @@ struct APIHandlers: Sendable {
         guard let apiKeyID = context.apiKeyID,
               let stored = try await store.idempotentResponse(apiKeyID: apiKeyID, key: key, requestBody: body)
         else { return nil }
-        guard stored.sameRequest else { throw IdempotencyProblem.conflict }
-        return raw(stored.status, stored.body)
+        let (status, response) = try IdempotencyProblem.answer(stored)
+        return raw(status, response)
     }
 
     func uuidParameter(_ context: HeraldRequestContext, _ name: String) throws -> UUID {

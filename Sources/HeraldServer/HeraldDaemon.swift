@@ -32,13 +32,7 @@ extension HeraldDaemon {
     }
 
     /// The environment this process reads: its own, with the options given on the command line on top.
-    public var environment: Environment {
-        var values = ProcessInfo.processInfo.environment
-        for source in sources {
-            for case let (variable, value?) in source.values { values[variable] = value }
-        }
-        return Environment(values)
-    }
+    public var environment: Environment { Environment(overriding: sources) }
 
     func launch(_ name: String) async {
         let environment = environment
@@ -46,5 +40,16 @@ extension HeraldDaemon {
         let logger = Logger(label: name)
         for line in Settings.unknownVariables(in: ProcessInfo.processInfo.environment) { logger.warning("\(line)") }
         await ProcessRuntime.main(name) { try await start(environment: environment, logger: logger) }
+    }
+}
+
+extension Environment {
+    /// The process's environment with the options given on the command line on top.
+    public init(overriding sources: [any OptionSource]) {
+        var values = ProcessInfo.processInfo.environment
+        for source in sources {
+            for case let (variable, value?) in source.values { values[variable] = value }
+        }
+        self.init(values)
     }
 }

@@ -8,7 +8,7 @@ extension RecoveryPolicy {
         publishGrace = .milliseconds(try environment.int("HERALD_RELAY_GRACE_MS", default: 5000))
         jobTimeout = .seconds(try environment.int("HERALD_JOB_TIMEOUT_SECONDS", default: 900))
         sendingTimeout = .seconds(try environment.int("HERALD_SENDING_TIMEOUT_SECONDS", default: 600))
-        stallTimeout = .seconds(try environment.int("HERALD_STALL_SECONDS", default: 900))
+        stallTimeout = .seconds(try environment.int("HERALD_STALL_SECONDS", default: 300))
         let raw = try environment.string("HERALD_STALE_SENDING", default: "resend")
         guard let policy = StaleSending(rawValue: raw) else {
             throw ConfigurationError("HERALD_STALE_SENDING must be resend or fail, got '\(raw)'")

@@ -26,7 +26,7 @@ public struct RecoveryPolicy: Sendable {
 
     public init(
         publishGrace: Duration = .seconds(5), jobTimeout: Duration = .seconds(900), sendingTimeout: Duration = .seconds(600),
-        staleSending: StaleSending = .resend, maxAttempts: Int = 6, stallTimeout: Duration = .seconds(900)
+        staleSending: StaleSending = .resend, maxAttempts: Int = 6, stallTimeout: Duration = .seconds(300)
     ) {
         self.stallTimeout = stallTimeout
         self.publishGrace = publishGrace

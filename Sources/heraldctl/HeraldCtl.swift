@@ -16,52 +16,33 @@ struct HeraldCtl: AsyncParsableCommand {
             (default \(Environment.defaultAMQPURL)).
             """,
         subcommands: [Migrate.self, Topology.self, Keys.self, DeadLetters.self, Queues.self, MessageCommand.self])
-}
 
-/// Runs a subcommand's body, printing failures as one line and exiting non-zero.
-func command(_ body: (Logger) async throws -> Void) async throws {
-    _ = ProcessRuntime.bootstrap()
-    var logger = Logger(label: "heraldctl")
-    logger.logLevel = Environment().optional("LOG_LEVEL").flatMap(Logger.Level.init(rawValue:)) ?? .warning
-    try await ProcessRuntime.command("heraldctl") { try await body(logger) }
-}
-
-func withDatabase<T>(_ logger: Logger, _ body: (Database) async throws -> T) async throws -> T {
-    try await Infrastructure.withDatabase(logger: logger, body)
-}
-
-/// The database and the broker, for commands that change both.
-func withInfrastructure<T>(_ logger: Logger, _ body: (Infrastructure) async throws -> T) async throws -> T {
-    let environment = Environment()
-    let recovery = try RecoveryPolicy(environment: environment)
-    return try await withDatabase(logger) { database in
-        try await withBus(logger) { bus in
-            try await body(Infrastructure(database: database, bus: bus, recovery: recovery))
+    /// As ArgumentParser's, but a bad command line is one line on stderr and exit status 1.
+    static func main() async {
+        do {
+            var command = try parseAsRoot()
+            if var command = command as? any AsyncParsableCommand {
+                try await command.run()
+            } else {
+                try command.run()
+            }
+        } catch {
+            if error is ExitCode || exitCode(for: error) == .success { exit(withError: error) }
+            ProcessRuntime.fail("heraldctl", message(for: error).split(separator: "\n").first.map(String.init) ?? "bad arguments")
         }
-    }
-}
-
-func withBus<T>(_ logger: Logger, _ body: (BusClient) async throws -> T) async throws -> T {
-    let configuration = try AMQPConfiguration(
-        url: Environment().string("HERALD_AMQP_URL", default: Environment.defaultAMQPURL), connectionName: "heraldctl")
-    let bus = try await BusClient.connect(configuration, logger: logger)
-    do {
-        let result = try await body(bus)
-        await bus.shutdown()
-        return result
-    } catch {
-        await bus.shutdown()
-        throw error
     }
 }
 
 struct Migrate: AsyncParsableCommand {
     static let configuration = CommandConfiguration(abstract: "Apply pending database migrations (safe to run concurrently).")
 
+    @OptionGroup var settings: ToolOptions
+
+
     func run() async throws {
-        try await command { logger in
-            try await withDatabase(logger) { database in
-                let applied = try await Migrator(database: database, logger: logger).migrate()
+        try await command(settings) { tool in
+            try await tool.withDatabase { database in
+                let applied = try await Migrator(database: database, logger: tool.logger).migrate()
                 print(applied.isEmpty ? "schema is current" : "applied migrations \(applied.map(String.init).joined(separator: ", "))")
             }
         }
@@ -72,10 +53,13 @@ struct Topology: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Declare Herald's exchanges and queues (idempotent), with the retry delays and delivery limit of HERALD_RETRY_DELAYS_MS and HERALD_DELIVERY_LIMIT.")
 
+    @OptionGroup var settings: ToolOptions
+
+
     func run() async throws {
-        try await command { logger in
-            try await withBus(logger) { bus in
-                let topology = try HeraldBus.Topology(environment: Environment())
+        try await command(settings) { tool in
+            try await tool.withBus { bus in
+                let topology = try HeraldBus.Topology(environment: tool.environment)
                 try await topology.declare(on: bus)
                 print("topology declared on \(bus.configuration): retry delays \(topology.retryDelays), delivery limit \(topology.deliveryLimit)")
             }
@@ -91,10 +75,13 @@ struct Keys: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Create a key and print it once; only its hash is stored.")
         @Argument(help: "A name for the key, such as the application using it.") var name: String
 
+        @OptionGroup var settings: ToolOptions
+
+
         func run() async throws {
-            try await command { logger in
-                try await withDatabase(logger) { database in
-                    let (_, secret) = try await APIKeyRepository(database: database, logger: logger).create(name: name)
+            try await command(settings) { tool in
+                try await tool.withDatabase { database in
+                    let (_, secret) = try await APIKeyRepository(database: database, logger: tool.logger).create(name: name)
                     print(secret)
                 }
             }
@@ -105,10 +92,13 @@ struct Keys: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Revoke the active key with this name.")
         @Argument var name: String
 
+        @OptionGroup var settings: ToolOptions
+
+
         func run() async throws {
-            try await command { logger in
-                try await withDatabase(logger) { database in
-                    guard try await APIKeyRepository(database: database, logger: logger).revoke(name: name) else {
+            try await command(settings) { tool in
+                try await tool.withDatabase { database in
+                    guard try await APIKeyRepository(database: database, logger: tool.logger).revoke(name: name) else {
                         throw StoreError(.notFound, "no active key named '\(name)'")
                     }
                     print("revoked \(name)")
@@ -120,10 +110,13 @@ struct Keys: AsyncParsableCommand {
     struct List: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "List keys (never their secrets).")
 
+        @OptionGroup var settings: ToolOptions
+
+
         func run() async throws {
-            try await command { logger in
-                try await withDatabase(logger) { database in
-                    for key in try await APIKeyRepository(database: database, logger: logger).list() {
+            try await command(settings) { tool in
+                try await tool.withDatabase { database in
+                    for key in try await APIKeyRepository(database: database, logger: tool.logger).list() {
                         let state = key.revokedAt.map { "revoked \(Timestamp.string($0))" } ?? "active"
                         print("\(key.name)\t\(key.id.uuidString.lowercased())\t\(Timestamp.string(key.createdAt))\t\(state)")
                     }
@@ -145,9 +138,12 @@ struct DeadLetters: AsyncParsableCommand {
         @Option(help: "render, send.email or send.sms") var stage: Stage
         @Option var limit = 20
 
+        @OptionGroup var settings: ToolOptions
+
+
         func run() async throws {
-            try await command { logger in
-                try await withBus(logger) { bus in
+            try await command(settings) { tool in
+                try await tool.withBus { bus in
                     for letter in try await bus.peekDeadLetters(stage, limit: limit) {
                         let ids = letter.messageIDs.map { $0.uuidString.lowercased() }.joined(separator: ",")
                         let when = letter.failedAt.map { Timestamp.string($0) } ?? "-"
@@ -173,13 +169,16 @@ struct DeadLetters: AsyncParsableCommand {
             guard limit > 0 else { throw ValidationError("--limit must be positive") }
         }
 
+        @OptionGroup var settings: ToolOptions
+
+
         func run() async throws {
-            try await command { logger in
+            try await command(settings) { tool in
                 let selection = DeadLetterDesk.Selection(
                     messageIDs: messages.isEmpty ? nil : Set(messages.compactMap(UUID.init(uuidString:))),
                     errorContains: errorContains)
-                try await withInfrastructure(logger) { infrastructure in
-                    let report = try await DeadLetterDesk(infrastructure: infrastructure, logger: logger)
+                try await tool.withInfrastructure { infrastructure in
+                    let report = try await DeadLetterDesk(infrastructure: infrastructure, logger: tool.logger)
                         .replay(stage, selection: selection, limit: limit)
                     print("replayed \(report.replayedMessages) messages in \(report.replayedJobs) jobs (\(report.revivedMessages) back from dead); \(report.left) dead letters left")
                 }
@@ -191,9 +190,12 @@ struct DeadLetters: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Discard all dead letters of a stage.")
         @Option(help: "render, send.email or send.sms") var stage: Stage
 
+        @OptionGroup var settings: ToolOptions
+
+
         func run() async throws {
-            try await command { logger in
-                try await withBus(logger) { bus in print("purged \(try await bus.purgeDeadLetters(stage))") }
+            try await command(settings) { tool in
+                try await tool.withBus { bus in print("purged \(try await bus.purgeDeadLetters(stage))") }
             }
         }
     }
@@ -202,9 +204,12 @@ struct DeadLetters: AsyncParsableCommand {
 struct Queues: AsyncParsableCommand {
     static let configuration = CommandConfiguration(abstract: "Show queue depths and consumers, and messages per state.")
 
+    @OptionGroup var settings: ToolOptions
+
+
     func run() async throws {
-        try await command { logger in
-            try await withBus(logger) { bus in
+        try await command(settings) { tool in
+            try await tool.withBus { bus in
                 for stage in Stage.allCases {
                     for queue in [stage.queue, stage.deadLetterQueue] {
                         let status = try await bus.queueStatus(queue)
@@ -212,8 +217,8 @@ struct Queues: AsyncParsableCommand {
                     }
                 }
             }
-            try await withDatabase(logger) { database in
-                let counts = try await OperatorCounts(database: database, logger: logger).countsByState()
+            try await tool.withDatabase { database in
+                let counts = try await OperatorCounts(database: database, logger: tool.logger).countsByState()
                 for (state, count) in counts.sorted(by: { $0.key < $1.key }) { print("messages.\(state)\t\(count)") }
             }
         }
@@ -224,11 +229,14 @@ struct MessageCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(commandName: "message", abstract: "Show a message and its history.")
     @Argument var id: String
 
+    @OptionGroup var settings: ToolOptions
+
+
     func run() async throws {
-        try await command { logger in
+        try await command(settings) { tool in
             guard let uuid = UUID(uuidString: id) else { throw ValidationError("'\(id)' is not a message id (a UUID)") }
-            try await withDatabase(logger) { database in
-                guard let message = try await MessageQueries(database: database, logger: logger).message(uuid) else {
+            try await tool.withDatabase { database in
+                guard let message = try await MessageQueries(database: database, logger: tool.logger).message(uuid) else {
                     throw StoreError(.notFound, "no message \(id)")
                 }
                 print("\(message.id.uuidString.lowercased())\t\(message.channel)\t\(message.state)\tattempts=\(message.attempts)\tprovider_id=\(message.providerID ?? "-")\tlast_error=\(message.lastError ?? "-")")

@@ -102,8 +102,7 @@ struct MessageIntake: Sendable {
             id: procedureID, kind: kind, apiKeyID: apiKeyID, messages: rows, idempotency: idempotency)
         {
         case .replay(let stored):
-            guard stored.sameRequest else { throw IdempotencyProblem.conflict }
-            return (stored.status, stored.body)
+            return try IdempotencyProblem.answer(stored)
         case .inserted(let publication):
             accepted.increment(by: rows.count)
             await publish(publication)
@@ -117,8 +116,15 @@ struct MessageIntake: Sendable {
     }
 }
 
+/// The one rule of idempotency keys: the same key and body get the first answer again; another body is a 409.
 enum IdempotencyProblem {
     static let conflict = Problem(
         .conflict, type: "idempotency-conflict", title: "Idempotency key reused",
         detail: "this Idempotency-Key was used with a different request body")
+
+    /// The answer to a request whose key was seen before (found up front, or by losing a race to insert it).
+    static func answer(_ stored: IdempotentResponse) throws -> (status: Int, body: [UInt8]) {
+        guard stored.sameRequest else { throw conflict }
+        return (stored.status, stored.body)
+    }
 }

@@ -24,7 +24,7 @@ public struct RecoveryOptions: OptionSource {
     var sendingTimeout: String?
     @Option(name: .customLong("stale-sending"), help: setting("HERALD_STALE_SENDING", "resend or fail", default: "resend"))
     var staleSending: String?
-    @Option(name: .customLong("stall-seconds"), help: setting("HERALD_STALL_SECONDS", "A batch or round taking longer ends the process, to be restarted", default: "900"))
+    @Option(name: .customLong("stall-seconds"), help: setting("HERALD_STALL_SECONDS", "A batch or round taking longer ends the process, to be restarted", default: "300"))
     var stall: String?
 
     public init() {}
