@@ -1,5 +1,3 @@
-import Synchronization
-
 /// What became of one submission.
 public enum DeliveryOutcome: Sendable, Equatable {
     /// The provider took the message; `providerID` identifies it there (for SMTP, the Message-ID).
@@ -16,28 +14,4 @@ public protocol EmailProvider: Sendable {
     /// Several messages at once: each one's outcome is reported (with its index) as soon as it has one, so a slow
     /// message holds up no other; returns once all are reported.
     func send(_ messages: [MIMEMessage], completed: @escaping @Sendable (Int, DeliveryOutcome) -> Void) async
-}
-
-extension EmailProvider {
-    /// Several messages at once; the outcomes in the same order.
-    public func send(_ messages: [MIMEMessage]) async -> [DeliveryOutcome] {
-        let outcomes = OutcomeCollector(count: messages.count)
-        await send(messages) { index, outcome in outcomes.set(index, outcome) }
-        return outcomes.all
-    }
-}
-
-/// Outcomes reported from any thread, in the order of what was sent.
-public final class OutcomeCollector: Sendable {
-    private let outcomes: Mutex<[DeliveryOutcome]>
-
-    public init(count: Int) {
-        outcomes = Mutex(Array(repeating: .transient("no outcome"), count: count))
-    }
-
-    public func set(_ index: Int, _ outcome: DeliveryOutcome) {
-        outcomes.withLock { $0[index] = outcome }
-    }
-
-    public var all: [DeliveryOutcome] { outcomes.withLock { $0 } }
 }
