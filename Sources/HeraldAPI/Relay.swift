@@ -33,19 +33,14 @@ public struct Relay: Service {
     }
 
     public func run() async throws {
-        await repeatUntilShutdown("a relay pass", watchdog: watchdog) {
-            do {
-                let (due, publication) = try await schedule.releaseDue(limit: batchSize)
-                if let publication {
-                    released.increment(by: publication.messageIDs.count)
-                    await publisher.publish(publication)
-                }
-                let swept = try await sweepOnce()
-                return due == batchSize || swept >= batchSize ? .zero : interval
-            } catch {
-                logger.warning("relay pass failed", metadata: ["error": "\(ProcessRuntime.describe(error))"])
-                return interval
+        await repeatPasses("relay pass", interval: interval, watchdog: watchdog, logger: logger) {
+            let (due, publication) = try await schedule.releaseDue(limit: batchSize)
+            if let publication {
+                released.increment(by: publication.messageIDs.count)
+                await publisher.publish(publication)
             }
+            let swept = try await sweepOnce()
+            return due == batchSize || swept >= batchSize
         }
     }
 

@@ -25,15 +25,9 @@ public struct RetentionSweeper: Service {
     }
 
     public func run() async throws {
-        await repeatUntilShutdown("a retention pass", watchdog: watchdog) {
-            do {
-                let (erasedNow, deletedNow, keys) = try await passOnce()
-                let full = erasedNow == batchSize || deletedNow == batchSize || keys == batchSize
-                return full ? .zero : interval
-            } catch {
-                logger.warning("retention pass failed", metadata: ["error": "\(ProcessRuntime.describe(error))"])
-                return interval
-            }
+        await repeatPasses("retention pass", interval: interval, watchdog: watchdog, logger: logger) {
+            let (erasedNow, deletedNow, keys) = try await passOnce()
+            return erasedNow == batchSize || deletedNow == batchSize || keys == batchSize
         }
     }
 

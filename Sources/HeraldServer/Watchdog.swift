@@ -7,17 +7,21 @@ import Logging
 /// every job it held back on its queue, its supervisor (systemd `Restart=on-failure`, Kubernetes) starts it again,
 /// and the sweeper resolves what it left in between. `HERALD_STALL_SECONDS` sets the limit.
 public struct Watchdog: Sendable {
-    public let limit: Duration
+    /// nil: no limit.
+    public let limit: Duration?
     let logger: Logger
 
-    public init(limit: Duration, logger: Logger) {
+    public init(limit: Duration?, logger: Logger) {
         self.limit = limit
         self.logger = logger
     }
 
+    /// A watchdog that never fires.
+    public static let off = Watchdog(limit: nil, logger: Logger(label: "herald.watchdog"))
+
     public func guarding<T>(_ what: @autoclosure () -> String, _ body: () async throws -> T) async rethrows -> T {
+        guard let limit else { return try await body() }
         let description = what()
-        let limit = limit
         let logger = logger
         let timer = Task {
             try await Task.sleep(for: limit)

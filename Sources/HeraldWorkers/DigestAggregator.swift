@@ -39,13 +39,13 @@ public struct DigestAggregator: Service {
     let clock: any HeraldClock
     let configuration: DigestConfiguration
     let logger: Logger
-    let watchdog: Watchdog?
+    let watchdog: Watchdog
     let folded = Counter(label: "herald_digest_items_total")
     let produced = Counter(label: "herald_digests_total")
 
     public init(
         digests: DigestRepository, templates: TemplateRepository, publisher: JobPublisher,
-        clock: any HeraldClock = SystemClock(), configuration: DigestConfiguration = .init(), watchdog: Watchdog? = nil,
+        clock: any HeraldClock = SystemClock(), configuration: DigestConfiguration = .init(), watchdog: Watchdog = .off,
         logger: Logger
     ) {
         self.watchdog = watchdog
@@ -58,14 +58,8 @@ public struct DigestAggregator: Service {
     }
 
     public func run() async throws {
-        await repeatUntilShutdown("a digest round", watchdog: watchdog) {
-            do {
-                let outcome = try await aggregateOnce()
-                return outcome.recipients >= configuration.batchSize ? .zero : configuration.interval
-            } catch {
-                logger.warning("digest round failed", metadata: ["error": "\(ProcessRuntime.describe(error))"])
-                return configuration.interval
-            }
+        await repeatPasses("digest round", interval: configuration.interval, watchdog: watchdog, logger: logger) {
+            try await aggregateOnce().recipients >= configuration.batchSize
         }
     }
 

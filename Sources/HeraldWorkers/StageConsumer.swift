@@ -18,10 +18,10 @@ public struct StageConsumer: Service {
     let maxBatch: Int
     let logger: Logger
     let handle: Handler
-    let watchdog: Watchdog?
+    let watchdog: Watchdog
 
     public init(
-        bus: BusClient, stage: Stage, prefetch: UInt16, concurrency: Int, maxBatch: Int = 200, watchdog: Watchdog? = nil,
+        bus: BusClient, stage: Stage, prefetch: UInt16, concurrency: Int, maxBatch: Int = 200, watchdog: Watchdog = .off,
         logger: Logger, handle: @escaping Handler
     ) {
         self.watchdog = watchdog
@@ -45,11 +45,7 @@ public struct StageConsumer: Service {
                 for _ in 0..<concurrency {
                     group.addTask {
                         while let batch = await buffer.take() {
-                            if let watchdog {
-                                await watchdog.guarding("a batch of \(batch.count) \(stage.rawValue) jobs") { await handle(batch) }
-                            } else {
-                                await handle(batch)
-                            }
+                            await watchdog.guarding("a batch of \(batch.count) \(stage.rawValue) jobs") { await handle(batch) }
                         }
                     }
                 }

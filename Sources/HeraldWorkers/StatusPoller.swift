@@ -49,13 +49,13 @@ public struct StatusPoller: Service {
     let client: any SMSProvider
     let configuration: PollerConfiguration
     let logger: Logger
-    let watchdog: Watchdog?
+    let watchdog: Watchdog
     let polled = Counter(label: "herald_status_polls_total")
     let finished = Counter(label: "herald_status_final_total")
     let throttled = Counter(label: "herald_status_throttled_total")
 
     public init(
-        polls: SMSPollRepository, client: any SMSProvider, configuration: PollerConfiguration, watchdog: Watchdog? = nil,
+        polls: SMSPollRepository, client: any SMSProvider, configuration: PollerConfiguration, watchdog: Watchdog = .off,
         logger: Logger
     ) {
         self.watchdog = watchdog
@@ -75,7 +75,7 @@ public struct StatusPoller: Service {
 
     private func rounds() async {
         var batchSize = configuration.batchSize
-        await repeatUntilShutdown("a poll round", watchdog: watchdog) {
+        await repeatUntilShutdown("poll round", watchdog: watchdog) {
             do {
                 let round = try await pollOnce(limit: batchSize)
                 if let slowDown = round.slowDown {
