@@ -37,6 +37,12 @@ struct TestFleet {
 
     static let pollDelays: [Duration] = [.milliseconds(300), .milliseconds(300), .milliseconds(600)]
 
+    /// Delays as a setting such as `300,300,600`.
+    static func milliseconds(_ delays: [Duration]) -> String {
+        delays.map { "\($0.components.seconds * 1000 + $0.components.attoseconds / 1_000_000_000_000_000)" }
+            .joined(separator: ",")
+    }
+
     static func with(
         relayGrace: Duration = .milliseconds(300), tyntec tyntecSettings: TyntecSandbox.Settings = .init(),
         tyntecKey: String = "sandbox-key", pollers: Int = 1, smsValidity: Duration = .seconds(60),
@@ -71,13 +77,13 @@ struct TestFleet {
                 try await eventually("the Tyntec sandbox listens") { tyntecPort.withLock { $0 } != nil }
                 let tyntecURL = "http://127.0.0.1:\(tyntecPort.withLock { $0 }!)"
                 let environment = Environment([
-                    "HERALD_RETRY_DELAYS_MS": topology.retryDelays.map { "\($0.components.seconds * 1000 + $0.components.attoseconds / 1_000_000_000_000_000)" }.joined(separator: ","),
+                    "HERALD_RETRY_DELAYS_MS": milliseconds(topology.retryDelays),
                     "HERALD_DELIVERY_LIMIT": "\(topology.deliveryLimit)", "HERALD_PREFETCH": "100", "HERALD_CONCURRENCY": "2",
                     "HERALD_SMTP_URL": "smtp://herald:secret@localhost:\(smtp.port)", "HERALD_SMTP_TLS": "required",
                     "HERALD_SMTP_CA_FILE": smtp.certificate, "HERALD_SMTP_TIMEOUT_SECONDS": "10", "HERALD_SMTP_CONNECTIONS": "4",
                     "HERALD_SMTP_FROM": "Herald Tests <noreply@herald.test>",
                     "HERALD_TYNTEC_URL": tyntecURL, "HERALD_TYNTEC_API_KEY": tyntecKey, "HERALD_TYNTEC_CONNECTIONS": "8",
-                    "HERALD_TYNTEC_TIMEOUT_SECONDS": "5", "HERALD_SMS_FROM": "HeraldTest", "HERALD_POLL_DELAYS_MS": "300,300,600",
+                    "HERALD_TYNTEC_TIMEOUT_SECONDS": "5", "HERALD_SMS_FROM": "HeraldTest", "HERALD_POLL_DELAYS_MS": milliseconds(pollDelays),
                     "HERALD_POLL_BATCH": "50", "HERALD_POLL_CONCURRENCY": "8", "HERALD_POLL_LEASE_SECONDS": "5",
                     "HERALD_DIGEST_BATCH": "100",
                 ])
