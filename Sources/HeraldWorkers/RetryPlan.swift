@@ -21,7 +21,4 @@ struct RetryPlan: Sendable {
             }
         }
     }
-
-    /// Whether the whole job is settled without a retry.
-    var isEmpty: Bool { refused.isEmpty && unclaimed.isEmpty }
 }

@@ -28,7 +28,7 @@ struct RetryPlanTests {
         let plan = RetryPlan(
             job: Job(messageIDs: ids), outcomes: [ids[0]: .accepted(providerID: "a"), ids[1]: .permanent("550")],
             unclaimed: [])
-        #expect(plan.isEmpty)
+        #expect(plan.refused.isEmpty && plan.unclaimed.isEmpty)
         #expect(plan.notBefore == nil)
     }
 }
