@@ -11,6 +11,7 @@ let package = Package(
         .executable(name: "herald-sms", targets: ["herald-sms"]),
         .executable(name: "herald-poller", targets: ["herald-poller"]),
         .executable(name: "herald-digest", targets: ["herald-digest"]),
+        .executable(name: "herald-callbacks", targets: ["herald-callbacks"]),
         .executable(name: "herald-sandbox", targets: ["herald-sandbox"]),
         .executable(name: "heraldctl", targets: ["heraldctl"]),
         .executable(name: "herald-bench", targets: ["herald-bench"]),
@@ -21,6 +22,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-metrics.git", from: "2.5.0"),
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.80.0"),
         .package(url: "https://github.com/apple/swift-nio-ssl.git", from: "2.29.0"),
+        .package(url: "https://github.com/apple/swift-crypto.git", "3.0.0"..<"5.0.0"),
         .package(url: "https://github.com/apple/swift-nio-extras.git", from: "1.24.0"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.6.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.0.0"),
@@ -55,6 +57,7 @@ let package = Package(
             .product(name: "Logging", package: "swift-log"),
             .product(name: "NIOPosix", package: "swift-nio"),
             .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            .product(name: "Crypto", package: "swift-crypto"),
         ]),
         .target(name: "HeraldServer", dependencies: [
             "HeraldCore", "HeraldBus", "HeraldStore",
@@ -99,6 +102,9 @@ let package = Package(
             "HeraldWorkers", .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .executableTarget(name: "herald-digest", dependencies: [
+            "HeraldWorkers", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ]),
+        .executableTarget(name: "herald-callbacks", dependencies: [
             "HeraldWorkers", .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .executableTarget(name: "herald-sandbox", dependencies: [

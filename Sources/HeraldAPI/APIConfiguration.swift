@@ -21,6 +21,11 @@ public struct APIConfiguration: Sendable {
     public var databaseConnections: Int
     public var retention: RetentionPolicy
     public var retentionInterval: Duration
+    /// The locale templates fall back to for tenants that set none.
+    public var defaultLocale: String
+    /// Previews render with the renderer's limits.
+    public var smsMaxSegments: Int
+    public var renderMaxBytes: Int
 
     public init(environment: Environment = Environment()) throws {
         let address = try environment.string("HERALD_API_ADDRESS", default: "127.0.0.1:8080")
@@ -47,5 +52,8 @@ public struct APIConfiguration: Sendable {
         }
         retention = RetentionPolicy(personalData: .seconds(retentionDays * 86_400), history: .seconds(historyDays * 86_400))
         retentionInterval = .seconds(try environment.int("HERALD_RETENTION_INTERVAL_SECONDS", default: 60))
+        defaultLocale = try environment.string("HERALD_DEFAULT_LOCALE", default: "en")
+        smsMaxSegments = try environment.int("HERALD_SMS_MAX_SEGMENTS", default: 10)
+        renderMaxBytes = try environment.int("HERALD_RENDER_MAX_BYTES", default: 1 << 20)
     }
 }

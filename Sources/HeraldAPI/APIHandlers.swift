@@ -14,8 +14,13 @@ struct APIHandlers: Sendable {
     let templates: TemplateRepository
     let store: IntakeStore
     let queries: MessageQueries
+    let control: MessageControl
+    let tenants: TenantRepository
+    let publisher: JobPublisher
     let recipients: RecipientRepository
     let clock: any HeraldClock
+    /// Renders previews with the renderer's limits.
+    let renderer: MessageRenderer
     let maxBodySize: Int
     /// At most this many messages in one procedure.
     let maxProcedureSize: Int
@@ -42,8 +47,8 @@ struct APIHandlers: Sendable {
         guard key.count <= 200, !key.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) else {
             throw Problem.validation([.init("Idempotency-Key", "must be at most 200 printable characters")])
         }
-        guard let apiKeyID = context.apiKeyID,
-              let stored = try await store.idempotentResponse(apiKeyID: apiKeyID, key: key, requestBody: body)
+        guard let stored = try await store.idempotentResponse(
+            tenantID: try context.authenticated().tenantID, key: key, requestBody: body)
         else { return nil }
         let (status, response) = try IdempotencyProblem.answer(stored)
         return raw(status, response)

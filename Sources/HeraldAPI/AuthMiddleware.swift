@@ -3,14 +3,16 @@ import HeraldStore
 import Hummingbird
 import Synchronization
 
-/// Requires `Authorization: Bearer <key>` naming an active API key. Verified keys are remembered briefly so a busy
-/// client does not cost a database round trip per request; a revoked key stops working within `cacheTTL`.
+/// Requires `Authorization: Bearer <key>` naming an active API key, and puts the key's tenant (with its limits) in
+/// the context. Verified keys are remembered briefly so a busy
+/// client does not cost a database round trip per request; a revoked key stops working, and a tenant's new limits
+/// apply, within `cacheTTL`.
 final class AuthMiddleware: RouterMiddleware, Sendable {
     typealias Context = HeraldRequestContext
 
     private let keys: APIKeyRepository
     private let cacheTTL: Duration
-    private let cache = Mutex<[String: (id: UUID, until: ContinuousClock.Instant)]>([:])
+    private let cache = Mutex<[String: (principal: Principal, until: ContinuousClock.Instant)]>([:])
 
     init(keys: APIKeyRepository, cacheTTL: Duration = .seconds(10)) {
         self.keys = keys
@@ -26,19 +28,19 @@ final class AuthMiddleware: RouterMiddleware, Sendable {
             throw Self.unauthorized("send an API key as 'Authorization: Bearer <key>'")
         }
         let now = ContinuousClock.now
-        var id = cache.withLock { cache in cache[secret].flatMap { $0.until > now ? $0.id : nil } }
-        if id == nil {
-            id = try await keys.authenticate(secret)
-            if let id {
+        var principal = cache.withLock { cache in cache[secret].flatMap { $0.until > now ? $0.principal : nil } }
+        if principal == nil {
+            principal = try await keys.authenticate(secret)
+            if let principal {
                 cache.withLock { cache in
                     if cache.count > 10_000 { cache.removeAll() }
-                    cache[secret] = (id, now + cacheTTL)
+                    cache[secret] = (principal, now + cacheTTL)
                 }
             }
         }
-        guard let id else { throw Self.unauthorized("the API key is unknown or revoked") }
+        guard let principal else { throw Self.unauthorized("the API key is unknown or revoked") }
         var context = context
-        context.apiKeyID = id
+        context.principal = principal
         return try await next(request, context)
     }
 

@@ -1,6 +1,7 @@
 import Foundation
 import HeraldBus
 import HeraldCore
+import HeraldRendering
 import HeraldServer
 import HeraldStore
 import Hummingbird
@@ -13,11 +14,14 @@ public enum HeraldAPIService {
         infrastructure: Infrastructure, configuration: APIConfiguration, clock: any HeraldClock = SystemClock(),
         logger: Logger
     ) -> Router<HeraldRequestContext> {
-        let intake = MessageIntake(infrastructure: infrastructure, logger: logger)
+        let intake = MessageIntake(infrastructure: infrastructure, defaultLocale: configuration.defaultLocale, logger: logger)
         let handlers = APIHandlers(
             intake: intake, templates: intake.templates, store: intake.store,
             queries: MessageQueries(database: infrastructure.database, logger: logger),
+            control: MessageControl(database: infrastructure.database, logger: logger), tenants: intake.tenants,
+            publisher: intake.publisher,
             recipients: RecipientRepository(database: infrastructure.database, logger: logger), clock: clock,
+            renderer: MessageRenderer(maxSMSSegments: configuration.smsMaxSegments, maxBytes: configuration.renderMaxBytes),
             maxBodySize: configuration.maxBodySize, maxProcedureSize: configuration.maxProcedureSize)
 
         let router = Router(context: HeraldRequestContext.self)
@@ -37,6 +41,7 @@ public enum HeraldAPIService {
         handlers.addRecipientRoutes(to: v1)
         handlers.addNotificationRoutes(to: v1)
         handlers.addReminderRoutes(to: v1)
+        handlers.addCallbackRoutes(to: v1)
         DeadLetterRoutes(desk: DeadLetterDesk(infrastructure: infrastructure, logger: logger), maxBodySize: configuration.maxBodySize)
             .add(to: v1)
         return router

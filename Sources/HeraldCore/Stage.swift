@@ -3,6 +3,12 @@ public enum Stage: String, CaseIterable, Sendable {
     case render = "render"
     case sendEmail = "send.email"
     case sendSMS = "send.sms"
+    /// Delivery-status callbacks to tenants. Its jobs name callbacks (rows of `callbacks`), not messages, so no
+    /// message waits for it.
+    case callback = "callback"
+
+    /// The stages whose jobs name messages.
+    public static let messageStages: [Stage] = [.render, .sendEmail, .sendSMS]
 
     /// The stage that sends a channel's rendered messages.
     public static func send(_ channel: MessageChannel) -> Stage {
@@ -15,11 +21,12 @@ public enum Stage: String, CaseIterable, Sendable {
         switch self {
         case .render: [.queued]
         case .sendEmail, .sendSMS: [.rendered, .sending]
+        case .callback: []
         }
     }
 
-    /// The state a message is in when this stage's job for it is published.
+    /// The state a message is in when this stage's job for it is published (callback jobs name no message).
     public var entryState: MessageState {
-        self == .render ? .queued : .rendered
+        self == .render || self == .callback ? .queued : .rendered
     }
 }

@@ -42,12 +42,14 @@ public struct DeadLetterDesk: Sendable {
 
     let bus: BusClient
     let ledger: JobLedger
+    let callbacks: CallbackStore
     let publisher: JobPublisher
     let logger: Logger
 
     public init(infrastructure: Infrastructure, logger: Logger) {
         bus = infrastructure.bus
         ledger = infrastructure.ledger(logger: logger)
+        callbacks = CallbackStore(database: infrastructure.database, jobTimeout: infrastructure.recovery.jobTimeout, logger: logger)
         publisher = infrastructure.publisher(logger: logger)
         self.logger = logger
     }
@@ -90,16 +92,25 @@ public struct DeadLetterDesk: Sendable {
         return report
     }
 
-    /// Replays `picked` of one held dead letter; returns how many messages came back from `dead`.
+    /// Replays `picked` of one held dead letter; returns how many messages (or callbacks) came back from `dead`.
     private func replay(_ letter: DeadLetter, picked: [UUID]) async throws -> Int {
-        let publication = try await ledger.revive(picked, stage: letter.stage, detail: "replayed from dead letters")
-        // Unconfirmed is fine: the ledger row makes the sweeper publish it.
-        await publisher.publish(publication)
+        let revived: Int
+        if letter.stage == .callback {
+            // A callback revived comes due again after the job timeout if this publish fails.
+            let ids = try await callbacks.revive(picked)
+            try? await bus.publishJobs(for: ids, to: .callback)
+            revived = ids.count
+        } else {
+            let publication = try await ledger.revive(picked, stage: letter.stage, detail: "replayed from dead letters")
+            // Unconfirmed is fine: the ledger row makes the sweeper publish it.
+            await publisher.publish(publication)
+            revived = publication?.messageIDs.count ?? 0
+        }
         let chosen = Set(picked)
         let rest = letter.messageIDs.filter { !chosen.contains($0) }
         if !rest.isEmpty { try await bus.deadLetterAgain(letter, keeping: rest) }
         try await bus.dropDeadLetter(letter)
-        return publication?.messageIDs.count ?? 0
+        return revived
     }
 
     public func purge(_ stage: Stage) async throws -> Int {

@@ -17,10 +17,11 @@ public struct APIKeyRepository: Sendable {
         public let name: String
         public let createdAt: Date
         public let revokedAt: Date?
+        public let tenant: String
     }
 
     /// Creates a key and returns it with its secret, which is not stored and cannot be read again.
-    public func create(name: String) async throws -> (key: Key, secret: String) {
+    public func create(name: String, tenant: String = "default") async throws -> (key: Key, secret: String) {
         var generator = SystemRandomNumberGenerator()
         let bytes = (0..<32).map { _ in UInt8.random(in: 0...255, using: &generator) }
         let secret = "hk_" + Data(bytes).base64EncodedString()
@@ -29,31 +30,37 @@ public struct APIKeyRepository: Sendable {
         let id = UUID()
         do {
             let rows = try await client.query("""
-                insert into api_keys (id, name, key_hash) values (\(id), \(name), sha256(convert_to(\(secret), 'UTF8')))
+                insert into api_keys (id, name, key_hash, tenant_id)
+                select \(id), \(name), sha256(convert_to(\(secret), 'UTF8')), t.id from tenants t where t.name = \(tenant)
                 returning created_at
                 """, logger: logger)
             for try await createdAt in rows.decode(Date.self) {
-                return (Key(id: id, name: name, createdAt: createdAt, revokedAt: nil), secret)
+                return (Key(id: id, name: name, createdAt: createdAt, revokedAt: nil, tenant: tenant), secret)
             }
         } catch let error as PSQLError where error.serverInfo?[.sqlState] == "23505" {
-            throw StoreError(.conflict, "an active key named '\(name)' exists already")
+            throw StoreError(.conflict, "tenant '\(tenant)' has an active key named '\(name)' already")
         }
-        throw StoreError(.notFound, "key not created")
+        throw StoreError(.notFound, "no tenant named '\(tenant)'; create it with heraldctl tenants create")
     }
 
-    /// The id of the active key with this secret, if any.
-    public func authenticate(_ secret: String) async throws -> UUID? {
+    /// The active key with this secret and its tenant, if any.
+    public func authenticate(_ secret: String) async throws -> Principal? {
         let rows = try await client.query("""
-            select id from api_keys where key_hash = sha256(convert_to(\(secret), 'UTF8')) and revoked_at is null
+            select k.id, t.id, t.rate_per_minute, t.burst, t.default_locale
+            from api_keys k join tenants t on t.id = k.tenant_id
+            where k.key_hash = sha256(convert_to(\(secret), 'UTF8')) and k.revoked_at is null
             """, logger: logger)
-        for try await id in rows.decode(UUID.self) { return id }
+        for try await (id, tenant, rate, burst, locale) in rows.decode((UUID, UUID, Int, Int, String?).self) {
+            return Principal(keyID: id, tenantID: tenant, ratePerMinute: rate, burst: burst, defaultLocale: locale)
+        }
         return nil
     }
 
-    /// Revokes the active key with this name; false when there is none.
-    public func revoke(name: String) async throws -> Bool {
+    /// Revokes the tenant's active key with this name; false when there is none.
+    public func revoke(name: String, tenant: String = "default") async throws -> Bool {
         let rows = try await client.query("""
-            update api_keys set revoked_at = now() where name = \(name) and revoked_at is null returning id
+            update api_keys k set revoked_at = now() from tenants t
+            where k.name = \(name) and k.revoked_at is null and t.id = k.tenant_id and t.name = \(tenant) returning k.id
             """, logger: logger)
         for try await _ in rows.decode(UUID.self) { return true }
         return false
@@ -62,9 +69,12 @@ public struct APIKeyRepository: Sendable {
     public func list() async throws -> [Key] {
         var keys: [Key] = []
         let rows = try await client.query(
-            "select id, name, created_at, revoked_at from api_keys order by created_at", logger: logger)
-        for try await (id, name, createdAt, revokedAt) in rows.decode((UUID, String, Date, Date?).self) {
-            keys.append(Key(id: id, name: name, createdAt: createdAt, revokedAt: revokedAt))
+            """
+            select k.id, k.name, k.created_at, k.revoked_at, t.name from api_keys k join tenants t on t.id = k.tenant_id
+            order by k.created_at
+            """, logger: logger)
+        for try await (id, name, createdAt, revokedAt, tenant) in rows.decode((UUID, String, Date, Date?, String).self) {
+            keys.append(Key(id: id, name: name, createdAt: createdAt, revokedAt: revokedAt, tenant: tenant))
         }
         return keys
     }

@@ -55,26 +55,29 @@ public struct DigestRepository: Sendable {
         now: Date, recipientLimit: Int, decide: @Sendable (DeferredGroup) async throws -> DigestDecision
     ) async throws -> Outcome {
         try await client.withTransaction(logger: logger) { connection in
-            let recipients = try await RecipientRepository.decode(connection.query("""
+            let locked = try await RecipientRepository.decode(connection.query("""
                 select \(unescaped: RecipientRepository.columns) from recipients
-                where external_id in (
-                    select recipient_id from deferred_items where due_at <= \(now) group by recipient_id limit \(recipientLimit)
+                where (tenant_id, external_id) in (
+                    select tenant_id, recipient_id from deferred_items where due_at <= \(now)
+                    group by tenant_id, recipient_id limit \(recipientLimit)
                 )
                 for update skip locked
                 """, logger: logger))
             var outcome = Outcome()
-            guard !recipients.isEmpty else { return outcome }
-            outcome.recipients = recipients.count
+            guard !locked.isEmpty else { return outcome }
+            outcome.recipients = locked.count
+            let recipients = Dictionary(locked.map { (Self.key($0.tenantID, $0.externalID), $0) }) { first, _ in first }
 
             // Three statements, each finding rows by key: joined to the deleted rows, the planner (expecting no
             // message to be `deferred` after a burst of other mail) scanned all of `messages` once per item.
             let deleted = try await connection.query("""
-                delete from deferred_items where recipient_id = any(\(Array(recipients.keys))) and due_at <= \(now)
-                returning message_id, recipient_id, channel, due_at
+                delete from deferred_items d using unnest(\(locked.map(\.tenantID)), \(locked.map(\.externalID))) as r(tenant_id, recipient_id)
+                where d.tenant_id = r.tenant_id and d.recipient_id = r.recipient_id and d.due_at <= \(now)
+                returning d.message_id, d.tenant_id, d.recipient_id, d.channel, d.due_at
                 """, logger: logger)
             var taken: [UUID: (recipient: String, channel: String, dueAt: Date)] = [:]
-            for try await (id, recipient, channel, dueAt) in deleted.decode((UUID, String, String, Date).self) {
-                taken[id] = (recipient, channel, dueAt)
+            for try await (id, tenant, recipient, channel, dueAt) in deleted.decode((UUID, UUID, String, String, Date).self) {
+                taken[id] = (Self.key(tenant, recipient), channel, dueAt)
             }
             let ids = Array(taken.keys)
             let found = try await connection.query("""
@@ -134,11 +137,14 @@ public struct DigestRepository: Sendable {
                     alone += group.items.map(\.messageID)
                 }
             }
-            if !digests.isEmpty {
+            for (tenantID, tenantDigests) in Dictionary(grouping: digests, by: \.tenantID) {
                 let procedureID = UUID()
                 try await connection.query(
-                    "insert into procedures (id, kind) values (\(procedureID), 'digest')", logger: logger)
-                try await IntakeStore.insertMessages(digests, procedureID: procedureID, on: connection, logger: logger)
+                    "insert into procedures (id, kind, tenant_id) values (\(procedureID), 'digest', \(tenantID))", logger: logger)
+                try await IntakeStore.insertMessages(
+                    tenantDigests, procedureID: procedureID, tenantID: tenantID, on: connection, logger: logger)
+            }
+            if !digests.isEmpty {
                 let items = digested.map(\.item)
                 let digestIDs = digested.map(\.digest)
                 try await connection.query("""
@@ -171,6 +177,11 @@ public struct DigestRepository: Sendable {
             outcome.itemsAlone = alone.count
             return outcome
         }
+    }
+
+    /// A recipient's key across tenants.
+    static func key(_ tenantID: UUID, _ externalID: String) -> String {
+        "\(tenantID.uuidString) \(externalID)"
     }
 
     /// Deferred items waiting, and how many of them are due at `now`.

@@ -23,20 +23,21 @@ public struct IntakeStore: Sendable {
 
     /// Stores a procedure and its messages in one transaction, with the response to replay for the idempotency key.
     public func insertProcedure(
-        id: UUID, kind: String, apiKeyID: UUID?, messages: [NewMessage],
+        id: UUID, kind: String, tenantID: UUID, apiKeyID: UUID?, messages: [NewMessage],
         idempotency: IdempotencyRecord?
     ) async throws -> InsertOutcome {
         do {
             return try await client.withTransaction(logger: logger) { connection in
                 try await connection.query(
-                    "insert into procedures (id, kind, api_key_id) values (\(id), \(kind), \(apiKeyID))", logger: logger)
-                try await Self.insertMessages(messages, procedureID: id, on: connection, logger: logger)
+                    "insert into procedures (id, kind, api_key_id, tenant_id) values (\(id), \(kind), \(apiKeyID), \(tenantID))",
+                    logger: logger)
+                try await Self.insertMessages(messages, procedureID: id, tenantID: tenantID, on: connection, logger: logger)
                 let publication = try await JobLedger.record(
                     messages.filter { $0.state == .queued }.map(\.id), stage: .render, on: connection, logger: logger)
                 if let idempotency, let apiKeyID {
                     try await connection.query("""
-                        insert into idempotency_keys (api_key_id, key, request_hash, status, body)
-                        values (\(apiKeyID), \(idempotency.key), sha256(\(ByteBuffer(bytes: idempotency.requestBody))),
+                        insert into idempotency_keys (tenant_id, api_key_id, key, request_hash, status, body)
+                        values (\(tenantID), \(apiKeyID), \(idempotency.key), sha256(\(ByteBuffer(bytes: idempotency.requestBody))),
                                 \(idempotency.response.status), \(ByteBuffer(bytes: idempotency.response.body)))
                         """, logger: logger)
                 }
@@ -44,8 +45,8 @@ public struct IntakeStore: Sendable {
             }
         } catch let error as PSQLError where error.serverInfo?[.sqlState] == "23505" && idempotency != nil {
             // A concurrent request with the same key committed first.
-            if let apiKeyID, let idempotency,
-               let stored = try await idempotentResponse(apiKeyID: apiKeyID, key: idempotency.key, requestBody: idempotency.requestBody)
+            if let idempotency,
+               let stored = try await idempotentResponse(tenantID: tenantID, key: idempotency.key, requestBody: idempotency.requestBody)
             {
                 return .replay(stored)
             }
@@ -56,7 +57,7 @@ public struct IntakeStore: Sendable {
     /// Inserts messages (and the deferred ones' place in `deferred_items`, the scheduled ones' in `schedule`) with
     /// their first events, inside the caller's transaction.
     static func insertMessages(
-        _ messages: [NewMessage], procedureID id: UUID, on connection: PostgresConnection, logger: Logger
+        _ messages: [NewMessage], procedureID id: UUID, tenantID: UUID, on connection: PostgresConnection, logger: Logger
     ) async throws {
         let ids = messages.map(\.id)
         let channels = messages.map(\.channel.rawValue)
@@ -77,6 +78,7 @@ public struct IntakeStore: Sendable {
         let categories = messages.map { $0.category ?? "" }
         let reminders = messages.map { $0.reminderKey ?? "" }
         let deferredUntil = messages.map { $0.deferredUntil ?? Date(timeIntervalSince1970: 0) }
+        let references = messages.map { $0.reference ?? "" }
         try await connection.query("""
             with input as (
                 select * from unnest(\(ids)::uuid[], \(channels)::text[], \(addresses)::text[], \(names)::text[],
@@ -84,24 +86,24 @@ public struct IntakeStore: Sendable {
                                      \(sendAts)::timestamptz[], \(senders)::text[], \(recipients)::text[],
                                      \(subjects)::text[], \(texts)::text[], \(htmls)::text[], \(segments)::int4[],
                                      \(hasContent)::bool[], \(categories)::text[], \(reminders)::text[],
-                                     \(deferredUntil)::timestamptz[])
+                                     \(deferredUntil)::timestamptz[], \(references)::text[])
                      as i(id, channel, address, name, template, locale, variables, state, send_at, sender, recipient,
-                          subject, text, html, segments, has_content, category, reminder, deferred_until)
+                          subject, text, html, segments, has_content, category, reminder, deferred_until, reference)
             ), inserted as (
-                insert into messages (id, procedure_id, channel, to_address, to_name, template_id, locale, variables,
-                                      state, send_at, sender, recipient_id, segments, category, reminder_key)
-                select i.id, \(id), i.channel, i.address, nullif(i.name, ''), i.template, i.locale, i.variables::jsonb,
+                insert into messages (id, procedure_id, tenant_id, channel, to_address, to_name, template_id, locale, variables,
+                                      state, send_at, sender, recipient_id, segments, category, reminder_key, reference)
+                select i.id, \(id), \(tenantID), i.channel, i.address, nullif(i.name, ''), i.template, i.locale, i.variables::jsonb,
                        i.state, i.send_at, nullif(i.sender, ''), nullif(i.recipient, ''),
                        case when i.has_content and i.channel = 'sms' then i.segments end,
-                       nullif(i.category, ''), nullif(i.reminder, '')
+                       nullif(i.category, ''), nullif(i.reminder, ''), nullif(i.reference, '')
                 from input i
                 returning id, state
             ), contents as (
                 insert into message_contents (message_id, subject, text_body, html_body)
                 select i.id, nullif(i.subject, ''), i.text, nullif(i.html, '') from input i where i.has_content
             ), deferred as (
-                insert into deferred_items (message_id, recipient_id, channel, due_at)
-                select i.id, i.recipient, i.channel, i.deferred_until from input i where i.state = 'deferred'
+                insert into deferred_items (message_id, tenant_id, recipient_id, channel, due_at)
+                select i.id, \(tenantID), i.recipient, i.channel, i.deferred_until from input i where i.state = 'deferred'
             ), scheduled as (
                 insert into schedule (send_at, message_id) select i.send_at, i.id from input i where i.state = 'scheduled'
             )
@@ -110,13 +112,11 @@ public struct IntakeStore: Sendable {
     }
 
     /// Cancels a reminder's messages that are still `scheduled`; returns how many.
-    public func cancelReminder(key: String, apiKeyID: UUID?) async throws -> Int {
+    public func cancelReminder(key: String, tenantID: UUID) async throws -> Int {
         let rows = try await client.query("""
             with moved as (
                 update messages m set state = 'cancelled', updated_at = now()
-                from procedures p
-                where m.reminder_key = \(key) and m.state = 'scheduled' and p.id = m.procedure_id
-                  and p.api_key_id is not distinct from \(apiKeyID)
+                where m.tenant_id = \(tenantID) and m.reminder_key = \(key) and m.state = 'scheduled'
                 returning m.id
             )
             insert into message_events (message_id, from_state, to_state, detail)
@@ -126,20 +126,20 @@ public struct IntakeStore: Sendable {
     }
 
     /// How many of a reminder's messages are still `scheduled`.
-    public func pendingReminders(key: String, apiKeyID: UUID?) async throws -> Int {
+    public func pendingReminders(key: String, tenantID: UUID) async throws -> Int {
         let rows = try await client.query("""
-            select count(*)::int8 from messages m join procedures p on p.id = m.procedure_id
-            where m.reminder_key = \(key) and m.state = 'scheduled' and p.api_key_id is not distinct from \(apiKeyID)
+            select count(*)::int8 from messages m
+            where m.tenant_id = \(tenantID) and m.reminder_key = \(key) and m.state = 'scheduled'
             """, logger: logger)
         for try await count in rows.decode(Int.self) { return count }
         return 0
     }
 
     /// The response stored for an idempotency key, and whether it was for this same request body.
-    public func idempotentResponse(apiKeyID: UUID, key: String, requestBody: [UInt8]) async throws -> IdempotentResponse? {
+    public func idempotentResponse(tenantID: UUID, key: String, requestBody: [UInt8]) async throws -> IdempotentResponse? {
         let rows = try await client.query("""
             select status, body, request_hash = sha256(\(ByteBuffer(bytes: requestBody))) from idempotency_keys
-            where api_key_id = \(apiKeyID) and key = \(key)
+            where tenant_id = \(tenantID) and key = \(key)
             """, logger: logger)
         for try await (status, body, same) in rows.decode((Int, ByteBuffer, Bool).self) {
             return IdempotentResponse(status: status, body: Array(body.readableBytesView), sameRequest: same)
@@ -148,11 +148,13 @@ public struct IntakeStore: Sendable {
     }
 
     /// Addresses of known recipients by external id, for the channel asked.
-    public func recipientAddresses(_ externalIDs: [String], channel: MessageChannel) async throws -> [String: String] {
+    public func recipientAddresses(
+        _ externalIDs: [String], channel: MessageChannel, tenantID: UUID
+    ) async throws -> [String: String] {
         let column = channel == .email ? "email" : "phone"
         let rows = try await client.query("""
             select external_id, \(unescaped: column) from recipients
-            where external_id = any(\(externalIDs)) and \(unescaped: column) is not null
+            where tenant_id = \(tenantID) and external_id = any(\(externalIDs)) and \(unescaped: column) is not null
             """, logger: logger)
         var addresses: [String: String] = [:]
         for try await (id, address) in rows.decode((String, String).self) { addresses[id] = address }

@@ -4,6 +4,8 @@ import HeraldCore
 /// A message as accepted by the API, before it is stored.
 public struct NewMessage: Sendable {
     public var id: UUID
+    /// The tenant it is sent for (the same as its procedure's).
+    public var tenantID: UUID
     public var channel: MessageChannel
     public var toAddress: String
     public var toName: String?
@@ -26,13 +28,16 @@ public struct NewMessage: Sendable {
     public var category: String?
     /// The reminder it belongs to (`POST /v1/reminders`), so that the reminder can be cancelled.
     public var reminderKey: String?
+    /// The client's own reference for it (up to 128 characters), returned with it and in its callbacks.
+    public var reference: String?
 
     public init(
-        id: UUID = UUID(), channel: MessageChannel, toAddress: String, toName: String?, templateID: Int64,
+        id: UUID = UUID(), tenantID: UUID = Tenant.defaultID, channel: MessageChannel, toAddress: String, toName: String?, templateID: Int64,
         locale: String, variablesJSON: String, state: MessageState, sendAt: Date, sender: String? = nil
     ) {
         self.sender = sender
         self.id = id
+        self.tenantID = tenantID
         self.channel = channel
         self.toAddress = toAddress
         self.toName = toName

@@ -5,6 +5,8 @@ import PostgresNIO
 
 /// A person Herald sends to by their id in the calling application, with where and how they want to be reached.
 public struct Recipient: Sendable, Equatable {
+    /// The tenant whose recipient this is: the same external id in two tenants is two recipients.
+    public var tenantID: UUID
     public var externalID: String
     public var email: String?
     public var phone: String?
@@ -15,9 +17,10 @@ public struct Recipient: Sendable, Equatable {
     public var smsPreference: DeliveryPreference
 
     public init(
-        externalID: String, email: String?, phone: String?, locale: String?, timeZone: String,
+        tenantID: UUID = Tenant.defaultID, externalID: String, email: String?, phone: String?, locale: String?, timeZone: String,
         emailPreference: DeliveryPreference, smsPreference: DeliveryPreference
     ) {
+        self.tenantID = tenantID
         self.externalID = externalID
         self.email = email
         self.phone = phone
@@ -50,10 +53,10 @@ public struct RecipientRepository: Sendable {
     public func put(_ recipient: Recipient) async throws -> Bool {
         let (hour, weekday) = Self.hourAndWeekday(recipient)
         let rows = try await client.query("""
-            insert into recipients (external_id, email, phone, locale, timezone, preference, sms_preference, digest_hour, digest_weekday)
-            values (\(recipient.externalID), \(recipient.email), \(recipient.phone), \(recipient.locale), \(recipient.timeZone),
+            insert into recipients (tenant_id, external_id, email, phone, locale, timezone, preference, sms_preference, digest_hour, digest_weekday)
+            values (\(recipient.tenantID), \(recipient.externalID), \(recipient.email), \(recipient.phone), \(recipient.locale), \(recipient.timeZone),
                     \(recipient.emailPreference.mode), \(recipient.smsPreference.mode), \(hour), \(weekday))
-            on conflict (external_id) do update set
+            on conflict (tenant_id, external_id) do update set
                 email = excluded.email, phone = excluded.phone, locale = excluded.locale, timezone = excluded.timezone,
                 preference = excluded.preference, sms_preference = excluded.sms_preference,
                 digest_hour = excluded.digest_hour, digest_weekday = excluded.digest_weekday, updated_at = now()
@@ -63,28 +66,24 @@ public struct RecipientRepository: Sendable {
         return false
     }
 
-    public func get(_ externalID: String) async throws -> Recipient? {
-        try await get([externalID])[externalID]
-    }
-
-    public func get(_ externalIDs: [String]) async throws -> [String: Recipient] {
-        guard !externalIDs.isEmpty else { return [:] }
-        return try await Self.decode(client.query(
-            "select \(unescaped: Self.columns) from recipients where external_id = any(\(externalIDs))", logger: logger))
+    public func get(_ externalID: String, tenantID: UUID) async throws -> Recipient? {
+        try await Self.decode(client.query("""
+            select \(unescaped: Self.columns) from recipients where tenant_id = \(tenantID) and external_id = \(externalID)
+            """, logger: logger)).first
     }
 
     /// The columns `decode` reads, in its order.
-    static let columns = "external_id, email, phone, locale, timezone, preference, sms_preference, digest_hour, digest_weekday"
+    static let columns = "tenant_id, external_id, email, phone, locale, timezone, preference, sms_preference, digest_hour, digest_weekday"
 
-    static func decode(_ rows: PostgresRowSequence) async throws -> [String: Recipient] {
-        var found: [String: Recipient] = [:]
-        for try await (id, email, phone, locale, timeZone, emailMode, smsMode, hour, weekday) in rows.decode(
-            (String, String?, String?, String?, String, String, String, Int, Int).self)
+    static func decode(_ rows: PostgresRowSequence) async throws -> [Recipient] {
+        var found: [Recipient] = []
+        for try await (tenant, id, email, phone, locale, timeZone, emailMode, smsMode, hour, weekday) in rows.decode(
+            (UUID, String, String?, String?, String?, String, String, String, Int, Int).self)
         {
-            found[id] = Recipient(
-                externalID: id, email: email, phone: phone, locale: locale, timeZone: timeZone,
+            found.append(Recipient(
+                tenantID: tenant, externalID: id, email: email, phone: phone, locale: locale, timeZone: timeZone,
                 emailPreference: (try? DeliveryPreference(mode: emailMode, hour: hour, weekday: weekday)) ?? .immediate,
-                smsPreference: (try? DeliveryPreference(mode: smsMode, hour: hour, weekday: weekday)) ?? .immediate)
+                smsPreference: (try? DeliveryPreference(mode: smsMode, hour: hour, weekday: weekday)) ?? .immediate))
         }
         return found
     }

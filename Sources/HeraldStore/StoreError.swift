@@ -8,6 +8,7 @@ public struct StoreError: Error, CustomStringConvertible, Sendable {
         public static let notFound = Code(description: "not found")
         public static let conflict = Code(description: "conflict")
         public static let migration = Code(description: "migration failed")
+        public static let invalid = Code(description: "invalid")
     }
 
     public let code: Code

@@ -15,15 +15,49 @@ public struct Template: Sendable, Equatable {
     public let html: String?
     public let createdAt: Date
 
-    /// Locales to try for a wanted locale, most specific first: `pl-PL`, then `pl`, then the default (empty).
-    public static func fallbacks(for locale: String) -> [String] {
+    /// Locales to try for a wanted locale, most specific first: `pl-PL`, then `pl`, then the default locale and its
+    /// language, then none (a template stored without a locale).
+    public static func fallbacks(for locale: String, defaultLocale: String = "") -> [String] {
         var candidates: [String] = []
-        if !locale.isEmpty { candidates.append(locale) }
-        if let dash = locale.firstIndex(where: { $0 == "-" || $0 == "_" }) {
-            candidates.append(String(locale[..<dash]))
+        for wanted in [locale, defaultLocale] where !wanted.isEmpty {
+            candidates.append(wanted)
+            if let dash = wanted.firstIndex(where: { $0 == "-" || $0 == "_" }) { candidates.append(String(wanted[..<dash])) }
         }
         candidates.append("")
-        return candidates
+        var seen: Set<String> = []
+        return candidates.filter { seen.insert($0).inserted }
+    }
+
+    /// The version that answers `locale` among the newest of each locale of one template: the first of the
+    /// fallbacks that exists, else the only locale there is. Nil when none fits.
+    public static func choose(from versions: [Template], locale: String, defaultLocale: String) -> Template? {
+        for candidate in fallbacks(for: locale, defaultLocale: defaultLocale) {
+            if let match = versions.first(where: { $0.locale == candidate }) { return match }
+        }
+        return versions.count == 1 ? versions[0] : nil
+    }
+}
+
+/// What looking a template up for a message found.
+public enum TemplateResolution: Sendable {
+    case found(Template)
+    /// The template exists, but in none of the locales that could answer; these are the ones it has.
+    case noLocale(available: [String])
+    case missing
+
+    public var template: Template? {
+        if case .found(let template) = self { template } else { nil }
+    }
+
+    /// Why there is no template, for a problem naming the field; nil when found.
+    public func problem(name: String, locale: String) -> String? {
+        switch self {
+        case .found: nil
+        case .missing: "no template named '\(name)'"
+        case .noLocale(let available):
+            "template '\(name)' has no version for locale '\(locale)' or its fallbacks; it has "
+                + available.map { $0.isEmpty ? "one without a locale" : "'\($0)'" }.joined(separator: ", ")
+        }
     }
 }
 
@@ -38,15 +72,15 @@ public struct TemplateRepository: Sendable {
     }
 
     public func put(
-        name: String, locale: String, channel: MessageChannel, subject: String?, text: String, html: String?
+        tenantID: UUID, name: String, locale: String, channel: MessageChannel, subject: String?, text: String, html: String?
     ) async throws -> Template {
         try await client.withTransaction(logger: logger) { connection in
             // Serialises versions of one template name without blocking other names.
-            try await connection.query("select pg_advisory_xact_lock(hashtext('template:' || \(name)))", logger: logger)
+            try await connection.query("select pg_advisory_xact_lock(hashtext('template:' || \(tenantID.uuidString) || ':' || \(name)))", logger: logger)
             let rows = try await connection.query("""
-                insert into templates (name, locale, version, channel, subject, text_body, html_body)
-                select \(name), \(locale), coalesce(max(version), 0) + 1, \(channel.rawValue), \(subject), \(text), \(html)
-                from templates where name = \(name) and locale = \(locale)
+                insert into templates (tenant_id, name, locale, version, channel, subject, text_body, html_body)
+                select \(tenantID), \(name), \(locale), coalesce(max(version), 0) + 1, \(channel.rawValue), \(subject), \(text), \(html)
+                from templates where tenant_id = \(tenantID) and name = \(name) and locale = \(locale)
                 returning id, version, created_at
                 """, logger: logger)
             for try await (id, version, createdAt) in rows.decode((Int64, Int, Date).self) {
@@ -58,21 +92,30 @@ public struct TemplateRepository: Sendable {
         }
     }
 
-    /// The newest version for the best matching locale.
-    public func resolve(name: String, locale: String) async throws -> Template? {
-        let candidates = Template.fallbacks(for: locale)
-        let rows = try await client.query("""
-            select \(unescaped: Self.columns) from templates where name = \(name) and locale = any(\(candidates))
-            order by array_position(\(candidates), locale), version desc limit 1
-            """, logger: logger)
-        return try await Self.decode(rows).first
+    /// The newest version for the best matching locale (see `Template.choose`).
+    public func resolve(tenantID: UUID, name: String, locale: String, defaultLocale: String) async throws -> TemplateResolution {
+        let versions = try await latest(tenantID: tenantID, name: name)
+        if versions.isEmpty { return .missing }
+        guard let template = Template.choose(from: versions, locale: locale, defaultLocale: defaultLocale) else {
+            return .noLocale(available: versions.map(\.locale))
+        }
+        return .found(template)
     }
 
     /// The newest version of each locale of a template.
-    public func latest(name: String) async throws -> [Template] {
+    public func latest(tenantID: UUID, name: String) async throws -> [Template] {
         let rows = try await client.query("""
-            select distinct on (locale) \(unescaped: Self.columns) from templates where name = \(name)
+            select distinct on (locale) \(unescaped: Self.columns) from templates where tenant_id = \(tenantID) and name = \(name)
             order by locale, version desc
+            """, logger: logger)
+        return try await Self.decode(rows)
+    }
+
+    /// The tenant's templates, by name: the newest version of each locale.
+    public func list(tenantID: UUID) async throws -> [Template] {
+        let rows = try await client.query("""
+            select distinct on (name, locale) \(unescaped: Self.columns) from templates where tenant_id = \(tenantID)
+            order by name, locale, version desc
             """, logger: logger)
         return try await Self.decode(rows)
     }

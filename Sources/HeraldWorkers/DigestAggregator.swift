@@ -18,9 +18,12 @@ public struct DigestConfiguration: Sendable {
     public var interval: Duration
     /// Recipients handled per transaction.
     public var batchSize: Int
+    /// The locale digest templates fall back to.
+    public var defaultLocale: String
 
     public init(emailTemplate: String = "digest", smsTemplate: String = "digest-sms", interval: Duration = .seconds(5),
-                batchSize: Int = 500) {
+                batchSize: Int = 500, defaultLocale: String = "en") {
+        self.defaultLocale = defaultLocale
         self.emailTemplate = emailTemplate
         self.smsTemplate = smsTemplate
         self.interval = interval
@@ -68,12 +71,13 @@ public struct DigestAggregator: Service {
     @discardableResult
     public func aggregateOnce() async throws -> DigestRepository.Outcome {
         let now = clock.now()
-        let lookup = TemplateLookup(templates: templates)
+        let lookup = TemplateLookup(templates: templates, defaultLocale: configuration.defaultLocale)
         let configuration = configuration
         let logger = logger
         let outcome = try await digests.aggregate(now: now, recipientLimit: configuration.batchSize) { group in
             let name = group.channel == .email ? configuration.emailTemplate : configuration.smsTemplate
-            guard let template = try await lookup.resolve(name: name, locale: group.recipient.locale ?? ""),
+            guard let template = try await lookup.resolve(
+                      tenantID: group.recipient.tenantID, name: name, locale: group.recipient.locale ?? ""),
                   template.channel == group.channel,
                   let address = group.recipient.address(for: group.channel)
             else {
@@ -98,7 +102,7 @@ public struct DigestAggregator: Service {
                 "window_end": .string(Timestamp.string(group.items.map(\.dueAt).max() ?? now, fractionalSeconds: false)),
             ])
             var digest = NewMessage(
-                channel: group.channel, toAddress: address, toName: nil, templateID: template.id, locale: template.locale,
+                tenantID: group.recipient.tenantID, channel: group.channel, toAddress: address, toName: nil, templateID: template.id, locale: template.locale,
                 variablesJSON: variables.encoded(), state: .queued, sendAt: now)
             digest.recipientID = group.recipient.externalID
             digest.category = "digest"
@@ -121,16 +125,19 @@ public struct DigestAggregator: Service {
 /// Templates resolved once per batch.
 actor TemplateLookup {
     let templates: TemplateRepository
+    let defaultLocale: String
     var cache: [String: Template?] = [:]
 
-    init(templates: TemplateRepository) {
+    init(templates: TemplateRepository, defaultLocale: String) {
         self.templates = templates
+        self.defaultLocale = defaultLocale
     }
 
-    func resolve(name: String, locale: String) async throws -> Template? {
-        let key = "\(name)\u{0}\(locale)"
+    func resolve(tenantID: UUID, name: String, locale: String) async throws -> Template? {
+        let key = "\(tenantID)\u{0}\(name)\u{0}\(locale)"
         if let cached = cache[key] { return cached }
-        let template = try await templates.resolve(name: name, locale: locale)
+        let template = try await templates.resolve(
+            tenantID: tenantID, name: name, locale: locale, defaultLocale: defaultLocale).template
         cache[key] = .some(template)
         return template
     }

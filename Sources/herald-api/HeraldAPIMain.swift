@@ -14,8 +14,9 @@ struct HeraldAPIMain: HeraldDaemon {
     @OptionGroup(title: "Broker topology") var topology: TopologyOptions
     @OptionGroup(title: "Recovery") var recovery: RecoveryOptions
     @OptionGroup(title: "API, relay and retention") var api: APIOptions
+    @OptionGroup(title: "Rendering limits (for previews)") var rendering: RendererOptions
 
-    var sources: [any OptionSource] { [process, topology, recovery, api] }
+    var sources: [any OptionSource] { [process, topology, recovery, api, rendering] }
 
     func start(environment: Environment, logger: Logger) async throws {
         try await HeraldAPIService.run(environment: environment, logger: logger)

@@ -34,31 +34,32 @@ struct DigestBench: AsyncParsableCommand {
 
     private func measure(database: Database, bus: BusClient, logger: Logger) async throws {
         let templates = TemplateRepository(database: database, logger: logger)
+        let tenant = Tenant.defaultID
         let digest = try await templates.put(
-            name: "digest", locale: "", channel: .email, subject: "{{count}} zmian",
+            tenantID: tenant, name: "digest", locale: "", channel: .email, subject: "{{count}} zmian",
             text: "{{#items}}- {{subject}}\n{{/items}}", html: "<ul>{{#items}}<li>{{{html}}}</li>{{/items}}</ul>")
         let procedureID = UUID()
         try await database.client.query("""
-            insert into recipients (external_id, email, timezone, preference, digest_hour)
-            select 'bench-' || g, 'bench' || g || '@example.com', 'UTC', 'daily', 8 from generate_series(1, \(recipients)) g
-            on conflict (external_id) do nothing
+            insert into recipients (tenant_id, external_id, email, timezone, preference, digest_hour)
+            select \(tenant), 'bench-' || g, 'bench' || g || '@example.com', 'UTC', 'daily', 8 from generate_series(1, \(recipients)) g
+            on conflict (tenant_id, external_id) do nothing
             """, logger: logger)
-        try await database.client.query("insert into procedures (id, kind) values (\(procedureID), 'bench-digest')", logger: logger)
+        try await database.client.query("insert into procedures (id, kind, tenant_id) values (\(procedureID), 'bench-digest', \(tenant))", logger: logger)
         try await database.client.query("""
             with items as (
                 select gen_random_uuid() as id, 'bench-' || (1 + g % \(recipients)) as recipient, g from generate_series(1, \(items)) g
             ), inserted as (
-                insert into messages (id, procedure_id, channel, to_address, recipient_id, template_id, state, category,
-                                      created_at)
-                select id, \(procedureID), 'email', recipient || '@example.com', recipient, \(digest.id), 'deferred',
+                insert into messages (id, procedure_id, tenant_id, channel, to_address, recipient_id, template_id, state,
+                                      category, created_at)
+                select id, \(procedureID), \(tenant), 'email', recipient || '@example.com', recipient, \(digest.id), 'deferred',
                        'case ' || g, now() - interval '1 hour'
                 from items returning id, recipient_id
             ), contents as (
                 insert into message_contents (message_id, subject, text_body, html_body)
                 select id, 'Sprawa ' || g, 'Sprawa ' || g || ': zmiana statusu', '<p>Sprawa <b>' || g || '</b></p>' from items
             )
-            insert into deferred_items (message_id, recipient_id, channel, due_at)
-            select id, recipient_id, 'email', now() - interval '1 minute' from inserted
+            insert into deferred_items (message_id, tenant_id, recipient_id, channel, due_at)
+            select id, \(tenant), recipient_id, 'email', now() - interval '1 minute' from inserted
             """, logger: logger)
         try await database.client.query("analyze deferred_items", logger: logger)
 

@@ -41,7 +41,7 @@ struct MessageCommand: AsyncParsableCommand {
         try await command(settings) { tool in
             guard let uuid = UUID(uuidString: id) else { throw ValidationError("'\(id)' is not a message id (a UUID)") }
             try await tool.withDatabase { database in
-                guard let message = try await MessageQueries(database: database, logger: tool.logger).message(uuid) else {
+                guard let message = try await MessageQueries(database: database, logger: tool.logger).message(uuid, tenantID: nil) else {
                     throw StoreError(.notFound, "no message \(id)")
                 }
                 print("\(message.id.uuidString.lowercased())\t\(message.channel)\t\(message.state)\tattempts=\(message.attempts)\tprovider_id=\(message.providerID ?? "-")\tlast_error=\(message.lastError ?? "-")")

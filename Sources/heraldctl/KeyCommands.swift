@@ -13,14 +13,16 @@ struct Keys: AsyncParsableCommand {
     struct Create: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Create a key and print it once; only its hash is stored.")
         @Argument(help: "A name for the key, such as the application using it.") var name: String
+        @Option(help: "The tenant the key acts for.") var tenant = "default"
 
         @OptionGroup var settings: ToolOptions
-
 
         func run() async throws {
             try await command(settings) { tool in
                 try await tool.withDatabase { database in
-                    let (_, secret) = try await APIKeyRepository(database: database, logger: tool.logger).create(name: name)
+                    let (key, secret) = try await APIKeyRepository(database: database, logger: tool.logger)
+                        .create(name: name, tenant: tenant)
+                    print("key \(key.name) for tenant \(key.tenant) (shown once; only its hash is kept):")
                     print(secret)
                 }
             }
@@ -28,17 +30,17 @@ struct Keys: AsyncParsableCommand {
     }
 
     struct Revoke: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Revoke the active key with this name.")
+        static let configuration = CommandConfiguration(abstract: "Revoke the tenant's active key with this name.")
         @Argument var name: String
+        @Option(help: "The tenant the key acts for.") var tenant = "default"
 
         @OptionGroup var settings: ToolOptions
-
 
         func run() async throws {
             try await command(settings) { tool in
                 try await tool.withDatabase { database in
-                    guard try await APIKeyRepository(database: database, logger: tool.logger).revoke(name: name) else {
-                        throw StoreError(.notFound, "no active key named '\(name)'")
+                    guard try await APIKeyRepository(database: database, logger: tool.logger).revoke(name: name, tenant: tenant) else {
+                        throw StoreError(.notFound, "tenant '\(tenant)' has no active key named '\(name)'")
                     }
                     print("revoked \(name)")
                 }
@@ -57,7 +59,7 @@ struct Keys: AsyncParsableCommand {
                 try await tool.withDatabase { database in
                     for key in try await APIKeyRepository(database: database, logger: tool.logger).list() {
                         let state = key.revokedAt.map { "revoked \(Timestamp.string($0))" } ?? "active"
-                        print("\(key.name)\t\(key.id.uuidString.lowercased())\t\(Timestamp.string(key.createdAt))\t\(state)")
+                        print("\(key.tenant)\t\(key.name)\t\(key.id.uuidString.lowercased())\t\(Timestamp.string(key.createdAt))\t\(state)")
                     }
                 }
             }

@@ -121,13 +121,14 @@ struct EmailEndToEndTests {
         try await TestFleet.with { fleet in
             try await fleet.putTemplate("welcome", #"{"channel": "email", "subject": "Hi", "text": "Hello"}"#)
             let logger = TestInfrastructure.logger
-            let template = try await TemplateRepository(database: fleet.database, logger: logger).resolve(name: "welcome", locale: "")!
+            let template = try await TemplateRepository(database: fleet.database, logger: logger).resolve(
+                tenantID: Tenant.defaultID, name: "welcome", locale: "", defaultLocale: "en").template!
             let message = NewMessage(
                 channel: .email, toAddress: "orphan@example.com", toName: nil, templateID: template.id, locale: "",
                 variablesJSON: "{}", state: .queued, sendAt: Date())
             // Exactly what the API commits before it publishes; the publish never happens.
             _ = try await IntakeStore(database: fleet.database, logger: logger).insertProcedure(
-                id: UUID(), kind: "ad-hoc", apiKeyID: nil, messages: [message], idempotency: nil)
+                id: UUID(), kind: "ad-hoc", tenantID: Tenant.defaultID, apiKeyID: nil, messages: [message], idempotency: nil)
             let final = try await fleet.waitUntilFinal([message.id.uuidString.lowercased()])
             #expect(final.first?.object?["state"] == .string("sent"))
             #expect(try fleet.smtp.received().count == 1)

@@ -12,14 +12,24 @@ import Metrics
 struct MessageIntake: Sendable {
     let store: IntakeStore
     let templates: TemplateRepository
+    let tenants: TenantRepository
     let publisher: JobPublisher
+    /// The locale templates fall back to for tenants that set none.
+    let defaultLocale: String
     let logger: Logger
 
-    init(infrastructure: Infrastructure, logger: Logger) {
+    init(infrastructure: Infrastructure, defaultLocale: String, logger: Logger) {
         store = IntakeStore(database: infrastructure.database, logger: logger)
         templates = TemplateRepository(database: infrastructure.database, logger: logger)
+        tenants = TenantRepository(database: infrastructure.database, logger: logger)
         publisher = infrastructure.publisher(logger: logger)
+        self.defaultLocale = defaultLocale
         self.logger = logger
+    }
+
+    /// The default locale for a principal's tenant.
+    func defaultLocale(for principal: Principal) -> String {
+        principal.defaultLocale ?? defaultLocale
     }
 
     let accepted = Counter(label: "herald_messages_accepted_total")
@@ -30,13 +40,18 @@ struct MessageIntake: Sendable {
     }
 
     /// Builds the rows to store, or throws a validation problem naming each bad message field.
-    func prepare(_ requests: [MessageRequest], paths: [String], now: Date = Date()) async throws -> [NewMessage] {
+    func prepare(
+        _ requests: [MessageRequest], paths: [String], principal: Principal, now: Date = Date()
+    ) async throws -> [NewMessage] {
         var problems: [Problem.InvalidParam] = []
-        var resolved: [String: Template?] = [:]
+        var resolved: [String: TemplateResolution] = [:]
+        let tenantID = principal.tenantID
         for request in requests {
             let key = "\(request.template)\u{0}\(request.locale)"
             if resolved[key] == nil {
-                resolved[key] = .some(try await templates.resolve(name: request.template, locale: request.locale))
+                resolved[key] = try await templates.resolve(
+                    tenantID: tenantID, name: request.template, locale: request.locale,
+                    defaultLocale: defaultLocale(for: principal))
             }
         }
         var addresses: [MessageChannel: [String: String]] = [:]
@@ -45,15 +60,18 @@ struct MessageIntake: Sendable {
                 guard request.channel == channel, case .recipient(let id) = request.destination else { return nil }
                 return id
             }
-            if !ids.isEmpty { addresses[channel] = try await store.recipientAddresses(Array(Set(ids)), channel: channel) }
+            if !ids.isEmpty {
+                addresses[channel] = try await store.recipientAddresses(Array(Set(ids)), channel: channel, tenantID: tenantID)
+            }
         }
 
         var rows: [NewMessage] = []
         rows.reserveCapacity(requests.count)
         for (request, path) in zip(requests, paths) {
             let field = { (name: String) in path.isEmpty ? name : "\(path).\(name)" }
-            guard let template = resolved["\(request.template)\u{0}\(request.locale)"] ?? nil else {
-                problems.append(.init(field("template"), "no template named '\(request.template)'"))
+            let resolution = resolved["\(request.template)\u{0}\(request.locale)"] ?? .missing
+            guard let template = resolution.template else {
+                problems.append(.init(field("template"), resolution.problem(name: request.template, locale: request.locale) ?? ""))
                 continue
             }
             guard template.channel == request.channel else {
@@ -76,22 +94,25 @@ struct MessageIntake: Sendable {
             }
             let due = request.sendAt.map { $0 <= now } ?? true
             var row = NewMessage(
-                channel: request.channel, toAddress: address, toName: name, templateID: template.id,
+                tenantID: tenantID, channel: request.channel, toAddress: address, toName: name, templateID: template.id,
                 locale: request.locale, variablesJSON: request.variablesJSON, state: due ? .queued : .scheduled,
                 sendAt: request.sendAt ?? now, sender: request.sender)
             row.recipientID = recipientID
+            row.reference = request.reference
             rows.append(row)
         }
         if !problems.isEmpty { throw Problem.validation(problems) }
         return rows
     }
 
-    /// Stores the procedure and publishes what is due. `respond` builds the response body from the ids, so that the
-    /// same bytes can be kept for the idempotency key inside the same transaction.
+    /// Stores the procedure and publishes what is due, once the tenant's rate limit allows all its messages.
+    /// `respond` builds the response body from the ids, so that the same bytes can be kept for the idempotency key
+    /// inside the same transaction.
     func store(
-        _ rows: [NewMessage], kind: String, apiKeyID: UUID?, idempotencyKey: String?, requestBody: [UInt8],
+        _ rows: [NewMessage], kind: String, principal: Principal, idempotencyKey: String?, requestBody: [UInt8],
         respond: (Accepted) -> [UInt8]
     ) async throws -> (status: Int, body: [UInt8]) {
+        try await admit(rows.count, principal: principal)
         let procedureID = UUID()
         let result = Accepted(procedureID: procedureID, messages: rows.map { ($0.id, $0.state) })
         let body = respond(result)
@@ -99,7 +120,8 @@ struct MessageIntake: Sendable {
             IdempotencyRecord(key: $0, requestBody: requestBody, response: IdempotentResponse(status: 202, body: body))
         }
         switch try await store.insertProcedure(
-            id: procedureID, kind: kind, apiKeyID: apiKeyID, messages: rows, idempotency: idempotency)
+            id: procedureID, kind: kind, tenantID: principal.tenantID, apiKeyID: principal.keyID, messages: rows,
+            idempotency: idempotency)
         {
         case .replay(let stored):
             return try IdempotencyProblem.answer(stored)
@@ -109,6 +131,28 @@ struct MessageIntake: Sendable {
             return (202, body)
         }
     }
+
+    /// Takes `count` messages from the tenant's rate limit (a token bucket shared by every API replica), all or none.
+    func admit(_ count: Int, principal: Principal) async throws {
+        guard count <= principal.burst else {
+            throw Problem(
+                .contentTooLarge, type: "over-burst", title: "More messages than the rate limit allows at once",
+                detail: "the request holds \(count) messages; this tenant's rate limit takes at most \(principal.burst) at once "
+                    + "(\(principal.ratePerMinute) a minute): split it")
+        }
+        guard let wait = try await tenants.take(
+            count, tenantID: principal.tenantID, ratePerMinute: principal.ratePerMinute, burst: principal.burst)
+        else { return }
+        let seconds = max(1, Int(wait.inSeconds.rounded(.up)))
+        limited.increment()
+        throw Problem(
+            .tooManyRequests, type: "rate-limited", title: "Rate limit exceeded",
+            detail: "this tenant may send \(principal.ratePerMinute) messages a minute with bursts of \(principal.burst); "
+                + "\(count) more fit in \(seconds) s",
+            headers: [.retryAfter: "\(seconds)"])
+    }
+
+    let limited = Counter(label: "herald_requests_rate_limited_total")
 
     /// Publishes the render jobs; on failure the sweeper publishes them later.
     func publish(_ publication: PendingPublication?) async {

@@ -16,8 +16,12 @@ struct MessageRequest: Sendable {
     var sendAt: Date?
     /// SMS only: the sender id for this message.
     var sender: String?
+    /// The client's own reference.
+    var reference: String?
 
-    static let fields: Set<String> = ["channel", "to", "recipient", "template", "locale", "variables", "send_at", "from"]
+    static let fields: Set<String> = [
+        "channel", "to", "recipient", "template", "locale", "variables", "send_at", "from", "reference",
+    ]
 
     /// Parses a message at `path`; nil when it has problems, which are appended.
     static func parse(_ value: JSONValue, path: String, problems: inout [Problem.InvalidParam]) -> MessageRequest? {
@@ -38,6 +42,7 @@ struct MessageRequest: Sendable {
         }
         let variables = reader.object("variables", problems: &problems) ?? .object([:])
         let sendAt = reader.timestamp("send_at", problems: &problems)
+        let reference = reader.string("reference", maxLength: 128, problems: &problems)
         var sender: String?
         if let from = reader.string("from", maxLength: 16, problems: &problems) {
             if channel == .email {
@@ -67,7 +72,7 @@ struct MessageRequest: Sendable {
         guard problems.count == before, let channel, let template, let destination else { return nil }
         return MessageRequest(
             channel: channel, destination: destination, template: template, locale: locale,
-            variablesJSON: variables.encoded(), sendAt: sendAt, sender: sender)
+            variablesJSON: variables.encoded(), sendAt: sendAt, sender: sender, reference: reference)
     }
 
     private static func parseAddress(

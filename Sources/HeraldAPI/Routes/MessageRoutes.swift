@@ -11,7 +11,7 @@ extension APIHandlers {
         group.post("messages", use: postMessage)
         group.get("messages/:id", use: getMessage)
         group.post("procedures", use: postProcedure)
-        group.get("procedures/:id", use: getProcedure)
+        addMessageQueryRoutes(to: group)
     }
 
     func postMessage(_ request: Request, context: HeraldRequestContext) async throws -> Response {
@@ -21,9 +21,10 @@ extension APIHandlers {
         guard let message = MessageRequest.parse(body, path: "", problems: &problems) else {
             throw Problem.validation(problems)
         }
-        let rows = try await intake.prepare([message], paths: [""])
+        let principal = try context.authenticated()
+        let rows = try await intake.prepare([message], paths: [""], principal: principal)
         let (status, response) = try await intake.store(
-            rows, kind: "ad-hoc", apiKeyID: context.apiKeyID, idempotencyKey: idempotencyKey(request),
+            rows, kind: "ad-hoc", principal: principal, idempotencyKey: idempotencyKey(request),
             requestBody: bytes
         ) { accepted in
             let (id, state) = accepted.messages[0]
@@ -62,9 +63,10 @@ extension APIHandlers {
             problems.append(.init("messages", "must be an array, got \(other.typeName)"))
         }
         guard problems.isEmpty, let kind else { throw Problem.validation(problems) }
-        let rows = try await intake.prepare(requests, paths: paths)
+        let principal = try context.authenticated()
+        let rows = try await intake.prepare(requests, paths: paths, principal: principal)
         let (status, response) = try await intake.store(
-            rows, kind: kind, apiKeyID: context.apiKeyID, idempotencyKey: idempotencyKey(request), requestBody: bytes
+            rows, kind: kind, principal: principal, idempotencyKey: idempotencyKey(request), requestBody: bytes
         ) { accepted in
             Array(JSONValue.object([
                 "id": .string(accepted.procedureID.lowercased),
@@ -76,9 +78,25 @@ extension APIHandlers {
 
     func getMessage(_ request: Request, context: HeraldRequestContext) async throws -> Response {
         let id = try uuidParameter(context, "id")
-        guard let message = try await queries.message(id) else { throw Problem.notFound("no message \(id.lowercased)") }
+        guard let message = try await queries.message(id, tenantID: try context.authenticated().tenantID) else {
+            throw Problem.notFound("no message \(id.lowercased)")
+        }
+        var object = Self.messageJSON(message)
+        object["events"] = .array(message.events.map { event in
+            .object([
+                "from": event.from.map(JSONValue.string) ?? .null, "to": .string(event.to),
+                "detail": event.detail.map(JSONValue.string) ?? .null, "at": .string(Timestamp.string(event.at)),
+            ])
+        })
+        return json(.ok, .object(object))
+    }
+
+    /// A message as `GET /v1/messages/{id}` and the listings show it (the former adds its events).
+    static func messageJSON(_ message: MessageRecord) -> [String: JSONValue] {
         var object: [String: JSONValue] = [
             "id": .string(message.id.lowercased), "procedure_id": .string(message.procedureID.lowercased),
+            "reference": message.reference.map(JSONValue.string) ?? .null,
+            "recipient": message.recipientID.map(JSONValue.string) ?? .null,
             "channel": .string(message.channel), "state": .string(message.state),
             "template": .object(["name": .string(message.templateName), "version": .int(Int64(message.templateVersion))]),
             "locale": .string(message.locale), "send_at": .string(Timestamp.string(message.sendAt)),
@@ -86,28 +104,9 @@ extension APIHandlers {
             "updated_at": .string(Timestamp.string(message.updatedAt)),
             "provider_id": message.providerID.map(JSONValue.string) ?? .null,
             "last_error": message.lastError.map(JSONValue.string) ?? .null,
-            "events": .array(message.events.map { event in
-                .object([
-                    "from": event.from.map(JSONValue.string) ?? .null, "to": .string(event.to),
-                    "detail": event.detail.map(JSONValue.string) ?? .null, "at": .string(Timestamp.string(event.at)),
-                ])
-            }),
         ]
         if let segments = message.segments { object["segments"] = .int(Int64(segments)) }
         if let erasedAt = message.erasedAt { object["erased_at"] = .string(Timestamp.string(erasedAt)) }
-        return json(.ok, .object(object))
-    }
-
-    func getProcedure(_ request: Request, context: HeraldRequestContext) async throws -> Response {
-        let id = try uuidParameter(context, "id")
-        guard let procedure = try await queries.procedure(id) else { throw Problem.notFound("no procedure \(id.lowercased)") }
-        return json(.ok, .object([
-            "id": .string(procedure.id.lowercased), "kind": .string(procedure.kind),
-            "created_at": .string(Timestamp.string(procedure.createdAt)),
-            "counts": .object(procedure.counts.mapValues { .int(Int64($0)) }),
-            "messages": .array(procedure.messages.map {
-                .object(["id": .string($0.id.lowercased), "state": .string($0.state), "channel": .string($0.channel)])
-            }),
-        ]))
+        return object
     }
 }

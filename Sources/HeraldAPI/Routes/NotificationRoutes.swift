@@ -17,28 +17,34 @@ extension APIHandlers {
         let (bytes, body) = try await readBody(request)
         if let replay = try await replay(request, context: context, body: bytes) { return replay }
         var problems: [Problem.InvalidParam] = []
-        let reader = FieldReader(body, allowed: ["recipient", "template", "variables", "category", "locale"], problems: &problems)
+        let reader = FieldReader(
+            body, allowed: ["recipient", "template", "variables", "category", "locale", "reference"], problems: &problems)
         let recipientID = reader.string("recipient", required: true, maxLength: 200, problems: &problems)
         let templateName = reader.string("template", required: true, maxLength: 200, problems: &problems)
         let variables = reader.object("variables", problems: &problems) ?? .object([:])
         let category = reader.string("category", maxLength: 200, problems: &problems)
         let requestedLocale = reader.string("locale", maxLength: 35, problems: &problems)
+        let reference = reader.string("reference", maxLength: 128, problems: &problems)
         guard problems.isEmpty, let recipientID, let templateName else { throw Problem.validation(problems) }
 
-        guard let recipient = try await recipients.get(recipientID) else {
+        let principal = try context.authenticated()
+        guard let recipient = try await recipients.get(recipientID, tenantID: principal.tenantID) else {
             throw Problem.validation([.init("recipient", "no recipient '\(recipientID)'; create it with PUT /v1/recipients/{id}")])
         }
         let locale = requestedLocale ?? recipient.locale ?? ""
-        guard let template = try await templates.resolve(name: templateName, locale: locale) else {
-            throw Problem.validation([.init("template", "no template named '\(templateName)'")])
+        let resolution = try await templates.resolve(
+            tenantID: principal.tenantID, name: templateName, locale: locale, defaultLocale: intake.defaultLocale(for: principal))
+        guard let template = resolution.template else {
+            throw Problem.validation([.init("template", resolution.problem(name: templateName, locale: locale) ?? "")])
         }
         let now = clock.now()
         let preference = recipient.preference(for: template.channel)
-        let row = try NotificationPlan.message(
+        var row = try NotificationPlan.message(
             to: recipient, template: template, variables: variables, category: category, now: now)
+        row.reference = reference
         let deferredUntil = row.deferredUntil
         let (status, response) = try await intake.store(
-            [row], kind: "notification", apiKeyID: context.apiKeyID, idempotencyKey: idempotencyKey(request),
+            [row], kind: "notification", principal: principal, idempotencyKey: idempotencyKey(request),
             requestBody: bytes
         ) { accepted in
             let (id, state) = accepted.messages[0]

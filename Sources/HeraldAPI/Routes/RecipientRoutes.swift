@@ -80,7 +80,7 @@ extension APIHandlers {
             throw Problem.validation(problems)
         }
         let recipient = Recipient(
-            externalID: id, email: email, phone: phone, locale: locale, timeZone: zone,
+            tenantID: try context.authenticated().tenantID, externalID: id, email: email, phone: phone, locale: locale, timeZone: zone,
             emailPreference: emailPreference, smsPreference: smsPreference)
         let created = try await recipients.put(recipient)
         return json(created ? .created : .ok, Self.recipientJSON(recipient))
@@ -88,7 +88,7 @@ extension APIHandlers {
 
     func getRecipient(_ request: Request, context: HeraldRequestContext) async throws -> Response {
         let id = try recipientID(context)
-        guard let recipient = try await recipients.get(id) else { throw Problem.notFound("no recipient '\(id)'") }
+        guard let recipient = try await recipients.get(id, tenantID: try context.authenticated().tenantID) else { throw Problem.notFound("no recipient '\(id)'") }
         return json(.ok, Self.recipientJSON(recipient))
     }
 

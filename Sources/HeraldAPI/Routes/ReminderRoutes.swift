@@ -39,15 +39,17 @@ extension APIHandlers {
             return request
         }
         let remindAt = plan.sendTimes
-        let pending = try await store.pendingReminders(key: key, apiKeyID: context.apiKeyID)
+        let principal = try context.authenticated()
+        let pending = try await store.pendingReminders(key: key, tenantID: principal.tenantID)
         guard pending == 0 else {
             throw Problem(.conflict, type: "reminder-exists", title: "Reminder exists",
                           detail: "reminder '\(key)' has \(pending) pending messages; DELETE /v1/reminders/\(key) first")
         }
-        var rows = try await intake.prepare(requests, paths: Array(repeating: "", count: requests.count), now: now)
+        var rows = try await intake.prepare(
+            requests, paths: Array(repeating: "", count: requests.count), principal: principal, now: now)
         for index in rows.indices { rows[index].reminderKey = key }
         let (status, response) = try await intake.store(
-            rows, kind: "reminder", apiKeyID: context.apiKeyID, idempotencyKey: idempotencyKey(request), requestBody: bytes
+            rows, kind: "reminder", principal: principal, idempotencyKey: idempotencyKey(request), requestBody: bytes
         ) { accepted in
             Array(JSONValue.object([
                 "key": .string(key), "procedure_id": .string(accepted.procedureID.lowercased),
@@ -63,7 +65,7 @@ extension APIHandlers {
         guard !key.isEmpty, key.count <= 200 else {
             throw Problem.validation([.init("key", "must be 1 to 200 characters")])
         }
-        let cancelled = try await store.cancelReminder(key: key, apiKeyID: context.apiKeyID)
+        let cancelled = try await store.cancelReminder(key: key, tenantID: try context.authenticated().tenantID)
         return json(.ok, .object(["key": .string(key), "cancelled": .int(Int64(cancelled))]))
     }
 }

@@ -5,11 +5,61 @@ import HeraldServer
 import HeraldStore
 import Hummingbird
 
-/// `/v1/templates/{name}`: versions per locale.
+/// `/v1/templates`: the tenant's templates, versions per locale, and previews.
 extension APIHandlers {
     func addTemplateRoutes(to group: RouterGroup<HeraldRequestContext>) {
+        group.get("templates", use: listTemplates)
         group.put("templates/:name", use: putTemplate)
         group.get("templates/:name", use: getTemplate)
+        group.post("templates/:name/preview", use: previewTemplate)
+    }
+
+    func listTemplates(_ request: Request, context: HeraldRequestContext) async throws -> Response {
+        let versions = try await templates.list(tenantID: try context.authenticated().tenantID)
+        let names = Dictionary(grouping: versions, by: \.name).sorted { $0.key < $1.key }
+        return json(.ok, .object(["templates": .array(names.map { name, versions in
+            .object([
+                "name": .string(name), "channel": .string(versions[0].channel.rawValue),
+                "locales": .array(versions.map { .object([
+                    "locale": .string($0.locale), "version": .int(Int64($0.version)),
+                    "updated_at": .string(Timestamp.string($0.createdAt)),
+                ]) }),
+            ])
+        })]))
+    }
+
+    /// Renders a template as a message would be, without sending anything.
+    func previewTemplate(_ request: Request, context: HeraldRequestContext) async throws -> Response {
+        let name = try templateName(context)
+        let principal = try context.authenticated()
+        let body = try await readJSON(request)
+        var problems: [Problem.InvalidParam] = []
+        let reader = FieldReader(body, allowed: ["variables", "locale"], problems: &problems)
+        let variables = reader.object("variables", problems: &problems) ?? .object([:])
+        let locale = reader.string("locale", maxLength: 35, problems: &problems) ?? ""
+        guard problems.isEmpty else { throw Problem.validation(problems) }
+        let resolution = try await templates.resolve(
+            tenantID: principal.tenantID, name: name, locale: locale, defaultLocale: intake.defaultLocale(for: principal))
+        guard let template = resolution.template else {
+            if case .missing = resolution { throw Problem.notFound("no template named '\(name)'") }
+            throw Problem.validation([.init("locale", resolution.problem(name: name, locale: locale) ?? "")])
+        }
+        let output: MessageRenderer.Output
+        do {
+            output = try renderer.render(
+                channel: template.channel, subject: template.subject, text: template.text, html: template.html,
+                variables: variables.object ?? [:])
+        } catch {
+            throw Problem.validation([.init("variables", error.description)])
+        }
+        var object: [String: JSONValue] = [
+            "name": .string(name), "locale": .string(template.locale), "version": .int(Int64(template.version)),
+            "channel": .string(template.channel.rawValue), "text": .string(output.text),
+        ]
+        if let subject = output.subject { object["subject"] = .string(subject) }
+        if let html = output.html { object["html"] = .string(html) }
+        if let segments = output.segments { object["segments"] = .int(Int64(segments)) }
+        return json(.ok, .object(object))
     }
 
     func putTemplate(_ request: Request, context: HeraldRequestContext) async throws -> Response {
@@ -25,13 +75,13 @@ extension APIHandlers {
         TemplateRules.check(channel: channel, subject: subject, text: text, html: html, problems: &problems)
         guard problems.isEmpty, let channel, let text else { throw Problem.validation(problems) }
         let template = try await templates.put(
-            name: name, locale: locale, channel: channel, subject: subject, text: text, html: html)
+            tenantID: try context.authenticated().tenantID, name: name, locale: locale, channel: channel, subject: subject, text: text, html: html)
         return json(.created, Self.templateJSON(template))
     }
 
     func getTemplate(_ request: Request, context: HeraldRequestContext) async throws -> Response {
         let name = try templateName(context)
-        let versions = try await templates.latest(name: name)
+        let versions = try await templates.latest(tenantID: try context.authenticated().tenantID, name: name)
         guard !versions.isEmpty else { throw Problem.notFound("no template named '\(name)'") }
         return json(.ok, .object(["name": .string(name), "locales": .array(versions.map(Self.templateJSON))]))
     }

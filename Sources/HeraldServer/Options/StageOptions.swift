@@ -24,13 +24,15 @@ public struct DigestOptions: OptionSource {
     var interval: String?
     @Option(name: .customLong("digest-batch"), help: setting("HERALD_DIGEST_BATCH", "Recipients per transaction", default: "500"))
     var batch: String?
+    @Option(name: .customLong("default-locale"), help: setting("HERALD_DEFAULT_LOCALE", "Locale a template falls back to (a tenant may set its own)", default: "en"))
+    var defaultLocale: String?
 
     public init() {}
 
     public var values: [String: String?] {
         [
             "HERALD_DIGEST_TEMPLATE": template, "HERALD_DIGEST_SMS_TEMPLATE": smsTemplate,
-            "HERALD_DIGEST_INTERVAL_SECONDS": interval, "HERALD_DIGEST_BATCH": batch,
+            "HERALD_DIGEST_INTERVAL_SECONDS": interval, "HERALD_DIGEST_BATCH": batch, "HERALD_DEFAULT_LOCALE": defaultLocale,
         ]
     }
 }
@@ -55,6 +57,8 @@ public struct APIOptions: OptionSource {
     var historyDays: String?
     @Option(name: .customLong("retention-interval-seconds"), help: setting("HERALD_RETENTION_INTERVAL_SECONDS", "Pause between retention passes", default: "60"))
     var retentionInterval: String?
+    @Option(name: .customLong("default-locale"), help: setting("HERALD_DEFAULT_LOCALE", "Locale a template falls back to (a tenant may set its own)", default: "en"))
+    var defaultLocale: String?
 
     public init() {}
 
@@ -63,7 +67,31 @@ public struct APIOptions: OptionSource {
             "HERALD_API_ADDRESS": address, "HERALD_API_MODE": mode, "HERALD_API_MAX_BODY_BYTES": maxBodyBytes,
             "HERALD_API_MAX_PROCEDURE_MESSAGES": maxProcedureMessages, "HERALD_RELAY_INTERVAL_MS": relayInterval,
             "HERALD_RELAY_BATCH": relayBatch, "HERALD_RETENTION_DAYS": retentionDays, "HERALD_HISTORY_DAYS": historyDays,
-            "HERALD_RETENTION_INTERVAL_SECONDS": retentionInterval,
+            "HERALD_RETENTION_INTERVAL_SECONDS": retentionInterval, "HERALD_DEFAULT_LOCALE": defaultLocale,
+        ]
+    }
+}
+
+/// `herald-callbacks`' receivers and pace.
+public struct CallbackOptions: OptionSource {
+    @Option(name: .customLong("callback-timeout-ms"), help: setting("HERALD_CALLBACK_TIMEOUT_MS", "A receiver's time to answer", default: "5000"))
+    var timeout: String?
+    @Option(name: .customLong("callback-connections"), help: setting("HERALD_CALLBACK_CONNECTIONS", "Keep-alive connections per receiver host", default: "32"))
+    var connections: String?
+    @Option(name: .customLong("callback-parallelism"), help: setting("HERALD_CALLBACK_PARALLELISM", "Callbacks in flight per batch", default: "64"))
+    var parallelism: String?
+    @Option(name: .customLong("callback-relay-interval-ms"), help: setting("HERALD_CALLBACK_RELAY_INTERVAL_MS", "Pause between relay passes with nothing due", default: "200"))
+    var relayInterval: String?
+    @Option(name: .customLong("callback-relay-batch"), help: setting("HERALD_CALLBACK_RELAY_BATCH", "Callbacks published per relay pass", default: "1000"))
+    var relayBatch: String?
+
+    public init() {}
+
+    public var values: [String: String?] {
+        [
+            "HERALD_CALLBACK_TIMEOUT_MS": timeout, "HERALD_CALLBACK_CONNECTIONS": connections,
+            "HERALD_CALLBACK_PARALLELISM": parallelism, "HERALD_CALLBACK_RELAY_INTERVAL_MS": relayInterval,
+            "HERALD_CALLBACK_RELAY_BATCH": relayBatch,
         ]
     }
 }

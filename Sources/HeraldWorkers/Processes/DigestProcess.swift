@@ -14,7 +14,8 @@ public struct DigestProcess: Sendable {
             emailTemplate: try environment.string("HERALD_DIGEST_TEMPLATE", default: "digest"),
             smsTemplate: try environment.string("HERALD_DIGEST_SMS_TEMPLATE", default: "digest-sms"),
             interval: .seconds(try environment.int("HERALD_DIGEST_INTERVAL_SECONDS", default: 5)),
-            batchSize: try environment.int("HERALD_DIGEST_BATCH", default: 500))
+            batchSize: try environment.int("HERALD_DIGEST_BATCH", default: 500),
+            defaultLocale: try environment.string("HERALD_DEFAULT_LOCALE", default: "en"))
         databaseConnections = try environment.int("HERALD_DATABASE_CONNECTIONS", default: 4)
     }
 

@@ -1,0 +1,74 @@
+import AsyncHTTPClient
+import Crypto
+import Foundation
+import HeraldCore
+import NIOCore
+import NIOHTTP1
+
+/// How delivery-status callbacks are POSTed.
+public struct CallbackConfiguration: Sendable {
+    /// The whole exchange with a receiver, connecting included.
+    public var timeout: Duration
+    /// Keep-alive connections per receiver host.
+    public var connectionsPerHost: Int
+
+    public init(timeout: Duration = .seconds(5), connectionsPerHost: Int = 32) {
+        self.timeout = timeout
+        self.connectionsPerHost = connectionsPerHost
+    }
+}
+
+/// POSTs delivery-status callbacks to tenants' receivers over pooled keep-alive connections (AsyncHTTPClient), each
+/// signed with the tenant's secret: `Herald-Signature: t=<unix seconds>,v1=<hex HMAC-SHA256 of "<t>.<body>">`.
+/// Any 2xx answer settles a callback; anything else, or no answer in time, is a failure to retry.
+public final class CallbackClient: Sendable {
+    public let configuration: CallbackConfiguration
+    let http: HTTPClient
+
+    public init(configuration: CallbackConfiguration) {
+        self.configuration = configuration
+        var settings = HTTPClient.Configuration()
+        settings.connectionPool = .init(
+            idleTimeout: .seconds(60), concurrentHTTP1ConnectionsPerHostSoftLimit: configuration.connectionsPerHost)
+        settings.timeout = .init(connect: .seconds(5), read: .nanoseconds(configuration.timeout.nanoseconds))
+        settings.redirectConfiguration = .disallow
+        http = HTTPClient(eventLoopGroupProvider: .singleton, configuration: settings)
+    }
+
+    public func shutdown() async throws {
+        try await http.shutdown()
+    }
+
+    /// POSTs one callback; nil when the receiver took it, else why not.
+    public func post(to url: String, body: [UInt8], secret: String, id: UUID, now: Date = Date()) async -> String? {
+        var request = HTTPClientRequest(url: url)
+        request.method = .POST
+        let timestamp = Int(now.timeIntervalSince1970)
+        request.headers.add(name: "Content-Type", value: "application/json")
+        request.headers.add(name: "User-Agent", value: "Herald-Callbacks/1")
+        request.headers.add(name: "Herald-Callback-Id", value: id.uuidString.lowercased())
+        request.headers.add(name: "Herald-Signature", value: "t=\(timestamp),v1=\(Self.signature(secret: secret, timestamp: timestamp, body: body))")
+        request.body = .bytes(ByteBuffer(bytes: body))
+        do {
+            let response = try await http.execute(request, timeout: .nanoseconds(configuration.timeout.nanoseconds))
+            // Read (at most 64 KiB of) the answer, so the connection can be kept for the next callback.
+            let answer = try await response.body.collect(upTo: 64 << 10)
+            if (200..<300).contains(response.status.code) { return nil }
+            let text = String(buffer: answer).prefix(200).filter { !$0.isNewline }
+            return "the receiver answered \(response.status.code)" + (text.isEmpty ? "" : ": \(text)")
+        } catch {
+            return "the receiver did not answer: \(error)"
+        }
+    }
+
+    /// The hex HMAC-SHA256 of `"<timestamp>.<body>"` keyed by `secret`.
+    public static func signature(secret: String, timestamp: Int, body: [UInt8]) -> String {
+        var message = Array("\(timestamp).".utf8)
+        message += body
+        let code = HMAC<SHA256>.authenticationCode(for: message, using: SymmetricKey(data: Array(secret.utf8)))
+        return code.map { byte in
+            let hex = String(byte, radix: 16)
+            return byte < 16 ? "0" + hex : hex
+        }.joined()
+    }
+}

@@ -1,0 +1,114 @@
+import Foundation
+import HeraldCore
+import Logging
+import PostgresNIO
+
+/// A delivery-status callback ready to POST: where, signed with what, and the state change it reports.
+public struct PendingCallback: Sendable {
+    public var id: UUID
+    public var url: String
+    public var secret: String
+    public var messageID: UUID
+    public var reference: String?
+    public var procedureID: UUID
+    public var channel: String
+    public var state: String
+    public var at: Date
+    public var providerID: String?
+    public var detail: String?
+    public var attempts: Int
+}
+
+/// The ledger of delivery-status callbacks (table `callbacks`, filled by a trigger in the transaction of each state
+/// change). A row lives until its receiver took it (deleted) or its last attempt failed (`dead_at`). `due_at` is its
+/// deadline: a sender claims due rows by moving it past the job timeout, publishes their jobs, and whoever handles a
+/// job moves it again; a row whose job was lost comes due and is published again.
+public struct CallbackStore: Sendable {
+    let client: PostgresClient
+    let jobTimeout: Duration
+    let logger: Logger
+
+    public init(database: Database, jobTimeout: Duration, logger: Logger) {
+        self.client = database.client
+        self.jobTimeout = jobTimeout
+        self.logger = logger
+    }
+
+    /// Claims up to `limit` due callbacks (replicas skip each other's) until the job timeout; publish their jobs.
+    public func claimDue(limit: Int) async throws -> [UUID] {
+        let rows = try await client.query("""
+            update callbacks set due_at = now() + make_interval(secs => \(jobTimeout.inSeconds))
+            where id in (
+                select id from callbacks where due_at <= now() and dead_at is null
+                order by due_at limit \(limit) for update skip locked
+            )
+            returning id
+            """, logger: logger)
+        return try await rows.decode(UUID.self).collect()
+    }
+
+    /// The callbacks of these ids still to deliver, with their tenant's receiver and the message as it is now.
+    public func pending(_ ids: [UUID]) async throws -> [PendingCallback] {
+        let rows = try await client.query("""
+            select c.id, t.callback_url, t.callback_secret, c.message_id, m.reference, m.procedure_id, m.channel, c.state,
+                   c.at, m.provider_id, c.detail, c.attempts
+            from callbacks c join tenants t on t.id = c.tenant_id join messages m on m.id = c.message_id
+            where c.id = any(\(ids)) and c.dead_at is null and t.callback_url is not null and t.callback_secret is not null
+            """, logger: logger)
+        var found: [PendingCallback] = []
+        for try await row in rows {
+            let columns = row.makeRandomAccess()
+            func column<T: PostgresDecodable>(_ index: Int, _ type: T.Type = T.self) throws -> T {
+                try columns[index].decode(T.self, context: .default)
+            }
+            found.append(PendingCallback(
+                id: try column(0), url: try column(1), secret: try column(2), messageID: try column(3),
+                reference: try column(4), procedureID: try column(5), channel: try column(6), state: try column(7),
+                at: try column(8), providerID: try column(9), detail: try column(10), attempts: try column(11)))
+        }
+        return found
+    }
+
+    /// The receiver took them.
+    public func delivered(_ ids: [UUID]) async throws {
+        guard !ids.isEmpty else { return }
+        try await client.query("delete from callbacks where id = any(\(ids))", logger: logger)
+    }
+
+    /// Attempted and failed; the broker brings them back after `delay`, and the deadline moves past that.
+    public func retrying(_ ids: [UUID], error: String, delay: Duration) async throws {
+        guard !ids.isEmpty else { return }
+        try await client.query("""
+            update callbacks set attempts = attempts + 1, last_error = \(error),
+                due_at = now() + make_interval(secs => \(delay.inSeconds + jobTimeout.inSeconds))
+            where id = any(\(ids))
+            """, logger: logger)
+    }
+
+    /// Their last attempt failed: they wait in the dead letters.
+    public func dead(_ ids: [UUID], error: String) async throws {
+        guard !ids.isEmpty else { return }
+        try await client.query("""
+            update callbacks set attempts = attempts + 1, last_error = \(error), dead_at = now() where id = any(\(ids))
+            """, logger: logger)
+    }
+
+    /// Brings dead callbacks back for a replay (their job is published by the caller); returns those revived.
+    public func revive(_ ids: [UUID]) async throws -> [UUID] {
+        guard !ids.isEmpty else { return [] }
+        let rows = try await client.query("""
+            update callbacks set dead_at = null, due_at = now() + make_interval(secs => \(jobTimeout.inSeconds))
+            where id = any(\(ids)) and dead_at is not null returning id
+            """, logger: logger)
+        return try await rows.decode(UUID.self).collect()
+    }
+
+    /// Callbacks waiting (not dead) and dead, for the fleet's gauges.
+    public func backlog() async throws -> (waiting: Int, dead: Int) {
+        let rows = try await client.query(
+            "select count(*) filter (where dead_at is null), count(*) filter (where dead_at is not null) from callbacks",
+            logger: logger)
+        for try await (waiting, dead) in rows.decode((Int, Int).self) { return (waiting, dead) }
+        return (0, 0)
+    }
+}
