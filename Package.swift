@@ -129,6 +129,6 @@ let package = Package(
             "HeraldAPI", "HeraldWorkers", "HeraldSandbox",
             .product(name: "AsyncHTTPClient", package: "async-http-client"),
             .product(name: "NIOHTTP1", package: "swift-nio"),
-        ], exclude: ["Support/smtp_server.py"]),
+        ], exclude: ["Support/smtp_server.py", "Support/callback_receiver.py"]),
     ]
 )

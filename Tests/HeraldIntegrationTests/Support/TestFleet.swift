@@ -21,6 +21,8 @@ import Testing
 /// server Herald did not write; SMS go over HTTP to the sandbox's Tyntec-compatible API.
 struct TestFleet {
     let api: String
+    /// A second API replica on the same database and broker.
+    let api2: String
     let key: String
     let database: Database
     let bus: BusClient
@@ -57,6 +59,7 @@ struct TestFleet {
                 let renderBus = try await BusClient.connect(amqp, logger: logger)
                 let emailBus = try await BusClient.connect(amqp, logger: logger)
                 let smsBus = try await BusClient.connect(amqp, logger: logger)
+                let callbackBus = try await BusClient.connect(amqp, logger: logger)
                 try await topology.declare(on: apiBus)
                 let recovery = RecoveryPolicy(
                     publishGrace: relayGrace, jobTimeout: .seconds(60), sendingTimeout: .seconds(60), maxAttempts: topology.maxAttempts)
@@ -85,8 +88,10 @@ struct TestFleet {
                     "HERALD_TYNTEC_URL": tyntecURL, "HERALD_TYNTEC_API_KEY": tyntecKey, "HERALD_TYNTEC_CONNECTIONS": "8",
                     "HERALD_TYNTEC_TIMEOUT_SECONDS": "5", "HERALD_SMS_FROM": "HeraldTest", "HERALD_POLL_DELAYS_MS": milliseconds(pollDelays),
                     "HERALD_POLL_BATCH": "50", "HERALD_POLL_CONCURRENCY": "8", "HERALD_POLL_LEASE_SECONDS": "5",
-                    "HERALD_DIGEST_BATCH": "100",
+                    "HERALD_DIGEST_BATCH": "100", "HERALD_CALLBACK_RELAY_INTERVAL_MS": "50", "HERALD_CALLBACK_TIMEOUT_MS": "2000",
                 ])
+                let callbacks = try CallbacksProcess(environment: environment)
+                let callbackClient = CallbackClient(configuration: callbacks.client)
                 let renderer = try RendererProcess(environment: environment)
                 let email = try EmailProcess(environment: environment)
                 var sms = try SMSProcess(environment: environment)
@@ -99,17 +104,22 @@ struct TestFleet {
                 let digest = try DigestProcess(environment: environment).aggregator(
                     infrastructure: infrastructure, clock: clock, logger: logger)
 
-                let port = Mutex<Int?>(nil)
-                let app = Application(
-                    router: HeraldAPIService.router(
-                        infrastructure: infrastructure, configuration: configuration, clock: clock, logger: logger),
-                    configuration: .init(address: .hostname("127.0.0.1", port: 0)),
-                    onServerRunning: { channel in port.withLock { $0 = channel.localAddress?.port } },
-                    logger: logger)
+                let ports = Mutex<[Int?]>([nil, nil])
+                let apps = (0..<2).map { replica in
+                    Application(
+                        router: HeraldAPIService.router(
+                            infrastructure: infrastructure, configuration: configuration, clock: clock, logger: logger),
+                        configuration: .init(address: .hostname("127.0.0.1", port: 0)),
+                        onServerRunning: { channel in ports.withLock { $0[replica] = channel.localAddress?.port } },
+                        logger: logger)
+                }
                 var services: [any Service] = HeraldAPIService.services(
                     infrastructure: infrastructure, configuration: { var c = configuration; c.mode = .relay; return c }(),
                     logger: logger)
-                services.append(app)
+                services += apps as [any Service]
+                services += try await callbacks.services(
+                    infrastructure: Infrastructure(database: database, bus: callbackBus, recovery: recovery),
+                    client: callbackClient, logger: logger)
                 services += try await renderer.services(
                     infrastructure: Infrastructure(database: database, bus: renderBus, recovery: recovery), logger: logger)
                 services += try await email.services(
@@ -123,10 +133,12 @@ struct TestFleet {
                 let running = Task { try await group.run() }
                 defer { running.cancel() }
 
-                try await eventually("the API listens") { port.withLock { $0 } != nil }
+                try await eventually("the APIs listen") { ports.withLock { $0.allSatisfy { $0 != nil } } }
+                let (port, port2) = ports.withLock { ($0[0]!, $0[1]!) }
                 let (_, key) = try await APIKeyRepository(database: database, logger: logger).create(name: "tests")
                 let fleet = TestFleet(
-                    api: "http://127.0.0.1:\(port.withLock { $0 }!)", key: key, database: database, bus: apiBus,
+                    api: "http://127.0.0.1:\(port)", api2: "http://127.0.0.1:\(port2)",
+                    key: key, database: database, bus: apiBus,
                     smtp: smtp, topology: topology, tyntec: tyntec, tyntecURL: tyntecURL, clock: clock, digest: digest)
                 do {
                     try await body(fleet)
@@ -136,7 +148,8 @@ struct TestFleet {
                 }
                 await group.triggerGracefulShutdown()
                 _ = try? await running.value
-                for bus in [apiBus, renderBus, emailBus, smsBus] { await bus.shutdown() }
+                for bus in [apiBus, renderBus, emailBus, smsBus, callbackBus] { await bus.shutdown() }
+                try await callbackClient.shutdown()
                 try await sender.shutdown()
                 try await tyntecClient.shutdown()
             }
@@ -159,11 +172,11 @@ struct TestFleet {
     @discardableResult
     func request(
         _ method: HTTPMethod, _ path: String, body: String? = nil, headers: [(String, String)] = [],
-        authorized: Bool = true
+        authorized: Bool = true, as key: String? = nil, replica: Int = 0
     ) async throws -> Reply {
-        var request = HTTPClientRequest(url: api + path)
+        var request = HTTPClientRequest(url: (replica == 0 ? api : api2) + path)
         request.method = method
-        if authorized { request.headers.add(name: "Authorization", value: "Bearer \(key)") }
+        if authorized { request.headers.add(name: "Authorization", value: "Bearer \(key ?? self.key)") }
         request.headers.add(name: "Content-Type", value: "application/json")
         for (name, value) in headers { request.headers.add(name: name, value: value) }
         if let body { request.body = .bytes(ByteBuffer(string: body)) }
@@ -173,9 +186,17 @@ struct TestFleet {
         return Reply(status: Int(response.status.code), body: json, headers: response.headers.map { ($0.name, $0.value) })
     }
 
+    /// A new tenant with these limits and a key for it.
+    func tenant(_ name: String, ratePerMinute: Int? = nil, burst: Int? = nil, defaultLocale: String? = nil) async throws -> String {
+        let logger = TestInfrastructure.logger
+        _ = try await TenantRepository(database: database, logger: logger)
+            .create(name: name, ratePerMinute: ratePerMinute, burst: burst, defaultLocale: defaultLocale)
+        return try await APIKeyRepository(database: database, logger: logger).create(name: "key", tenant: name).secret
+    }
+
     /// Stores a template and fails the test if the API refuses it.
-    func putTemplate(_ name: String, _ json: String) async throws {
-        let reply = try await request(.PUT, "/v1/templates/\(name)", body: json)
+    func putTemplate(_ name: String, _ json: String, as key: String? = nil) async throws {
+        let reply = try await request(.PUT, "/v1/templates/\(name)", body: json, as: key)
         #expect(reply.status == 201, "template \(name): \(reply.body)")
     }
 
@@ -233,24 +254,7 @@ final class SMTPServerProcess: Sendable {
         ])
         let mail = folder.appendingPathComponent("mail")
         try FileManager.default.createDirectory(at: mail, withIntermediateDirectories: true)
-        let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("smtp_server.py").path
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3", script, mail.path, certificate, key]
-        let output = Pipe()
-        process.standardOutput = output
-        try process.run()
-        var line = Data()
-        while !line.contains(UInt8(ascii: "\n")) {
-            let chunk = output.fileHandleForReading.availableData
-            if chunk.isEmpty { break }
-            line += chunk
-        }
-        let text = String(decoding: line, as: UTF8.self)
-        guard text.hasPrefix("READY "), let port = Int(text.dropFirst(6).trimmingCharacters(in: .whitespacesAndNewlines)) else {
-            process.terminate()
-            throw TestInfrastructure.CommandFailed(description: "aiosmtpd did not start: \(text)")
-        }
+        let (process, port) = try startPythonServer("smtp_server.py", [mail.path, certificate, key])
         return SMTPServerProcess(port: port, folder: mail, certificate: certificate, process: process)
     }
 
