@@ -5,7 +5,8 @@ RabbitMQ, an SMTP server built on aiosmtpd and a Tyntec-compatible endpoint buil
 did not write, which count what they receive by Message-ID and by `reference`. For each fault a fresh wave of emails
 and SMS is accepted over the API, the fault strikes mid-flight (kill -9 of one process kind, then a restart; a
 broker restart; a database restart), and the wave must drain: every message final, each one received at least once,
-duplicates no more than what the killed process had claimed. Prints one line per fault and a closing
+duplicates no more than what the killed process had claimed, and every change to a final state (and `sent`) called
+back to the tenant's receiver at least once. Prints one line per fault and a closing
 "N passed, N failed".
 
 Environment: FAULT_EMAILS (1200) and FAULT_SMS (400) per wave, FAULT_DRAIN_SECONDS (120), FAULT_ONLY (comma list).
@@ -21,7 +22,7 @@ import urllib.request
 import fleet as fleet_module
 import providers
 from fleet import API, DB, STATE, VHOST, Fleet, env, http, psql, wait_for
-from providers import DROP_EVERY, DROPPING, address_number, dropped, mail, sms
+from providers import DROP_EVERY, DROPPING, address_number, callbacks, dropped, mail, sms
 
 BIN = sys.argv[1]
 EMAILS = int(os.environ.get("FAULT_EMAILS", "1200"))
@@ -63,6 +64,19 @@ def is_final(channel, state):
     return state in ("delivered", "undeliverable", "failed", "dead", "cancelled") or (state == "sent" and channel == "email")
 
 
+CALLED_BACK = ("sent", "delivered", "undeliverable", "failed", "dead", "cancelled")
+
+
+def callbacks_missing(ids):
+    """State changes of these messages that the receiver has not had a callback for."""
+    listing = "','".join(ids)
+    rows = psql("select message_id, to_state from message_events where message_id in ('%s') and to_state in ('%s')"
+                % (listing, "','".join(CALLED_BACK)))
+    received = callbacks.snapshot()
+    changes = [tuple(line.split("|")) for line in rows.splitlines()]
+    return [change for change in changes if received.get(change, 0) == 0], len(changes)
+
+
 def run_fault(name, fleet, key, strike, check=None):
     mail_before, sms_before = mail.snapshot(), sms.snapshot()
     started = time.time()
@@ -82,7 +96,10 @@ def run_fault(name, fleet, key, strike, check=None):
         if pending == 0 and sum(counts.values()) == len(ids):
             break
         time.sleep(0.5)
+    while time.time() < deadline and callbacks_missing(ids)[0]:
+        time.sleep(0.5)
     drained = time.time() - started
+    missing, changes = callbacks_missing(ids)
     counts = final_counts(ids)
     stranded = sum(c for (channel, state), c in counts.items() if not is_final(channel, state))
     mail_now, sms_now = mail.snapshot(), sms.snapshot()
@@ -93,8 +110,8 @@ def run_fault(name, fleet, key, strike, check=None):
     lost = sum(1 for count in received.values() if count == 0)
     duplicates = sum(count - 1 for count in received.values() if count > 1)
     bound = on_wire if on_wire is not None else IN_FLIGHT_BOUND
-    ok = len(ids) == EMAILS + SMS and lost == 0 and stranded == 0 and failed == 0 and duplicates <= bound
-    extra = ""
+    ok = len(ids) == EMAILS + SMS and lost == 0 and stranded == 0 and failed == 0 and duplicates <= bound and not missing
+    extra = "  callbacks %d/%d" % (changes - len(missing), changes)
     restarts = fleet.take_restarts()
     if restarts:
         extra += "  (restarted after exiting on their own: %s)" % ", ".join("%s x%d" % item for item in sorted(restarts.items()))
@@ -113,6 +130,7 @@ METRICS = {
     19092: ['herald_messages_total{stage="send.email"', "herald_accept_to_sent_seconds", "herald_provider_call_seconds"],
     19093: ['herald_messages_total{stage="send.sms"', "herald_accept_to_sent_seconds"],
     19094: ["herald_status_polls_total"],
+    19095: ['herald_callbacks_total{outcome="delivered"', "herald_callback_seconds"],
 }
 
 
@@ -181,6 +199,7 @@ FAULTS = [
     ("kill -9 herald-renderer", kill_and_restart("herald-renderer")),
     ("kill -9 herald-api", kill_and_restart("herald-api")),
     ("kill -9 herald-poller", kill_and_restart("herald-poller")),
+    ("kill -9 herald-callbacks", kill_and_restart("herald-callbacks")),
     ("broker restart", broker_restart),
     ("database restart fast", database_restart("fast")),
     ("database restart immediate", database_restart("immediate")),
@@ -189,7 +208,8 @@ FAULTS = [
 
 
 def main():
-    fleet_module.PORTS["smtp"], fleet_module.PORTS["tyntec"], stop_providers = providers.start()
+    (fleet_module.PORTS["smtp"], fleet_module.PORTS["tyntec"], fleet_module.PORTS["callbacks"],
+     stop_providers) = providers.start()
 
     psql("drop database if exists %s" % DB, database="postgres")
     psql("create database %s owner herald" % DB, database="postgres")
@@ -197,11 +217,14 @@ def main():
     if VHOST not in vhosts.split():
         subprocess.run(["rabbitmqctl", "-q", "add_vhost", VHOST], check=True)
     subprocess.run(["rabbitmqctl", "-q", "set_permissions", "-p", VHOST, "herald", ".*", ".*", ".*"], check=True)
-    for queue in ("herald.render", "herald.send.email", "herald.send.sms"):
+    for queue in ("herald.render", "herald.send.email", "herald.send.sms", "herald.callback"):
         subprocess.run(["rabbitmqctl", "-q", "purge_queue", "-p", VHOST, queue], capture_output=True)
     subprocess.run([os.path.join(BIN, "heraldctl"), "migrate"], env=env(), check=True, capture_output=True)
     subprocess.run([os.path.join(BIN, "heraldctl"), "topology"], env=env(), check=True, capture_output=True)
-    key = subprocess.run([os.path.join(BIN, "heraldctl"), "keys", "create", "fault-%d" % time.time()], env=env(),
+    # A tenant of its own, with limits far above the waves, whose state changes are called back.
+    subprocess.run([os.path.join(BIN, "heraldctl"), "tenants", "create", "fault", "--rate-limit", "10000000",
+                    "--burst", "100000"], env=env(), check=True, capture_output=True)
+    key = subprocess.run([os.path.join(BIN, "heraldctl"), "keys", "create", "fault", "--tenant", "fault"], env=env(),
                          check=True, capture_output=True, text=True).stdout.strip().splitlines()[-1]
 
     fleet = Fleet(BIN)
@@ -210,6 +233,8 @@ def main():
     try:
         http("PUT", "/v1/templates/fault-mail", {"channel": "email", "subject": "Fault {{n}}", "text": "Message {{n}}"}, key)
         http("PUT", "/v1/templates/fault-sms", {"channel": "sms", "text": "SMS {{n}}"}, key)
+        http("PUT", "/v1/callback", {"url": "http://127.0.0.1:%d/herald" % fleet_module.PORTS["callbacks"],
+                                     "secret": "fault-callback-secret"}, key)
         for name, strike, *check in FAULTS:
             if ONLY and not any(o in name for o in ONLY):
                 continue

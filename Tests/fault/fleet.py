@@ -13,7 +13,7 @@ VHOST = "herald-fault"
 API = "127.0.0.1:18080"
 STATE = os.path.abspath(".herald/fault")
 # Where the providers listen, set once they are started.
-PORTS = {"smtp": 0, "tyntec": 0}
+PORTS = {"smtp": 0, "tyntec": 0, "callbacks": 0}
 
 
 def psql(sql, database=DB):
@@ -42,6 +42,7 @@ def env(**extra):
         "HERALD_JOB_TIMEOUT_SECONDS": "15",
         "HERALD_RELAY_INTERVAL_MS": "200",
         "HERALD_RELAY_GRACE_MS": "1000",
+        "HERALD_CALLBACK_TIMEOUT_MS": "2000",
         "LOG_LEVEL": "warning",
     }
     values.update(extra)
@@ -51,7 +52,7 @@ def env(**extra):
 class Fleet:
     """The executables, supervised as systemd's Restart=on-failure would: a process that exits on its own (the
     watchdog ends a process whose work stalled) is started again, and counted."""
-    kinds = ["herald-api", "herald-renderer", "herald-email", "herald-sms", "herald-poller"]
+    kinds = ["herald-api", "herald-renderer", "herald-email", "herald-sms", "herald-poller", "herald-callbacks"]
 
     def __init__(self, bin_folder):
         self.bin = bin_folder
@@ -66,7 +67,7 @@ class Fleet:
     def start(self, kind):
         log = open(os.path.join(STATE, kind + ".log"), "a")
         metrics = {"herald-api": 19090, "herald-renderer": 19091, "herald-email": 19092, "herald-sms": 19093,
-                   "herald-poller": 19094}[kind]
+                   "herald-poller": 19094, "herald-callbacks": 19095}[kind]
         with self.lock:
             self.processes[kind] = subprocess.Popen(
                 [os.path.join(self.bin, kind)], env=env(HERALD_METRICS_ADDRESS="127.0.0.1:%d" % metrics),

@@ -1,6 +1,7 @@
 """The outside providers of the fault test, written with aiosmtpd and http.server (not by the project): an SMTP
-server and a Tyntec-compatible SMS endpoint that count what they receive, by Message-ID and by `reference`, and an
-SMTP fault that hangs up or stalls sessions after DATA."""
+server and a Tyntec-compatible SMS endpoint that count what they receive, by Message-ID and by `reference`, an
+SMTP fault that hangs up or stalls sessions after DATA, and a receiver of delivery-status callbacks that counts them
+by message and state."""
 import asyncio
 import json
 import socket
@@ -31,6 +32,7 @@ class Counter:
 
 mail = Counter()
 sms = Counter()
+callbacks = Counter()
 # While set, the SMTP server answers no DATA of every DROP_EVERY-th address: it hangs up at once on half of them and
 # stalls the session (no reply for 30 s, longer than Herald's SMTP timeout) on the other half.
 DROPPING = threading.Event()
@@ -89,6 +91,20 @@ class TyntecHandler(BaseHTTPRequestHandler):
         self.answer(200, {"requestId": request_id, "status": "DELIVERED", "parts": [{"deliveryState": "DELIVERED"}]})
 
 
+class CallbackHandler(BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"
+
+    def log_message(self, *args):
+        pass
+
+    def do_POST(self):
+        body = json.loads(self.rfile.read(int(self.headers.get("Content-Length", "0"))) or b"{}")
+        callbacks.add((body.get("id"), body.get("state")))
+        self.send_response(204)
+        self.send_header("Content-Length", "0")
+        self.end_headers()
+
+
 class QuietHTTPServer(ThreadingHTTPServer):
     daemon_threads = True
 
@@ -98,7 +114,7 @@ class QuietHTTPServer(ThreadingHTTPServer):
 
 
 def start():
-    """Starts both on free loopback ports; returns (smtp port, tyntec port, stop)."""
+    """Starts the three on free loopback ports; returns (smtp port, tyntec port, callback port, stop)."""
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         smtp_port = probe.getsockname()[1]
@@ -106,8 +122,11 @@ def start():
     controller.start()
     tyntec = QuietHTTPServer(("127.0.0.1", 0), TyntecHandler)
     threading.Thread(target=tyntec.serve_forever, daemon=True).start()
+    receiver = QuietHTTPServer(("127.0.0.1", 0), CallbackHandler)
+    threading.Thread(target=receiver.serve_forever, daemon=True).start()
 
     def stop():
         controller.stop()
         tyntec.shutdown()
-    return smtp_port, tyntec.server_address[1], stop
+        receiver.shutdown()
+    return smtp_port, tyntec.server_address[1], receiver.server_address[1], stop
