@@ -4,11 +4,14 @@ import Hummingbird
 import Logging
 
 /// The sandbox's HTTP side: what the SMTP sink received, for people (and the demo) to look at, and the
-/// Tyntec-compatible SMS API.
+/// Tyntec-compatible SMS API, and a receiver of delivery-status callbacks.
 public enum SandboxHTTP {
-    public static func router(store: MailStore, tyntec: TyntecSandbox? = nil) -> Router<BasicRequestContext> {
+    public static func router(
+        store: MailStore, tyntec: TyntecSandbox? = nil, callbacks: CallbackInbox? = nil
+    ) -> Router<BasicRequestContext> {
         let router = Router()
         tyntec?.add(to: router)
+        callbacks?.add(to: router)
         router.get("mail") { _, _ in
             let items: [JSONValue] = store.recent.suffix(100).reversed().map { mail in
                 .object([

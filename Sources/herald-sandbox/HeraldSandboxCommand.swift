@@ -9,7 +9,7 @@ import ServiceLifecycle
 struct HeraldSandboxCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "herald-sandbox",
-        abstract: "Local stand-in for the outside providers: an SMTP sink with its HTTP listing, and a Tyntec-compatible SMS API. For demos, tests and benchmarks only.")
+        abstract: "Local stand-in for the outside providers: an SMTP sink with its HTTP listing, a Tyntec-compatible SMS API and a receiver of delivery-status callbacks (/callbacks). For demos, tests and benchmarks only.")
 
     @Option(help: "Where the SMTP sink listens.") var smtp = "127.0.0.1:2525"
     @Option(help: "Where the HTTP side (GET /mail, /mail/{n}, /sms; the Tyntec API under /messaging/v1) listens.")
@@ -36,7 +36,7 @@ struct HeraldSandboxCommand: AsyncParsableCommand {
             apiKey: tyntecKey, acceptedFor: .milliseconds(smsAcceptedMs), finalAfter: .milliseconds(smsFinalMs),
             failureShare: smsFailureShare, sendRateLimitShare: smsRateLimitShare, pollRateLimitShare: smsRateLimitShare))
         let app = Application(
-            router: SandboxHTTP.router(store: store, tyntec: tyntec),
+            router: SandboxHTTP.router(store: store, tyntec: tyntec, callbacks: CallbackInbox(keep: keep)),
             configuration: .init(address: .hostname(httpHost, port: httpPort), serverName: "herald-sandbox"), logger: logger)
         let group = ServiceGroup(configuration: .init(
             services: [.init(service: sink), .init(service: app)], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
