@@ -4,16 +4,18 @@
 # latency accept -> sent (p50, p99) and each process's peak memory; then the SMS path against the sandbox's Tyntec
 # API: sent/s end to end, and the delivery-status poller's polls/s. Uses its own database (herald_bench) and vhost
 # (herald-bench), recreated each run. Last, the digest aggregator: deferred notifications of 10,000 recipients folded
-# into digests (items/s). Release build.
+# into digests (items/s). The messages belong to a tenant with limits set far above the load and a delivery-status
+# callback to the sandbox's receiver, so herald-callbacks works during the email and SMS paths; then callbacks alone:
+# the email path's 'sent' changes called back again from a standing start (callbacks/s). Release build.
 #   MESSAGES=20000 SMS=20000 BATCH=500 CONCURRENCY=4 bash scripts/bench.sh
-# PARTS picks what to measure (default: all of "bus email sms poller digest"), e.g. PARTS=email bash scripts/bench.sh
+# PARTS picks what to measure (default: all of "bus email sms callbacks poller digest"), e.g. PARTS=email bash scripts/bench.sh
 set -euo pipefail
 cd "$(dirname "$0")/.."
 MESSAGES=${MESSAGES:-20000}
 SMS=${SMS:-20000}
 BATCH=${BATCH:-500}
 CONCURRENCY=${CONCURRENCY:-4}
-PARTS=${PARTS:-bus email sms poller digest}
+PARTS=${PARTS:-bus email sms callbacks poller digest}
 wants() { [[ " $PARTS " == *" $1 "* ]]; }
 
 bash scripts/setup.sh
@@ -50,13 +52,17 @@ declare -A pids
 "$bin/herald-sandbox" --smtp 127.0.0.1:2535 --http 127.0.0.1:8035 --keep 100 \
   --sms-accepted-ms 1000 --sms-final-ms 30000 >"$logs/sandbox.log" 2>&1 &
 pids[herald-sandbox]=$!
-for process in herald-api herald-renderer herald-email herald-sms; do
+for process in herald-api herald-renderer herald-email herald-sms herald-callbacks; do
   "$bin/$process" >"$logs/$process.log" 2>&1 &
   pids[$process]=$!
 done
 trap 'kill ${pids[@]} 2>/dev/null || true' EXIT
 for _ in $(seq 1 100); do curl -fsS "http://$HERALD_API_ADDRESS/readyz" >/dev/null 2>&1 && break; sleep 0.2; done
-key=$("$bin/heraldctl" keys create "bench-$(date +%s)")
+"$bin/heraldctl" tenants create bench --rate-limit 100000000 --burst 1000000 >/dev/null
+key=$("$bin/heraldctl" keys create bench --tenant bench | tail -n 1)
+curl -fsS -X PUT "http://$HERALD_API_ADDRESS/v1/callback" -H "Authorization: Bearer $key" -H 'Content-Type: application/json' \
+  -d '{"url": "http://127.0.0.1:8035/callbacks/bench", "secret": "bench-callback-secret"}' >/dev/null
+callbacks_received() { curl -fsS http://127.0.0.1:8035/callbacks | python3 -c 'import json,sys; print(json.load(sys.stdin)["count"])'; }
 
 # CPU seconds used so far: the whole machine (busy, idle, stolen by the hypervisor), one process, all processes
 # of a name; and a process's peak memory.
@@ -73,13 +79,13 @@ cpu_report() {
   python3 - "$messages" "$before" "$after" <<'PY'
 import sys
 n = int(sys.argv[1]); before = sys.argv[2].split(); after = sys.argv[3].split()
-names = ["busy", "idle", "steal", "herald-api", "herald-renderer", "herald-email", "herald-sms", "herald-sandbox", "postgres", "beam.smp"]
+names = ["busy", "idle", "steal", "herald-api", "herald-renderer", "herald-email", "herald-sms", "herald-callbacks", "herald-sandbox", "postgres", "beam.smp"]
 delta = {k: float(a) - float(b) for k, b, a in zip(names, before, after)}
 print("machine: %.1f s busy, %.1f s idle, %.1f s stolen by the hypervisor; %.0f us of CPU per message" % (delta["busy"], delta["idle"], delta["steal"], delta["busy"] * 1e6 / n))
 print("per message: " + ", ".join("%s %.0f us" % (k, delta[k] * 1e6 / n) for k in names[3:] if delta[k] > 0))
 PY
 }
-cpu_snapshot() { echo "$(machine_cpu) $(for p in herald-api herald-renderer herald-email herald-sms herald-sandbox postgres beam.smp; do process_cpu "$p"; done | tr '\n' ' ')"; }
+cpu_snapshot() { echo "$(machine_cpu) $(for p in herald-api herald-renderer herald-email herald-sms herald-callbacks herald-sandbox postgres beam.smp; do process_cpu "$p"; done | tr '\n' ' ')"; }
 
 if wants email; then
   echo
@@ -87,7 +93,21 @@ if wants email; then
   before=$(cpu_snapshot)
   "$bin/herald-bench" send --channel email --api "http://$HERALD_API_ADDRESS" --key "$key" --messages "$MESSAGES" --batch "$BATCH" --concurrency "$CONCURRENCY"
   cpu_report "$MESSAGES" "$before" "$(cpu_snapshot)"
-  echo "sandbox received: $(curl -fsS http://127.0.0.1:8035/mail | python3 -c 'import json,sys; print(json.load(sys.stdin)["count"])')"
+  echo "sandbox received: $(curl -fsS http://127.0.0.1:8035/mail | python3 -c 'import json,sys; print(json.load(sys.stdin)["count"])') emails, $(callbacks_received) callbacks so far"
+fi
+
+if wants callbacks; then
+  echo
+  echo "== callbacks alone: the 'sent' change of up to $MESSAGES messages called back again, all due at once, one herald-callbacks"
+  for _ in $(seq 1 300); do [ "$(runuser -u postgres -- psql -qtA -d herald_bench -c 'select count(*) from callbacks')" = 0 ] && break; sleep 0.2; done
+  count=$(runuser -u postgres -- psql -qtA -d herald_bench -c "
+    insert into callbacks (tenant_id, message_id, state, at)
+    select tenant_id, id, 'sent', now() from messages where state = 'sent' limit $MESSAGES;
+    select count(*) from callbacks")
+  before=$(callbacks_received); started=$(date +%s.%N)
+  for _ in $(seq 1 1200); do [ "$(runuser -u postgres -- psql -qtA -d herald_bench -c 'select count(*) from callbacks')" = 0 ] && break; sleep 0.1; done
+  ended=$(date +%s.%N); after=$(callbacks_received)
+  python3 -c "print('callbacks: %d queued, %d received in %.2f s = %.0f/s' % ($count, $after - $before, $ended - $started, ($after - $before) / ($ended - $started)))"
 fi
 
 if wants sms || wants poller; then
@@ -124,7 +144,7 @@ fi
 echo
 echo "== peak memory (VmHWM) and CPU time per process"
 printf '%-16s %-12s cpu %s\n' herald-poller "$poller_hwm" "$poller_cpu"
-for process in herald-api herald-renderer herald-email herald-sms herald-sandbox; do
+for process in herald-api herald-renderer herald-email herald-sms herald-callbacks herald-sandbox; do
   pid=${pids[$process]}
   printf '%-16s %-12s cpu %s s\n' "$process" "$(peak_memory "$pid")" "$(cpu_seconds "$pid")"
 done

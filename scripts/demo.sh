@@ -46,15 +46,23 @@ $keep || trap stop EXIT
 say "starting the sandbox provider and the fleet (logs in $state/logs)"
 "$bin/herald-sandbox" --smtp 127.0.0.1:2525 --http 127.0.0.1:8025 --maildir "$state/mail" >"$state/logs/sandbox.log" 2>&1 &
 pids+=($!)
-for process in herald-api herald-renderer herald-email herald-sms herald-poller herald-digest; do
+for process in herald-api herald-renderer herald-email herald-sms herald-poller herald-digest herald-callbacks; do
   "$bin/$process" >"$state/logs/$process.log" 2>&1 &
   pids+=($!)
 done
 for _ in $(seq 1 100); do curl -fsS "$api/readyz" >/dev/null 2>&1 && break; sleep 0.2; done
 curl -fsS "$api/readyz" >/dev/null || { echo "herald-api did not become ready; see $state/logs/herald-api.log"; exit 1; }
 
-key=$("$bin/heraldctl" keys create "demo-$(date +%s)-$$")
+tenant="demo-$(date +%s)-$$"
+say "creating tenant $tenant and its API key"
+"$bin/heraldctl" tenants create "$tenant" --rate-limit 6000 --burst 2000
+key=$("$bin/heraldctl" keys create demo --tenant "$tenant" | tail -n 1)
 auth="Authorization: Bearer $key"
+
+say "pointing the tenant's delivery-status callbacks at the sandbox's receiver"
+curl -fsS -X PUT "$api/v1/callback" -H "$auth" -H 'Content-Type: application/json' \
+  -d '{"url": "http://127.0.0.1:8025/callbacks/demo", "secret": "demo-callback-secret-0123"}'
+echo
 
 say "storing a template"
 curl -fsS -X PUT "$api/v1/templates/case-update" -H "$auth" -H 'Content-Type: application/json' -d @- <<'JSON'
@@ -73,7 +81,7 @@ response=$(curl -fsS -X POST "$api/v1/procedures" -H "$auth" -H 'Content-Type: a
   -H "Idempotency-Key: demo-$(date +%s%N)" -d @- <<'JSON'
 {"kind": "case-updates", "messages": [
   {"channel": "email", "to": {"email": "anna@example.com", "name": "Anna Kowalska"}, "template": "case-update",
-   "variables": {"name": "Anna", "case": "2026/117", "status": "zatwierdzona <ok>"}},
+   "reference": "case-2026/117", "variables": {"name": "Anna", "case": "2026/117", "status": "zatwierdzona <ok>"}},
   {"channel": "email", "to": {"email": "jan@example.com", "name": "Jan Nowak"}, "template": "case-update",
    "variables": {"name": "Jan", "case": "2026/118", "status": "w toku"}},
   {"channel": "email", "to": {"email": "ola@example.com"}, "template": "case-update",
@@ -118,9 +126,9 @@ done
 printf '%s' "$summary" | python3 -c 'import json,sys; print("counts:", json.load(sys.stdin)["counts"])'
 
 say "each process's own /metrics (Prometheus; README lists every metric and port)"
-for port in 9100 9101 9102 9103 9104 9105; do
+for port in 9100 9101 9102 9103 9104 9105 9106; do
   curl -fsS "http://127.0.0.1:$port/metrics" 2>/dev/null \
-    | grep -E '^herald_(messages_accepted_total|messages_total|status_polls_total|queue_messages|digests_total)' \
+    | grep -E '^herald_(messages_accepted_total|messages_total|status_polls_total|queue_messages|digests_total|callbacks_total)' \
     | sed "s/^/  :$port  /" || true
 done
 
@@ -137,6 +145,24 @@ listing = json.load(sys.stdin)
 print("received %d SMS, answered %d status polls" % (listing["count"], listing["polls"]))
 for s in listing["recent"][:3]:
     print("  %s from %-10s %-10s %s" % (s["to"], s["from"], s["status"], s["message"]))'
+
+say "delivery-status callbacks the sandbox's receiver got (curl http://127.0.0.1:8025/callbacks), newest first"
+sleep 1
+curl -fsS http://127.0.0.1:8025/callbacks | python3 -c '
+import json, sys
+listing = json.load(sys.stdin)
+print("received %d callbacks" % listing["count"])
+for c in listing["recent"][:10]:
+    b = c["body"]
+    print("  %s  %-5s %-13s reference=%-14s signed %s" % (b["id"], b["channel"], b["state"], b["reference"], c["signature"][:24] + "..."))'
+
+say "listing the tenant's failed messages (GET /v1/messages?state=failed)"
+curl -fsS "$api/v1/messages?state=failed" -H "$auth" | python3 -c '
+import json, sys
+page = json.load(sys.stdin)
+for m in page["messages"]:
+    print("  %s  %-5s %s  %s" % (m["id"], m["channel"], m["state"], m["last_error"]))
+print("next_cursor:", page["next_cursor"])'
 
 say "delivery preferences: one recipient wants notifications at once, another a daily digest at 08:00 New York time"
 curl -fsS -X PUT "$api/v1/recipients/demo-anna" -H "$auth" -H 'Content-Type: application/json' \
