@@ -29,20 +29,29 @@ public struct MessageControl: Sendable {
         case notFound
     }
 
-    public func cancel(_ id: UUID, tenantID: UUID) async throws -> Outcome {
-        let rows = try await client.query("""
-            with target as (
-                select id, state from messages where id = \(id) and tenant_id = \(tenantID) for update
-            ), moved as (
+    /// The common tail of a cancel, after a CTE `target (id, state)` of locked messages: those in a cancellable
+    /// state become `cancelled` (as CTE `moved`), leave the digest queue, and get their event.
+    static func cancelling(detail: String) -> String {
+        let states = cancellable.map { "'\($0.rawValue)'" }.joined(separator: ", ")
+        return """
+            moved as (
                 update messages m set state = 'cancelled', updated_at = now()
-                from target t where m.id = t.id and t.state = any(\(Self.cancellable.map(\.rawValue)))
+                from target t where m.id = t.id and t.state in (\(states))
                 returning m.id, t.state as from_state
             ), undeferred as (
                 delete from deferred_items d using moved where d.message_id = moved.id
             ), events as (
                 insert into message_events (message_id, from_state, to_state, detail)
-                select id, from_state, 'cancelled', 'cancelled by the client' from moved
+                select id, from_state, 'cancelled', '\(detail)' from moved
             )
+            """
+    }
+
+    public func cancel(_ id: UUID, tenantID: UUID) async throws -> Outcome {
+        let rows = try await client.query("""
+            with target as (
+                select id, state from messages where id = \(id) and tenant_id = \(tenantID) for update
+            ), \(unescaped: Self.cancelling(detail: "cancelled by the client"))
             select t.state, exists (select 1 from moved) from target t
             """, logger: logger)
         for try await (state, moved) in rows.decode((String, Bool).self) {
@@ -60,16 +69,7 @@ public struct MessageControl: Sendable {
                 where m.procedure_id = \(id) and m.tenant_id = \(tenantID)
                   and exists (select 1 from procedures p where p.id = \(id) and p.tenant_id = \(tenantID))
                 for update of m
-            ), moved as (
-                update messages m set state = 'cancelled', updated_at = now()
-                from target t where m.id = t.id and t.state = any(\(Self.cancellable.map(\.rawValue)))
-                returning m.id, t.state as from_state
-            ), undeferred as (
-                delete from deferred_items d using moved where d.message_id = moved.id
-            ), events as (
-                insert into message_events (message_id, from_state, to_state, detail)
-                select id, from_state, 'cancelled', 'procedure cancelled by the client' from moved
-            )
+            ), \(unescaped: Self.cancelling(detail: "procedure cancelled by the client"))
             select (select count(*) from moved)::int8, (select count(*) from target)::int8,
                    exists (select 1 from procedures p where p.id = \(id) and p.tenant_id = \(tenantID))
             """, logger: logger)

@@ -4,7 +4,7 @@ import Logging
 import PostgresNIO
 
 /// How long Herald keeps what it was given: personal data (addresses, names, variables, rendered content, and the
-/// address wherever a provider's reply quoted it) for `personalData` after a message's last change once it is final,
+/// address wherever a provider's reply quoted it, and callbacks not delivered) for `personalData` after a message's last change once it is final,
 /// and the rest of the row (state, timestamps, events) for `history` after it was accepted, for statistics.
 public struct RetentionPolicy: Sendable, Equatable {
     public var personalData: Duration
@@ -60,6 +60,8 @@ public struct Retention: Sendable {
                 """, logger: logger)
             try await connection.query("delete from message_contents where message_id = any(\(ids))", logger: logger)
             try await connection.query("delete from sms_polls where message_id = any(\(ids))", logger: logger)
+            // Callbacks still held by then are dead ones; their detail may quote the address too.
+            try await connection.query("delete from callbacks where message_id = any(\(ids))", logger: logger)
             try await connection.query("""
                 update messages m set to_address = '', to_name = null, variables = '{}', erased_at = now(),
                     last_error = case when b.address <> '' then replace(m.last_error, b.address, '[erased]') else m.last_error end
@@ -102,11 +104,11 @@ public struct Retention: Sendable {
     public func expireIdempotencyKeys(limit: Int) async throws -> Int {
         let rows = try await client.query("""
             with old as (
-                select api_key_id, key from idempotency_keys
+                select tenant_id, key from idempotency_keys
                 where created_at < now() - make_interval(secs => \(policy.personalData.inSeconds))
                 limit \(limit) for update skip locked
             )
-            delete from idempotency_keys i using old where i.api_key_id = old.api_key_id and i.key = old.key
+            delete from idempotency_keys i using old where i.tenant_id = old.tenant_id and i.key = old.key
             returning 1
             """, logger: logger)
         return try await rows.decode(Int.self).collect().count

@@ -59,8 +59,8 @@ enum TestInfrastructure {
         return try await body(configuration)
     }
 
-    /// `HERALD_TEST_VHOSTS` vhosts (default 32): at least one per test that uses the broker.
-    static let vhosts = VhostPool(size: Int(ProcessInfo.processInfo.environment["HERALD_TEST_VHOSTS"] ?? "") ?? 32)
+    /// `HERALD_TEST_VHOSTS` vhosts (default 48): at least one per test that uses the broker.
+    static let vhosts = VhostPool(size: Int(ProcessInfo.processInfo.environment["HERALD_TEST_VHOSTS"] ?? "") ?? 48)
 
     actor VhostPool {
         let size: Int
