@@ -11,12 +11,8 @@ import NIOCore
 /// The `/v1` endpoints.
 struct APIHandlers: Sendable {
     let intake: MessageIntake
-    let templates: TemplateRepository
-    let store: IntakeStore
     let queries: MessageQueries
     let control: MessageControl
-    let tenants: TenantRepository
-    let publisher: JobPublisher
     let recipients: RecipientRepository
     let clock: any HeraldClock
     /// Renders previews with the renderer's limits.
@@ -24,6 +20,12 @@ struct APIHandlers: Sendable {
     let maxBodySize: Int
     /// At most this many messages in one procedure.
     let maxProcedureSize: Int
+
+    // The intake's own stores and publisher, which the other routes use too.
+    var templates: TemplateRepository { intake.templates }
+    var store: IntakeStore { intake.store }
+    var tenants: TenantRepository { intake.tenants }
+    var publisher: JobPublisher { intake.publisher }
 
     // MARK: Helpers
 

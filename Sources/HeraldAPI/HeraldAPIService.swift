@@ -16,10 +16,8 @@ public enum HeraldAPIService {
     ) -> Router<HeraldRequestContext> {
         let intake = MessageIntake(infrastructure: infrastructure, defaultLocale: configuration.defaultLocale, logger: logger)
         let handlers = APIHandlers(
-            intake: intake, templates: intake.templates, store: intake.store,
-            queries: MessageQueries(database: infrastructure.database, logger: logger),
-            control: MessageControl(database: infrastructure.database, logger: logger), tenants: intake.tenants,
-            publisher: intake.publisher,
+            intake: intake, queries: MessageQueries(database: infrastructure.database, logger: logger),
+            control: MessageControl(database: infrastructure.database, logger: logger),
             recipients: RecipientRepository(database: infrastructure.database, logger: logger), clock: clock,
             renderer: MessageRenderer(maxSMSSegments: configuration.smsMaxSegments, maxBytes: configuration.renderMaxBytes),
             maxBodySize: configuration.maxBodySize, maxProcedureSize: configuration.maxProcedureSize)

@@ -1,5 +1,6 @@
 import Foundation
 import HeraldCore
+import Logging
 
 /// What became of a job whose handler failed.
 public enum FailureOutcome: Sendable, Equatable {
@@ -75,6 +76,23 @@ extension BusClient {
         try await publish(message)
         if part == nil { ack(delivery) }
         return outcome
+    }
+
+    /// Splits a stage's deliveries into decodable jobs and the rest, dead-lettering the rest at once: a job that is
+    /// not JSON will not become JSON by retrying.
+    public func decodeJobs(
+        _ deliveries: [BusDelivery], stage: Stage, topology: Topology, logger: Logger
+    ) async -> [(job: Job, delivery: BusDelivery)] {
+        var jobs: [(Job, BusDelivery)] = []
+        for delivery in deliveries {
+            if let job = try? Job.decode(delivery.body) {
+                jobs.append((job, delivery))
+            } else {
+                logger.error("malformed job dead-lettered", metadata: ["queue": "\(stage.queue)"])
+                _ = try? await settleFailure(delivery, stage: stage, error: "malformed job", retryable: false, topology: topology)
+            }
+        }
+        return jobs
     }
 
     // MARK: Operator tools

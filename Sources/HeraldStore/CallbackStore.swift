@@ -102,13 +102,4 @@ public struct CallbackStore: Sendable {
             """, logger: logger)
         return try await rows.decode(UUID.self).collect()
     }
-
-    /// Callbacks waiting (not dead) and dead, for the fleet's gauges.
-    public func backlog() async throws -> (waiting: Int, dead: Int) {
-        let rows = try await client.query(
-            "select count(*) filter (where dead_at is null), count(*) filter (where dead_at is not null) from callbacks",
-            logger: logger)
-        for try await (waiting, dead) in rows.decode((Int, Int).self) { return (waiting, dead) }
-        return (0, 0)
-    }
 }

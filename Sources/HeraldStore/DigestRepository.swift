@@ -126,18 +126,18 @@ public struct DigestRepository: Sendable {
             }
             close()
 
-            var digests: [NewMessage] = []
+            var digests: [(tenantID: UUID, message: NewMessage)] = []
             var digested: [(item: UUID, digest: UUID)] = []
             var alone: [UUID] = []
             for group in groups {
                 if group.items.count > 1, case .digest(let digest) = try await decide(group) {
-                    digests.append(digest)
+                    digests.append((group.recipient.tenantID, digest))
                     digested += group.items.map { ($0.messageID, digest.id) }
                 } else {
                     alone += group.items.map(\.messageID)
                 }
             }
-            for (tenantID, tenantDigests) in Dictionary(grouping: digests, by: \.tenantID) {
+            for (tenantID, tenantDigests) in Dictionary(grouping: digests, by: \.tenantID).mapValues({ $0.map(\.message) }) {
                 let procedureID = UUID()
                 try await connection.query(
                     "insert into procedures (id, kind, tenant_id) values (\(procedureID), 'digest', \(tenantID))", logger: logger)
@@ -171,7 +171,7 @@ public struct DigestRepository: Sendable {
                     """, logger: logger)
             }
             outcome.publication = try await JobLedger.record(
-                digests.map(\.id) + alone, stage: .render, on: connection, logger: logger)
+                digests.map(\.message.id) + alone, stage: .render, on: connection, logger: logger)
             outcome.digests = digests.count
             outcome.itemsDigested = digested.count
             outcome.itemsAlone = alone.count

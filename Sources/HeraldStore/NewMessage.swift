@@ -4,8 +4,6 @@ import HeraldCore
 /// A message as accepted by the API, before it is stored.
 public struct NewMessage: Sendable {
     public var id: UUID
-    /// The tenant it is sent for (the same as its procedure's).
-    public var tenantID: UUID
     public var channel: MessageChannel
     public var toAddress: String
     public var toName: String?
@@ -32,12 +30,11 @@ public struct NewMessage: Sendable {
     public var reference: String?
 
     public init(
-        id: UUID = UUID(), tenantID: UUID = Tenant.defaultID, channel: MessageChannel, toAddress: String, toName: String?, templateID: Int64,
+        id: UUID = UUID(), channel: MessageChannel, toAddress: String, toName: String?, templateID: Int64,
         locale: String, variablesJSON: String, state: MessageState, sendAt: Date, sender: String? = nil
     ) {
         self.sender = sender
         self.id = id
-        self.tenantID = tenantID
         self.channel = channel
         self.toAddress = toAddress
         self.toName = toName

@@ -49,10 +49,6 @@ public struct TenantRepository: Sendable {
         try await Self.decode(client.query("select \(unescaped: Self.columns) from tenants order by created_at, name", logger: logger))
     }
 
-    public func named(_ name: String) async throws -> Tenant? {
-        try await Self.decode(client.query("select \(unescaped: Self.columns) from tenants where name = \(name)", logger: logger)).first
-    }
-
     public func get(_ id: UUID) async throws -> Tenant? {
         try await Self.decode(client.query("select \(unescaped: Self.columns) from tenants where id = \(id)", logger: logger)).first
     }

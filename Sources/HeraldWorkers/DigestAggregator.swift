@@ -102,7 +102,7 @@ public struct DigestAggregator: Service {
                 "window_end": .string(Timestamp.string(group.items.map(\.dueAt).max() ?? now, fractionalSeconds: false)),
             ])
             var digest = NewMessage(
-                tenantID: group.recipient.tenantID, channel: group.channel, toAddress: address, toName: nil, templateID: template.id, locale: template.locale,
+                channel: group.channel, toAddress: address, toName: nil, templateID: template.id, locale: template.locale,
                 variablesJSON: variables.encoded(), state: .queued, sendAt: now)
             digest.recipientID = group.recipient.externalID
             digest.category = "digest"

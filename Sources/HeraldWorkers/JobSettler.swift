@@ -28,19 +28,10 @@ struct JobSettler: Sendable {
         self.logger = logger
     }
 
-    /// Splits deliveries into decodable jobs and the rest, dead-lettering the rest at once: a job that is not JSON
-    /// will not become JSON by retrying.
+    /// Splits deliveries into decodable jobs and the rest, dead-lettering the rest at once (see
+    /// `BusClient.decodeJobs`).
     func decode(_ deliveries: [BusDelivery]) async -> [(job: Job, delivery: BusDelivery)] {
-        var jobs: [(Job, BusDelivery)] = []
-        for delivery in deliveries {
-            if let job = try? Job.decode(delivery.body) {
-                jobs.append((job, delivery))
-            } else {
-                logger.error("malformed job dead-lettered", metadata: ["queue": "\(stage.queue)"])
-                _ = try? await bus.settleFailure(delivery, stage: stage, error: "malformed job", retryable: false, topology: topology)
-            }
-        }
-        return jobs
+        await bus.decodeJobs(deliveries, stage: stage, topology: topology, logger: logger)
     }
 
     /// Schedules a retry (no sooner than `notBefore`, when the provider asked for that), or dead-letters the job and

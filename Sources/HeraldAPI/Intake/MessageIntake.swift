@@ -94,7 +94,7 @@ struct MessageIntake: Sendable {
             }
             let due = request.sendAt.map { $0 <= now } ?? true
             var row = NewMessage(
-                tenantID: tenantID, channel: request.channel, toAddress: address, toName: name, templateID: template.id,
+                channel: request.channel, toAddress: address, toName: name, templateID: template.id,
                 locale: request.locale, variablesJSON: request.variablesJSON, state: due ? .queued : .scheduled,
                 sendAt: request.sendAt ?? now, sender: request.sender)
             row.recipientID = recipientID

@@ -17,7 +17,7 @@ enum NotificationPlan {
                 "recipient", "recipient '\(recipient.externalID)' has no \(what) for this \(template.channel.rawValue) template")])
         }
         var row = NewMessage(
-            tenantID: recipient.tenantID, channel: template.channel, toAddress: address, toName: nil, templateID: template.id, locale: template.locale,
+            channel: template.channel, toAddress: address, toName: nil, templateID: template.id, locale: template.locale,
             variablesJSON: variables.encoded(), state: .queued, sendAt: now)
         row.recipientID = recipient.externalID
         row.category = category

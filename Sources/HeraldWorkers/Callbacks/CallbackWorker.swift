@@ -17,7 +17,6 @@ public struct CallbackWorker: Sendable {
     let bus: BusClient
     let topology: Topology
     let parallelism: Int
-    let decoder: JobSettler
     let logger: Logger
 
     let delivered = Counter(label: "herald_callbacks_total", dimensions: [("outcome", "delivered")])
@@ -34,12 +33,11 @@ public struct CallbackWorker: Sendable {
         bus = infrastructure.bus
         self.topology = topology
         self.parallelism = max(1, parallelism)
-        decoder = JobSettler(stage: .callback, waitingState: .queued, infrastructure: infrastructure, topology: topology, logger: logger)
         self.logger = logger
     }
 
     public func handle(_ deliveries: [BusDelivery]) async {
-        let jobs = await decoder.decode(deliveries)
+        let jobs = await bus.decodeJobs(deliveries, stage: .callback, topology: topology, logger: logger)
         guard !jobs.isEmpty else { return }
         let pending: [PendingCallback]
         do {
