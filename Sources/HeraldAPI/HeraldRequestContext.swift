@@ -19,4 +19,15 @@ public struct HeraldRequestContext: RequestContext {
         guard let principal else { throw AuthMiddleware.unauthorized("send an API key as 'Authorization: Bearer <key>'") }
         return principal
     }
+
+    /// The authenticated principal if its key is an operator key: fleet-wide routes refuse tenant keys with a 403.
+    public func authenticatedOperator() throws -> Principal {
+        let principal = try authenticated()
+        guard principal.isOperator else {
+            throw Problem(
+                .forbidden, type: "forbidden", title: "Forbidden",
+                detail: "this route acts on every tenant and needs an operator key (heraldctl keys create NAME --operator)")
+        }
+        return principal
+    }
 }

@@ -18,10 +18,14 @@ public struct APIKeyRepository: Sendable {
         public let createdAt: Date
         public let revokedAt: Date?
         public let tenant: String
+        public let isOperator: Bool
     }
 
-    /// Creates a key and returns it with its secret, which is not stored and cannot be read again.
-    public func create(name: String, tenant: String = "default") async throws -> (key: Key, secret: String) {
+    /// Creates a key and returns it with its secret, which is not stored and cannot be read again. An operator key
+    /// also acts on the whole fleet (see `Principal.isOperator`).
+    public func create(
+        name: String, tenant: String = "default", isOperator: Bool = false
+    ) async throws -> (key: Key, secret: String) {
         var generator = SystemRandomNumberGenerator()
         let bytes = (0..<32).map { _ in UInt8.random(in: 0...255, using: &generator) }
         let secret = "hk_" + Data(bytes).base64EncodedString()
@@ -30,12 +34,13 @@ public struct APIKeyRepository: Sendable {
         let id = UUID()
         do {
             let rows = try await client.query("""
-                insert into api_keys (id, name, key_hash, tenant_id)
-                select \(id), \(name), sha256(convert_to(\(secret), 'UTF8')), t.id from tenants t where t.name = \(tenant)
+                insert into api_keys (id, name, key_hash, tenant_id, operator)
+                select \(id), \(name), sha256(convert_to(\(secret), 'UTF8')), t.id, \(isOperator)
+                from tenants t where t.name = \(tenant)
                 returning created_at
                 """, logger: logger)
             for try await createdAt in rows.decode(Date.self) {
-                return (Key(id: id, name: name, createdAt: createdAt, revokedAt: nil, tenant: tenant), secret)
+                return (Key(id: id, name: name, createdAt: createdAt, revokedAt: nil, tenant: tenant, isOperator: isOperator), secret)
             }
         } catch let error as PSQLError where error.serverInfo?[.sqlState] == "23505" {
             throw StoreError(.conflict, "tenant '\(tenant)' has an active key named '\(name)' already")
@@ -46,12 +51,13 @@ public struct APIKeyRepository: Sendable {
     /// The active key with this secret and its tenant, if any.
     public func authenticate(_ secret: String) async throws -> Principal? {
         let rows = try await client.query("""
-            select k.id, t.id, t.rate_per_minute, t.burst, t.default_locale
+            select k.id, t.id, t.rate_per_minute, t.burst, t.default_locale, k.operator
             from api_keys k join tenants t on t.id = k.tenant_id
             where k.key_hash = sha256(convert_to(\(secret), 'UTF8')) and k.revoked_at is null
             """, logger: logger)
-        for try await (id, tenant, rate, burst, locale) in rows.decode((UUID, UUID, Int, Int, String?).self) {
-            return Principal(keyID: id, tenantID: tenant, ratePerMinute: rate, burst: burst, defaultLocale: locale)
+        for try await (id, tenant, rate, burst, locale, isOperator) in rows.decode((UUID, UUID, Int, Int, String?, Bool).self) {
+            return Principal(
+                keyID: id, tenantID: tenant, ratePerMinute: rate, burst: burst, defaultLocale: locale, isOperator: isOperator)
         }
         return nil
     }
@@ -70,11 +76,14 @@ public struct APIKeyRepository: Sendable {
         var keys: [Key] = []
         let rows = try await client.query(
             """
-            select k.id, k.name, k.created_at, k.revoked_at, t.name from api_keys k join tenants t on t.id = k.tenant_id
+            select k.id, k.name, k.created_at, k.revoked_at, t.name, k.operator
+            from api_keys k join tenants t on t.id = k.tenant_id
             order by k.created_at
             """, logger: logger)
-        for try await (id, name, createdAt, revokedAt, tenant) in rows.decode((UUID, String, Date, Date?, String).self) {
-            keys.append(Key(id: id, name: name, createdAt: createdAt, revokedAt: revokedAt, tenant: tenant))
+        let decoded = rows.decode((UUID, String, Date, Date?, String, Bool).self)
+        for try await (id, name, createdAt, revokedAt, tenant, isOperator) in decoded {
+            keys.append(Key(
+                id: id, name: name, createdAt: createdAt, revokedAt: revokedAt, tenant: tenant, isOperator: isOperator))
         }
         return keys
     }

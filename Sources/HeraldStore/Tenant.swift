@@ -33,12 +33,17 @@ public struct Principal: Sendable, Equatable {
     public var ratePerMinute: Int
     public var burst: Int
     public var defaultLocale: String?
+    /// An operator key also acts on the whole fleet (every tenant's dead letters); others only on their tenant.
+    public var isOperator: Bool
 
-    public init(keyID: UUID, tenantID: UUID, ratePerMinute: Int, burst: Int, defaultLocale: String?) {
+    public init(
+        keyID: UUID, tenantID: UUID, ratePerMinute: Int, burst: Int, defaultLocale: String?, isOperator: Bool = false
+    ) {
         self.keyID = keyID
         self.tenantID = tenantID
         self.ratePerMinute = ratePerMinute
         self.burst = burst
         self.defaultLocale = defaultLocale
+        self.isOperator = isOperator
     }
 }

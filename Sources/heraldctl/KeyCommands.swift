@@ -14,6 +14,8 @@ struct Keys: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Create a key and print it once; only its hash is stored.")
         @Argument(help: "A name for the key, such as the application using it.") var name: String
         @Option(help: "The tenant the key acts for.") var tenant = "default"
+        @Flag(name: .customLong("operator"), help: "The key may also act on the whole fleet: every tenant's dead letters.")
+        var isOperator = false
 
         @OptionGroup var settings: ToolOptions
 
@@ -21,8 +23,9 @@ struct Keys: AsyncParsableCommand {
             try await command(settings) { tool in
                 try await tool.withDatabase { database in
                     let (key, secret) = try await APIKeyRepository(database: database, logger: tool.logger)
-                        .create(name: name, tenant: tenant)
-                    print("key \(key.name) for tenant \(key.tenant) (shown once; only its hash is kept):")
+                        .create(name: name, tenant: tenant, isOperator: isOperator)
+                    let role = key.isOperator ? "operator key" : "key"
+                    print("\(role) \(key.name) for tenant \(key.tenant) (shown once; only its hash is kept):")
                     print(secret)
                 }
             }
@@ -53,13 +56,13 @@ struct Keys: AsyncParsableCommand {
 
         @OptionGroup var settings: ToolOptions
 
-
         func run() async throws {
             try await command(settings) { tool in
                 try await tool.withDatabase { database in
                     for key in try await APIKeyRepository(database: database, logger: tool.logger).list() {
                         let state = key.revokedAt.map { "revoked \(Timestamp.string($0))" } ?? "active"
-                        print("\(key.tenant)\t\(key.name)\t\(key.id.uuidString.lowercased())\t\(Timestamp.string(key.createdAt))\t\(state)")
+                        let role = key.isOperator ? "operator" : "tenant"
+                        print("\(key.tenant)\t\(key.name)\t\(role)\t\(key.id.uuidString.lowercased())\t\(Timestamp.string(key.createdAt))\t\(state)")
                     }
                 }
             }

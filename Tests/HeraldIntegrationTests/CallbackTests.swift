@@ -73,7 +73,7 @@ struct CallbackTests {
                 let attempts = try await receiver.attempts()
                 let flakyAttempts = attempts.filter { $0.object?["path"] == .string("/flaky/2") }
                 let downAttempts = attempts.filter { $0.object?["path"] == .string("/down") }
-                let dead = try await fleet.request(.GET, "/v1/dead-letters?stage=callback")["dead_letters"]?.array ?? []
+                let dead = try await fleet.request(.GET, "/v1/dead-letters?stage=callback", as: fleet.operatorKey)["dead_letters"]?.array ?? []
                 return flakyAttempts.count == 3 && downAttempts.count == 3 && dead.count == 1
             }
             let attempts = try await receiver.attempts()

@@ -178,18 +178,18 @@ struct EmailEndToEndTests {
             #expect(dead.first?.error?.contains("451") == true)
             #expect(try fleet.smtp.received().isEmpty)
 
-            let listed = try await fleet.request(.GET, "/v1/dead-letters?stage=send.email")["dead_letters"]?.array ?? []
+            let listed = try await fleet.request(.GET, "/v1/dead-letters?stage=send.email", as: fleet.operatorKey)["dead_letters"]?.array ?? []
             #expect(listed.count == 1)
             #expect(listed.first?.object?["message_ids"] == .array([.string(ids[2])]))
             #expect(listed.first?.object?["attempts"] == .int(3))
 
             // Replaying over HTTP revives the message for another full round; a selection naming no dead message
             // replays nothing.
-            let none = try await fleet.request(.POST, "/v1/dead-letters/send.email/replay", body: #"{"error_contains": "no such error"}"#)
+            let none = try await fleet.request(.POST, "/v1/dead-letters/send.email/replay", body: #"{"error_contains": "no such error"}"#, as: fleet.operatorKey)
             #expect(none["replayed_jobs"] == .int(0))
             #expect(none["left"] == .int(1))
             let replayed = try await fleet.request(
-                .POST, "/v1/dead-letters/send.email/replay", body: #"{"message_ids": ["\#(ids[2])"], "error_contains": "451"}"#)
+                .POST, "/v1/dead-letters/send.email/replay", body: #"{"message_ids": ["\#(ids[2])"], "error_contains": "451"}"#, as: fleet.operatorKey)
             #expect(replayed["replayed_jobs"] == .int(1))
             #expect(replayed["revived_messages"] == .int(1))
             try await eventually("the replayed message is dead again after three more attempts") {

@@ -4,7 +4,8 @@ import HeraldCore
 import HeraldServer
 import Hummingbird
 
-/// `/v1/dead-letters`: jobs that failed for good, listed without consuming them, replayed or discarded.
+/// `/v1/dead-letters`: jobs that failed for good, listed without consuming them, replayed or discarded. They hold
+/// every tenant's jobs, so only operator keys reach them.
 struct DeadLetterRoutes: Sendable {
     let desk: DeadLetterDesk
     let maxBodySize: Int
@@ -20,6 +21,7 @@ struct DeadLetterRoutes: Sendable {
 
     /// `GET /v1/dead-letters?stage=&limit=`: up to `limit` (default 100) per stage, every stage unless one is named.
     func list(_ request: Request, context: HeraldRequestContext) async throws -> Response {
+        _ = try context.authenticatedOperator()
         var problems: [Problem.InvalidParam] = []
         let query = request.uri.queryParameters
         var stages = Stage.allCases
@@ -45,6 +47,7 @@ struct DeadLetterRoutes: Sendable {
     /// `POST /v1/dead-letters/{stage}/replay`, with an optional body `{"message_ids": [...], "error_contains": "...",
     /// "limit": n}`: without one, the stage's dead letters go back (up to 1,000 looked at per call).
     func replay(_ request: Request, context: HeraldRequestContext) async throws -> Response {
+        _ = try context.authenticatedOperator()
         let stage = try stage(context)
         let (_, body) = try await request.json(upTo: maxBodySize, emptyValue: .object([:]))
         var problems: [Problem.InvalidParam] = []
@@ -77,6 +80,7 @@ struct DeadLetterRoutes: Sendable {
 
     /// `DELETE /v1/dead-letters/{stage}`: discards them all (their messages stay `dead`).
     func purge(_ request: Request, context: HeraldRequestContext) async throws -> Response {
+        _ = try context.authenticatedOperator()
         let stage = try stage(context)
         let purged = try await desk.purge(stage)
         return json(.ok, .object(["stage": .string(stage.rawValue), "purged": .int(Int64(purged))]))

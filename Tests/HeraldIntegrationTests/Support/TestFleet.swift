@@ -24,6 +24,8 @@ struct TestFleet {
     /// A second API replica on the same database and broker.
     let api2: String
     let key: String
+    /// An operator key of tenant `default`, for the fleet-wide routes (dead letters).
+    let operatorKey: String
     let database: Database
     let bus: BusClient
     let smtp: SMTPServerProcess
@@ -135,10 +137,12 @@ struct TestFleet {
 
                 try await eventually("the APIs listen") { ports.withLock { $0.allSatisfy { $0 != nil } } }
                 let (port, port2) = ports.withLock { ($0[0]!, $0[1]!) }
-                let (_, key) = try await APIKeyRepository(database: database, logger: logger).create(name: "tests")
+                let keys = APIKeyRepository(database: database, logger: logger)
+                let (_, key) = try await keys.create(name: "tests")
+                let (_, operatorKey) = try await keys.create(name: "operator", isOperator: true)
                 let fleet = TestFleet(
                     api: "http://127.0.0.1:\(port)", api2: "http://127.0.0.1:\(port2)",
-                    key: key, database: database, bus: apiBus,
+                    key: key, operatorKey: operatorKey, database: database, bus: apiBus,
                     smtp: smtp, topology: topology, tyntec: tyntec, tyntecURL: tyntecURL, clock: clock, digest: digest)
                 do {
                     try await body(fleet)
