@@ -26,6 +26,8 @@ public struct APIConfiguration: Sendable {
     /// Previews render with the renderer's limits.
     public var smsMaxSegments: Int
     public var renderMaxBytes: Int
+    /// Requests from `herald.intake` handled at once; 0 leaves the queue to other replicas.
+    public var intakeConcurrency: Int
 
     public init(environment: Environment = Environment()) throws {
         let address = try environment.string("HERALD_API_ADDRESS", default: "127.0.0.1:8080")
@@ -55,5 +57,9 @@ public struct APIConfiguration: Sendable {
         defaultLocale = try environment.string("HERALD_DEFAULT_LOCALE", default: "en")
         smsMaxSegments = try environment.int("HERALD_SMS_MAX_SEGMENTS", default: 10)
         renderMaxBytes = try environment.int("HERALD_RENDER_MAX_BYTES", default: 1 << 20)
+        intakeConcurrency = try environment.int("HERALD_INTAKE_CONCURRENCY", default: 8)
+        guard (0...1000).contains(intakeConcurrency) else {
+            throw ConfigurationError("HERALD_INTAKE_CONCURRENCY must be from 0 to 1000, got \(intakeConcurrency)")
+        }
     }
 }

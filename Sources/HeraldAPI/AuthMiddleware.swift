@@ -4,12 +4,30 @@ import Hummingbird
 import Synchronization
 
 /// Requires `Authorization: Bearer <key>` naming an active API key, and puts the key's tenant (with its limits) in
-/// the context. Verified keys are remembered briefly so a busy
-/// client does not cost a database round trip per request; a revoked key stops working, and a tenant's new limits
-/// apply, within `cacheTTL`.
-final class AuthMiddleware: RouterMiddleware, Sendable {
+/// the context.
+struct AuthMiddleware: RouterMiddleware, Sendable {
     typealias Context = HeraldRequestContext
 
+    let keys: KeyAuthenticator
+
+    func handle(
+        _ request: Request, context: Context, next: (Request, Context) async throws -> Response
+    ) async throws -> Response {
+        var context = context
+        context.principal = try await keys.principal(authorization: request.headers[.authorization])
+        return try await next(request, context)
+    }
+
+    static func unauthorized(_ detail: String) -> Problem {
+        Problem(.unauthorized, type: "unauthorized", title: "Unauthorized", detail: detail,
+                headers: [.wwwAuthenticate: "Bearer"])
+    }
+}
+
+/// Finds the principal of an `Authorization: Bearer <key>` value. Verified keys are remembered briefly so a busy
+/// client does not cost a database round trip per request; a revoked key stops working, and a tenant's new limits
+/// apply, within `cacheTTL`.
+final class KeyAuthenticator: Sendable {
     private let keys: APIKeyRepository
     private let cacheTTL: Duration
     private let cache = Mutex<[String: (principal: Principal, until: ContinuousClock.Instant)]>([:])
@@ -19,13 +37,12 @@ final class AuthMiddleware: RouterMiddleware, Sendable {
         self.cacheTTL = cacheTTL
     }
 
-    func handle(
-        _ request: Request, context: Context, next: (Request, Context) async throws -> Response
-    ) async throws -> Response {
-        guard let header = request.headers[.authorization], header.hasPrefix("Bearer "),
+    /// The principal of an active key, or a 401 problem saying what is wrong with the header.
+    func principal(authorization header: String?) async throws -> Principal {
+        guard let header, header.hasPrefix("Bearer "),
               case let secret = String(header.dropFirst(7)).trimmingCharacters(in: .whitespaces), !secret.isEmpty
         else {
-            throw Self.unauthorized("send an API key as 'Authorization: Bearer <key>'")
+            throw AuthMiddleware.unauthorized("send an API key as 'Authorization: Bearer <key>'")
         }
         let now = ContinuousClock.now
         var principal = cache.withLock { cache in cache[secret].flatMap { $0.until > now ? $0.principal : nil } }
@@ -38,14 +55,7 @@ final class AuthMiddleware: RouterMiddleware, Sendable {
                 }
             }
         }
-        guard let principal else { throw Self.unauthorized("the API key is unknown or revoked") }
-        var context = context
-        context.principal = principal
-        return try await next(request, context)
-    }
-
-    static func unauthorized(_ detail: String) -> Problem {
-        Problem(.unauthorized, type: "unauthorized", title: "Unauthorized", detail: detail,
-                headers: [.wwwAuthenticate: "Bearer"])
+        guard let principal else { throw AuthMiddleware.unauthorized("the API key is unknown or revoked") }
+        return principal
     }
 }

@@ -8,20 +8,27 @@ import Hummingbird
 import Logging
 import ServiceLifecycle
 
-/// Everything `herald-api` runs, built from its configuration: the HTTP application and the relay.
+/// Everything `herald-api` runs, built from its configuration: the HTTP application, the intake queue's consumer
+/// and the relay.
 public enum HeraldAPIService {
-    public static func router(
-        infrastructure: Infrastructure, configuration: APIConfiguration, clock: any HeraldClock = SystemClock(),
-        logger: Logger
-    ) -> Router<HeraldRequestContext> {
-        let intake = MessageIntake(infrastructure: infrastructure, defaultLocale: configuration.defaultLocale, logger: logger)
-        let handlers = APIHandlers(
-            intake: intake, queries: MessageQueries(database: infrastructure.database, logger: logger),
+    static func handlers(
+        infrastructure: Infrastructure, configuration: APIConfiguration, clock: any HeraldClock, logger: Logger
+    ) -> APIHandlers {
+        APIHandlers(
+            intake: MessageIntake(infrastructure: infrastructure, defaultLocale: configuration.defaultLocale, logger: logger),
+            queries: MessageQueries(database: infrastructure.database, logger: logger),
             control: MessageControl(database: infrastructure.database, logger: logger),
             recipients: RecipientRepository(database: infrastructure.database, logger: logger), clock: clock,
             renderer: MessageRenderer(maxSMSSegments: configuration.smsMaxSegments, maxBytes: configuration.renderMaxBytes),
             maxBodySize: configuration.maxBodySize, maxProcedureSize: configuration.maxProcedureSize)
+    }
 
+    public static func router(
+        infrastructure: Infrastructure, configuration: APIConfiguration, clock: any HeraldClock = SystemClock(),
+        logger: Logger
+    ) -> Router<HeraldRequestContext> {
+        let handlers = handlers(infrastructure: infrastructure, configuration: configuration, clock: clock, logger: logger)
+        let keys = KeyAuthenticator(keys: APIKeyRepository(database: infrastructure.database, logger: logger))
         let router = Router(context: HeraldRequestContext.self)
         router.add(middleware: ProblemMiddleware())
         router.add(middleware: InputHygieneMiddleware())
@@ -33,7 +40,7 @@ public enum HeraldAPIService {
             Response(status: .ok, headers: [.contentType: "text/plain; version=0.0.4"],
                      body: .init(byteBuffer: ByteBuffer(bytes: ProcessRuntime.metrics.emitToBuffer())))
         }
-        let v1 = router.group("v1").add(middleware: AuthMiddleware(keys: APIKeyRepository(database: infrastructure.database, logger: logger)))
+        let v1 = router.group("v1").add(middleware: AuthMiddleware(keys: keys))
         handlers.addTemplateRoutes(to: v1)
         handlers.addMessageRoutes(to: v1)
         handlers.addRecipientRoutes(to: v1)
@@ -43,6 +50,18 @@ public enum HeraldAPIService {
         DeadLetterRoutes(desk: DeadLetterDesk(infrastructure: infrastructure, logger: logger), maxBodySize: configuration.maxBodySize)
             .add(to: v1)
         return router
+    }
+
+    /// Consumes `herald.intake` with the same rules as the HTTP routes.
+    public static func intakeConsumer(
+        infrastructure: Infrastructure, configuration: APIConfiguration, clock: any HeraldClock = SystemClock(),
+        logger: Logger
+    ) -> any Service {
+        IntakeConsumer(
+            bus: infrastructure.bus,
+            handlers: handlers(infrastructure: infrastructure, configuration: configuration, clock: clock, logger: logger),
+            keys: KeyAuthenticator(keys: APIKeyRepository(database: infrastructure.database, logger: logger)),
+            concurrency: configuration.intakeConcurrency, logger: logger)
     }
 
     /// The services to run after the database and the bus, per the configured mode.
@@ -57,6 +76,9 @@ public enum HeraldAPIService {
             services.append(RetentionSweeper(
                 infrastructure: infrastructure, policy: configuration.retention, interval: configuration.retentionInterval,
                 logger: logger))
+        }
+        if configuration.mode != .relay && configuration.intakeConcurrency > 0 {
+            services.append(intakeConsumer(infrastructure: infrastructure, configuration: configuration, logger: logger))
         }
         if configuration.mode != .relay {
             let router = router(infrastructure: infrastructure, configuration: configuration, logger: logger)

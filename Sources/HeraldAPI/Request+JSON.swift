@@ -15,6 +15,14 @@ extension Request {
         }
         let bytes = Array(buffer.readableBytesView)
         if bytes.isEmpty, let emptyValue { return (bytes, emptyValue) }
+        return (bytes, try JSONValue.requestBody(bytes))
+    }
+}
+
+extension JSONValue {
+    /// A request body's JSON value; a body that is not JSON, or holds a NUL character, is refused with a problem
+    /// naming which.
+    static func requestBody(_ bytes: [UInt8]) throws -> JSONValue {
         let value: JSONValue
         do {
             value = try JSONValue.parse(bytes)
@@ -28,6 +36,6 @@ extension Request {
                           detail: "\(path) holds a NUL character (\\u0000), which Herald does not store",
                           invalidParams: [.init(path, "holds a NUL character")])
         }
-        return (bytes, value)
+        return value
     }
 }

@@ -34,18 +34,20 @@ extension BusClient {
     /// Takes up to `limit` dead letters of a stage without settling them: the broker hands them to no one else until
     /// each is `release`d, `dropDeadLetter`ed or the connection closes (which puts them back).
     public func holdDeadLetters(_ stage: Stage, limit: Int) async throws -> [DeadLetter] {
+        try await hold(stage.deadLetterQueue, limit: limit).map { DeadLetter(stage: stage, delivery: $0) }
+    }
+
+    /// Up to `limit` messages of any queue (the intake's refusals, say), left in it.
+    public func peek(_ queue: String, limit: Int) async throws -> [BusDelivery] {
         try await perform { connection throws(BusError) in
-            var held: [DeadLetter] = []
-            do throws(BusError) {
-                while held.count < limit, let delivery = try connection.get(queue: stage.deadLetterQueue) {
-                    held.append(DeadLetter(stage: stage, delivery: delivery))
-                }
-            } catch {
-                for letter in held { try? connection.settleAdmin(letter.delivery, ack: false) }
-                throw error
-            }
+            let held = try connection.hold(queue, limit: limit)
+            for delivery in held { try connection.settleAdmin(delivery, ack: false) }
             return held
         }
+    }
+
+    func hold(_ queue: String, limit: Int) async throws -> [BusDelivery] {
+        try await perform { connection throws(BusError) in try connection.hold(queue, limit: limit) }
     }
 
     /// Puts held dead letters back in their queue.
@@ -73,5 +75,19 @@ extension BusClient {
     /// Discards every dead letter of a stage; returns how many there were.
     public func purgeDeadLetters(_ stage: Stage) async throws -> Int {
         try await purgeQueue(stage.deadLetterQueue)
+    }
+}
+
+extension AMQPConnection {
+    /// Takes up to `limit` messages of a queue without settling them; on failure puts back what it took.
+    func hold(_ queue: String, limit: Int) throws(BusError) -> [BusDelivery] {
+        var held: [BusDelivery] = []
+        do throws(BusError) {
+            while held.count < limit, let delivery = try get(queue: queue) { held.append(delivery) }
+        } catch {
+            for delivery in held { try? settleAdmin(delivery, ack: false) }
+            throw error
+        }
+        return held
     }
 }

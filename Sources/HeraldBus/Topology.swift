@@ -11,10 +11,17 @@ import HeraldCore
 ///   retry blocks no consumer, and being quorum queues they survive a broker restart.
 /// - `herald.dead` (direct): a quorum queue per stage holding jobs that failed for good, each with its error and
 ///   attempt count and time in headers (`x-herald-error`, `x-herald-attempts`, `x-herald-failed-at`).
+/// - `herald.intake`: message requests that applications publish straight onto the broker (through the default
+///   exchange, or `herald` with routing key `intake`); `herald.intake.refused` (bound to `herald.dead` by `intake`)
+///   holds the ones refused, each with its problem document, and any the broker gave up redelivering.
 public struct Topology: Sendable {
     public static let exchange = "herald"
     public static let retryExchange = "herald.retry"
     public static let deadLetterExchange = "herald.dead"
+    public static let intakeQueue = "herald.intake"
+    public static let intakeRefusedQueue = "herald.intake.refused"
+    /// The intake's routing key on `herald`, and its refusals' on `herald.dead`.
+    public static let intakeRoutingKey = "intake"
 
     public static let attemptHeader = "x-herald-attempt"
     public static let errorHeader = "x-herald-error"
@@ -68,6 +75,18 @@ public struct Topology: Sendable {
         }
     }
 
+    /// Checks that the broker has the intake's queues, for a process that consumes them.
+    public static func verifyIntake(on bus: BusClient) async throws {
+        do {
+            try await bus.perform { connection throws(BusError) in
+                _ = try connection.declareQueue(intakeQueue, passive: true)
+                _ = try connection.declareQueue(intakeRefusedQueue, passive: true)
+            }
+        } catch let error as BusError {
+            throw BusError(error.code, "the broker has no intake queues (\(error.detail)): run heraldctl topology")
+        }
+    }
+
     var workQueueArguments: [String: BusHeaderValue] {
         [
             "x-queue-type": .string("quorum"), "x-dead-letter-strategy": .string("at-least-once"),
@@ -102,5 +121,12 @@ public struct Topology: Sendable {
             try connection.declareQueue(stage.deadLetterQueue, arguments: ["x-queue-type": .string("quorum")])
             try connection.bindQueue(stage.deadLetterQueue, exchange: Self.deadLetterExchange, routingKey: stage.routingKey)
         }
+
+        var intake = workQueueArguments
+        intake["x-dead-letter-routing-key"] = .string(Self.intakeRoutingKey)
+        try connection.declareQueue(Self.intakeQueue, arguments: intake)
+        try connection.bindQueue(Self.intakeQueue, exchange: Self.exchange, routingKey: Self.intakeRoutingKey)
+        try connection.declareQueue(Self.intakeRefusedQueue, arguments: ["x-queue-type": .string("quorum")])
+        try connection.bindQueue(Self.intakeRefusedQueue, exchange: Self.deadLetterExchange, routingKey: Self.intakeRoutingKey)
     }
 }

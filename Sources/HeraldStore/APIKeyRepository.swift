@@ -42,7 +42,7 @@ public struct APIKeyRepository: Sendable {
             for try await createdAt in rows.decode(Date.self) {
                 return (Key(id: id, name: name, createdAt: createdAt, revokedAt: nil, tenant: tenant, isOperator: isOperator), secret)
             }
-        } catch let error as PSQLError where error.serverInfo?[.sqlState] == "23505" {
+        } catch where StoreError.isUniqueViolation(error) {
             throw StoreError(.conflict, "tenant '\(tenant)' has an active key named '\(name)' already")
         }
         throw StoreError(.notFound, "no tenant named '\(tenant)'; create it with heraldctl tenants create")

@@ -43,7 +43,7 @@ public struct IntakeStore: Sendable {
                 }
                 return .inserted(publication)
             }
-        } catch let error as PSQLError where error.serverInfo?[.sqlState] == "23505" && idempotency != nil {
+        } catch where StoreError.isUniqueViolation(error) && idempotency != nil {
             // A concurrent request with the same key committed first.
             if let idempotency,
                let stored = try await idempotentResponse(tenantID: tenantID, key: idempotency.key, requestBody: idempotency.requestBody)

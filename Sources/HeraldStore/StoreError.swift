@@ -24,12 +24,7 @@ public struct StoreError: Error, CustomStringConvertible, Sendable {
     /// A readable account of a postgres-nio error (whose own description hides details on purpose); other errors
     /// as they describe themselves. Outside the store, use `ProcessRuntime.describe`, which asks each module.
     public static func describe(_ error: any Error) -> String {
-        if let transaction = error as? PostgresTransactionError,
-           let cause = transaction.closureError ?? transaction.commitError ?? transaction.beginError ?? transaction.rollbackError
-        {
-            return describe(cause)
-        }
-        guard let error = error as? PSQLError else { return "\(error)" }
+        guard let error = serverError(error) else { return "\(error)" }
         if let server = error.serverInfo, let message = server[.message] {
             let state = server[.sqlState]
             // Data exceptions (class 22) and constraint violations (23) quote the offending value after a colon:
@@ -40,5 +35,20 @@ public struct StoreError: Error, CustomStringConvertible, Sendable {
         }
         if let underlying = error.underlying { return "\(error.code): \(underlying)" }
         return "\(error.code)"
+    }
+
+    /// The postgres-nio error behind `error`, also when `withTransaction` wrapped it.
+    static func serverError(_ error: any Error) -> PSQLError? {
+        if let transaction = error as? PostgresTransactionError,
+           let cause = transaction.closureError ?? transaction.commitError ?? transaction.beginError ?? transaction.rollbackError
+        {
+            return serverError(cause)
+        }
+        return error as? PSQLError
+    }
+
+    /// Whether `error` is PostgreSQL's unique violation (SQLSTATE 23505), also inside a transaction.
+    static func isUniqueViolation(_ error: any Error) -> Bool {
+        serverError(error)?.serverInfo?[.sqlState] == "23505"
     }
 }

@@ -26,7 +26,7 @@ public struct TenantRepository: Sendable {
                 returning \(unescaped: Self.columns)
                 """, logger: logger)
             if let tenant = try await Self.decode(rows).first { return tenant }
-        } catch let error as PSQLError where error.serverInfo?[.sqlState] == "23505" {
+        } catch where StoreError.isUniqueViolation(error) {
             throw StoreError(.conflict, "a tenant named '\(name)' exists already")
         }
         throw StoreError(.notFound, "tenant not created")

@@ -11,15 +11,14 @@ struct Queues: AsyncParsableCommand {
 
     @OptionGroup var settings: ToolOptions
 
-
     func run() async throws {
         try await command(settings) { tool in
             try await tool.withBus { bus in
-                for stage in Stage.allCases {
-                    for queue in [stage.queue, stage.deadLetterQueue] {
-                        let status = try await bus.queueStatus(queue)
-                        print("\(queue)\tready=\(status.messages)\tconsumers=\(status.consumers)")
-                    }
+                let queues = Stage.allCases.flatMap { [$0.queue, $0.deadLetterQueue] }
+                    + [HeraldBus.Topology.intakeQueue, HeraldBus.Topology.intakeRefusedQueue]
+                for queue in queues {
+                    let status = try await bus.queueStatus(queue)
+                    print("\(queue)\tready=\(status.messages)\tconsumers=\(status.consumers)")
                 }
             }
             try await tool.withDatabase { database in

@@ -119,6 +119,8 @@ struct TestFleet {
                     infrastructure: infrastructure, configuration: { var c = configuration; c.mode = .relay; return c }(),
                     logger: logger)
                 services += apps as [any Service]
+                services.append(HeraldAPIService.intakeConsumer(
+                    infrastructure: infrastructure, configuration: configuration, clock: clock, logger: logger))
                 services += try await callbacks.services(
                     infrastructure: Infrastructure(database: database, bus: callbackBus, recovery: recovery),
                     client: callbackClient, logger: logger)
@@ -205,11 +207,11 @@ struct TestFleet {
     }
 
     /// Waits until every message is in a final state and returns the messages as the API shows them.
-    func waitUntilFinal(_ ids: [String], timeout: Duration = .seconds(30)) async throws -> [JSONValue] {
+    func waitUntilFinal(_ ids: [String], as key: String? = nil, timeout: Duration = .seconds(30)) async throws -> [JSONValue] {
         var latest: [JSONValue] = []
         try await eventually("messages reach a final state", timeout: timeout) {
             latest = []
-            for id in ids { latest.append(try await request(.GET, "/v1/messages/\(id)").body) }
+            for id in ids { latest.append(try await request(.GET, "/v1/messages/\(id)", as: key).body) }
             return latest.allSatisfy { message in
                 let channel = MessageChannel(rawValue: message.object?["channel"]?.string ?? "") ?? .email
                 return MessageState(rawValue: message.object?["state"]?.string ?? "")?.isFinal(for: channel) == true

@@ -1,0 +1,137 @@
+import Foundation
+import HeraldBus
+import HeraldCore
+import HeraldServer
+import HeraldStore
+import Logging
+import Metrics
+import ServiceLifecycle
+
+/// Consumes `herald.intake`: message requests that applications publish straight onto the broker. Each carries the
+/// JSON of `POST /v1/messages` (or of `POST /v1/procedures`: a body with a `messages` field), the API key in an
+/// `Authorization: Bearer <key>` header and optionally an `Idempotency-Key` header, and goes through exactly what the
+/// HTTP routes do (`APIHandlers.accept`): the key's tenant, validation, templates, recipients, rate limit, storage.
+///
+/// A request leaves the queue (is acked) only once it is stored or refused:
+/// - stored: acked after the commit;
+/// - refused (any 4xx the API would answer, except a rate limit): published, confirmed, to `herald.intake.refused`
+///   with its problem document, then acked;
+/// - over the tenant's rate limit: held until the limit allows it (`Retry-After`), then tried again;
+/// - anything else (database or broker unreachable): tried again with backoff; on shutdown it goes back to the queue.
+/// A consumer killed between the commit and the ack leaves the request to be delivered again: with an
+/// `Idempotency-Key` that finds the stored answer and stores nothing twice.
+struct IntakeConsumer: Service {
+    let bus: BusClient
+    let handlers: APIHandlers
+    let keys: KeyAuthenticator
+    let concurrency: Int
+    let logger: Logger
+
+    let accepted = Counter(label: "herald_intake_requests_total", dimensions: [("outcome", "stored")])
+    let refused = Counter(label: "herald_intake_requests_total", dimensions: [("outcome", "refused")])
+    let held = Counter(label: "herald_intake_rate_limited_total")
+
+    func run() async throws {
+        try await Topology.verifyIntake(on: bus)
+        let consumer = StageConsumer(
+            bus: bus, queue: Topology.intakeQueue, itemName: "intake requests", prefetch: UInt16(clamping: concurrency * 2),
+            concurrency: concurrency, maxBatch: 1, logger: logger
+        ) { batch in
+            for delivery in batch { await handle(delivery) }
+        }
+        try await consumer.run()
+    }
+
+    enum Decision {
+        case stored
+        case refused(Problem)
+        /// Over the tenant's rate limit: try again after this long.
+        case held(Duration)
+    }
+
+    /// Settles one request: stored or refused, or back to the queue if the process stops before either.
+    func handle(_ delivery: BusDelivery) async {
+        var backoff = Duration.milliseconds(200)
+        while !Task.isShuttingDownGracefully {
+            do {
+                switch try await decide(delivery) {
+                case .stored:
+                    accepted.increment()
+                    bus.ack(delivery)
+                    return
+                case .refused(let problem):
+                    try await bus.publish(refusal(problem, delivery: delivery))
+                    refused.increment()
+                    logger.info("intake request refused", metadata: [
+                        "problem": "\(problem.type)", "status": "\(problem.status.code)",
+                    ])
+                    bus.ack(delivery)
+                    return
+                case .held(let wait):
+                    held.increment()
+                    try await Task.sleep(for: wait)
+                    backoff = .milliseconds(200)
+                }
+            } catch {
+                guard !Task.isShuttingDownGracefully else { break }
+                logger.warning("intake request not settled; trying again", metadata: [
+                    "error": "\(ProcessRuntime.describe(error))", "retry_in": "\(backoff)",
+                ])
+                try? await Task.sleep(for: backoff)
+                backoff = min(backoff * 2, .seconds(10))
+            }
+        }
+        bus.reject(delivery, requeue: true)
+    }
+
+    /// What the API would answer this request, as a decision; errors other than problems (an unreachable database)
+    /// are thrown, to be tried again.
+    func decide(_ delivery: BusDelivery) async throws -> Decision {
+        do {
+            let principal = try await keys.principal(authorization: header("Authorization", of: delivery))
+            guard delivery.body.count <= handlers.maxBodySize else {
+                throw Problem(.contentTooLarge, type: "too-large", title: "Request body too large",
+                              detail: "the body is larger than \(handlers.maxBodySize) bytes")
+            }
+            let body = try JSONValue.requestBody(delivery.body)
+            let kind: APIHandlers.AcceptKind = body.object?["messages"] == nil ? .message : .procedure
+            let idempotencyKey = header("Idempotency-Key", of: delivery).flatMap { $0.isEmpty ? nil : $0 }
+            _ = try await handlers.accept(
+                kind, bytes: delivery.body, body: body, principal: principal, idempotencyKey: idempotencyKey)
+            return .stored
+        } catch let problem as Problem where problem.status == .tooManyRequests {
+            let seconds = problem.headers[.retryAfter].flatMap { Int($0) } ?? 1
+            return .held(.seconds(min(max(seconds, 1), 60)))
+        } catch let problem as Problem {
+            return .refused(problem)
+        }
+    }
+
+    /// The refusal for `herald.intake.refused`: the problem document, the request as it came (never its key) and
+    /// its idempotency key, with the status and problem type in headers for filtering.
+    func refusal(_ problem: Problem, delivery: BusDelivery) -> BusMessage {
+        var envelope: [String: JSONValue] = [
+            "problem": problem.json, "refused_at": .string(Timestamp.string(Date())),
+        ]
+        if let text = String(validating: delivery.body, as: UTF8.self) {
+            envelope["request"] = .string(text)
+        } else {
+            envelope["request_base64"] = .string(Data(delivery.body).base64EncodedString())
+        }
+        var headers: [String: BusHeaderValue] = [
+            "x-herald-status": .int(Int64(problem.status.code)), "x-herald-problem": .string(problem.type),
+        ]
+        if let key = header("Idempotency-Key", of: delivery) {
+            envelope["idempotency_key"] = .string(key)
+            headers["Idempotency-Key"] = .string(key)
+        }
+        return BusMessage(
+            exchange: Topology.deadLetterExchange, routingKey: Topology.intakeRoutingKey,
+            body: Array(JSONValue.object(envelope).encoded().utf8), headers: headers)
+    }
+
+    /// A header's value, its name matched without regard to case as HTTP does.
+    func header(_ name: String, of delivery: BusDelivery) -> String? {
+        delivery.headers.first { $0.key.caseInsensitiveCompare(name) == .orderedSame }?.value.stringValue
+    }
+}
