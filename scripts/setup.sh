@@ -17,7 +17,8 @@ if [ "$(id -u)" != 0 ]; then
   log "must run as root (it installs Debian packages and starts servers)"; exit 1
 fi
 
-packages=(postgresql rabbitmq-server librabbitmq-dev libcurl4-openssl-dev pkg-config python3-pip)
+# chromium is the browser the sandbox inbox test loads the page in.
+packages=(postgresql rabbitmq-server librabbitmq-dev libcurl4-openssl-dev pkg-config python3-pip chromium)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
@@ -34,6 +35,8 @@ fi
 python3 -c 'import aiosmtpd' 2>/dev/null || { log "installing aiosmtpd"; python3 -m pip install -q aiosmtpd; }
 # hypothesis drives the API fuzz test.
 python3 -c 'import hypothesis' 2>/dev/null || { log "installing hypothesis"; python3 -m pip install -q hypothesis; }
+# pika publishes onto herald.intake in the fault test as an application next to the broker would.
+python3 -c 'import pika' 2>/dev/null || { log "installing pika"; python3 -m pip install -q pika; }
 
 # --- PostgreSQL ---------------------------------------------------------------------------------------------------
 pg_version=$(ls /usr/lib/postgresql | sort -V | tail -n 1)

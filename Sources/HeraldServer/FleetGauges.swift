@@ -30,11 +30,13 @@ public struct FleetGauges: Service {
     }
 
     func readOnce() async {
-        for stage in Stage.allCases {
-            if let (messages, consumers) = try? await infrastructure.bus.queueStatus(stage.queue) {
-                Gauge(label: "herald_queue_messages", dimensions: [("queue", stage.queue)]).record(messages)
-                Gauge(label: "herald_queue_consumers", dimensions: [("queue", stage.queue)]).record(consumers)
+        for queue in Stage.allCases.map(\.queue) + [Topology.intakeQueue, Topology.intakeRefusedQueue] {
+            if let (messages, consumers) = try? await infrastructure.bus.queueStatus(queue) {
+                Gauge(label: "herald_queue_messages", dimensions: [("queue", queue)]).record(messages)
+                Gauge(label: "herald_queue_consumers", dimensions: [("queue", queue)]).record(consumers)
             }
+        }
+        for stage in Stage.allCases {
             if let (messages, _) = try? await infrastructure.bus.queueStatus(stage.deadLetterQueue) {
                 Gauge(label: "herald_dead_letters", dimensions: [("stage", stage.rawValue)]).record(messages)
             }

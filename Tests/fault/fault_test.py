@@ -3,7 +3,7 @@
 Runs Herald's own executables (from the build folder given as the first argument) against the local PostgreSQL and
 RabbitMQ, an SMTP server built on aiosmtpd and a Tyntec-compatible endpoint built on http.server: providers Herald
 did not write, which count what they receive by Message-ID and by `reference`. For each fault a fresh wave of emails
-and SMS is accepted over the API, the fault strikes mid-flight (kill -9 of one process kind, then a restart; a
+and SMS is accepted over the API, a quarter of it published straight onto herald.intake, the fault strikes mid-flight (kill -9 of one process kind, then a restart; a
 broker restart; a database restart), and the wave must drain: every message final, each one received at least once,
 duplicates no more than what the killed process had claimed, and every change to a final state (and `sent`) called
 back to the tenant's receiver at least once. Prints one line per fault and a closing
@@ -12,12 +12,16 @@ back to the tenant's receiver at least once. Prints one line per fault and a clo
 Environment: FAULT_EMAILS (1200) and FAULT_SMS (400) per wave, FAULT_DRAIN_SECONDS (120), FAULT_ONLY (comma list).
 The providers are in providers.py, the fleet and its helpers in fleet.py.
 """
+import itertools
+import json
 import os
 import subprocess
 import sys
 import threading
 import time
 import urllib.request
+
+import pika
 
 import fleet as fleet_module
 import providers
@@ -33,21 +37,57 @@ ONLY = [f for f in os.environ.get("FAULT_ONLY", "").split(",") if f]
 IN_FLIGHT_BOUND = 2 * 3 * 16
 
 
+WAVES = itertools.count(1)
+
+
 def accept_wave(key, emails, texts):
-    """Accepts emails and SMS in procedures of 100; returns the ids of the messages accepted."""
-    ids = []
+    """Accepts emails and SMS in procedures of 100, one in four published onto herald.intake instead of the API.
+    Returns the ids of the messages accepted over HTTP, and the reference and count of those sent through the intake
+    (whose ids are found once stored)."""
+    reference = "fault-wave-%d-intake" % next(WAVES)
+    ids, queued = [], 0
     items = [{"channel": "email", "to": {"email": "user%d@example.com" % i}, "template": "fault-mail",
               "variables": {"n": i}} for i in range(emails)]
     items += [{"channel": "sms", "to": {"phone": "+4860%07d" % i}, "template": "fault-sms",
                "variables": {"n": i}} for i in range(texts)]
-    for start in range(0, len(items), 100):
+    for number, start in enumerate(range(0, len(items), 100)):
+        chunk = items[start:start + 100]
+        if number % 4 == 3:
+            publish_intake(key, number, [dict(item, reference=reference) for item in chunk], reference)
+            queued += len(chunk)
+            continue
         for _ in range(50):
-            status, body = http("POST", "/v1/procedures", {"kind": "fault", "messages": items[start:start + 100]}, key)
+            status, body = http("POST", "/v1/procedures", {"kind": "fault", "messages": chunk}, key)
             if status == 202:
                 ids += body["message_ids"]
                 break
             time.sleep(0.2)
-    return ids
+    return ids, reference, queued
+
+
+def publish_intake(key, number, messages, tag):
+    """Publishes a procedure onto herald.intake with publisher confirms, as an application next to the broker would.
+    If the broker did not confirm it (it restarted), it is published again: its Idempotency-Key keeps it single."""
+    deadline = time.time() + 120
+    while time.time() < deadline:
+        try:
+            connection = pika.BlockingConnection(pika.URLParameters("amqp://herald:herald@127.0.0.1:5672/%s" % VHOST))
+            channel = connection.channel()
+            channel.confirm_delivery()
+            channel.basic_publish(
+                "", "herald.intake", json.dumps({"kind": "fault", "messages": messages}),
+                pika.BasicProperties(delivery_mode=2, content_type="application/json", headers={
+                    "Authorization": "Bearer " + key, "Idempotency-Key": "%s-%d" % (tag, number)}),
+                mandatory=True)
+            connection.close()
+            return
+        except Exception:
+            time.sleep(0.5)
+    raise RuntimeError("an intake publish was never confirmed")
+
+
+def stored_by_reference(reference):
+    return psql("select id from messages where reference = '%s'" % reference).split()
 
 
 def final_counts(ids):
@@ -80,8 +120,8 @@ def callbacks_missing(ids):
 def run_fault(name, fleet, key, strike, check=None):
     mail_before, sms_before = mail.snapshot(), sms.snapshot()
     started = time.time()
-    ids = []
-    accepting = threading.Thread(target=lambda: ids.extend(accept_wave(key, EMAILS, SMS)))
+    ids, intake = [], []
+    accepting = threading.Thread(target=lambda: intake.extend(accept_wave(key, EMAILS, SMS)))
     accepting.start()
     # Strike once a third of the wave has reached the providers: senders are mid-batch by then.
     target = (EMAILS + SMS) // 3
@@ -90,6 +130,11 @@ def run_fault(name, fleet, key, strike, check=None):
     on_wire = strike(fleet)
     accepting.join()
     deadline = time.time() + DRAIN
+    accepted_ids, reference, queued = intake
+    # Requests published onto the intake are stored once each, kill or not; wait for them, then for the whole wave.
+    while time.time() < deadline and len(stored_by_reference(reference)) < queued:
+        time.sleep(0.5)
+    ids = accepted_ids + stored_by_reference(reference)
     while time.time() < deadline:
         counts = final_counts(ids)
         pending = sum(c for (channel, state), c in counts.items() if not is_final(channel, state))
@@ -125,7 +170,7 @@ def run_fault(name, fleet, key, strike, check=None):
 
 
 METRICS = {
-    19090: ["herald_messages_accepted_total", "herald_queue_messages", "herald_outbox_rows"],
+    19090: ["herald_messages_accepted_total", "herald_queue_messages", "herald_outbox_rows", "herald_intake_requests_total"],
     19091: ['herald_messages_total{stage="render"', "herald_render_seconds"],
     19092: ['herald_messages_total{stage="send.email"', "herald_accept_to_sent_seconds", "herald_provider_call_seconds"],
     19093: ['herald_messages_total{stage="send.sms"', "herald_accept_to_sent_seconds"],
@@ -217,7 +262,7 @@ def main():
     if VHOST not in vhosts.split():
         subprocess.run(["rabbitmqctl", "-q", "add_vhost", VHOST], check=True)
     subprocess.run(["rabbitmqctl", "-q", "set_permissions", "-p", VHOST, "herald", ".*", ".*", ".*"], check=True)
-    for queue in ("herald.render", "herald.send.email", "herald.send.sms", "herald.callback"):
+    for queue in ("herald.render", "herald.send.email", "herald.send.sms", "herald.callback", "herald.intake"):
         subprocess.run(["rabbitmqctl", "-q", "purge_queue", "-p", VHOST, queue], capture_output=True)
     subprocess.run([os.path.join(BIN, "heraldctl"), "migrate"], env=env(), check=True, capture_output=True)
     subprocess.run([os.path.join(BIN, "heraldctl"), "topology"], env=env(), check=True, capture_output=True)
