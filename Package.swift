@@ -74,6 +74,9 @@ let package = Package(
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOHTTP1", package: "swift-nio"),
             .product(name: "NIOHTTPTypes", package: "swift-nio-extras"),
+        ], resources: [
+            // The API's OpenAPI document, compiled into the binary (served at /openapi.json).
+            .embedInCode("openapi.json"),
         ]),
         .target(name: "HeraldWorkers", dependencies: [
             "HeraldServer", "HeraldRendering", "HeraldProviders",

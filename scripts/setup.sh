@@ -37,6 +37,8 @@ python3 -c 'import aiosmtpd' 2>/dev/null || { log "installing aiosmtpd"; python3
 python3 -c 'import hypothesis' 2>/dev/null || { log "installing hypothesis"; python3 -m pip install -q hypothesis; }
 # pika publishes onto herald.intake in the fault test as an application next to the broker would.
 python3 -c 'import pika' 2>/dev/null || { log "installing pika"; python3 -m pip install -q pika; }
+# schemathesis checks the live API against its own OpenAPI document.
+command -v schemathesis >/dev/null || { log "installing schemathesis"; python3 -m pip install -q schemathesis; }
 
 # --- PostgreSQL ---------------------------------------------------------------------------------------------------
 pg_version=$(ls /usr/lib/postgresql | sort -V | tail -n 1)

@@ -36,6 +36,10 @@ public enum HeraldAPIService {
         router.get("readyz") { _, _ in
             try await readiness(infrastructure: infrastructure, logger: logger)
         }
+        router.get("openapi.json") { _, _ in
+            Response(status: .ok, headers: [.contentType: "application/json"],
+                     body: .init(byteBuffer: ByteBuffer(bytes: PackageResources.openapi_json)))
+        }
         router.get("metrics") { _, _ in
             Response(status: .ok, headers: [.contentType: "text/plain; version=0.0.4"],
                      body: .init(byteBuffer: ByteBuffer(bytes: ProcessRuntime.metrics.emitToBuffer())))

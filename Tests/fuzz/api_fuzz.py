@@ -1,6 +1,9 @@
 """Fuzzes herald-api over HTTP with hypothesis: no request may get a 5xx, crash or stall the API, and every non-2xx
 answer must be application/problem+json. Then checks that a database failure during authentication and intake
-leaves no API key, address or variable in the API's log.
+leaves no API key, address or variable in the API's log. Then schemathesis (an independent tool) reads the API's own
+OpenAPI document from GET /openapi.json and tests every operation against it, with an operator key: no 5xx, every
+status, content type, header and body as documented (examples, coverage, fuzzing and stateful phases, bounded by
+SCHEMATHESIS_SECONDS, 150 by default).
 
 Starts its own herald-api (from the build folder given as the first argument) on a database of its own. Requests
 are bounded by FUZZ_EXAMPLES (per route family, 400 by default) and each has a 10 s timeout. Prints a closing
@@ -199,13 +202,35 @@ def no_secrets_in_logs(api, key):
     return not leaked and logged
 
 
+def schemathesis(key):
+    """Every response of every documented operation conforms to /openapi.json, and none is a 5xx."""
+    report = os.path.join(os.path.dirname(LOG), "schemathesis.log")
+    with open(report, "w") as out:
+        done = subprocess.run(
+            ["schemathesis", "run", "http://127.0.0.1:%d/openapi.json" % PORT, "-H", "Authorization: Bearer " + key,
+             "--checks", "not_a_server_error,status_code_conformance,content_type_conformance,"
+             "response_schema_conformance,response_headers_conformance",
+             "--max-examples", "20", "--max-time", os.environ.get("SCHEMATHESIS_SECONDS", "150"), "--no-color",
+             "--output-sanitize", "true", "--seed", os.environ.get("SCHEMATHESIS_SEED", "1")],
+            stdout=out, stderr=subprocess.STDOUT, cwd=os.path.dirname(LOG))
+    summary = [line.strip() for line in open(report) if "generated" in line or "failure" in line.lower()]
+    print("schemathesis: %s (%s)" % ("ok" if done.returncode == 0 else "FAILED", "; ".join(summary[-2:])))
+    if done.returncode != 0:
+        FAILURES.append("schemathesis found responses that break /openapi.json or 5xx; see %s" % report)
+        print(open(report).read()[-6000:])
+    return done.returncode == 0
+
+
 def main():
     os.makedirs(os.path.dirname(LOG), exist_ok=True)
     psql("drop database if exists %s" % DB, database="postgres")
     psql("create database %s owner herald" % DB, database="postgres")
     subprocess.run([os.path.join(BIN, "heraldctl"), "migrate"], env=ENV, check=True, capture_output=True)
+    subprocess.run([os.path.join(BIN, "heraldctl"), "topology"], env=ENV, check=True, capture_output=True)
     key = subprocess.run([os.path.join(BIN, "heraldctl"), "keys", "create", "fuzz"], env=ENV, check=True,
                          capture_output=True, text=True).stdout.strip().splitlines()[-1]
+    operator_key = subprocess.run([os.path.join(BIN, "heraldctl"), "keys", "create", "schemathesis", "--operator"],
+                                  env=ENV, check=True, capture_output=True, text=True).stdout.strip().splitlines()[-1]
     api = subprocess.Popen([os.path.join(BIN, "herald-api")], env=ENV, stdout=open(LOG, "w"), stderr=subprocess.STDOUT)
     try:
         for _ in range(100):
@@ -219,6 +244,7 @@ def main():
         results = run_fuzz(key)
         results.append(regressions(key))
         results.append(no_secrets_in_logs(api, key))
+        results.append(schemathesis(operator_key))
         results.append(api.poll() is None)
         if api.poll() is not None:
             FAILURES.append("herald-api exited with %s" % api.returncode)
