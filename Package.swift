@@ -125,7 +125,9 @@ let package = Package(
             .product(name: "PostgresNIO", package: "postgres-nio"),
             .product(name: "NIOHTTP1", package: "swift-nio"),
         ]),
-        .testTarget(name: "HeraldTests", dependencies: ["HeraldCore", "HeraldRendering", "HeraldProviders", "HeraldBus", "HeraldStore"]),
+        .testTarget(name: "HeraldTests", dependencies: [
+            "HeraldCore", "HeraldRendering", "HeraldProviders", "HeraldBus", "HeraldStore", "HeraldSandbox",
+        ]),
         .testTarget(name: "HeraldAPITests", dependencies: ["HeraldAPI"]),
         .testTarget(name: "HeraldWorkersTests", dependencies: ["HeraldWorkers"]),
         .testTarget(name: "HeraldIntegrationTests", dependencies: [

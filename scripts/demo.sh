@@ -134,7 +134,7 @@ done
 
 say "what the sandbox providers received"
 echo "files:   $state/mail/*.eml ($(ls "$state/mail" 2>/dev/null | wc -l) messages)"
-echo "listing: curl http://127.0.0.1:8025/mail"
+echo "inbox:   http://127.0.0.1:8025/ in a browser (mail, SMS and callbacks, newest first); listing: curl http://127.0.0.1:8025/mail"
 first=$(ls "$state/mail" | head -n 1)
 [ -n "$first" ] && { echo "--- $state/mail/$first"; head -n 12 "$state/mail/$first"; }
 echo
@@ -185,5 +185,5 @@ done
 echo "demo-anna's notification: $state; demo-jan's waits (deferred) for herald-digest to fold it into his digest"
 
 if $keep; then
-  echo; echo "the fleet keeps running: API $api (key: $key), sandbox http://127.0.0.1:8025/mail"
+  echo; echo "the fleet keeps running: API $api (key: $key), sandbox inbox http://127.0.0.1:8025/"
 fi

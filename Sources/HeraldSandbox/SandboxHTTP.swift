@@ -3,8 +3,8 @@ import HeraldCore
 import Hummingbird
 import Logging
 
-/// The sandbox's HTTP side: what the SMTP sink received, for people (and the demo) to look at, and the
-/// Tyntec-compatible SMS API, and a receiver of delivery-status callbacks.
+/// The sandbox's HTTP side: a web inbox (`/`) and JSON listings of what the SMTP sink received, for people (and the
+/// demo) to look at; the Tyntec-compatible SMS API; and a receiver of delivery-status callbacks.
 public enum SandboxHTTP {
     public static func router(
         store: MailStore, tyntec: TyntecSandbox? = nil, callbacks: CallbackInbox? = nil
@@ -12,11 +12,17 @@ public enum SandboxHTTP {
         let router = Router()
         tyntec?.add(to: router)
         callbacks?.add(to: router)
+        InboxPage.add(to: router)
+        // Envelope sender and recipients, and the message's own header fields and parts, decoded.
         router.get("mail") { _, _ in
             let items: [JSONValue] = store.recent.suffix(100).reversed().map { mail in
-                .object([
+                let read = ReceivedMail(mail.data)
+                let part = { (text: String?) in text.map { JSONValue.string(String($0.prefix(256 << 10))) } ?? .null }
+                return .object([
                     "sequence": .int(Int64(mail.sequence)), "from": .string(mail.from),
-                    "to": .array(mail.recipients.map(JSONValue.string)), "subject": .string(mail.subject),
+                    "to": .array(mail.recipients.map(JSONValue.string)), "subject": .string(read.subject),
+                    "from_header": .string(read.from), "to_header": .string(read.to),
+                    "text": part(read.text), "html": part(read.html),
                     "size": .int(Int64(mail.data.count)),
                     "received_at": .string(mail.receivedAt.formatted(Date.ISO8601FormatStyle(includingFractionalSeconds: true))),
                 ])
