@@ -1,9 +1,25 @@
 import Foundation
 
-/// Where and how to reach the broker, parsed from an `amqp://user:password@host:port/vhost` URL.
+/// Where and how to reach the broker, parsed from an `amqp://user:password@host:port/vhost` URL, or from a
+/// comma-separated list of them naming the nodes of a cluster (`amqp://u:p@mq1:5672/herald,amqp://u:p@mq2:5672/herald`,
+/// or after the first just `mq2:5672`): the bus connects to the first node that answers and, when it loses it,
+/// moves on to the next.
 public struct AMQPConfiguration: Sendable, CustomStringConvertible {
+    /// The node this configuration connects to first (or the one `node(_:)` picked).
     public var host: String
     public var port: Int
+    /// A node of a cluster.
+    public struct Node: Sendable, Equatable, CustomStringConvertible {
+        public var host: String
+        public var port: Int
+
+        public var description: String { "\(host):\(port)" }
+    }
+
+    /// The cluster's other nodes, tried in turn after `host`.
+    public var otherNodes: [Node] = []
+    /// Every node, in the order they are tried.
+    public var nodes: [Node] { [Node(host: host, port: port)] + otherNodes }
     public var user: String
     public var password: String
     public var vhost: String
@@ -29,6 +45,27 @@ public struct AMQPConfiguration: Sendable, CustomStringConvertible {
     }
 
     public init(url: String, connectionName: String = "herald") throws(BusError) {
+        let addresses = url.split(separator: ",", omittingEmptySubsequences: false)
+            .map { $0.trimmingCharacters(in: .whitespaces) }
+        try self.init(singleURL: addresses[0], connectionName: connectionName)
+        for address in addresses.dropFirst() {
+            guard !address.isEmpty else { throw BusError(.invalidURL, "an empty address in the list") }
+            if address.contains("://") {
+                let other = try AMQPConfiguration(singleURL: address, connectionName: connectionName)
+                guard other.vhost == vhost, other.user == user, other.password == password else {
+                    throw BusError(.invalidURL, "every address must name the same user, password and vhost as the first")
+                }
+                otherNodes.append(Node(host: other.host, port: other.port))
+            } else {
+                guard let components = URLComponents(string: "amqp://\(address)"), let host = components.host, !host.isEmpty,
+                      components.path.isEmpty, components.user == nil
+                else { throw BusError(.invalidURL, "'\(address)' is neither an amqp:// URL nor host:port") }
+                otherNodes.append(Node(host: host, port: components.port ?? 5672))
+            }
+        }
+    }
+
+    private init(singleURL url: String, connectionName: String) throws(BusError) {
         guard let components = URLComponents(string: url), let scheme = components.scheme else {
             throw BusError(.invalidURL, "expected amqp://user:password@host:port/vhost")
         }
@@ -56,6 +93,19 @@ public struct AMQPConfiguration: Sendable, CustomStringConvertible {
             vhost: vhost, connectionName: connectionName)
     }
 
+    /// Node `index` (modulo the number of nodes) alone, with the same credentials and settings.
+    public func node(_ index: Int) -> AMQPConfiguration {
+        var copy = self
+        let node = nodes[index % nodes.count]
+        (copy.host, copy.port) = (node.host, node.port)
+        copy.otherNodes = []
+        return copy
+    }
+
     /// The address without credentials, for logs and error messages.
-    public var description: String { "amqp://\(host):\(port)/\(vhost)" }
+    public var description: String {
+        otherNodes.isEmpty
+            ? "amqp://\(host):\(port)/\(vhost)"
+            : "amqp://" + nodes.map(\.description).joined(separator: ",") + "/\(vhost)"
+    }
 }

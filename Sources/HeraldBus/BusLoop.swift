@@ -20,10 +20,29 @@ final class BusLoop {
     /// unconfirmed publish per frame under load.
     private var nextExpiryCheck = ContinuousClock.now
     private var ledger = AckLedger()
+    /// The cluster node connected to, or tried next.
+    private var node = 0
+    /// Connection attempts since the last node that answered; every node failing in turn backs off.
+    private var failedAttempts = 0
 
+    /// Connects to the first node that answers; if none does, fails naming why each did not.
     init(client: BusClient) throws(BusError) {
         self.client = client
-        connection = try AMQPConnection(configuration: client.configuration, generation: generation)
+        var failures: [String] = []
+        var firstError: BusError?
+        for index in client.configuration.nodes.indices {
+            do {
+                connection = try AMQPConnection(configuration: client.configuration.node(index), generation: generation)
+                node = index
+                return
+            } catch {
+                firstError = firstError ?? error
+                failures.append(error.detail)
+            }
+        }
+        let error = firstError ?? BusError(.connectionRefused, "no broker node to connect to")
+        guard failures.count > 1 else { throw error }
+        throw BusError(error.code, "no broker node answered: " + failures.joined(separator: "; "))
     }
 
     func run() {
@@ -200,17 +219,34 @@ final class BusLoop {
         }
     }
 
-    /// The connection broke: publishes awaiting confirms are now of unknown outcome and fail; the consumer stays
-    /// registered and resumes after the reconnect.
+    /// The connection broke: publishes awaiting confirms are of unknown outcome, so they go out again on the next
+    /// connection (jobs are idempotent; their deadlines still hold); the consumer stays registered and resumes after
+    /// the reconnect, which tries the next node of a cluster first.
     private func lost(_ error: BusError) {
         guard connection != nil else { return }
         logger.warning("broker connection lost, reconnecting", metadata: ["error": "\(error)"])
         connection?.close()
         connection = nil
         ledger.reset()
-        failUnconfirmed(BusError(.connectionLost, "no confirm before the connection broke: \(error)"))
+        requeueUnconfirmed()
+        node += 1
         reconnectDelay = .milliseconds(100)
         nextReconnect = .now
+    }
+
+    /// Puts every publish still awaiting a confirm back at the head of the waiting ones, whole, in publish order.
+    private func requeueUnconfirmed() {
+        var seen = Set<ObjectIdentifier>()
+        var again: [BusClient.PublishRequest] = []
+        for tag in unconfirmed.keys.sorted() {
+            guard let request = unconfirmed[tag], request.unconfirmed > 0,
+                  seen.insert(ObjectIdentifier(request)).inserted else { continue }
+            request.unconfirmed = request.messages.count
+            request.failure = nil
+            again.append(request)
+        }
+        unconfirmed.removeAll()
+        waiting.insert(contentsOf: again, at: 0)
     }
 
     private func reconnect(shuttingDown: Bool) {
@@ -220,17 +256,28 @@ final class BusLoop {
             client.waitForWork(socket: nil, timeout: nextReconnect - now)
             return
         }
+        let target = client.configuration.node(node)
         do {
             generation += 1
-            let fresh = try AMQPConnection(configuration: client.configuration, generation: generation)
+            let fresh = try AMQPConnection(configuration: target, generation: generation)
             connection = fresh
             nextPublishTag = 1
-            logger.info("broker connection re-established")
+            failedAttempts = 0
+            logger.info("broker connection re-established", metadata: ["amqp.node": "\(target.host):\(target.port)"])
             startConsumer(on: fresh)
         } catch {
-            logger.warning("broker reconnect failed", metadata: ["error": "\(error)", "retry.in": "\(reconnectDelay)"])
-            nextReconnect = now.advanced(by: reconnectDelay)
-            reconnectDelay = min(reconnectDelay * 2, .seconds(5))
+            // Every node in turn, at once; once each has failed, wait longer before the next round.
+            node += 1
+            failedAttempts += 1
+            let roundDone = failedAttempts % client.configuration.nodes.count == 0
+            logger.warning("broker reconnect failed", metadata: [
+                "error": "\(error)", "amqp.node": "\(target.host):\(target.port)",
+                "retry.in": "\(roundDone ? reconnectDelay : .zero)",
+            ])
+            if roundDone {
+                nextReconnect = now.advanced(by: reconnectDelay)
+                reconnectDelay = min(reconnectDelay * 2, .seconds(5))
+            }
         }
     }
 

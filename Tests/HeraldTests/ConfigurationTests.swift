@@ -14,7 +14,21 @@ import Testing
         #expect(try AMQPConfiguration(url: "amqp://localhost").vhost == "/")
     }
 
-    @Test(arguments: ["http://localhost", "amqp://", "amqp://host/a/b", "not a url"])
+    @Test func amqpClusterURL() throws {
+        let configuration = try AMQPConfiguration(
+            url: "amqp://herald:secret@mq1:5672/herald, amqp://herald:secret@mq2:5673/herald,mq3")
+        #expect(configuration.nodes.map(\.description) == ["mq1:5672", "mq2:5673", "mq3:5672"])
+        #expect(configuration.host == "mq1")
+        #expect(configuration.node(1).host == "mq2" && configuration.node(1).port == 5673)
+        #expect(configuration.node(4).host == "mq2", "the nodes are tried round and round")
+        #expect(configuration.node(2).vhost == "herald" && configuration.node(2).password == "secret")
+        #expect(configuration.description == "amqp://mq1:5672,mq2:5673,mq3:5672/herald")
+    }
+
+    @Test(arguments: [
+        "http://localhost", "amqp://", "amqp://host/a/b", "not a url", "amqp://a/x,amqp://b/y", "amqp://u:p@a/x,amqp://v:p@b/x",
+        "amqp://a,", "amqp://a,b/x", "amqp://a,u:p@b",
+    ])
     func badAMQPURL(_ url: String) {
         #expect(throws: BusError.self) { try AMQPConfiguration(url: url) }
     }
