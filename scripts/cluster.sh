@@ -76,7 +76,12 @@ case "${1:-start}" in
     echo "amqp://$user:$password@127.0.0.1:5681/$vhost,127.0.0.1:5682,127.0.0.1:5683"
     ;;
   stop)
-    for n in "${nodes[@]}"; do ctl "$n" stop >/dev/null 2>&1 || true; done
+    for n in "${nodes[@]}"; do
+      ctl "$n" stop >/dev/null 2>&1 || true
+      # The node's VM can outlive the command by a moment; a start right after would find it still there.
+      for _ in $(seq 1 60); do pgrep -f -- "-sname herald-$n@localhost" >/dev/null || break; sleep 0.5; done
+      pkill -9 -f -- "-sname herald-$n@localhost" 2>/dev/null || true
+    done
     rm -rf "$base"
     log "stopped"
     ;;

@@ -2,7 +2,8 @@
 # Runs every test against a real PostgreSQL and RabbitMQ: installs and starts them (scripts/setup.sh), builds once,
 # runs the unit and integration tests in parallel, then the broker-restart test on its own (it disturbs every
 # connection to the broker), then the fault test (kill -9 of each process kind, broker and database restarts), the
-# API fuzz and OpenAPI test, and the demo with its sandbox inbox in a browser.
+# API fuzz and OpenAPI test, replicas against a RabbitMQ cluster losing a node, and the demo with its sandbox inbox
+# in a browser.
 #
 # Each test that uses the broker works in a vhost of its own, from a pool the tests create in one call
 # (herald-test_*). RabbitMQ 3.10 copes badly with deleting vhosts (a deletion can wait minutes on a message store)
@@ -33,5 +34,7 @@ python3 Tests/fault/fault_test.py "$bin"
 # A few thousand fuzzed requests against herald-api: no 5xx, every refusal problem+json, no secrets in its log; then
 # schemathesis checks the live API against its OpenAPI document.
 FUZZ_EXAMPLES=${FUZZ_EXAMPLES:-1000} python3 Tests/fuzz/api_fuzz.py "$bin"
+# Two replicas of every executable against a 3-node RabbitMQ cluster (scripts/cluster.sh); a node stops mid-run.
+CLUSTER_MESSAGES=${CLUSTER_MESSAGES:-10000} python3 Tests/cluster/cluster_test.py "$bin"
 # The demo end to end, then its sandbox inbox in headless Chromium (screenshot in .herald/inbox.png).
 python3 Tests/sandbox/inbox_test.py
