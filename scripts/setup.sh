@@ -40,6 +40,23 @@ python3 -c 'import pika' 2>/dev/null || { log "installing pika"; python3 -m pip 
 # schemathesis checks the live API against its own OpenAPI document.
 command -v schemathesis >/dev/null || { log "installing schemathesis"; python3 -m pip install -q schemathesis; }
 
+# --- A local certificate authority ------------------------------------------------------------------------------
+# PostgreSQL and RabbitMQ also listen with TLS on loopback (5432 with ssl on, 5671 for amqps), with a server
+# certificate for localhost and 127.0.0.1 signed by a CA made here once: its certificate, /etc/herald/local-ca/ca.pem,
+# is what HERALD_DATABASE_CA_FILE and HERALD_AMQP_CA_FILE name to verify them (the TLS tests do).
+ca=/etc/herald/local-ca
+if [ ! -f "$ca/server.pem" ]; then
+  log "creating a local CA and a server certificate for localhost in $ca"
+  mkdir -p "$ca"
+  openssl req -x509 -newkey rsa:2048 -nodes -days 3650 -subj "/CN=Herald local CA" \
+    -keyout "$ca/ca.key" -out "$ca/ca.pem" 2>/dev/null
+  openssl req -newkey rsa:2048 -nodes -subj "/CN=localhost" -keyout "$ca/server.key" -out "$ca/server.csr" 2>/dev/null
+  printf 'subjectAltName=DNS:localhost,IP:127.0.0.1\nextendedKeyUsage=serverAuth\n' > "$ca/server.ext"
+  openssl x509 -req -in "$ca/server.csr" -CA "$ca/ca.pem" -CAkey "$ca/ca.key" -CAcreateserial -days 3650 \
+    -extfile "$ca/server.ext" -out "$ca/server.pem" 2>/dev/null
+  chmod 644 "$ca/ca.pem" "$ca/server.pem"
+fi
+
 # --- PostgreSQL ---------------------------------------------------------------------------------------------------
 pg_version=$(ls /usr/lib/postgresql | sort -V | tail -n 1)
 if ! pg_lsclusters -h | awk '{print $1" "$2}' | grep -q "^$pg_version main$"; then
@@ -53,6 +70,17 @@ listen_addresses = '127.0.0.1'
 max_connections = 300
 shared_buffers = 512MB
 CONF
+fi
+tls_conf=/etc/postgresql/$pg_version/main/conf.d/herald-tls.conf
+if [ ! -f "$tls_conf" ]; then
+  install -o postgres -g postgres -m 600 "$ca/server.key" "/etc/postgresql/$pg_version/main/herald-server.key"
+  install -o postgres -g postgres -m 644 "$ca/server.pem" "/etc/postgresql/$pg_version/main/herald-server.pem"
+  cat > "$tls_conf" <<CONF
+ssl = on
+ssl_cert_file = '/etc/postgresql/$pg_version/main/herald-server.pem'
+ssl_key_file = '/etc/postgresql/$pg_version/main/herald-server.key'
+CONF
+  pg_lsclusters -h | grep -q "^$pg_version main .* online" && pg_ctlcluster "$pg_version" main reload
 fi
 if ! pg_lsclusters -h | grep -q "^$pg_version main .* online"; then
   log "starting PostgreSQL $pg_version"
@@ -80,6 +108,26 @@ if [ ! -f /etc/rabbitmq/conf.d/10-herald.conf ]; then
   cat > /etc/rabbitmq/conf.d/10-herald.conf <<CONF
 listeners.tcp.1 = 127.0.0.1:5672
 CONF
+fi
+if [ ! -f /etc/rabbitmq/conf.d/20-herald-tls.conf ]; then
+  install -d -o rabbitmq -g rabbitmq /etc/rabbitmq/herald-tls
+  install -o rabbitmq -g rabbitmq -m 600 "$ca/server.key" /etc/rabbitmq/herald-tls/server.key
+  install -o rabbitmq -g rabbitmq -m 644 "$ca/server.pem" /etc/rabbitmq/herald-tls/server.pem
+  install -o rabbitmq -g rabbitmq -m 644 "$ca/ca.pem" /etc/rabbitmq/herald-tls/ca.pem
+  cat > /etc/rabbitmq/conf.d/20-herald-tls.conf <<CONF
+listeners.ssl.1 = 127.0.0.1:5671
+ssl_options.cacertfile = /etc/rabbitmq/herald-tls/ca.pem
+ssl_options.certfile = /etc/rabbitmq/herald-tls/server.pem
+ssl_options.keyfile = /etc/rabbitmq/herald-tls/server.key
+ssl_options.verify = verify_peer
+ssl_options.fail_if_no_peer_cert = false
+CONF
+  # A broker already running reads it only when it starts again.
+  if rabbitmq-diagnostics -q ping >/dev/null 2>&1; then
+    log "restarting RabbitMQ for its TLS listener"
+    rabbitmqctl -q stop >/dev/null 2>&1 || true
+    for _ in $(seq 1 60); do rabbitmq-diagnostics -q ping >/dev/null 2>&1 || break; sleep 1; done
+  fi
 fi
 if ! grep -q ERL_EPMD_ADDRESS /etc/rabbitmq/rabbitmq-env.conf 2>/dev/null; then
   printf 'ERL_EPMD_ADDRESS=127.0.0.1\nNODENAME=rabbit@localhost\n' >> /etc/rabbitmq/rabbitmq-env.conf

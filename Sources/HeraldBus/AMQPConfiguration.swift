@@ -29,6 +29,24 @@ public struct AMQPConfiguration: Sendable, CustomStringConvertible {
     public var connectionName: String
     /// How long connecting and each broker round trip may take.
     public var timeout: Duration
+    /// TLS (`amqps://`): the broker's certificate is verified, chain and host name, against `caFile` (else the
+    /// system's trusted CAs); a client certificate and key are presented when both are set.
+    public var tls: TLS?
+
+    public struct TLS: Sendable, Equatable {
+        public var caFile: String?
+        public var certificateFile: String?
+        public var keyFile: String?
+
+        public init(caFile: String? = nil, certificateFile: String? = nil, keyFile: String? = nil) {
+            self.caFile = caFile
+            self.certificateFile = certificateFile
+            self.keyFile = keyFile
+        }
+
+        /// Debian's bundle of the system's trusted CAs (package ca-certificates).
+        public static let systemBundle = "/etc/ssl/certs/ca-certificates.crt"
+    }
 
     public init(
         host: String = "127.0.0.1", port: Int = 5672, user: String = "guest", password: String = "guest",
@@ -52,15 +70,16 @@ public struct AMQPConfiguration: Sendable, CustomStringConvertible {
             guard !address.isEmpty else { throw BusError(.invalidURL, "an empty address in the list") }
             if address.contains("://") {
                 let other = try AMQPConfiguration(singleURL: address, connectionName: connectionName)
-                guard other.vhost == vhost, other.user == user, other.password == password else {
-                    throw BusError(.invalidURL, "every address must name the same user, password and vhost as the first")
+                guard other.vhost == vhost, other.user == user, other.password == password, other.tls == tls else {
+                    throw BusError(
+                        .invalidURL, "every address must name the same scheme, user, password and vhost as the first")
                 }
                 otherNodes.append(Node(host: other.host, port: other.port))
             } else {
                 guard let components = URLComponents(string: "amqp://\(address)"), let host = components.host, !host.isEmpty,
                       components.path.isEmpty, components.user == nil
                 else { throw BusError(.invalidURL, "'\(address)' is neither an amqp:// URL nor host:port") }
-                otherNodes.append(Node(host: host, port: components.port ?? 5672))
+                otherNodes.append(Node(host: host, port: components.port ?? (tls == nil ? 5672 : 5671)))
             }
         }
     }
@@ -69,8 +88,8 @@ public struct AMQPConfiguration: Sendable, CustomStringConvertible {
         guard let components = URLComponents(string: url), let scheme = components.scheme else {
             throw BusError(.invalidURL, "expected amqp://user:password@host:port/vhost")
         }
-        guard scheme == "amqp" else {
-            throw BusError(.invalidURL, "scheme '\(scheme)' is not supported, use amqp://")
+        guard scheme == "amqp" || scheme == "amqps" else {
+            throw BusError(.invalidURL, "scheme '\(scheme)' is not supported, use amqp:// or amqps://")
         }
         guard let host = components.host, !host.isEmpty else {
             throw BusError(.invalidURL, "no host in the URL")
@@ -87,10 +106,11 @@ public struct AMQPConfiguration: Sendable, CustomStringConvertible {
             vhost = decoded
         }
         self.init(
-            host: host, port: components.port ?? 5672,
+            host: host, port: components.port ?? (scheme == "amqps" ? 5671 : 5672),
             user: components.user?.removingPercentEncoding ?? "guest",
             password: components.password?.removingPercentEncoding ?? "guest",
             vhost: vhost, connectionName: connectionName)
+        if scheme == "amqps" { tls = TLS() }
     }
 
     /// Node `index` (modulo the number of nodes) alone, with the same credentials and settings.
@@ -104,8 +124,9 @@ public struct AMQPConfiguration: Sendable, CustomStringConvertible {
 
     /// The address without credentials, for logs and error messages.
     public var description: String {
-        otherNodes.isEmpty
-            ? "amqp://\(host):\(port)/\(vhost)"
-            : "amqp://" + nodes.map(\.description).joined(separator: ",") + "/\(vhost)"
+        let scheme = tls == nil ? "amqp" : "amqps"
+        return otherNodes.isEmpty
+            ? "\(scheme)://\(host):\(port)/\(vhost)"
+            : "\(scheme)://" + nodes.map(\.description).joined(separator: ",") + "/\(vhost)"
     }
 }

@@ -46,15 +46,24 @@ final class AMQPConnection {
     }
 
     private func open() throws(BusError) {
-        guard let socket = amqp_tcp_socket_new(state) else {
+        let socket = try configuration.tls.map { tls throws(BusError) in try tlsSocket(tls) } ?? amqp_tcp_socket_new(state)
+        guard let socket else {
             throw BusError(.protocolError, "could not create a socket")
         }
         var timeout = Self.timeval(configuration.timeout)
         let status = amqp_socket_open_noblock(socket, configuration.host, Int32(configuration.port), &timeout)
         if status != AMQP_STATUS_OK.rawValue {
             let reason = String(cString: amqp_error_string2(status))
-            let code: BusError.Code = status == AMQP_STATUS_TIMEOUT.rawValue ? .timeout : .connectionRefused
-            throw BusError(code, "\(configuration.host):\(configuration.port): \(reason)")
+            let code: BusError.Code = switch status {
+            case AMQP_STATUS_TIMEOUT.rawValue: .timeout
+            case AMQP_STATUS_SSL_ERROR.rawValue, AMQP_STATUS_SSL_HOSTNAME_VERIFY_FAILED.rawValue,
+                 AMQP_STATUS_SSL_PEER_VERIFY_FAILED.rawValue, AMQP_STATUS_SSL_CONNECTION_FAILED.rawValue: .tlsFailed
+            default: .connectionRefused
+            }
+            let hint = code == .tlsFailed
+                ? " (the broker's certificate must verify against \(configuration.tls?.caFile ?? AMQPConfiguration.TLS.systemBundle) and name the host)"
+                : ""
+            throw BusError(code, "\(configuration.host):\(configuration.port): \(reason)\(hint)")
         }
         _ = amqp_set_handshake_timeout(state, &timeout)
         _ = amqp_set_rpc_timeout(state, &timeout)
@@ -68,6 +77,30 @@ final class AMQPConnection {
         guard amqp_confirm_select(state, Self.publishChannel) != nil else {
             throw rpcError("confirm.select")
         }
+    }
+
+    /// A TLS socket that verifies the broker's certificate chain and host name, with a client certificate if set.
+    private func tlsSocket(_ tls: AMQPConfiguration.TLS) throws(BusError) -> OpaquePointer? {
+        guard let socket = amqp_ssl_socket_new(state) else { return nil }
+        amqp_ssl_socket_set_verify_peer(socket, 1)
+        amqp_ssl_socket_set_verify_hostname(socket, 1)
+        let caFile = tls.caFile ?? AMQPConfiguration.TLS.systemBundle
+        let status = amqp_ssl_socket_set_cacert(socket, caFile)
+        guard status == AMQP_STATUS_OK.rawValue else {
+            throw BusError(.tlsFailed, "cannot use \(caFile) as the CA file (HERALD_AMQP_CA_FILE): \(String(cString: amqp_error_string2(status)))")
+        }
+        switch (tls.certificateFile, tls.keyFile) {
+        case let (certificate?, key?):
+            let status = amqp_ssl_socket_set_key(socket, certificate, key)
+            guard status == AMQP_STATUS_OK.rawValue else {
+                throw BusError(.tlsFailed, "cannot use the client certificate \(certificate) with key \(key): \(String(cString: amqp_error_string2(status)))")
+            }
+        case (nil, nil):
+            break
+        default:
+            throw BusError(.tlsFailed, "a client certificate needs both HERALD_AMQP_CERT_FILE and HERALD_AMQP_KEY_FILE")
+        }
+        return socket
     }
 
     private func loginError(_ reply: amqp_rpc_reply_t) -> BusError {

@@ -4,6 +4,7 @@ public struct BusError: Error, CustomStringConvertible, Sendable, Equatable {
         fileprivate enum Base: String, Sendable {
             case invalidURL = "invalid broker URL"
             case connectionRefused = "connection refused"
+            case tlsFailed = "TLS failed"
             case authenticationFailed = "authentication failed"
             case accessRefused = "access refused"
             case connectionClosed = "connection closed by broker"
@@ -20,6 +21,7 @@ public struct BusError: Error, CustomStringConvertible, Sendable, Equatable {
 
         public static let invalidURL = Code(base: .invalidURL)
         public static let connectionRefused = Code(base: .connectionRefused)
+        public static let tlsFailed = Code(base: .tlsFailed)
         public static let authenticationFailed = Code(base: .authenticationFailed)
         public static let accessRefused = Code(base: .accessRefused)
         public static let connectionClosed = Code(base: .connectionClosed)

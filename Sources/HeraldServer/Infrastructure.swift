@@ -1,3 +1,4 @@
+import Foundation
 import HeraldBus
 import HeraldStore
 import Logging
@@ -33,11 +34,36 @@ public struct Infrastructure: Sendable {
         environment: Environment, processName: String, databaseConnections: Int = 20, logger: Logger
     ) async throws -> Infrastructure {
         let database = try await database(environment: environment, connections: databaseConnections, logger: logger)
-        let amqp = try AMQPConfiguration(
-            url: environment.string("HERALD_AMQP_URL", default: Environment.defaultAMQPURL), connectionName: processName)
+        let amqp = try amqp(environment: environment, processName: processName)
         let recovery = try RecoveryPolicy(environment: environment)
         let bus = try await BusClient.connect(amqp, logger: logger)
         return Infrastructure(database: database, bus: bus, recovery: recovery)
+    }
+
+    /// The broker from `HERALD_AMQP_URL`, with `HERALD_AMQP_CA_FILE`, `HERALD_AMQP_CERT_FILE` and
+    /// `HERALD_AMQP_KEY_FILE` for `amqps://`.
+    public static func amqp(environment: Environment, processName: String) throws -> AMQPConfiguration {
+        var configuration = try AMQPConfiguration(
+            url: environment.string("HERALD_AMQP_URL", default: Environment.defaultAMQPURL), connectionName: processName)
+        let names = ["HERALD_AMQP_CA_FILE", "HERALD_AMQP_CERT_FILE", "HERALD_AMQP_KEY_FILE"]
+        let files = try names.map { try readableFile($0, environment: environment) }
+        if configuration.tls == nil {
+            if let name = zip(names, files).first(where: { $0.1 != nil })?.0 {
+                throw ConfigurationError("\(name) is set but HERALD_AMQP_URL is not amqps://")
+            }
+            return configuration
+        }
+        configuration.tls = AMQPConfiguration.TLS(caFile: files[0], certificateFile: files[1], keyFile: files[2])
+        return configuration
+    }
+
+    /// The file a setting names, if set; one that cannot be read is a configuration error naming it.
+    static func readableFile(_ name: String, environment: Environment) throws -> String? {
+        guard let path = environment.optional(name) else { return nil }
+        guard FileManager.default.isReadableFile(atPath: path) else {
+            throw ConfigurationError("\(name): cannot read '\(path)'")
+        }
+        return path
     }
 
     /// The database from `HERALD_DATABASE_URL`, checked to answer. Its pool works once `run()` runs.
@@ -48,11 +74,16 @@ public struct Infrastructure: Sendable {
     }
 
     private static func unchecked(environment: Environment, connections: Int, logger: Logger) throws -> Database {
-        Database(
-            try DatabaseConfiguration(
-                url: environment.string("HERALD_DATABASE_URL", default: Environment.defaultDatabaseURL),
-                maximumConnections: connections),
-            logger: logger)
+        var configuration = try DatabaseConfiguration(
+            url: environment.string("HERALD_DATABASE_URL", default: Environment.defaultDatabaseURL),
+            maximumConnections: connections)
+        if let caFile = try readableFile("HERALD_DATABASE_CA_FILE", environment: environment) {
+            guard configuration.tls == .verifyCA || configuration.tls == .verifyFull else {
+                throw ConfigurationError("HERALD_DATABASE_CA_FILE is set but HERALD_DATABASE_URL's sslmode is not verify-ca or verify-full")
+            }
+            configuration.caFile = caFile
+        }
+        return Database(configuration, logger: logger)
     }
 
     /// Runs `body` with the database's pool running, for tools that use it briefly.

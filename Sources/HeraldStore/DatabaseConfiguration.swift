@@ -2,7 +2,10 @@ import Foundation
 import NIOSSL
 import PostgresNIO
 
-/// Where the database is, parsed from `postgres://user:password@host:port/database?sslmode=disable|prefer|require`.
+/// Where the database is, parsed from
+/// `postgres://user:password@host:port/database?sslmode=disable|prefer|require|verify-ca|verify-full`. As with libpq,
+/// `prefer` and `require` encrypt without checking the server's certificate; `verify-ca` checks its chain against
+/// `caFile` (else the system's CAs), and `verify-full` also that it names the host.
 public struct DatabaseConfiguration: Sendable, CustomStringConvertible {
     public var host: String
     public var port: Int
@@ -10,12 +13,16 @@ public struct DatabaseConfiguration: Sendable, CustomStringConvertible {
     public var password: String?
     public var database: String
     public var tls: TLSMode
+    /// The CA certificate (PEM) that `verify-ca` and `verify-full` check the server's certificate against.
+    public var caFile: String?
     /// When set, every connection works in this schema (tests give each test its own).
     public var schema: String?
     public var maximumConnections: Int
 
     public enum TLSMode: String, Sendable {
         case disable, prefer, require
+        case verifyCA = "verify-ca"
+        case verifyFull = "verify-full"
     }
 
     public struct InvalidURL: Error, CustomStringConvertible {
@@ -42,7 +49,7 @@ public struct DatabaseConfiguration: Sendable, CustomStringConvertible {
             switch item.name {
             case "sslmode":
                 guard let mode = item.value.flatMap(TLSMode.init(rawValue:)) else {
-                    throw InvalidURL(description: "invalid database URL: sslmode must be disable, prefer or require")
+                    throw InvalidURL(description: "invalid database URL: sslmode must be disable, prefer, require, verify-ca or verify-full")
                 }
                 tls = mode
             default:
@@ -61,12 +68,25 @@ public struct DatabaseConfiguration: Sendable, CustomStringConvertible {
     /// The address without credentials, for logs and error messages.
     public var description: String { "postgres://\(host):\(port)/\(database)" }
 
+    /// NIOSSL's client settings for the mode: no check for `prefer` and `require`, the chain for `verify-ca`, and
+    /// the chain and host name for `verify-full`.
+    var tlsSettings: TLSConfiguration {
+        var settings = TLSConfiguration.makeClientConfiguration()
+        switch tls {
+        case .disable, .prefer, .require: settings.certificateVerification = .none
+        case .verifyCA: settings.certificateVerification = .noHostnameVerification
+        case .verifyFull: settings.certificateVerification = .fullVerification
+        }
+        if let caFile { settings.trustRoots = .file(caFile) }
+        return settings
+    }
+
     var connection: PostgresConnection.Configuration {
         get throws {
         let tlsConfiguration: PostgresConnection.Configuration.TLS = switch tls {
         case .disable: .disable
-        case .prefer: .prefer(try NIOSSLContext(configuration: .makeClientConfiguration()))
-        case .require: .require(try NIOSSLContext(configuration: .makeClientConfiguration()))
+        case .prefer: .prefer(try NIOSSLContext(configuration: tlsSettings))
+        case .require, .verifyCA, .verifyFull: .require(try NIOSSLContext(configuration: tlsSettings))
         }
         var configuration = PostgresConnection.Configuration(
             host: host, port: port, username: user, password: password, database: database, tls: tlsConfiguration)
@@ -81,8 +101,8 @@ public struct DatabaseConfiguration: Sendable, CustomStringConvertible {
     var client: PostgresClient.Configuration {
         let tlsConfiguration: PostgresClient.Configuration.TLS = switch tls {
         case .disable: .disable
-        case .prefer: .prefer(.makeClientConfiguration())
-        case .require: .require(.makeClientConfiguration())
+        case .prefer: .prefer(tlsSettings)
+        case .require, .verifyCA, .verifyFull: .require(tlsSettings)
         }
         var configuration = PostgresClient.Configuration(
             host: host, port: port, username: user, password: password, database: database, tls: tlsConfiguration)

@@ -10,6 +10,14 @@ struct ToolOptions: OptionSource {
     var databaseURL: String?
     @Option(name: .customLong("amqp-url"), help: "RabbitMQ URL [HERALD_AMQP_URL; default \(Environment.defaultAMQPURL)]")
     var amqpURL: String?
+    @Option(name: .customLong("database-ca-file"), help: "CA certificate for sslmode=verify-ca/verify-full [HERALD_DATABASE_CA_FILE]")
+    var databaseCAFile: String?
+    @Option(name: .customLong("amqp-ca-file"), help: "CA certificate for amqps:// [HERALD_AMQP_CA_FILE]")
+    var amqpCAFile: String?
+    @Option(name: .customLong("amqp-cert-file"), help: "Client certificate for amqps:// [HERALD_AMQP_CERT_FILE]")
+    var amqpCertFile: String?
+    @Option(name: .customLong("amqp-key-file"), help: "The client certificate's key [HERALD_AMQP_KEY_FILE]")
+    var amqpKeyFile: String?
     @Option(name: .customLong("log-level"), help: "trace, debug, info, notice, warning, error or critical [LOG_LEVEL; default warning]")
     var logLevel: String?
     @OptionGroup(title: "Broker topology") var topology: TopologyOptions
@@ -18,7 +26,11 @@ struct ToolOptions: OptionSource {
     init() {}
 
     var values: [String: String?] {
-        ["HERALD_DATABASE_URL": databaseURL, "HERALD_AMQP_URL": amqpURL, "LOG_LEVEL": logLevel]
+        [
+            "HERALD_DATABASE_URL": databaseURL, "HERALD_AMQP_URL": amqpURL, "LOG_LEVEL": logLevel,
+            "HERALD_DATABASE_CA_FILE": databaseCAFile, "HERALD_AMQP_CA_FILE": amqpCAFile,
+            "HERALD_AMQP_CERT_FILE": amqpCertFile, "HERALD_AMQP_KEY_FILE": amqpKeyFile,
+        ]
             .merging(topology.values) { first, _ in first }
             .merging(recovery.values) { first, _ in first }
     }
@@ -34,8 +46,7 @@ struct Tool {
     }
 
     func withBus<T>(_ body: (BusClient) async throws -> T) async throws -> T {
-        let configuration = try AMQPConfiguration(
-            url: environment.string("HERALD_AMQP_URL", default: Environment.defaultAMQPURL), connectionName: "heraldctl")
+        let configuration = try Infrastructure.amqp(environment: environment, processName: "heraldctl")
         let bus = try await BusClient.connect(configuration, logger: logger)
         do {
             let result = try await body(bus)
