@@ -18,7 +18,7 @@ if [ "$(id -u)" != 0 ]; then
 fi
 
 # chromium is the browser the sandbox inbox test loads the page in.
-packages=(postgresql rabbitmq-server librabbitmq-dev libcurl4-openssl-dev pkg-config python3-pip chromium)
+packages=(postgresql rabbitmq-server librabbitmq-dev libcurl4-openssl-dev pkg-config python3-pip chromium openssl ca-certificates)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
