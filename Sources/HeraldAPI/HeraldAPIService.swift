@@ -65,7 +65,7 @@ public enum HeraldAPIService {
             bus: infrastructure.bus,
             handlers: handlers(infrastructure: infrastructure, configuration: configuration, clock: clock, logger: logger),
             keys: KeyAuthenticator(keys: APIKeyRepository(database: infrastructure.database, logger: logger)),
-            concurrency: configuration.intakeConcurrency, logger: logger)
+            concurrency: configuration.intakeConcurrency, watchdog: infrastructure.watchdog(logger: logger), logger: logger)
     }
 
     /// The services to run after the database and the bus, per the configured mode.

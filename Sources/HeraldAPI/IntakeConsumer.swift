@@ -19,12 +19,16 @@ import ServiceLifecycle
 /// - over the tenant's rate limit: held until the limit allows it (`Retry-After`), then tried again;
 /// - anything else (database or broker unreachable): tried again with backoff; on shutdown it goes back to the queue.
 /// A consumer killed between the commit and the ack leaves the request to be delivered again: with an
-/// `Idempotency-Key` that finds the stored answer and stores nothing twice.
+/// `Idempotency-Key` that finds the stored answer and stores nothing twice. An attempt that outlives
+/// `HERALD_STALL_SECONDS` ends the process (see `Watchdog`), for the same reason.
 struct IntakeConsumer: Service {
     let bus: BusClient
     let handlers: APIHandlers
     let keys: KeyAuthenticator
     let concurrency: Int
+    /// Bounds each attempt at a request (not the waits between attempts): a database pool that stops answering
+    /// ends the process, whose supervisor restarts it, and the request is delivered again.
+    let watchdog: Watchdog
     let logger: Logger
 
     let accepted = Counter(label: "herald_intake_requests_total", dimensions: [("outcome", "stored")])
@@ -54,7 +58,7 @@ struct IntakeConsumer: Service {
         var backoff = Duration.milliseconds(200)
         while !Task.isShuttingDownGracefully {
             do {
-                switch try await decide(delivery) {
+                switch try await watchdog.guarding("an intake request", { try await decide(delivery) }) {
                 case .stored:
                     accepted.increment()
                     bus.ack(delivery)
