@@ -48,7 +48,11 @@ start_node() {
 }
 
 await_node() {
-  ctl "$1" await_startup --timeout 120 >/dev/null || { log "node $1 did not start; see $base/node-$1/log"; exit 1; }
+  if ! ctl "$1" await_startup --timeout 120 >/dev/null; then
+    log "node $1 did not start; the end of its logs:"
+    tail -n 20 "$base/node-$1/log"/*.log >&2 || true
+    exit 1
+  fi
 }
 
 case "${1:-start}" in

@@ -40,8 +40,11 @@ def psql(sql, database=DB):
 
 
 def cluster(*arguments):
-    return subprocess.run(["bash", "scripts/cluster.sh", *arguments], check=True, capture_output=True,
-                          text=True).stdout.strip()
+    done = subprocess.run(["bash", "scripts/cluster.sh", *arguments], capture_output=True, text=True)
+    if done.returncode != 0:
+        raise SystemExit("FAIL cluster: scripts/cluster.sh %s exited %d:\n%s%s" % (
+            " ".join(arguments), done.returncode, done.stdout[-2000:], done.stderr[-4000:]))
+    return done.stdout.strip()
 
 
 def http(api, method, path, body=None, key=None):
