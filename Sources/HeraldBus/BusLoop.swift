@@ -2,47 +2,34 @@ import Foundation
 import Logging
 
 /// The state the bus thread keeps: the connection, unconfirmed publishes and the consumer. Touched by that thread only.
+/// Connecting, losing the connection and reconnecting (to the next node of a cluster) are in `BusLoop+Connection`.
 final class BusLoop {
-    private unowned let client: BusClient
-    private var logger: Logger { client.logger }
-    private var connection: AMQPConnection?
-    private var generation = 0
-    private var nextPublishTag: UInt64 = 1
+    unowned let client: BusClient
+    var logger: Logger { client.logger }
+    var connection: AMQPConnection?
+    var generation = 0
+    var nextPublishTag: UInt64 = 1
     /// Unconfirmed publishes by publish tag (the confirm channel's delivery tag).
-    private var unconfirmed: [UInt64: BusClient.PublishRequest] = [:]
+    var unconfirmed: [UInt64: BusClient.PublishRequest] = [:]
     /// Publishes not yet sent because the connection is down.
-    private var waiting: [BusClient.PublishRequest] = []
+    var waiting: [BusClient.PublishRequest] = []
     private var consumer: (queue: String, prefetch: UInt16, continuation: BusClient.Deliveries.Continuation)?
     private let consumerTag = "herald-\(UUID().uuidString.prefix(8))"
-    private var reconnectDelay: Duration = .milliseconds(100)
-    private var nextReconnect = ContinuousClock.now
+    var reconnectDelay: Duration = .milliseconds(100)
+    var nextReconnect = ContinuousClock.now
     /// Deadlines are tens of seconds away; scanning for them on every wake-up would cost a pass over every
     /// unconfirmed publish per frame under load.
     private var nextExpiryCheck = ContinuousClock.now
-    private var ledger = AckLedger()
+    var ledger = AckLedger()
     /// The cluster node connected to, or tried next.
-    private var node = 0
+    var node = 0
     /// Connection attempts since the last node that answered; every node failing in turn backs off.
-    private var failedAttempts = 0
+    var failedAttempts = 0
 
     /// Connects to the first node that answers; if none does, fails naming why each did not.
     init(client: BusClient) throws(BusError) {
         self.client = client
-        var failures: [String] = []
-        var firstError: BusError?
-        for index in client.configuration.nodes.indices {
-            do {
-                connection = try AMQPConnection(configuration: client.configuration.node(index), generation: generation)
-                node = index
-                return
-            } catch {
-                firstError = firstError ?? error
-                failures.append(error.detail)
-            }
-        }
-        let error = firstError ?? BusError(.connectionRefused, "no broker node to connect to")
-        guard failures.count > 1 else { throw error }
-        throw BusError(error.code, "no broker node answered: " + failures.joined(separator: "; "))
+        (connection, node) = try Self.connectFirst(client.configuration, generation: generation)
     }
 
     func run() {
@@ -114,7 +101,7 @@ final class BusLoop {
         }
     }
 
-    private func startConsumer(on connection: AMQPConnection) {
+    func startConsumer(on connection: AMQPConnection) {
         guard let consumer else { return }
         do {
             try connection.startConsuming(queue: consumer.queue, prefetch: consumer.prefetch, consumerTag: consumerTag)
@@ -219,68 +206,6 @@ final class BusLoop {
         }
     }
 
-    /// The connection broke: publishes awaiting confirms are of unknown outcome, so they go out again on the next
-    /// connection (jobs are idempotent; their deadlines still hold); the consumer stays registered and resumes after
-    /// the reconnect, which tries the next node of a cluster first.
-    private func lost(_ error: BusError) {
-        guard connection != nil else { return }
-        logger.warning("broker connection lost, reconnecting", metadata: ["error": "\(error)"])
-        connection?.close()
-        connection = nil
-        ledger.reset()
-        requeueUnconfirmed()
-        node += 1
-        reconnectDelay = .milliseconds(100)
-        nextReconnect = .now
-    }
-
-    /// Puts every publish still awaiting a confirm back at the head of the waiting ones, whole, in publish order.
-    private func requeueUnconfirmed() {
-        var seen = Set<ObjectIdentifier>()
-        var again: [BusClient.PublishRequest] = []
-        for tag in unconfirmed.keys.sorted() {
-            guard let request = unconfirmed[tag], request.unconfirmed > 0,
-                  seen.insert(ObjectIdentifier(request)).inserted else { continue }
-            request.unconfirmed = request.messages.count
-            request.failure = nil
-            again.append(request)
-        }
-        unconfirmed.removeAll()
-        waiting.insert(contentsOf: again, at: 0)
-    }
-
-    private func reconnect(shuttingDown: Bool) {
-        if shuttingDown { return }
-        let now = ContinuousClock.now
-        if now < nextReconnect {
-            client.waitForWork(socket: nil, timeout: nextReconnect - now)
-            return
-        }
-        let target = client.configuration.node(node)
-        do {
-            generation += 1
-            let fresh = try AMQPConnection(configuration: target, generation: generation)
-            connection = fresh
-            nextPublishTag = 1
-            failedAttempts = 0
-            logger.info("broker connection re-established", metadata: ["amqp.node": "\(target.host):\(target.port)"])
-            startConsumer(on: fresh)
-        } catch {
-            // Every node in turn, at once; once each has failed, wait longer before the next round.
-            node += 1
-            failedAttempts += 1
-            let roundDone = failedAttempts % client.configuration.nodes.count == 0
-            logger.warning("broker reconnect failed", metadata: [
-                "error": "\(error)", "amqp.node": "\(target.host):\(target.port)",
-                "retry.in": "\(roundDone ? reconnectDelay : .zero)",
-            ])
-            if roundDone {
-                nextReconnect = now.advanced(by: reconnectDelay)
-                reconnectDelay = min(reconnectDelay * 2, .seconds(5))
-            }
-        }
-    }
-
     private func expireRequests() {
         let now = ContinuousClock.now
         guard now >= nextExpiryCheck else { return }
@@ -300,14 +225,10 @@ final class BusLoop {
         }
     }
 
+    /// A request with several messages appears under several tags; it is resumed once.
     private func failAll(_ error: BusError) {
         for request in waiting { request.continuation.resume(throwing: error) }
         waiting.removeAll()
-        failUnconfirmed(error)
-    }
-
-    /// A request with several messages appears under several tags; it is resumed once.
-    private func failUnconfirmed(_ error: BusError) {
         for request in unconfirmed.values where request.unconfirmed > 0 {
             request.unconfirmed = 0
             request.continuation.resume(throwing: error)
