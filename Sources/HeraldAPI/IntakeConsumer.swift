@@ -93,10 +93,7 @@ struct IntakeConsumer: Service {
     func decide(_ delivery: BusDelivery) async throws -> Decision {
         do {
             let principal = try await keys.principal(authorization: header("Authorization", of: delivery))
-            guard delivery.body.count <= handlers.maxBodySize else {
-                throw Problem(.contentTooLarge, type: "too-large", title: "Request body too large",
-                              detail: "the body is larger than \(handlers.maxBodySize) bytes")
-            }
+            guard delivery.body.count <= handlers.maxBodySize else { throw Problem.tooLarge(limit: handlers.maxBodySize) }
             let body = try JSONValue.requestBody(delivery.body)
             let kind: APIHandlers.AcceptKind = body.object?["messages"] == nil ? .message : .procedure
             let idempotencyKey = header("Idempotency-Key", of: delivery).flatMap { $0.isEmpty ? nil : $0 }

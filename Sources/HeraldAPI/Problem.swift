@@ -41,6 +41,12 @@ public struct Problem: Error, HTTPResponseError, Sendable {
             detail: "Invalid: \(names)", invalidParams: params)
     }
 
+    /// A request body over the API's limit (over HTTP, or published onto the intake queue).
+    public static func tooLarge(limit: Int) -> Problem {
+        Problem(.contentTooLarge, type: "too-large", title: "Request body too large",
+                detail: "the body is larger than \(limit) bytes")
+    }
+
     public static func notFound(_ detail: String) -> Problem {
         Problem(.notFound, type: "not-found", title: "Not found", detail: detail)
     }

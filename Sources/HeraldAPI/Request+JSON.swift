@@ -10,8 +10,7 @@ extension Request {
         do {
             buffer = try await body.collect(upTo: maxBodySize)
         } catch is NIOTooManyBytesError {
-            throw Problem(.contentTooLarge, type: "too-large", title: "Request body too large",
-                          detail: "the body is larger than \(maxBodySize) bytes")
+            throw Problem.tooLarge(limit: maxBodySize)
         }
         let bytes = Array(buffer.readableBytesView)
         if bytes.isEmpty, let emptyValue { return (bytes, emptyValue) }

@@ -24,8 +24,7 @@ struct DigestBench: AsyncParsableCommand {
         try await ProcessRuntime.command("herald-bench") {
             try await Infrastructure.withDatabase(logger: logger) { database in
                 let bus = try await BusClient.connect(
-                    AMQPConfiguration(url: Environment().string("HERALD_AMQP_URL", default: Environment.defaultAMQPURL),
-                                      connectionName: "herald-bench"), logger: logger)
+                    Infrastructure.amqp(environment: Environment(), processName: "herald-bench"), logger: logger)
                 try await measure(database: database, bus: bus, logger: logger)
                 await bus.shutdown()
             }

@@ -25,8 +25,7 @@ struct BusBench: AsyncParsableCommand {
     func run() async throws {
         var logger = Logger(label: "herald.bench")
         logger.logLevel = .warning
-        var configuration = try AMQPConfiguration(
-            url: Environment().string("HERALD_AMQP_URL", default: Environment.defaultAMQPURL), connectionName: "herald-bench")
+        var configuration = try Infrastructure.amqp(environment: Environment(), processName: "herald-bench")
         configuration.vhost = vhost
         let publisher = try await BusClient.connect(configuration, logger: logger)
         try await Topology().declare(on: publisher)
