@@ -47,12 +47,16 @@ start_node() {
    setsid nohup "$rabbit/rabbitmq-server" > "$dir/log/startup.log" 2>&1 < /dev/null &)
 }
 
+# await_startup gives up at once while the node's VM has not yet registered with epmd (a busy machine takes a few
+# seconds to boot it), so it is asked again until the node answers or two minutes have passed.
 await_node() {
-  if ! ctl "$1" await_startup --timeout 120 >/dev/null; then
-    log "node $1 did not start; the end of its logs:"
-    tail -n 20 "$base/node-$1/log"/*.log >&2 || true
-    exit 1
-  fi
+  for _ in $(seq 1 120); do
+    ctl "$1" await_startup --timeout 120 >/dev/null 2>&1 && return
+    sleep 1
+  done
+  log "node $1 did not start; the end of its logs:"
+  tail -n 20 "$base/node-$1/log"/*.log >&2 || true
+  exit 1
 }
 
 case "${1:-start}" in
