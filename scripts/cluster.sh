@@ -30,6 +30,7 @@ node_env() {
   export RABBITMQ_CONFIG_FILE=$dir/rabbitmq.conf RABBITMQ_CONFIG_FILES=$dir/conf.d
   export RABBITMQ_CONF_ENV_FILE=$base/rabbitmq-env.conf RABBITMQ_ENABLED_PLUGINS_FILE=$dir/enabled_plugins
   export RABBITMQ_ENABLED_PLUGINS= ERL_EPMD_ADDRESS=127.0.0.1
+  export ERL_CRASH_DUMP=$dir/log/erl_crash.dump
 }
 
 ctl() {
