@@ -3,7 +3,7 @@
 # runs the unit and integration tests in parallel, then the broker-restart test on its own (it disturbs every
 # connection to the broker), then the fault test (kill -9 of each process kind, broker and database restarts), the
 # API fuzz and OpenAPI test, replicas against a RabbitMQ cluster losing a node, and the demo with its sandbox inbox
-# in a browser.
+# in a browser, and the package (scripts/package.sh) run where no Swift toolchain is.
 #
 # Each test that uses the broker works in a vhost of its own, from a pool the tests create in one call
 # (herald-test_*). RabbitMQ 3.10 copes badly with deleting vhosts (a deletion can wait minutes on a message store)
@@ -38,3 +38,5 @@ FUZZ_EXAMPLES=${FUZZ_EXAMPLES:-1000} python3 Tests/fuzz/api_fuzz.py "$bin"
 CLUSTER_MESSAGES=${CLUSTER_MESSAGES:-10000} python3 Tests/cluster/cluster_test.py "$bin"
 # The demo end to end, then its sandbox inbox in headless Chromium (screenshot in .herald/inbox.png).
 python3 Tests/sandbox/inbox_test.py
+# The release archive's shape, built from this debug build: its executables run after env -i with no Swift library.
+python3 Tests/package/package_test.py

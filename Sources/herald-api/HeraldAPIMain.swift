@@ -1,5 +1,6 @@
 import ArgumentParser
 import HeraldAPI
+import HeraldCore
 import HeraldServer
 import Logging
 
@@ -8,7 +9,8 @@ struct HeraldAPIMain: HeraldDaemon {
     static let configuration = CommandConfiguration(
         commandName: "herald-api",
         abstract: "The producer API (HTTP, /v1), the relay that publishes scheduled and unconfirmed jobs and sweeps stale ones, and retention.",
-        discussion: "Every option can be given as its environment variable instead; an option given wins.")
+        discussion: "Every option can be given as its environment variable instead; an option given wins.",
+        version: HeraldVersion.current)
 
     @OptionGroup(title: "Database, broker and process") var process: ProcessOptions
     @OptionGroup(title: "Broker topology") var topology: TopologyOptions

@@ -1,4 +1,5 @@
 import ArgumentParser
+import HeraldCore
 import HeraldServer
 import HeraldWorkers
 import Logging
@@ -8,7 +9,8 @@ struct HeraldCallbacksMain: HeraldDaemon {
     static let configuration = CommandConfiguration(
         commandName: "herald-callbacks",
         abstract: "Delivers tenants' delivery-status callbacks: publishes due ones to herald.callback and POSTs them, signed.",
-        discussion: "Every option can be given as its environment variable instead; an option given wins.")
+        discussion: "Every option can be given as its environment variable instead; an option given wins.",
+        version: HeraldVersion.current)
 
     @OptionGroup(title: "Database, broker and process") var process: ProcessOptions
     @OptionGroup(title: "Broker topology") var topology: TopologyOptions

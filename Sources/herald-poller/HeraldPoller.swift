@@ -1,4 +1,5 @@
 import ArgumentParser
+import HeraldCore
 import HeraldServer
 import HeraldWorkers
 import Logging
@@ -11,7 +12,8 @@ struct HeraldPoller: HeraldDaemon {
         discussion: """
             Replicas share the work through leased batches (FOR UPDATE SKIP LOCKED). Every option can be given as its \
             environment variable instead; an option given wins.
-            """)
+            """,
+        version: HeraldVersion.current)
 
     @OptionGroup(title: "Database, broker and process") var process: ProcessOptions
     @OptionGroup(title: "Tyntec") var tyntec: TyntecOptions

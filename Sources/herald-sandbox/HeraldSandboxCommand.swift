@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import HeraldCore
 import HeraldSandbox
 import Hummingbird
 import Logging
@@ -9,7 +10,8 @@ import ServiceLifecycle
 struct HeraldSandboxCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "herald-sandbox",
-        abstract: "Local stand-in for the outside providers: an SMTP sink with its HTTP listing, a Tyntec-compatible SMS API and a receiver of delivery-status callbacks (/callbacks). For demos, tests and benchmarks only.")
+        abstract: "Local stand-in for the outside providers: an SMTP sink with its HTTP listing, a Tyntec-compatible SMS API and a receiver of delivery-status callbacks (/callbacks). For demos, tests and benchmarks only.",
+        version: HeraldVersion.current)
 
     @Option(help: "Where the SMTP sink listens.") var smtp = "127.0.0.1:2525"
     @Option(help: "Where the HTTP side (GET /mail, /mail/{n}, /sms; the Tyntec API under /messaging/v1) listens.")

@@ -1,4 +1,5 @@
 import ArgumentParser
+import HeraldCore
 import HeraldServer
 import HeraldWorkers
 import Logging
@@ -8,7 +9,8 @@ struct HeraldSMS: HeraldDaemon {
     static let configuration = CommandConfiguration(
         commandName: "herald-sms",
         abstract: "Sends rendered SMS from herald.send.sms through Tyntec's SMS API and stores each requestId.",
-        discussion: "Every option can be given as its environment variable instead; an option given wins.")
+        discussion: "Every option can be given as its environment variable instead; an option given wins.",
+        version: HeraldVersion.current)
 
     @OptionGroup(title: "Database, broker and process") var process: ProcessOptions
     @OptionGroup(title: "Broker topology") var topology: TopologyOptions

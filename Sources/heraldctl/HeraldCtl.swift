@@ -16,6 +16,7 @@ struct HeraldCtl: AsyncParsableCommand {
             or reads them from the same HERALD_* variables as the fleet (HERALD_DATABASE_URL, default \
             \(Environment.defaultDatabaseURL); HERALD_AMQP_URL, default \(Environment.defaultAMQPURL)).
             """,
+        version: HeraldVersion.current,
         subcommands: [
             Migrate.self, Topology.self, Tenants.self, Keys.self, DeadLetters.self, Intake.self, Queues.self, MessageCommand.self,
         ])

@@ -1,0 +1,189 @@
+"""The package runs where no Swift toolchain is: its API and workers after `env -i`, the toolchain off every path.
+
+Runs `scripts/package.sh` (PACKAGE_ARGS, default `--debug` to reuse the test command's build; or tests the archive
+named by PACKAGE_ARCHIVE), unpacks it, and checks:
+- `ldd` of every executable names no Swift or Foundation library and nothing "not found";
+- started with `env -i` (PATH=/usr/bin:/bin, no LD_LIBRARY_PATH, only HERALD_* settings), heraldctl migrates a
+  database of its own (herald_package) and declares the topology in a vhost of its own (herald-package), makes a
+  tenant and key; herald-sandbox, herald-api, herald-renderer, herald-email and herald-sms run, and no Swift library
+  is mapped into any of them (/proc/PID/maps);
+- emails and SMS sent through that API are all sent, and a recipient in Europe/Warsaw with a daily digest at 08:00
+  gets the window Warsaw's offset gives (time zones need Foundation's ICU part, linked statically).
+Prints one line, "package: ok ..." or what failed, and exits non-zero on failure.
+"""
+import datetime
+import glob
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tarfile
+import time
+import urllib.request
+import zoneinfo
+
+STATE = os.path.abspath(".herald/package-test")
+DB, VHOST = "herald_package", "herald-package"
+API, SANDBOX = "127.0.0.1:18380", "127.0.0.1:18325"
+SMTP = "127.0.0.1:12725"
+WORKERS = ["herald-api", "herald-renderer", "herald-email", "herald-sms"]
+EMAILS, TEXTS = 40, 10
+
+
+def fail(message):
+    print("package: FAIL " + message, flush=True)
+    sys.exit(1)
+
+
+def run(*command, **options):
+    return subprocess.run(command, check=True, capture_output=True, text=True, **options)
+
+
+def settings():
+    return {
+        "PATH": "/usr/bin:/bin",
+        "HERALD_DATABASE_URL": "postgres://herald:herald@127.0.0.1:5432/%s" % DB,
+        "HERALD_AMQP_URL": "amqp://herald:herald@127.0.0.1:5672/%s" % VHOST,
+        "HERALD_API_ADDRESS": API,
+        "HERALD_SMTP_URL": "smtp://%s" % SMTP,
+        "HERALD_TYNTEC_URL": "http://%s" % SANDBOX,
+        "HERALD_TYNTEC_API_KEY": "sandbox-key",
+        "HERALD_POLL_DELAYS_MS": "300,600,1000",
+        "LOG_LEVEL": "warning",
+    }
+
+
+def http(method, url, body=None, key=None):
+    request = urllib.request.Request(url, method=method, data=json.dumps(body).encode() if body is not None else None)
+    request.add_header("Content-Type", "application/json")
+    if key:
+        request.add_header("Authorization", "Bearer " + key)
+    try:
+        with urllib.request.urlopen(request, timeout=10) as response:
+            return response.status, json.loads(response.read() or b"null")
+    except urllib.error.HTTPError as error:
+        return error.code, error.read().decode(errors="replace")
+    except OSError as error:
+        return 0, str(error)
+
+
+def wait_for(condition, seconds, what):
+    deadline = time.time() + seconds
+    while time.time() < deadline:
+        if condition():
+            return
+        time.sleep(0.25)
+    fail("timed out waiting for " + (what() if callable(what) else what))
+
+
+def unpack():
+    archive = os.environ.get("PACKAGE_ARCHIVE")
+    if not archive:
+        arguments = os.environ.get("PACKAGE_ARGS", "--debug").split()
+        done = subprocess.run(["bash", "scripts/package.sh", *arguments, "--output", os.path.join(STATE, "dist")],
+                              capture_output=True, text=True)
+        if done.returncode != 0:
+            fail("scripts/package.sh exited %d: %s" % (done.returncode, done.stderr[-3000:]))
+        archive = done.stdout.strip().splitlines()[-1]
+    root = os.path.join(STATE, "unpacked")
+    shutil.rmtree(root, ignore_errors=True)
+    with tarfile.open(archive) as tar:
+        tar.extractall(root, filter="tar")
+    (top,) = glob.glob(os.path.join(root, "herald-*"))
+    for part in ("README.md", "herald.env.example", "systemd/herald@.service", "systemd/herald-migrate.service"):
+        if not os.path.isfile(os.path.join(top, part)):
+            fail("the archive has no %s" % part)
+    return archive, os.path.join(top, "bin")
+
+
+def main():
+    os.makedirs(STATE, exist_ok=True)
+    archive, bin_folder = unpack()
+    executables = sorted(os.listdir(bin_folder))
+    expected = WORKERS + ["herald-poller", "herald-digest", "herald-callbacks", "herald-sandbox", "heraldctl"]
+    if sorted(expected) != executables:
+        fail("the archive's bin/ holds %s" % executables)
+    for executable in executables:
+        linked = run("ldd", os.path.join(bin_folder, executable)).stdout
+        if any(word in linked for word in ("libswift", "libFoundation", "libdispatch", "not found")):
+            fail("%s needs libraries the package does not carry:\n%s" % (executable, linked))
+
+    run("runuser", "-u", "postgres", "--", "psql", "-qtA", "-c", "drop database if exists %s" % DB)
+    run("runuser", "-u", "postgres", "--", "psql", "-qtA", "-c", "create database %s owner herald" % DB)
+    if VHOST not in run("rabbitmqctl", "-q", "list_vhosts").stdout.split():
+        run("rabbitmqctl", "-q", "add_vhost", VHOST)
+    run("rabbitmqctl", "-q", "set_permissions", "-p", VHOST, "herald", ".*", ".*", ".*")
+
+    def ctl(*arguments):
+        return run("env", "-i", *("%s=%s" % item for item in settings().items()),
+                   os.path.join(bin_folder, "heraldctl"), *arguments).stdout.strip()
+
+    ctl("migrate")
+    ctl("topology")
+    ctl("tenants", "create", "package", "--rate-limit", "100000", "--burst", "10000")
+    key = ctl("keys", "create", "package", "--tenant", "package").splitlines()[-1]
+
+    processes = []
+    try:
+        commands = [("herald-sandbox", ["--smtp", SMTP, "--http", SANDBOX, "--maildir", os.path.join(STATE, "mail")])]
+        commands += [(kind, []) for kind in WORKERS]
+        for number, (kind, arguments) in enumerate(commands):
+            environment = dict(settings(), HERALD_METRICS_ADDRESS="127.0.0.1:%d" % (19300 + number))
+            log = open(os.path.join(STATE, kind + ".log"), "w")
+            processes.append(subprocess.Popen(["env", "-i", *("%s=%s" % item for item in environment.items()),
+                                               os.path.join(bin_folder, kind), *arguments],
+                                              stdout=log, stderr=subprocess.STDOUT))
+        wait_for(lambda: http("GET", "http://%s/readyz" % API)[0] == 200, 60, "herald-api ready")
+        for process in processes:
+            maps = open("/proc/%d/maps" % process.pid).read() if process.poll() is None else ""
+            if "libswift" in maps or "libFoundation" in maps:
+                fail("a Swift library is mapped into %s" % process.args)
+
+        http("PUT", "http://%s/v1/templates/p-mail" % API, {"channel": "email", "subject": "P {{n}}", "text": "M {{n}}"}, key)
+        http("PUT", "http://%s/v1/templates/p-sms" % API, {"channel": "sms", "text": "S {{n}}"}, key)
+        items = [{"channel": "email", "to": {"email": "p%d@example.com" % n}, "template": "p-mail", "variables": {"n": n}}
+                 for n in range(EMAILS)]
+        items += [{"channel": "sms", "to": {"phone": "+4862%07d" % n}, "template": "p-sms", "variables": {"n": n}}
+                  for n in range(TEXTS)]
+        status, body = http("POST", "http://%s/v1/procedures" % API, {"kind": "package", "messages": items}, key)
+        if status != 202:
+            fail("the procedure was refused: %s %s" % (status, body))
+        ids = body["message_ids"]
+
+        states = []
+
+        def sent():
+            states[:] = [http("GET", "http://%s/v1/messages/%s" % (API, i), key=key)[1]["state"] for i in ids]
+            return all(state in ("sent", "delivered") for state in states)
+        wait_for(sent, 90, lambda: "every message sent (states: %s)" % sorted(set(states)))
+        received = http("GET", "http://%s/mail" % SANDBOX)[1]
+
+        status, _ = http("PUT", "http://%s/v1/recipients/package-ewa" % API, {
+            "email": "ewa@example.com", "timezone": "Europe/Warsaw", "preference": "daily", "digest_hour": 8}, key)
+        if status not in (200, 201):
+            fail("a recipient in Europe/Warsaw was refused (%s): time zones are missing from the binaries" % status)
+        http("PUT", "http://%s/v1/templates/p-event" % API, {"channel": "email", "subject": "E", "text": "e"}, key)
+        status, reply = http("POST", "http://%s/v1/notifications" % API,
+                             {"recipient": "package-ewa", "template": "p-event", "category": "p"}, key)
+        after = datetime.datetime.fromisoformat(reply["deliver_after"].replace("Z", "+00:00")) if status == 202 else None
+        local = after.astimezone(zoneinfo.ZoneInfo("Europe/Warsaw")) if after else None
+        if not local or (local.hour, local.minute) != (8, 0) or after <= datetime.datetime.now(datetime.timezone.utc):
+            fail("a daily digest at 08:00 in Warsaw is due at %s (%s)" % (after, reply))
+        size = os.path.getsize(archive) / 1e6
+        print("package: ok %s (%.0f MB): no Swift library linked or mapped; after env -i, %d emails and %d SMS sent, "
+              "%d mails at the sandbox; Warsaw's 08:00 digest due at %s" % (
+                  os.path.basename(archive), size, EMAILS, TEXTS, received.get("count", len(received.get("recent", []))),
+                  after.isoformat()), flush=True)
+    finally:
+        for process in processes:
+            process.terminate()
+        for process in processes:
+            try:
+                process.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                process.kill()
+
+
+if __name__ == "__main__":
+    main()

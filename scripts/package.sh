@@ -1,0 +1,61 @@
+#!/usr/bin/env bash
+# Builds Herald's executables with the Swift runtime and Foundation linked in, so that they run where no Swift
+# toolchain is installed, and writes DIR/herald-<version>-linux-<arch>.tar.gz: bin/ (every executable), systemd/
+# (the units), herald.env.example and a README naming the Debian packages they need at run time.
+#
+#   scripts/package.sh [--debug] [--output DIR]      (DIR: dist; the build folder: HERALD_SCRATCH_PATH, or .build)
+#
+# --debug packages the debug build instead of a release one (the test command does, to reuse its build).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+configuration=release output=dist
+while [ $# -gt 0 ]; do
+  case $1 in
+    --debug) configuration=debug ;;
+    --output) output=${2:?--output needs a folder}; shift ;;
+    *) echo "package: unknown option '$1' (expected --debug or --output DIR)" >&2; exit 2 ;;
+  esac
+  shift
+done
+scratch=${HERALD_SCRATCH_PATH:-.build}
+version=$(sed -n 's/.*current = "\(.*\)".*/\1/p' Sources/HeraldCore/HeraldVersion.swift)
+name=herald-$version-linux-$(uname -m)
+executables=(herald-api herald-renderer herald-email herald-sms herald-poller herald-digest herald-callbacks herald-sandbox heraldctl)
+log() { echo "package: $*" >&2; }
+
+# --static-swift-stdlib alone leaves Foundation's own dependencies unlinked (CoreFoundation, ICU, its collections).
+# Note that FoundationInternationalization's time zones register themselves (TimeZone(identifier:) is nil for all but
+# GMT without them) and are linked only because Herald refers to that part of it; the package test checks a zone.
+link=()
+for flag in --start-group -lFoundation -lFoundationInternationalization \
+    -lFoundationEssentials -lCoreFoundation -l_FoundationICU -l_FoundationCollections -l_FoundationCShims \
+    -lswiftDispatch -ldispatch -lBlocksRuntime --end-group; do
+  link+=(-Xlinker "$flag")
+done
+log "building $name ($configuration, in $scratch)"
+swift build -c "$configuration" --scratch-path "$scratch" --static-swift-stdlib "${link[@]}" >&2
+bin=$(swift build -c "$configuration" --scratch-path "$scratch" --show-bin-path)
+
+strip=--strip-debug level=-9
+[ "$configuration" = debug ] && strip=--strip-all level=-1
+stage=$(mktemp -d)
+trap 'rm -rf "$stage"' EXIT
+root=$stage/$name
+mkdir -p "$root/bin" "$root/systemd"
+for executable in "${executables[@]}"; do
+  # Debug information out; a release build keeps its symbol table for backtraces, a debug one (for tests) loses it
+  # too, as it is most of that build's size.
+  strip "$strip" -o "$root/bin/$executable" "$bin/$executable"
+  linked=$(ldd "$root/bin/$executable")
+  if grep -q 'libswift\|libFoundation\|libdispatch\|not found' <<<"$linked"; then
+    log "$executable still needs a library the package does not carry:"; echo "$linked" >&2; exit 1
+  fi
+done
+cp deploy/systemd/*.service "$root/systemd/"
+cp deploy/systemd/herald.env.example "$root/herald.env.example"
+sed "s/@VERSION@/$version/g" deploy/package/README.md > "$root/README.md"
+mkdir -p "$output"
+tar -C "$stage" -cf - "$name" | gzip "$level" > "$output/$name.tar.gz"
+log "wrote $output/$name.tar.gz ($(du -h "$output/$name.tar.gz" | cut -f1))"
+echo "$output/$name.tar.gz"
