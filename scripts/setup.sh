@@ -39,6 +39,12 @@ python3 -c 'import hypothesis' 2>/dev/null || { log "installing hypothesis"; pyt
 python3 -c 'import pika' 2>/dev/null || { log "installing pika"; python3 -m pip install -q pika; }
 # schemathesis checks the live API against its own OpenAPI document.
 command -v schemathesis >/dev/null || { log "installing schemathesis"; python3 -m pip install -q schemathesis; }
+# kubernetes-validate checks deploy/kubernetes against the Kubernetes API schemas; docker-compose 1.29 (fetched as a
+# wheel, not installed) carries the Compose Specification schema that deploy/compose.yaml is checked against.
+command -v kubernetes-validate >/dev/null || { log "installing kubernetes-validate"; python3 -m pip install -q kubernetes-validate; }
+wheels="$(dirname "$0")/../.herald/pip"
+ls "$wheels"/docker_compose-1.29.2-*.whl >/dev/null 2>&1 || {
+  log "fetching the Compose Specification schema"; python3 -m pip download -q --no-deps -d "$wheels" docker-compose==1.29.2; }
 
 # --- A local certificate authority ------------------------------------------------------------------------------
 # PostgreSQL and RabbitMQ also listen with TLS on loopback (5432 with ssl on, 5671 for amqps), with a server
