@@ -7,6 +7,7 @@
 #   bash scripts/cluster.sh start     prints the HERALD_AMQP_URL for the cluster
 #   bash scripts/cluster.sh stop      stops the nodes and removes their data
 #   bash scripts/cluster.sh stop-node N / start-node N   for failover tests
+#   bash scripts/cluster.sh queues [N]  the quorum queues with their leader, members and members online
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -97,5 +98,7 @@ case "${1:-start}" in
   stop-node) ctl "$2" stop ;;
   start-node) start_node "$2"; await_node "$2" ;;
   status) ctl 1 cluster_status ;;
-  *) echo "usage: $0 start|stop|stop-node N|start-node N|status" >&2; exit 2 ;;
+  # Each quorum queue of Herald's vhost with its leader, its members and those online, as JSON (asked of node N, 2).
+  queues) ctl "${2:-2}" list_queues -p "$vhost" name type leader members online --formatter json ;;
+  *) echo "usage: $0 start|stop|stop-node N|start-node N|status|queues [N]" >&2; exit 2 ;;
 esac

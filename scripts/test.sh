@@ -37,7 +37,8 @@ python3 Tests/fault/fault_test.py "$bin"
 # A few thousand fuzzed requests against herald-api: no 5xx, every refusal problem+json, no secrets in its log; then
 # schemathesis checks the live API against its OpenAPI document.
 FUZZ_EXAMPLES=${FUZZ_EXAMPLES:-1000} python3 Tests/fuzz/api_fuzz.py "$bin"
-# Two replicas of every executable against a 3-node RabbitMQ cluster (scripts/cluster.sh); a node stops mid-run.
+# Two replicas of every executable against a 3-node RabbitMQ cluster (scripts/cluster.sh); a node stops mid-run and
+# starts again; scheduled messages and digests included, each sent once.
 CLUSTER_MESSAGES=${CLUSTER_MESSAGES:-10000} python3 Tests/cluster/cluster_test.py "$bin"
 # The demo end to end, then its sandbox inbox in headless Chromium (screenshot in .herald/inbox.png).
 python3 Tests/sandbox/inbox_test.py
