@@ -7,9 +7,10 @@
 # into digests (items/s). The messages belong to a tenant with limits set far above the load and a delivery-status
 # callback to the sandbox's receiver, so herald-callbacks works during the email and SMS paths; then callbacks alone:
 # the email path's 'sent' changes called back again from a standing start (callbacks/s). Without "callbacks" in PARTS
-# the tenant has no callback. Release build.
+# the tenant has no callback. Release build, linked as scripts/package.sh links it (scripts/release-build.sh).
 #   MESSAGES=20000 SMS=20000 BATCH=500 CONCURRENCY=4 bash scripts/bench.sh
 # PARTS picks what to measure (default: all of "bus email sms callbacks poller digest"), e.g. PARTS=email bash scripts/bench.sh
+# REPLICAS (1) runs that many of each worker kind (renderer, email and SMS senders, callbacks) beside one herald-api.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 MESSAGES=${MESSAGES:-20000}
@@ -17,11 +18,13 @@ SMS=${SMS:-20000}
 BATCH=${BATCH:-500}
 CONCURRENCY=${CONCURRENCY:-4}
 PARTS=${PARTS:-bus email sms callbacks poller digest}
+REPLICAS=${REPLICAS:-1}
 wants() { [[ " $PARTS " == *" $1 "* ]]; }
 
 bash scripts/setup.sh
-swift build -c release ${HERALD_SCRATCH_PATH:+--scratch-path "$HERALD_SCRATCH_PATH"} 2>&1 | grep -E 'error|Build' || true
-bin=$(swift build -c release ${HERALD_SCRATCH_PATH:+--scratch-path "$HERALD_SCRATCH_PATH"} --show-bin-path)
+source scripts/release-build.sh
+swift build -c release "${static_swift[@]}" ${HERALD_SCRATCH_PATH:+--scratch-path "$HERALD_SCRATCH_PATH"} 2>&1 | grep -E 'error|Build' || true
+bin=$(swift build -c release "${static_swift[@]}" ${HERALD_SCRATCH_PATH:+--scratch-path "$HERALD_SCRATCH_PATH"} --show-bin-path)
 
 runuser -u postgres -- psql -qtA -c "drop database if exists herald_bench" -c "create database herald_bench owner herald" >/dev/null
 rabbitmqctl -q delete_vhost herald-bench >/dev/null 2>&1 || true
@@ -53,9 +56,17 @@ declare -A pids
 "$bin/herald-sandbox" --smtp 127.0.0.1:2535 --http 127.0.0.1:8035 --keep 100 \
   --sms-accepted-ms 1000 --sms-final-ms 30000 >"$logs/sandbox.log" 2>&1 &
 pids[herald-sandbox]=$!
-for process in herald-api herald-renderer herald-email herald-sms herald-callbacks; do
-  "$bin/$process" >"$logs/$process.log" 2>&1 &
-  pids[$process]=$!
+"$bin/herald-api" >"$logs/herald-api.log" 2>&1 &
+pids[herald-api]=$!
+for process in herald-renderer herald-email herald-sms herald-callbacks; do
+  for replica in $(seq 1 "$REPLICAS"); do
+    # Further replicas serve their metrics on ports of their own (9310 on).
+    name=$process; [ "$replica" = 1 ] || name=$process-$replica
+    metrics=()
+    [ "$replica" = 1 ] || metrics=(--metrics-address "127.0.0.1:$((9300 + ${#pids[@]}))")
+    "$bin/$process" "${metrics[@]}" >"$logs/$name.log" 2>&1 &
+    pids[$name]=$!
+  done
 done
 trap 'kill ${pids[@]} 2>/dev/null || true' EXIT
 for _ in $(seq 1 100); do curl -fsS "http://$HERALD_API_ADDRESS/readyz" >/dev/null 2>&1 && break; sleep 0.2; done
@@ -94,7 +105,7 @@ cpu_snapshot() { echo "$(machine_cpu) $(for p in herald-api herald-renderer hera
 
 if wants email; then
   echo
-  echo "== email path end to end: $MESSAGES emails, one process per stage, sandbox SMTP ($HERALD_SMTP_CONNECTIONS connections)"
+  echo "== email path end to end: $MESSAGES emails, $REPLICAS process(es) per worker stage, sandbox SMTP ($HERALD_SMTP_CONNECTIONS connections each)"
   before=$(cpu_snapshot)
   "$bin/herald-bench" send --channel email --api "http://$HERALD_API_ADDRESS" --key "$key" --messages "$MESSAGES" --batch "$BATCH" --concurrency "$CONCURRENCY"
   cpu_report "$MESSAGES" "$before" "$(cpu_snapshot)"
@@ -103,7 +114,7 @@ fi
 
 if wants callbacks; then
   echo
-  echo "== callbacks alone: the 'sent' change of up to $MESSAGES messages called back again, all due at once, one herald-callbacks"
+  echo "== callbacks alone: the 'sent' change of up to $MESSAGES messages called back again, all due at once, $REPLICAS herald-callbacks"
   for _ in $(seq 1 300); do [ "$(runuser -u postgres -- psql -qtA -d herald_bench -c 'select count(*) from callbacks')" = 0 ] && break; sleep 0.2; done
   count=$(runuser -u postgres -- psql -qtA -d herald_bench -c "
     insert into callbacks (tenant_id, message_id, state, at)
@@ -117,7 +128,7 @@ fi
 
 if wants sms || wants poller; then
   echo
-  echo "== SMS path end to end: $SMS SMS, one process per stage, sandbox Tyntec API"
+  echo "== SMS path end to end: $SMS SMS, $REPLICAS process(es) per worker stage, sandbox Tyntec API"
   before=$(cpu_snapshot)
   "$bin/herald-bench" send --channel sms --api "http://$HERALD_API_ADDRESS" --key "$key" --messages "$SMS" --batch "$BATCH" --concurrency "$CONCURRENCY"
   cpu_report "$SMS" "$before" "$(cpu_snapshot)"
@@ -149,7 +160,7 @@ fi
 echo
 echo "== peak memory (VmHWM) and CPU time per process"
 printf '%-16s %-12s cpu %s\n' herald-poller "$poller_hwm" "$poller_cpu"
-for process in herald-api herald-renderer herald-email herald-sms herald-callbacks herald-sandbox; do
+for process in $(printf '%s\n' "${!pids[@]}" | sort); do
   pid=${pids[$process]}
   printf '%-16s %-12s cpu %s s\n' "$process" "$(peak_memory "$pid")" "$(cpu_seconds "$pid")"
 done

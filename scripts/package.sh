@@ -24,18 +24,10 @@ name=herald-$version-linux-$(uname -m)
 executables=(herald-api herald-renderer herald-email herald-sms herald-poller herald-digest herald-callbacks herald-sandbox heraldctl)
 log() { echo "package: $*" >&2; }
 
-# --static-swift-stdlib alone leaves Foundation's own dependencies unlinked (CoreFoundation, ICU, its collections).
-# Note that FoundationInternationalization's time zones register themselves (TimeZone(identifier:) is nil for all but
-# GMT without them) and are linked only because Herald refers to that part of it; the package test checks a zone.
-link=()
-for flag in --start-group -lFoundation -lFoundationInternationalization \
-    -lFoundationEssentials -lCoreFoundation -l_FoundationICU -l_FoundationCollections -l_FoundationCShims \
-    -lswiftDispatch -ldispatch -lBlocksRuntime --end-group; do
-  link+=(-Xlinker "$flag")
-done
+source scripts/release-build.sh
 log "building $name ($configuration, in $scratch)"
-swift build -c "$configuration" --scratch-path "$scratch" --static-swift-stdlib "${link[@]}" >&2
-bin=$(swift build -c "$configuration" --scratch-path "$scratch" --show-bin-path)
+swift build -c "$configuration" --scratch-path "$scratch" "${static_swift[@]}" >&2
+bin=$(swift build -c "$configuration" --scratch-path "$scratch" "${static_swift[@]}" --show-bin-path)
 
 strip=--strip-debug level=-9
 [ "$configuration" = debug ] && strip=--strip-all level=-1
