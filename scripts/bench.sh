@@ -23,8 +23,8 @@ wants() { [[ " $PARTS " == *" $1 "* ]]; }
 
 bash scripts/setup.sh
 source scripts/release-build.sh
-swift build -c release "${static_swift[@]}" ${HERALD_SCRATCH_PATH:+--scratch-path "$HERALD_SCRATCH_PATH"} 2>&1 | grep -E 'error|Build' || true
-bin=$(swift build -c release "${static_swift[@]}" ${HERALD_SCRATCH_PATH:+--scratch-path "$HERALD_SCRATCH_PATH"} --show-bin-path)
+swift build -c release "${static_swift[@]}" --scratch-path "$scratch" 2>&1 | grep -E 'error|Build' || true
+bin=$(swift build -c release "${static_swift[@]}" --scratch-path "$scratch" --show-bin-path)
 
 runuser -u postgres -- psql -qtA -c "drop database if exists herald_bench" -c "create database herald_bench owner herald" >/dev/null
 rabbitmqctl -q delete_vhost herald-bench >/dev/null 2>&1 || true

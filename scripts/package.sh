@@ -3,9 +3,10 @@
 # toolchain is installed, and writes DIR/herald-<version>-linux-<arch>.tar.gz: bin/ (every executable), systemd/
 # (the units), herald.env.example and a README naming the Debian packages they need at run time.
 #
-#   scripts/package.sh [--debug] [--output DIR]      (DIR: dist; the build folder: HERALD_SCRATCH_PATH, or .build)
+#   scripts/package.sh [--debug] [--output DIR]      (DIR: dist; the build folder: HERALD_SCRATCH_PATH, or .build-package)
 #
-# --debug packages the debug build instead of a release one (the test command does, to reuse its build).
+# --debug packages a debug build instead of a release one. The test command does, in its own finished build folder
+# (.build): with nothing left to compile there, this only links the executables again.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -18,7 +19,6 @@ while [ $# -gt 0 ]; do
   esac
   shift
 done
-scratch=${HERALD_SCRATCH_PATH:-.build}
 version=$(sed -n 's/.*current = "\(.*\)".*/\1/p' Sources/HeraldCore/HeraldVersion.swift)
 name=herald-$version-linux-$(uname -m)
 executables=(herald-api herald-renderer herald-email herald-sms herald-poller herald-digest herald-callbacks herald-sandbox heraldctl)

@@ -33,7 +33,14 @@ public final class Database: Service, Sendable {
             defer { Task { try? await connection.close() } }
             try await connection.query("select 1", logger: logger)
         } catch {
-            throw StoreError(.unavailable, "\(configuration): \(StoreError.describe(error))")
+            let account = StoreError.describe(error)
+            // NIOSSL's account of a refused certificate is long and names a source file; the operator needs what to check.
+            if account.contains("CERTIFICATE_VERIFY_FAILED") {
+                throw StoreError(.tlsFailed, "\(configuration.host):\(configuration.port): the database's certificate "
+                    + "does not verify (it must verify against \(configuration.caFile ?? "the system's CAs")"
+                    + (configuration.tls == .verifyFull ? " and name the host)" : ")"))
+            }
+            throw StoreError(.unavailable, "\(configuration): \(account)")
         }
     }
 }

@@ -5,6 +5,7 @@ public struct StoreError: Error, CustomStringConvertible, Sendable {
     public struct Code: Hashable, Sendable, CustomStringConvertible {
         public let description: String
         public static let unavailable = Code(description: "database unavailable")
+        public static let tlsFailed = Code(description: "TLS failed")
         public static let notFound = Code(description: "not found")
         public static let conflict = Code(description: "conflict")
         public static let migration = Code(description: "migration failed")

@@ -25,7 +25,7 @@ import urllib.request
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "fault"))
 import fleet as fleet_module  # noqa: E402
 import providers  # noqa: E402
-from fleet import env, wait_for  # noqa: E402
+from fleet import env, stop_processes, wait_for  # noqa: E402
 from fleet import psql as fleet_psql  # noqa: E402
 from providers import callbacks, mail, sms  # noqa: E402
 
@@ -237,13 +237,7 @@ def main():
         drained = drain(started)
         ok = verify(ids, metrics, started, stopped, restarted, drained)
     finally:
-        for process in processes:
-            process.terminate()
-        for process in processes:
-            try:
-                process.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                process.kill()
+        stop_processes(processes)
         stop_providers()
         subprocess.run(["bash", "scripts/cluster.sh", "stop"], capture_output=True)
     sys.exit(0 if ok else 1)

@@ -116,18 +116,33 @@ class Fleet:
 
 
 def http(method, path, body=None, key=None):
-    request = urllib.request.Request("http://%s%s" % (API, path), method=method,
-                                     data=json.dumps(body).encode() if body is not None else None)
-    request.add_header("Content-Type", "application/json")
+    return request(method, "http://%s%s" % (API, path), body, key)
+
+
+def request(method, url, body=None, key=None):
+    """One JSON request: (status, parsed body), (status, raw body) for an error, or (0, why) if nothing answered."""
+    prepared = urllib.request.Request(url, method=method, data=json.dumps(body).encode() if body is not None else None)
+    prepared.add_header("Content-Type", "application/json")
     if key:
-        request.add_header("Authorization", "Bearer " + key)
+        prepared.add_header("Authorization", "Bearer " + key)
     try:
-        with urllib.request.urlopen(request, timeout=30) as response:
+        with urllib.request.urlopen(prepared, timeout=30) as response:
             return response.status, json.loads(response.read() or b"null")
     except urllib.error.HTTPError as error:
         return error.code, error.read()
     except OSError as error:
         return 0, str(error)
+
+
+def stop_processes(processes):
+    """SIGTERM to each, then SIGKILL to those still running after 20 s."""
+    for process in processes:
+        process.terminate()
+    for process in processes:
+        try:
+            process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            process.kill()
 
 
 def wait_for(condition, seconds, what):

@@ -8,20 +8,23 @@ named by PACKAGE_ARCHIVE), unpacks it, and checks:
   tenant and key; herald-sandbox, herald-api, herald-renderer, herald-email and herald-sms run, and no Swift library
   is mapped into any of them (/proc/PID/maps);
 - emails and SMS sent through that API are all sent, and a recipient in Europe/Warsaw with a daily digest at 08:00
-  gets the window Warsaw's offset gives (time zones need Foundation's ICU part, linked statically).
+  gets the window Warsaw's offset gives (time zones need Foundation's ICU part, linked statically);
+- over TLS (the local servers' listeners, scripts/setup.sh) heraldctl verifies the broker and the database against
+  the local CA, and with a CA that did not sign them exits non-zero with one line naming the failure.
 Prints one line, "package: ok ..." or what failed, and exits non-zero on failure.
 """
 import datetime
 import glob
-import json
 import os
 import shutil
 import subprocess
 import sys
 import tarfile
 import time
-import urllib.request
 import zoneinfo
+
+sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "fault"))
+from fleet import request as http, stop_processes  # noqa: E402
 
 STATE = os.path.abspath(".herald/package-test")
 DB, VHOST = "herald_package", "herald-package"
@@ -54,20 +57,6 @@ def settings():
     }
 
 
-def http(method, url, body=None, key=None):
-    request = urllib.request.Request(url, method=method, data=json.dumps(body).encode() if body is not None else None)
-    request.add_header("Content-Type", "application/json")
-    if key:
-        request.add_header("Authorization", "Bearer " + key)
-    try:
-        with urllib.request.urlopen(request, timeout=10) as response:
-            return response.status, json.loads(response.read() or b"null")
-    except urllib.error.HTTPError as error:
-        return error.code, error.read().decode(errors="replace")
-    except OSError as error:
-        return 0, str(error)
-
-
 def wait_for(condition, seconds, what):
     deadline = time.time() + seconds
     while time.time() < deadline:
@@ -81,8 +70,10 @@ def unpack():
     archive = os.environ.get("PACKAGE_ARCHIVE")
     if not archive:
         arguments = os.environ.get("PACKAGE_ARGS", "--debug").split()
+        # The test command's own build folder, finished before this runs: package.sh only links again there.
+        environment = dict(os.environ, HERALD_SCRATCH_PATH=os.environ.get("HERALD_SCRATCH_PATH", ".build"))
         done = subprocess.run(["bash", "scripts/package.sh", *arguments, "--output", os.path.join(STATE, "dist")],
-                              capture_output=True, text=True)
+                              capture_output=True, text=True, env=environment)
         if done.returncode != 0:
             fail("scripts/package.sh exited %d: %s" % (done.returncode, done.stderr[-3000:]))
         archive = done.stdout.strip().splitlines()[-1]
@@ -95,6 +86,32 @@ def unpack():
         if not os.path.isfile(os.path.join(top, part)):
             fail("the archive has no %s" % part)
     return archive, os.path.join(top, "bin")
+
+
+def check_tls(ctl):
+    """heraldctl over amqps:// and sslmode=verify-full: the local CA verifies, another CA ends it with one line."""
+    local = "/etc/herald/local-ca/ca.pem"
+    other = os.path.join(STATE, "other-ca.pem")
+    if not os.path.exists(other):
+        run("openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", os.path.join(STATE, "other-ca.key"),
+            "-out", other, "-subj", "/CN=Not the Herald local CA", "-days", "2")
+    amqps = "amqps://herald:herald@localhost:5671/%s" % VHOST
+    database = "postgres://herald:herald@localhost:5432/%s?sslmode=verify-full" % DB
+    ctl("queues", "--amqp-url", amqps, "--amqp-ca-file", local, "--database-url", database, "--database-ca-file", local)
+    lines = []
+    for option, value in (("--amqp-url", amqps), ("--database-url", database)):
+        ca = "--amqp-ca-file" if option == "--amqp-url" else "--database-ca-file"
+        try:
+            ctl("queues", option, value, ca, other)
+        except subprocess.CalledProcessError as error:
+            said = error.stderr.strip().splitlines()
+            if len(said) != 1 or "heraldctl:" not in said[0] or "certificate" not in said[0].lower():
+                fail("a CA that did not sign the server's certificate should end heraldctl with one line, not: %r" % said)
+            lines.append(said[0])
+            continue
+        fail("heraldctl accepted a server certificate that %s does not verify" % other)
+    print("\n".join("package: refused: " + line for line in lines), flush=True)
+    return "TLS to broker and database verified with the local CA, refused with another in one line each"
 
 
 def main():
@@ -170,19 +187,14 @@ def main():
         local = after.astimezone(zoneinfo.ZoneInfo("Europe/Warsaw")) if after else None
         if not local or (local.hour, local.minute) != (8, 0) or after <= datetime.datetime.now(datetime.timezone.utc):
             fail("a daily digest at 08:00 in Warsaw is due at %s (%s)" % (after, reply))
+        tls = check_tls(ctl)
         size = os.path.getsize(archive) / 1e6
         print("package: ok %s (%.0f MB): no Swift library linked or mapped; after env -i, %d emails and %d SMS sent, "
-              "%d mails at the sandbox; Warsaw's 08:00 digest due at %s" % (
+              "%d mails at the sandbox; Warsaw's 08:00 digest due at %s; %s" % (
                   os.path.basename(archive), size, EMAILS, TEXTS, received.get("count", len(received.get("recent", []))),
-                  after.isoformat()), flush=True)
+                  after.isoformat(), tls), flush=True)
     finally:
-        for process in processes:
-            process.terminate()
-        for process in processes:
-            try:
-                process.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                process.kill()
+        stop_processes(processes)
 
 
 if __name__ == "__main__":
