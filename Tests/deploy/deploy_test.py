@@ -27,8 +27,9 @@ import jsonschema
 import yaml
 
 K8S = "deploy/kubernetes"
-EXECUTABLES = {"herald-api", "herald-renderer", "herald-email", "herald-sms", "herald-poller", "herald-digest",
-               "herald-callbacks", "herald-sandbox", "heraldctl"}
+WORKERS = {"herald-api", "herald-renderer", "herald-email", "herald-sms", "herald-poller", "herald-digest",
+           "herald-callbacks"}
+EXECUTABLES = WORKERS | {"herald-sandbox", "heraldctl"}
 
 
 def fail(message):
@@ -105,9 +106,7 @@ def check_kubernetes():
             fail("Deployment %s lacks probes or resource requests" % name)
         if name not in budgets:
             fail("Deployment %s has no PodDisruptionBudget" % name)
-    workers = {"herald-api", "herald-renderer", "herald-email", "herald-sms", "herald-poller", "herald-digest",
-               "herald-callbacks"}
-    if set(deployments) != workers:
+    if set(deployments) != WORKERS:
         fail("Deployments are %s" % sorted(deployments))
     if not any(d["kind"] == "Job" for d in objects) or not any(d["kind"] == "Service" for d in objects):
         fail("no migration Job or no Service")
@@ -126,7 +125,7 @@ def check_kubernetes():
             fail("%s %s scales on %s; the topology's queues are %s" % (document["kind"], target, named, sorted(queues)))
     ok("every Deployment runs an executable with probes, requests and a PDB; %d ScaledObjects and %d HPAs scale "
        "them on queues of the topology" % (len(scaled), len(hpas)))
-    return manifests, scaled, validator
+    return scaled, validator
 
 
 def check_compose():
@@ -146,8 +145,7 @@ def check_compose():
         for dependency in service.get("depends_on") or []:
             if dependency not in services:
                 fail("compose service %s depends on %s, which is not a service" % (name, dependency))
-    missing = {"herald-api", "herald-renderer", "herald-email", "herald-sms", "herald-poller", "herald-digest",
-               "herald-callbacks", "migrate", "topology", "sandbox", "postgres", "rabbitmq"} - set(services)
+    missing = (WORKERS | {"migrate", "topology", "sandbox", "postgres", "rabbitmq"}) - set(services)
     if missing:
         fail("compose has no %s" % sorted(missing))
     ok("deploy/compose.yaml against the Compose Specification schema: %d services" % len(services))
@@ -163,7 +161,7 @@ def check_dockerfile():
     ok("the Dockerfile builds with package.sh and installs only %s at run time" % needed)
 
 
-def check_refusals(manifests, scaled, keda, compose_validator, compose):
+def check_refusals(scaled, keda, compose_validator, compose):
     with tempfile.TemporaryDirectory() as folder:
         broken = documents(os.path.join(K8S, "email.yaml"))
         broken[0]["spec"]["replicaz"] = 3
@@ -185,10 +183,10 @@ def check_refusals(manifests, scaled, keda, compose_validator, compose):
 
 
 def main():
-    manifests, scaled, keda = check_kubernetes()
+    scaled, keda = check_kubernetes()
     compose_validator, compose = check_compose()
     check_dockerfile()
-    check_refusals(manifests, scaled, keda, compose_validator, compose)
+    check_refusals(scaled, keda, compose_validator, compose)
 
 
 if __name__ == "__main__":
