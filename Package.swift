@@ -69,7 +69,7 @@ let package = Package(
             .product(name: "Hummingbird", package: "hummingbird"),
         ]),
         .target(name: "HeraldAPI", dependencies: [
-            "HeraldServer", "HeraldRendering",
+            "HeraldServer", "HeraldRendering", "HeraldProviders",
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOHTTP1", package: "swift-nio"),

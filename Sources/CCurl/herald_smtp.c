@@ -263,3 +263,5 @@ void herald_smtp_pool_run(herald_smtp_pool *pool) {
 }
 
 int herald_smtp_is_login_denied(int curl_code) { return curl_code == CURLE_LOGIN_DENIED; }
+
+int herald_smtp_is_tls_refused(int curl_code) { return curl_code == CURLE_USE_SSL_FAILED; }

@@ -1,3 +1,4 @@
+import HeraldProviders
 import HeraldServer
 import HeraldStore
 import struct Foundation.CharacterSet
@@ -28,6 +29,10 @@ public struct APIConfiguration: Sendable {
     public var renderMaxBytes: Int
     /// Requests from `herald.intake` handled at once; 0 leaves the queue to other replicas.
     public var intakeConcurrency: Int
+    /// Which addresses tenants' callback URLs may reach.
+    public var callbackAddresses: CallbackAddressPolicy
+    /// The least time between two retries of one message at the client's request.
+    public var retryInterval: Duration
 
     public init(environment: Environment = Environment()) throws {
         let address = try environment.string("HERALD_API_ADDRESS", default: "127.0.0.1:8080")
@@ -57,9 +62,15 @@ public struct APIConfiguration: Sendable {
         defaultLocale = try environment.string("HERALD_DEFAULT_LOCALE", default: "en")
         smsMaxSegments = try environment.int("HERALD_SMS_MAX_SEGMENTS", default: 10)
         renderMaxBytes = try environment.int("HERALD_RENDER_MAX_BYTES", default: 1 << 20)
-        intakeConcurrency = try environment.int("HERALD_INTAKE_CONCURRENCY", default: 8)
+        intakeConcurrency = try environment.int("HERALD_INTAKE_CONCURRENCY", default: 8, minimum: 0)
         guard (0...1000).contains(intakeConcurrency) else {
             throw ConfigurationError("HERALD_INTAKE_CONCURRENCY must be from 0 to 1000, got \(intakeConcurrency)")
         }
+        do {
+            callbackAddresses = try CallbackAddressPolicy(allowedNetworks: environment.optional("HERALD_CALLBACK_ALLOWED_NETWORKS"))
+        } catch {
+            throw ConfigurationError(error.description)
+        }
+        retryInterval = .seconds(try environment.int("HERALD_RETRY_INTERVAL_SECONDS", default: 60, minimum: 0))
     }
 }

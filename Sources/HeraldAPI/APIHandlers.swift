@@ -1,6 +1,7 @@
 import Foundation
 import HeraldBus
 import HeraldCore
+import HeraldProviders
 import HeraldRendering
 import HeraldServer
 import HeraldStore
@@ -20,6 +21,10 @@ struct APIHandlers: Sendable {
     let maxBodySize: Int
     /// At most this many messages in one procedure.
     let maxProcedureSize: Int
+    /// Which addresses callback URLs may reach.
+    let callbackAddresses: CallbackAddressPolicy
+    /// The least time between two retries of one message at the client's request.
+    let retryInterval: Duration
 
     // The intake's own stores and publisher, which the other routes use too.
     var templates: TemplateRepository { intake.templates }

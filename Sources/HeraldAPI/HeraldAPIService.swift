@@ -20,7 +20,8 @@ public enum HeraldAPIService {
             control: MessageControl(database: infrastructure.database, logger: logger),
             recipients: RecipientRepository(database: infrastructure.database, logger: logger), clock: clock,
             renderer: MessageRenderer(maxSMSSegments: configuration.smsMaxSegments, maxBytes: configuration.renderMaxBytes),
-            maxBodySize: configuration.maxBodySize, maxProcedureSize: configuration.maxProcedureSize)
+            maxBodySize: configuration.maxBodySize, maxProcedureSize: configuration.maxProcedureSize,
+            callbackAddresses: configuration.callbackAddresses, retryInterval: configuration.retryInterval)
     }
 
     public static func router(
@@ -39,10 +40,6 @@ public enum HeraldAPIService {
         router.get("openapi.json") { _, _ in
             Response(status: .ok, headers: [.contentType: "application/json"],
                      body: .init(byteBuffer: ByteBuffer(bytes: PackageResources.openapi_json)))
-        }
-        router.get("metrics") { _, _ in
-            Response(status: .ok, headers: [.contentType: "text/plain; version=0.0.4"],
-                     body: .init(byteBuffer: ByteBuffer(bytes: ProcessRuntime.metrics.emitToBuffer())))
         }
         let v1 = router.group("v1").add(middleware: AuthMiddleware(keys: keys))
         handlers.addTemplateRoutes(to: v1)
@@ -65,6 +62,7 @@ public enum HeraldAPIService {
             bus: infrastructure.bus,
             handlers: handlers(infrastructure: infrastructure, configuration: configuration, clock: clock, logger: logger),
             keys: KeyAuthenticator(keys: APIKeyRepository(database: infrastructure.database, logger: logger)),
+            parked: ParkedRequestStore(database: infrastructure.database, logger: logger),
             concurrency: configuration.intakeConcurrency, watchdog: infrastructure.watchdog(logger: logger), logger: logger)
     }
 
@@ -77,6 +75,12 @@ public enum HeraldAPIService {
             services.append(Relay(
                 infrastructure: infrastructure, interval: configuration.relayInterval,
                 batchSize: configuration.relayBatchSize, logger: logger))
+            services.append(ParkedIntakeRelease(
+                parked: ParkedRequestStore(database: infrastructure.database, logger: logger),
+                keys: APIKeyRepository(database: infrastructure.database, logger: logger),
+                handlers: handlers(infrastructure: infrastructure, configuration: configuration, clock: SystemClock(), logger: logger),
+                bus: infrastructure.bus, interval: configuration.relayInterval,
+                watchdog: infrastructure.watchdog(logger: logger), logger: logger))
             services.append(RetentionSweeper(
                 infrastructure: infrastructure, policy: configuration.retention, interval: configuration.retentionInterval,
                 logger: logger))

@@ -16,7 +16,9 @@ import ServiceLifecycle
 /// - stored: acked after the commit;
 /// - refused (any 4xx the API would answer, except a rate limit): published, confirmed, to `herald.intake.refused`
 ///   with its problem document, then acked;
-/// - over the tenant's rate limit: held until the limit allows it (`Retry-After`), then tried again;
+/// - over the tenant's rate limit, or behind the tenant's requests already waiting for it: parked in the database
+///   (`ParkedRequestStore`), then acked; `ParkedIntakeRelease` stores it once the limit allows. A tenant over its
+///   limit so holds no consumer slot and no prefetched delivery, and the other tenants' requests flow past;
 /// - anything else (database or broker unreachable): tried again with backoff; on shutdown it goes back to the queue.
 /// A consumer killed between the commit and the ack leaves the request to be delivered again: with an
 /// `Idempotency-Key` that finds the stored answer and stores nothing twice. An attempt that outlives
@@ -25,6 +27,7 @@ struct IntakeConsumer: Service {
     let bus: BusClient
     let handlers: APIHandlers
     let keys: KeyAuthenticator
+    let parked: ParkedRequestStore
     let concurrency: Int
     /// Bounds each attempt at a request (not the waits between attempts): a database pool that stops answering
     /// ends the process, whose supervisor restarts it, and the request is delivered again.
@@ -34,6 +37,7 @@ struct IntakeConsumer: Service {
     let accepted = Counter(label: "herald_intake_requests_total", dimensions: [("outcome", "stored")])
     let refused = Counter(label: "herald_intake_requests_total", dimensions: [("outcome", "refused")])
     let held = Counter(label: "herald_intake_rate_limited_total")
+    let parkedCount = Counter(label: "herald_intake_requests_total", dimensions: [("outcome", "parked")])
 
     func run() async throws {
         try await Topology.verifyIntake(on: bus)
@@ -49,8 +53,8 @@ struct IntakeConsumer: Service {
     enum Decision {
         case stored
         case refused(Problem)
-        /// Over the tenant's rate limit: try again after this long.
-        case held(Duration)
+        /// Over the tenant's rate limit (or behind its waiting requests): parked until the limit allows it.
+        case parked
     }
 
     /// Settles one request: stored or refused, or back to the queue if the process stops before either.
@@ -64,17 +68,19 @@ struct IntakeConsumer: Service {
                     bus.ack(delivery)
                     return
                 case .refused(let problem):
-                    try await bus.publish(refusal(problem, delivery: delivery))
+                    try await bus.publish(Self.refusal(
+                        problem, body: delivery.body, idempotencyKey: header("Idempotency-Key", of: delivery)))
                     refused.increment()
                     logger.info("intake request refused", metadata: [
                         "problem": "\(problem.type)", "status": "\(problem.status.code)",
                     ])
                     bus.ack(delivery)
                     return
-                case .held(let wait):
+                case .parked:
                     held.increment()
-                    try await Task.sleep(for: wait)
-                    backoff = .milliseconds(200)
+                    parkedCount.increment()
+                    bus.ack(delivery)
+                    return
                 }
             } catch {
                 guard !Task.isShuttingDownGracefully else { break }
@@ -91,18 +97,61 @@ struct IntakeConsumer: Service {
     /// What the API would answer this request, as a decision; errors other than problems (an unreachable database)
     /// are thrown, to be tried again.
     func decide(_ delivery: BusDelivery) async throws -> Decision {
+        let idempotencyKey = header("Idempotency-Key", of: delivery).flatMap { $0.isEmpty ? nil : $0 }
+        let principal: Principal
         do {
-            let principal = try await keys.principal(authorization: header("Authorization", of: delivery))
-            guard delivery.body.count <= handlers.maxBodySize else { throw Problem.tooLarge(limit: handlers.maxBodySize) }
-            let body = try JSONValue.requestBody(delivery.body)
+            principal = try await keys.principal(authorization: header("Authorization", of: delivery))
+        } catch let problem as Problem {
+            return .refused(problem)
+        }
+        // Behind requests of the same tenant already waiting: wait too, so that they go in the order they came.
+        if try await parked.hasParked(tenantID: principal.tenantID) {
+            do {
+                if try await handlers.replay(idempotencyKey, tenantID: principal.tenantID, body: delivery.body) != nil {
+                    return .stored
+                }
+            } catch let problem as Problem {
+                return .refused(problem)
+            }
+            try await park(delivery.body, principal: principal, idempotencyKey: idempotencyKey)
+            return .parked
+        }
+        switch try await Self.accept(delivery.body, principal: principal, idempotencyKey: idempotencyKey, handlers: handlers) {
+        case .stored: return .stored
+        case .refused(let problem): return .refused(problem)
+        case .rateLimited:
+            try await park(delivery.body, principal: principal, idempotencyKey: idempotencyKey)
+            return .parked
+        }
+    }
+
+    /// Parks a request with its idempotency key, or a new one, so that releasing it twice stores it once.
+    func park(_ body: [UInt8], principal: Principal, idempotencyKey: String?) async throws {
+        try await parked.park(
+            tenantID: principal.tenantID, apiKeyID: principal.keyID,
+            idempotencyKey: idempotencyKey ?? "herald-parked-\(UUID().uuidString.lowercased())", body: body)
+    }
+
+    enum Acceptance {
+        case stored
+        case refused(Problem)
+        case rateLimited(retryAfter: Duration)
+    }
+
+    /// Accepts a request's bytes for a principal as `POST /v1/messages` (or `/v1/procedures`, for a body with
+    /// `messages`) would; throws what is not the request's fault (the database, the broker).
+    static func accept(
+        _ bytes: [UInt8], principal: Principal, idempotencyKey: String?, handlers: APIHandlers
+    ) async throws -> Acceptance {
+        do {
+            guard bytes.count <= handlers.maxBodySize else { throw Problem.tooLarge(limit: handlers.maxBodySize) }
+            let body = try JSONValue.requestBody(bytes)
             let kind: APIHandlers.AcceptKind = body.object?["messages"] == nil ? .message : .procedure
-            let idempotencyKey = header("Idempotency-Key", of: delivery).flatMap { $0.isEmpty ? nil : $0 }
-            _ = try await handlers.accept(
-                kind, bytes: delivery.body, body: body, principal: principal, idempotencyKey: idempotencyKey)
+            _ = try await handlers.accept(kind, bytes: bytes, body: body, principal: principal, idempotencyKey: idempotencyKey)
             return .stored
         } catch let problem as Problem where problem.status == .tooManyRequests {
             let seconds = problem.headers[.retryAfter].flatMap { Int($0) } ?? 1
-            return .held(.seconds(min(max(seconds, 1), 60)))
+            return .rateLimited(retryAfter: .seconds(min(max(seconds, 1), 60)))
         } catch let problem as Problem {
             return .refused(problem)
         }
@@ -110,19 +159,19 @@ struct IntakeConsumer: Service {
 
     /// The refusal for `herald.intake.refused`: the problem document, the request as it came (never its key) and
     /// its idempotency key, with the status and problem type in headers for filtering.
-    func refusal(_ problem: Problem, delivery: BusDelivery) -> BusMessage {
+    static func refusal(_ problem: Problem, body: [UInt8], idempotencyKey: String?) -> BusMessage {
         var envelope: [String: JSONValue] = [
             "problem": problem.json, "refused_at": .string(Timestamp.string(Date())),
         ]
-        if let text = String(validating: delivery.body, as: UTF8.self) {
+        if let text = String(validating: body, as: UTF8.self) {
             envelope["request"] = .string(text)
         } else {
-            envelope["request_base64"] = .string(Data(delivery.body).base64EncodedString())
+            envelope["request_base64"] = .string(Data(body).base64EncodedString())
         }
         var headers: [String: BusHeaderValue] = [
             "x-herald-status": .int(Int64(problem.status.code)), "x-herald-problem": .string(problem.type),
         ]
-        if let key = header("Idempotency-Key", of: delivery) {
+        if let key = idempotencyKey {
             envelope["idempotency_key"] = .string(key)
             headers["Idempotency-Key"] = .string(key)
         }

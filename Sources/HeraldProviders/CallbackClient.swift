@@ -11,16 +11,24 @@ public struct CallbackConfiguration: Sendable {
     public var timeout: Duration
     /// Keep-alive connections per receiver host.
     public var connectionsPerHost: Int
+    /// Which addresses receivers may be on, checked before every POST.
+    public var addresses: CallbackAddressPolicy
 
-    public init(timeout: Duration = .seconds(5), connectionsPerHost: Int = 32) {
+    public init(
+        timeout: Duration = .seconds(5), connectionsPerHost: Int = 32,
+        addresses: CallbackAddressPolicy = CallbackAddressPolicy()
+    ) {
         self.timeout = timeout
         self.connectionsPerHost = connectionsPerHost
+        self.addresses = addresses
     }
 }
 
 /// POSTs delivery-status callbacks to tenants' receivers over pooled keep-alive connections (AsyncHTTPClient), each
 /// signed with the tenant's secret: `Herald-Signature: t=<unix seconds>,v1=<hex HMAC-SHA256 of "<t>.<body>">`.
-/// Any 2xx answer settles a callback; anything else, or no answer in time, is a failure to retry.
+/// Any 2xx answer settles a callback; anything else, or no answer in time, is a failure to retry. Before each POST the
+/// receiver's address is checked against the address policy again. What a receiver answers is read and dropped: only
+/// its status is kept, so nothing it quotes back (an address, a body) reaches the ledger or a log.
 public final class CallbackClient: Sendable {
     public let configuration: CallbackConfiguration
     let http: HTTPClient
@@ -41,8 +49,15 @@ public final class CallbackClient: Sendable {
 
     /// POSTs one callback; nil when the receiver took it, else why not.
     public func post(to url: String, body: [UInt8], secret: String, id: UUID, now: Date = Date()) async -> String? {
-        var request = HTTPClientRequest(url: url)
+        let target: CallbackAddressPolicy.Target
+        do {
+            target = try await configuration.addresses.check(url)
+        } catch {
+            return "the callback URL is refused: \(error)"
+        }
+        var request = HTTPClientRequest(url: target.url)
         request.method = .POST
+        if let host = target.hostHeader { request.headers.add(name: "Host", value: host) }
         let timestamp = Int(now.timeIntervalSince1970)
         request.headers.add(name: "Content-Type", value: "application/json")
         request.headers.add(name: "User-Agent", value: "Herald-Callbacks/1")
@@ -51,11 +66,12 @@ public final class CallbackClient: Sendable {
         request.body = .bytes(ByteBuffer(bytes: body))
         do {
             let response = try await http.execute(request, timeout: .nanoseconds(configuration.timeout.nanoseconds))
-            // Read (at most 64 KiB of) the answer, so the connection can be kept for the next callback.
-            let answer = try await response.body.collect(upTo: 64 << 10)
+            // Read (at most 64 KiB of) the answer and drop it, so the connection can be kept for the next callback.
+            _ = try await response.body.collect(upTo: 64 << 10)
             if (200..<300).contains(response.status.code) { return nil }
-            let text = String(buffer: answer).prefix(200).filter { !$0.isNewline }
-            return "the receiver answered \(response.status.code)" + (text.isEmpty ? "" : ": \(text)")
+            return "the receiver answered \(response.status.code)"
+        } catch let error as HTTPClientError where error == .deadlineExceeded || error == .readTimeout {
+            return "the receiver did not answer within \(configuration.timeout)"
         } catch {
             return "the receiver did not answer: \(error)"
         }

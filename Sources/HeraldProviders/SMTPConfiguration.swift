@@ -32,8 +32,20 @@ public struct SMTPConfiguration: Sendable, CustomStringConvertible {
         url = "\(scheme)://\(host.contains(":") ? "[\(host)]" : host):\(port)"
         username = components.user?.removingPercentEncoding
         password = components.password?.removingPercentEncoding
-        // smtps is TLS from the first byte; for smtp the default asks for STARTTLS when the server offers it.
-        self.tls = scheme == "smtps" ? .required : (tls ?? .opportunistic)
+        // smtps is TLS from the first byte. For smtp the default asks for STARTTLS when the server offers it, unless
+        // there are credentials: a password is only ever sent inside TLS, so a server that offers no STARTTLS gets
+        // neither AUTH nor mail.
+        let credentials = username != nil || password != nil
+        if scheme == "smtps" {
+            self.tls = .required
+        } else if credentials {
+            guard tls == nil || tls == .required else {
+                throw Invalid(description: "HERALD_SMTP_TLS=\(tls!.rawValue) with a user and password in HERALD_SMTP_URL could send the password in clear: use required (STARTTLS) or smtps://")
+            }
+            self.tls = .required
+        } else {
+            self.tls = tls ?? .opportunistic
+        }
         self.caFile = caFile
         self.timeout = timeout
         self.connections = connections

@@ -139,6 +139,11 @@ public final class SMTPSender: EmailProvider, Sendable {
         let description = reply > 0 && !text.hasPrefix("\(reply)") ? "SMTP \(reply): \(text)" : (reply > 0 ? "SMTP \(text)" : text)
         // A refused login is the fleet's configuration, not the message: retry so it goes out once it is fixed.
         if herald_smtp_is_login_denied(result.curl_code) != 0 { return .transient(description) }
+        // TLS is required (credentials, or HERALD_SMTP_TLS=required) and the server would not start it: nothing was
+        // sent, not even AUTH; retry, so the mail goes once the server is fixed.
+        if herald_smtp_is_tls_refused(result.curl_code) != 0 {
+            return .transient("the SMTP server offered no STARTTLS, and TLS is required (HERALD_SMTP_TLS, or credentials in HERALD_SMTP_URL): nothing was sent")
+        }
         if (500..<600).contains(reply) { return .permanent(description) }
         return .transient(description)
     }

@@ -18,10 +18,12 @@ public struct Environment: Sendable {
         values[name].flatMap { $0.isEmpty ? nil : $0 }
     }
 
-    public func int(_ name: String, default defaultValue: Int) throws -> Int {
+    /// A whole number of at least `minimum` (1 unless a setting documents 0 as meaningful).
+    public func int(_ name: String, default defaultValue: Int, minimum: Int = 1) throws -> Int {
         guard let raw = optional(name) else { return defaultValue }
-        guard let value = Int(raw), value > 0 else {
-            throw ConfigurationError("\(name) must be a positive whole number, got '\(raw)'")
+        guard let value = Int(raw), value >= minimum else {
+            let kind = minimum == 1 ? "a positive whole number" : minimum == 0 ? "a whole number, 0 or more" : "a whole number of at least \(minimum)"
+            throw ConfigurationError("\(name) must be \(kind), got '\(raw)'")
         }
         return value
     }

@@ -18,10 +18,10 @@ public enum ProcessRuntime {
         let level = environment.optional("LOG_LEVEL").flatMap(Logger.Level.init(rawValue:)) ?? .info
         let json = environment.optional("HERALD_LOG_FORMAT") == "json"
         LoggingSystem.bootstrap { label in
-            if json { return JSONLogHandler(label: label, level: level) }
+            if json { return RedactingLogHandler(JSONLogHandler(label: label, level: level)) }
             var handler = StreamLogHandler.standardError(label: label)
             handler.logLevel = level
-            return handler
+            return RedactingLogHandler(handler)
         }
         MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: metrics))
         return level

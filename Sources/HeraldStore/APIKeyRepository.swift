@@ -62,6 +62,20 @@ public struct APIKeyRepository: Sendable {
         return nil
     }
 
+    /// The principal of an active key found by its id (a request parked with it, released later); nil once revoked.
+    public func principal(keyID: UUID) async throws -> Principal? {
+        let rows = try await client.query("""
+            select k.id, t.id, t.rate_per_minute, t.burst, t.default_locale, k.operator
+            from api_keys k join tenants t on t.id = k.tenant_id
+            where k.id = \(keyID) and k.revoked_at is null
+            """, logger: logger)
+        for try await (id, tenant, rate, burst, locale, isOperator) in rows.decode((UUID, UUID, Int, Int, String?, Bool).self) {
+            return Principal(
+                keyID: id, tenantID: tenant, ratePerMinute: rate, burst: burst, defaultLocale: locale, isOperator: isOperator)
+        }
+        return nil
+    }
+
     /// Revokes the tenant's active key with this name; false when there is none.
     public func revoke(name: String, tenant: String = "default") async throws -> Bool {
         let rows = try await client.query("""

@@ -6,6 +6,8 @@ import PostgresNIO
 /// A delivery-status callback ready to POST: where, signed with what, and the state change it reports.
 public struct PendingCallback: Sendable {
     public var id: UUID
+    /// Whose receiver: callbacks are paced and backed off per tenant.
+    public var tenantID: UUID
     public var url: String
     public var secret: String
     public var messageID: UUID
@@ -47,13 +49,19 @@ public struct CallbackStore: Sendable {
         return try await rows.decode(UUID.self).collect()
     }
 
-    /// The callbacks of these ids still to deliver, with their tenant's receiver and the message as it is now.
-    public func pending(_ ids: [UUID]) async throws -> [PendingCallback] {
+    /// Leases the callbacks of these ids still to deliver until `lease` from now (a sender that dies with them leaves
+    /// them to come due again then), with their tenant's receiver and the message as it is now.
+    public func lease(_ ids: [UUID], for lease: Duration) async throws -> [PendingCallback] {
         let rows = try await client.query("""
-            select c.id, t.callback_url, t.callback_secret, c.message_id, m.reference, m.procedure_id, m.channel, c.state,
-                   c.at, m.provider_id, c.detail, c.attempts
-            from callbacks c join tenants t on t.id = c.tenant_id join messages m on m.id = c.message_id
-            where c.id = any(\(ids)) and c.dead_at is null and t.callback_url is not null and t.callback_secret is not null
+            with leased as (
+                update callbacks set due_at = now() + make_interval(secs => \(lease.inSeconds))
+                where id = any(\(ids)) and dead_at is null
+                returning id, tenant_id, message_id, state, at, detail, attempts
+            )
+            select c.id, c.tenant_id, t.callback_url, t.callback_secret, c.message_id, m.reference, m.procedure_id, m.channel,
+                   c.state, c.at, m.provider_id, c.detail, c.attempts
+            from leased c join tenants t on t.id = c.tenant_id join messages m on m.id = c.message_id
+            where t.callback_url is not null and t.callback_secret is not null
             """, logger: logger)
         var found: [PendingCallback] = []
         for try await row in rows {
@@ -62,11 +70,18 @@ public struct CallbackStore: Sendable {
                 try columns[index].decode(T.self, context: .default)
             }
             found.append(PendingCallback(
-                id: try column(0), url: try column(1), secret: try column(2), messageID: try column(3),
-                reference: try column(4), procedureID: try column(5), channel: try column(6), state: try column(7),
-                at: try column(8), providerID: try column(9), detail: try column(10), attempts: try column(11)))
+                id: try column(0), tenantID: try column(1), url: try column(2), secret: try column(3),
+                messageID: try column(4), reference: try column(5), procedureID: try column(6), channel: try column(7),
+                state: try column(8), at: try column(9), providerID: try column(10), detail: try column(11),
+                attempts: try column(12)))
         }
         return found
+    }
+
+    /// Held back without an attempt (their receiver is backed off, or its queue is long): due again at `until`.
+    public func holdBack(_ ids: [UUID], until: Date) async throws {
+        guard !ids.isEmpty else { return }
+        try await client.query("update callbacks set due_at = \(until) where id = any(\(ids)) and dead_at is null", logger: logger)
     }
 
     /// The receiver took them.
@@ -75,12 +90,12 @@ public struct CallbackStore: Sendable {
         try await client.query("delete from callbacks where id = any(\(ids))", logger: logger)
     }
 
-    /// Attempted and failed; the broker brings them back after `delay`, and the deadline moves past that.
+    /// Attempted and failed: due again after `delay`, when the relay publishes them again.
     public func retrying(_ ids: [UUID], error: String, delay: Duration) async throws {
         guard !ids.isEmpty else { return }
         try await client.query("""
             update callbacks set attempts = attempts + 1, last_error = \(error),
-                due_at = now() + make_interval(secs => \(delay.inSeconds + jobTimeout.inSeconds))
+                due_at = now() + make_interval(secs => \(delay.inSeconds))
             where id = any(\(ids))
             """, logger: logger)
     }

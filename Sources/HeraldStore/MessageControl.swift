@@ -26,6 +26,8 @@ public struct MessageControl: Sendable {
         case refused(MessageState)
         /// Retention erased its personal data: there is nothing left to send.
         case erased
+        /// It was sent again at the client's request less than the retry interval ago: not again before this.
+        case retriedRecently(until: Date)
         case notFound
     }
 
@@ -81,24 +83,29 @@ public struct MessageControl: Sendable {
 
     /// Sends a failed or dead message again: back to `rendered` with a send job when its content is kept, else to
     /// `queued` with a render job, recorded in the job ledger in the same transaction. A message whose personal data
-    /// retention erased cannot be sent again. Publish the returned publication.
-    public func retry(_ id: UUID, tenantID: UUID) async throws -> (Outcome, PendingPublication?) {
+    /// retention erased cannot be sent again, nor one sent again at the client's request less than `interval` ago:
+    /// retries that race (or a client that repeats itself while the new attempt fails fast) make one attempt.
+    /// Publish the returned publication.
+    public func retry(_ id: UUID, tenantID: UUID, interval: Duration) async throws -> (Outcome, PendingPublication?) {
         try await client.withTransaction(logger: logger) { connection in
             let rows = try await connection.query("""
-                select m.state, m.channel, m.erased_at is null, exists (select 1 from message_contents c where c.message_id = m.id)
+                select m.state, m.channel, m.erased_at is null, exists (select 1 from message_contents c where c.message_id = m.id),
+                       m.retried_at + make_interval(secs => \(interval.inSeconds)), now()
                 from messages m where m.id = \(id) and m.tenant_id = \(tenantID) for update
                 """, logger: logger)
-            var found: (MessageState, MessageChannel, Bool, Bool)?
-            for try await (state, channel, kept, rendered) in rows.decode((String, String, Bool, Bool).self) {
-                found = (MessageState(rawValue: state) ?? .sending, MessageChannel(rawValue: channel) ?? .email, kept, rendered)
+            var found: (MessageState, MessageChannel, Bool, Bool, Date?, Date)?
+            for try await (state, channel, kept, rendered, until, now) in rows.decode((String, String, Bool, Bool, Date?, Date).self) {
+                found = (MessageState(rawValue: state) ?? .sending, MessageChannel(rawValue: channel) ?? .email, kept, rendered, until, now)
             }
-            guard let (state, channel, kept, rendered) = found else { return (.notFound, nil) }
+            guard let (state, channel, kept, rendered, until, now) = found else { return (.notFound, nil) }
             guard Self.retryable.contains(state) else { return (.refused(state), nil) }
             guard kept else { return (.erased, nil) }
+            if let until, until > now { return (.retriedRecently(until: until), nil) }
             let stage: Stage = rendered ? .send(channel) : .render
             let moved = try await PipelineStore.transition(
                 [id], from: state, to: stage.entryState, detail: "sent again at the client's request",
                 on: connection, logger: logger)
+            try await connection.query("update messages set retried_at = now() where id = \(id)", logger: logger)
             return (.done, try await JobLedger.record(moved, stage: stage, on: connection, logger: logger))
         }
     }

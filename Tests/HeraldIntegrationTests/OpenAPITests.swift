@@ -12,7 +12,8 @@ struct OpenAPITests {
             #expect(reply.status == 200)
             #expect(reply["openapi"] == .string("3.1.0"))
             let paths = reply["paths"]?.object ?? [:]
-            #expect(paths.count >= 20)
+            #expect(paths.count >= 19)
+            #expect(paths["/metrics"] == nil, "metrics are served on HERALD_METRICS_ADDRESS only")
             var operations = 0
             for (path, item) in paths {
                 let concrete = path
@@ -30,6 +31,8 @@ struct OpenAPITests {
                 }
             }
             #expect(operations >= 26)
+            let metrics = try await fleet.request(.GET, "/metrics", authorized: false)
+            #expect(metrics.status == 404, "the API listener serves no /metrics")
             let missing = try await fleet.request(.GET, "/v1/nothing-here", as: fleet.operatorKey)
             #expect(missing.status == 404 && missing["type"] == .string("urn:herald:problem:http"), "how an unrouted path answers")
         }

@@ -73,5 +73,7 @@ void herald_smtp_pool_free(herald_smtp_pool *pool);
 
 /// Whether the failure was the server refusing the login.
 int herald_smtp_is_login_denied(int curl_code);
+/// Whether the failure was TLS that was required and the server would not start (it offered no STARTTLS).
+int herald_smtp_is_tls_refused(int curl_code);
 
 #endif

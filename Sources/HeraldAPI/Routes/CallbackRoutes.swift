@@ -1,5 +1,6 @@
 import Foundation
 import HeraldCore
+import HeraldProviders
 import HeraldServer
 import HeraldStore
 import Hummingbird
@@ -17,8 +18,12 @@ extension APIHandlers {
         var problems: [Problem.InvalidParam] = []
         let reader = FieldReader(body, allowed: ["url", "secret"], problems: &problems)
         let url = reader.string("url", required: true, maxLength: 2000, problems: &problems)
-        if let url, !Self.isCallbackURL(url) {
-            problems.append(.init("url", "must be an absolute http:// or https:// URL with a host"))
+        if let url {
+            do {
+                _ = try await callbackAddresses.check(url)
+            } catch {
+                problems.append(.init("url", error.description))
+            }
         }
         let secret = reader.string("secret", required: true, maxLength: 200, problems: &problems)
         if let secret, secret.count < 16 {
@@ -41,13 +46,5 @@ extension APIHandlers {
             throw Problem.notFound("no callback is set")
         }
         return Response(status: .noContent)
-    }
-
-    static func isCallbackURL(_ raw: String) -> Bool {
-        guard let components = URLComponents(string: raw), let scheme = components.scheme?.lowercased(),
-              scheme == "http" || scheme == "https", let host = components.host, !host.isEmpty,
-              components.user == nil, components.password == nil
-        else { return false }
-        return true
     }
 }

@@ -45,14 +45,17 @@ extension APIHandlers {
             return json(.ok, .object(["id": .string(id.lowercased), "state": .string(MessageState.cancelled.rawValue)]))
         case .refused(let state):
             throw Self.wrongState(id, state, action: "cancelled", allowed: MessageControl.cancellable)
-        case .erased, .notFound:
+        case .erased, .notFound, .retriedRecently:
             throw Problem.notFound("no message \(id.lowercased)")
         }
     }
 
     func retryMessage(_ request: Request, context: HeraldRequestContext) async throws -> Response {
         let id = try uuidParameter(context, "id")
-        let (outcome, publication) = try await control.retry(id, tenantID: try context.authenticated().tenantID)
+        let principal = try context.authenticated()
+        // A retry is a message sent: it takes from the tenant's rate limit like a new one.
+        try await intake.admit(1, principal: principal)
+        let (outcome, publication) = try await control.retry(id, tenantID: principal.tenantID, interval: retryInterval)
         switch outcome {
         case .done:
             await publisher.publish(publication)
@@ -60,6 +63,12 @@ extension APIHandlers {
             return json(.accepted, .object(["id": .string(id.lowercased), "state": .string(state.rawValue)]))
         case .refused(let state):
             throw Self.wrongState(id, state, action: "sent again", allowed: MessageControl.retryable)
+        case .retriedRecently(let until):
+            let seconds = max(1, Int(until.timeIntervalSinceNow.rounded(.up)))
+            throw Problem(.conflict, type: "retried-recently", title: "Sent again recently",
+                          detail: "message \(id.lowercased) was sent again less than \(Int(retryInterval.inSeconds)) s ago; "
+                              + "it can be sent again in \(seconds) s if it fails",
+                          headers: [.retryAfter: "\(seconds)"])
         case .erased:
             throw Problem(.conflict, type: "erased", title: "Personal data erased",
                           detail: "message \(id.lowercased) is past retention: its address and content are gone")

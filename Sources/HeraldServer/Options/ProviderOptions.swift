@@ -6,7 +6,7 @@ public struct SMTPOptions: OptionSource {
     var url: String?
     @Option(name: .customLong("smtp-from"), help: setting("HERALD_SMTP_FROM", "Sender mailbox", default: "Herald <herald@herald.localhost>"))
     var from: String?
-    @Option(name: .customLong("smtp-tls"), help: setting("HERALD_SMTP_TLS", "required, opportunistic or none", default: "required for smtps://, else opportunistic"))
+    @Option(name: .customLong("smtp-tls"), help: setting("HERALD_SMTP_TLS", "required, opportunistic or none", default: "required for smtps:// or with a user and password, else opportunistic"))
     var tls: String?
     @Option(name: .customLong("smtp-ca-file"), help: setting("HERALD_SMTP_CA_FILE", "CA certificates to verify the server with", default: "the system's"))
     var caFile: String?

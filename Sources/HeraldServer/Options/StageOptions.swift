@@ -59,6 +59,12 @@ public struct APIOptions: OptionSource {
     var retentionInterval: String?
     @Option(name: .customLong("default-locale"), help: setting("HERALD_DEFAULT_LOCALE", "Locale a template falls back to (a tenant may set its own)", default: "en"))
     var defaultLocale: String?
+    @Option(name: .customLong("intake-concurrency"), help: setting("HERALD_INTAKE_CONCURRENCY", "Requests from herald.intake handled at once (0: this replica does not consume it)", default: "8"))
+    var intakeConcurrency: String?
+    @Option(name: .customLong("retry-interval-seconds"), help: setting("HERALD_RETRY_INTERVAL_SECONDS", "Least time between two client retries of one message", default: "60"))
+    var retryInterval: String?
+    @Option(name: .customLong("callback-allowed-networks"), help: setting("HERALD_CALLBACK_ALLOWED_NETWORKS", "Non-public networks (CIDR, comma-separated) that callback URLs may reach", default: "none"))
+    var callbackAllowedNetworks: String?
 
     public init() {}
 
@@ -68,6 +74,8 @@ public struct APIOptions: OptionSource {
             "HERALD_API_MAX_PROCEDURE_MESSAGES": maxProcedureMessages, "HERALD_RELAY_INTERVAL_MS": relayInterval,
             "HERALD_RELAY_BATCH": relayBatch, "HERALD_RETENTION_DAYS": retentionDays, "HERALD_HISTORY_DAYS": historyDays,
             "HERALD_RETENTION_INTERVAL_SECONDS": retentionInterval, "HERALD_DEFAULT_LOCALE": defaultLocale,
+            "HERALD_INTAKE_CONCURRENCY": intakeConcurrency, "HERALD_RETRY_INTERVAL_SECONDS": retryInterval,
+            "HERALD_CALLBACK_ALLOWED_NETWORKS": callbackAllowedNetworks,
         ]
     }
 }
@@ -78,8 +86,16 @@ public struct CallbackOptions: OptionSource {
     var timeout: String?
     @Option(name: .customLong("callback-connections"), help: setting("HERALD_CALLBACK_CONNECTIONS", "Keep-alive connections per receiver host", default: "32"))
     var connections: String?
-    @Option(name: .customLong("callback-parallelism"), help: setting("HERALD_CALLBACK_PARALLELISM", "Callbacks in flight per batch", default: "64"))
+    @Option(name: .customLong("callback-parallelism"), help: setting("HERALD_CALLBACK_PARALLELISM", "Callbacks in flight, all receivers together", default: "64"))
     var parallelism: String?
+    @Option(name: .customLong("callback-receiver-parallelism"), help: setting("HERALD_CALLBACK_RECEIVER_PARALLELISM", "Callbacks in flight to one tenant's receiver", default: "32"))
+    var receiverParallelism: String?
+    @Option(name: .customLong("callback-breaker-failures"), help: setting("HERALD_CALLBACK_BREAKER_FAILURES", "Failures in a row that back a receiver off", default: "5"))
+    var breakerFailures: String?
+    @Option(name: .customLong("callback-breaker-max-seconds"), help: setting("HERALD_CALLBACK_BREAKER_MAX_SECONDS", "Longest back-off of a failing receiver (it doubles from 1 s)", default: "60"))
+    var breakerMaxSeconds: String?
+    @Option(name: .customLong("callback-allowed-networks"), help: setting("HERALD_CALLBACK_ALLOWED_NETWORKS", "Non-public networks (CIDR, comma-separated) that callback URLs may reach", default: "none"))
+    var allowedNetworks: String?
     @Option(name: .customLong("callback-relay-interval-ms"), help: setting("HERALD_CALLBACK_RELAY_INTERVAL_MS", "Pause between relay passes with nothing due", default: "200"))
     var relayInterval: String?
     @Option(name: .customLong("callback-relay-batch"), help: setting("HERALD_CALLBACK_RELAY_BATCH", "Callbacks published per relay pass", default: "1000"))
@@ -91,7 +107,9 @@ public struct CallbackOptions: OptionSource {
         [
             "HERALD_CALLBACK_TIMEOUT_MS": timeout, "HERALD_CALLBACK_CONNECTIONS": connections,
             "HERALD_CALLBACK_PARALLELISM": parallelism, "HERALD_CALLBACK_RELAY_INTERVAL_MS": relayInterval,
-            "HERALD_CALLBACK_RELAY_BATCH": relayBatch,
+            "HERALD_CALLBACK_RELAY_BATCH": relayBatch, "HERALD_CALLBACK_RECEIVER_PARALLELISM": receiverParallelism,
+            "HERALD_CALLBACK_BREAKER_FAILURES": breakerFailures, "HERALD_CALLBACK_BREAKER_MAX_SECONDS": breakerMaxSeconds,
+            "HERALD_CALLBACK_ALLOWED_NETWORKS": allowedNetworks,
         ]
     }
 }

@@ -6,42 +6,97 @@ import HeraldServer
 import HeraldStore
 import Logging
 import Metrics
+import ServiceLifecycle
 
-/// Delivers delivery-status callbacks: a batch of jobs is read in one query, POSTed with at most `parallelism`
-/// requests in flight, and settled. What the receiver took is deleted from the ledger; what failed goes to the
-/// broker's delay queue for its attempt (a job of just those callbacks, so the others are not sent twice), and after
-/// the last attempt to the dead letters, marked dead in the ledger. No consumer waits out a backoff.
-public struct CallbackWorker: Sendable {
+/// Delivers delivery-status callbacks. The `callbacks` ledger is their record and the broker's jobs only wake the
+/// sender: a batch of jobs is leased in the ledger (a sender that dies leaves its callbacks to come due again when
+/// the lease ends), handed to the `ReceiverScheduler` and acked at once, so no job waits on a receiver. Each callback
+/// then settles on its own: taken (deleted, in group commits), failed (due again after its retry delay, or dead after
+/// the last attempt, with a dead letter for the operator's replay), or held back without an attempt while its
+/// receiver is backed off. `parallelism` senders share the receivers round-robin, at most `perReceiver` each.
+public struct CallbackWorker: Service {
     let store: CallbackStore
     let client: CallbackClient
     let bus: BusClient
     let topology: Topology
     let parallelism: Int
+    let scheduler: ReceiverScheduler
+    let deletions: GroupCommit
+    let lease: Duration
     let logger: Logger
 
     let delivered = Counter(label: "herald_callbacks_total", dimensions: [("outcome", "delivered")])
     let retried = Counter(label: "herald_callbacks_total", dimensions: [("outcome", "retrying")])
     let died = Counter(label: "herald_callbacks_total", dimensions: [("outcome", "dead")])
+    let heldBack = Counter(label: "herald_callbacks_total", dimensions: [("outcome", "held_back")])
     let latency = Timer(label: "herald_callback_seconds", preferredDisplayUnit: .seconds)
+
+    public struct Settings: Sendable {
+        public var parallelism: Int
+        public var perReceiver: Int
+        public var breakerFailures: Int
+        public var breakerMaximum: Duration
+
+        public init(parallelism: Int, perReceiver: Int, breakerFailures: Int, breakerMaximum: Duration) {
+            self.parallelism = parallelism
+            self.perReceiver = perReceiver
+            self.breakerFailures = breakerFailures
+            self.breakerMaximum = breakerMaximum
+        }
+    }
 
     public init(
         infrastructure: Infrastructure, store: CallbackStore, client: CallbackClient, topology: Topology,
-        parallelism: Int, logger: Logger
+        settings: Settings, logger: Logger
     ) {
         self.store = store
         self.client = client
         bus = infrastructure.bus
         self.topology = topology
-        self.parallelism = max(1, parallelism)
+        parallelism = max(1, settings.parallelism)
+        let timeout = client.configuration.timeout
+        // A callback waits in its receiver's queue at most about two timeouts (its pace bounds the queue, and a
+        // breaker that opens sends the queue back), then takes one: the lease covers that with room to spare.
+        scheduler = ReceiverScheduler(settings: .init(
+            perReceiver: max(1, settings.perReceiver), breakerThreshold: settings.breakerFailures,
+            breakerMaximum: settings.breakerMaximum, maxQueueWait: timeout))
+        lease = timeout * 4 + .seconds(10)
+        deletions = GroupCommit(store: store, logger: logger)
         self.logger = logger
     }
 
+    /// The senders: each takes the next callback the scheduler gives and settles it.
+    /// On shutdown (after the consumer stopped, as it is listed after this service) the callbacks in flight finish
+    /// and those still queued go back to the ledger, due at once.
+    public func run() async throws {
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for _ in 0..<parallelism {
+                group.addTask {
+                    while let callback = await scheduler.next() { await send(callback) }
+                }
+            }
+            do {
+                try await gracefulShutdown()
+            } catch {
+                // Cancelled rather than shut down: the queued callbacks come due again when their lease ends.
+                _ = await scheduler.finish()
+                throw error
+            }
+            let queued = await scheduler.finish()
+            if !queued.isEmpty { await holdBack(.init(callbacks: queued, until: Date())) }
+            try await group.waitForAll()
+        }
+        await deletions.flush()
+    }
+
+    /// Leases the jobs' callbacks, queues them and acks the jobs. A job whose callbacks cannot be read goes back to
+    /// the queue through the broker's retry.
     public func handle(_ deliveries: [BusDelivery]) async {
         let jobs = await bus.decodeJobs(deliveries, stage: .callback, topology: topology, logger: logger)
         guard !jobs.isEmpty else { return }
         let pending: [PendingCallback]
         do {
-            pending = try await store.pending(jobs.flatMap(\.job.messageIDs))
+            pending = try await store.lease(jobs.flatMap(\.job.messageIDs), for: lease)
         } catch {
             let reason = ProcessRuntime.describe(error)
             logger.warning("could not read callbacks; retrying", metadata: ["error": "\(reason)"])
@@ -50,68 +105,62 @@ public struct CallbackWorker: Sendable {
             }
             return
         }
-        let failures = await post(pending)
-        do {
-            try await store.delivered(pending.map(\.id).filter { failures[$0] == nil })
-        } catch {
-            // The rows come due again and are sent once more: a duplicate, never a loss.
-            logger.warning("could not record delivered callbacks", metadata: ["error": "\(ProcessRuntime.describe(error))"])
+        for held in await scheduler.submit(pending) { await holdBack(held) }
+        for (_, delivery) in jobs { bus.ack(delivery) }
+    }
+
+    func send(_ callback: PendingCallback) async {
+        let started = ContinuousClock.now
+        let failure = await client.post(to: callback.url, body: Self.body(callback), secret: callback.secret, id: callback.id)
+        let took = ContinuousClock.now - started
+        latency.recordNanoseconds(took.nanoseconds)
+        if let held = await scheduler.completed(callback, succeeded: failure == nil, took: took) {
+            logger.warning("a tenant's callback receiver is failing; its callbacks are held back", metadata: [
+                "tenant.id": "\(callback.tenantID)", "held": "\(held.callbacks.count)", "error": "\(failure ?? "")",
+            ])
+            await holdBack(held)
         }
-        delivered.increment(by: pending.count - failures.count)
-        for (job, delivery) in jobs {
-            let failed = job.messageIDs.filter { failures[$0] != nil }
-            guard let error = failed.first.flatMap({ failures[$0] }) else {
-                bus.ack(delivery)
-                continue
+        guard let failure else {
+            delivered.increment()
+            await deletions.add(callback.id)
+            return
+        }
+        await settleFailure(callback, error: failure)
+    }
+
+    /// Due again after the delay of its attempt, or dead after the last one (with a dead letter to replay it from).
+    func settleFailure(_ callback: PendingCallback, error: String) async {
+        let attempt = callback.attempts + 1
+        do {
+            if attempt < topology.maxAttempts {
+                retried.increment()
+                try await store.retrying([callback.id], error: error, delay: topology.retryDelays[attempt - 1])
+            } else {
+                died.increment()
+                try await bus.publish(BusMessage(
+                    exchange: Topology.deadLetterExchange, routingKey: Stage.callback.routingKey,
+                    body: Job(messageIDs: [callback.id]).encoded(), headers: [
+                        Topology.errorHeader: .string(String(error.prefix(1000))),
+                        Topology.attemptHeader: .int(Int64(attempt)), Topology.attemptsHeader: .int(Int64(attempt)),
+                        Topology.failedAtHeader: .int(Int64(Date().timeIntervalSince1970 * 1000)),
+                        Topology.messagesHeader: .int(1),
+                    ]))
+                try await store.dead([callback.id], error: error)
+                logger.warning("callback dead-lettered", metadata: ["tenant.id": "\(callback.tenantID)", "error": "\(error)"])
             }
-            await settle(delivery, failed: failed, whole: failed.count == job.messageIDs.count, error: error)
+        } catch {
+            // Unsettled, it comes due again when its lease ends: sent again, never lost.
+            logger.error("could not settle a failed callback", metadata: ["error": "\(ProcessRuntime.describe(error))"])
         }
     }
 
-    /// POSTs each callback, `parallelism` at a time; returns why each failed one failed.
-    func post(_ callbacks: [PendingCallback]) async -> [UUID: String] {
-        await withTaskGroup(of: (UUID, String?).self) { group in
-            var failures: [UUID: String] = [:]
-            var next = callbacks.makeIterator()
-            func start(_ callback: PendingCallback) {
-                group.addTask {
-                    let started = ContinuousClock.now
-                    let failure = await client.post(
-                        to: callback.url, body: Self.body(callback), secret: callback.secret, id: callback.id)
-                    latency.recordNanoseconds((ContinuousClock.now - started).nanoseconds)
-                    return (callback.id, failure)
-                }
-            }
-            for _ in 0..<parallelism {
-                guard let callback = next.next() else { break }
-                start(callback)
-            }
-            for await (id, failure) in group {
-                if let failure { failures[id] = failure }
-                if let callback = next.next() { start(callback) }
-            }
-            return failures
-        }
-    }
-
-    private func settle(_ delivery: BusDelivery, failed: [UUID], whole: Bool, error: String) async {
+    func holdBack(_ held: ReceiverScheduler.HeldBack) async {
+        heldBack.increment(by: held.callbacks.count)
         do {
-            let outcome = try await bus.settleFailure(
-                delivery, stage: .callback, error: error, retryable: true, only: whole ? nil : Job(messageIDs: failed),
-                topology: topology)
-            if !whole { bus.ack(delivery) }
-            switch outcome {
-            case .retrying(_, let delay):
-                retried.increment(by: failed.count)
-                try await store.retrying(failed, error: error, delay: delay)
-            case .deadLettered:
-                died.increment(by: failed.count)
-                try await store.dead(failed, error: error)
-                logger.warning("callbacks dead-lettered", metadata: ["count": "\(failed.count)", "error": "\(error)"])
-            }
+            try await store.holdBack(held.callbacks.map(\.id), until: held.until)
         } catch {
-            // Unsettled, the delivery returns to the queue with the connection, or the rows come due again.
-            logger.error("could not settle failed callbacks", metadata: ["error": "\(ProcessRuntime.describe(error))"])
+            // Left as leased, they come due when the lease ends instead.
+            logger.warning("could not hold callbacks back", metadata: ["error": "\(ProcessRuntime.describe(error))"])
         }
     }
 
@@ -126,5 +175,42 @@ public struct CallbackWorker: Sendable {
             "provider_id": callback.providerID.map(JSONValue.string) ?? .null,
             "detail": callback.detail.map(JSONValue.string) ?? .null,
         ]).encoded().utf8)
+    }
+}
+
+/// Deletes delivered callbacks from the ledger in group commits: the first sender to finish writes, and whatever
+/// finished while it wrote goes in its next statement, so a busy receiver costs one statement per batch, not per
+/// callback, and no callback waits for others to be sent.
+actor GroupCommit {
+    let store: CallbackStore
+    let logger: Logger
+    private var pending: [UUID] = []
+    private var writing = false
+
+    init(store: CallbackStore, logger: Logger) {
+        self.store = store
+        self.logger = logger
+    }
+
+    func add(_ id: UUID) async {
+        pending.append(id)
+        guard !writing else { return }
+        await flush()
+    }
+
+    func flush() async {
+        guard !writing else { return }
+        writing = true
+        defer { writing = false }
+        while !pending.isEmpty {
+            let batch = pending
+            pending = []
+            do {
+                try await store.delivered(batch)
+            } catch {
+                // The rows come due again when their lease ends and are sent once more: a duplicate, never a loss.
+                logger.warning("could not record delivered callbacks", metadata: ["error": "\(ProcessRuntime.describe(error))"])
+            }
+        }
     }
 }

@@ -10,34 +10,43 @@ import ServiceLifecycle
 public struct CallbacksProcess: Sendable {
     public var worker: WorkerConfiguration
     public var client: CallbackConfiguration
-    public var parallelism: Int
+    public var sending: CallbackWorker.Settings
     public var relayInterval: Duration
     public var relayBatch: Int
 
     public init(environment: Environment) throws {
         worker = try WorkerConfiguration(environment: environment)
+        let addresses: CallbackAddressPolicy
+        do {
+            addresses = try CallbackAddressPolicy(allowedNetworks: environment.optional("HERALD_CALLBACK_ALLOWED_NETWORKS"))
+        } catch {
+            throw ConfigurationError(error.description)
+        }
         client = CallbackConfiguration(
             timeout: .milliseconds(try environment.int("HERALD_CALLBACK_TIMEOUT_MS", default: 5000)),
-            connectionsPerHost: try environment.int("HERALD_CALLBACK_CONNECTIONS", default: 32))
-        parallelism = try environment.int("HERALD_CALLBACK_PARALLELISM", default: 64)
+            connectionsPerHost: try environment.int("HERALD_CALLBACK_CONNECTIONS", default: 32), addresses: addresses)
+        sending = CallbackWorker.Settings(
+            parallelism: try environment.int("HERALD_CALLBACK_PARALLELISM", default: 64),
+            perReceiver: try environment.int("HERALD_CALLBACK_RECEIVER_PARALLELISM", default: 32),
+            breakerFailures: try environment.int("HERALD_CALLBACK_BREAKER_FAILURES", default: 5),
+            breakerMaximum: .seconds(try environment.int("HERALD_CALLBACK_BREAKER_MAX_SECONDS", default: 60)))
         relayInterval = .milliseconds(try environment.int("HERALD_CALLBACK_RELAY_INTERVAL_MS", default: 200))
         relayBatch = try environment.int("HERALD_CALLBACK_RELAY_BATCH", default: 1000)
-        guard parallelism > 0, relayBatch > 0, client.connectionsPerHost > 0 else {
-            throw ConfigurationError("HERALD_CALLBACK_PARALLELISM, HERALD_CALLBACK_CONNECTIONS and HERALD_CALLBACK_RELAY_BATCH must be positive")
-        }
     }
 
     public func services(infrastructure: Infrastructure, client: CallbackClient, logger: Logger) async throws -> [any Service] {
         try await worker.topology.verify(on: infrastructure.bus, stages: [.callback])
         let store = CallbackStore(database: infrastructure.database, jobTimeout: infrastructure.recovery.jobTimeout, logger: logger)
         let callbackWorker = CallbackWorker(
-            infrastructure: infrastructure, store: store, client: client, topology: worker.topology,
-            parallelism: parallelism, logger: logger)
+            infrastructure: infrastructure, store: store, client: client, topology: worker.topology, settings: sending,
+            logger: logger)
         let watchdog = infrastructure.watchdog(logger: logger)
+        // Shut down in reverse: the consumer stops taking jobs, then the senders finish, then the relay.
         return [
             CallbackRelay(
                 store: store, bus: infrastructure.bus, interval: relayInterval, batchSize: relayBatch, watchdog: watchdog,
                 logger: logger),
+            callbackWorker,
             StageConsumer(
                 bus: infrastructure.bus, stage: .callback, prefetch: worker.prefetch, concurrency: worker.concurrency,
                 watchdog: watchdog, logger: logger, handle: callbackWorker.handle),

@@ -66,7 +66,7 @@ struct TestFleet {
                 let recovery = RecoveryPolicy(
                     publishGrace: relayGrace, jobTimeout: .seconds(60), sendingTimeout: .seconds(60), maxAttempts: topology.maxAttempts)
                 let infrastructure = Infrastructure(database: database, bus: apiBus, recovery: recovery)
-                var configuration = try APIConfiguration(environment: Environment([:]))
+                var configuration = try APIConfiguration(environment: Environment(["HERALD_CALLBACK_ALLOWED_NETWORKS": "127.0.0.0/8"]))
                 configuration.relayInterval = .milliseconds(100)
                 // The workers are built by the factories the executables use, from settings as the environment
                 // gives them.
@@ -91,6 +91,7 @@ struct TestFleet {
                     "HERALD_TYNTEC_TIMEOUT_SECONDS": "5", "HERALD_SMS_FROM": "HeraldTest", "HERALD_POLL_DELAYS_MS": milliseconds(pollDelays),
                     "HERALD_POLL_BATCH": "50", "HERALD_POLL_CONCURRENCY": "8", "HERALD_POLL_LEASE_SECONDS": "5",
                     "HERALD_DIGEST_BATCH": "100", "HERALD_CALLBACK_RELAY_INTERVAL_MS": "50", "HERALD_CALLBACK_TIMEOUT_MS": "2000",
+                    "HERALD_CALLBACK_ALLOWED_NETWORKS": "127.0.0.0/8",
                 ])
                 let callbacks = try CallbacksProcess(environment: environment)
                 let callbackClient = CallbackClient(configuration: callbacks.client)
