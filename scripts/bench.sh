@@ -36,6 +36,8 @@ export HERALD_AMQP_URL=amqp://herald:herald@127.0.0.1:5672/herald-bench
 export HERALD_API_ADDRESS=127.0.0.1:8090
 export HERALD_SMTP_URL=smtp://127.0.0.1:2535
 export HERALD_SMTP_TLS=none
+# The sandbox's callback receiver is on loopback.
+export HERALD_CALLBACK_ALLOWED_NETWORKS=127.0.0.0/8
 export HERALD_SMTP_CONNECTIONS=${HERALD_SMTP_CONNECTIONS:-8}
 export HERALD_TYNTEC_URL=http://127.0.0.1:8035
 export HERALD_TYNTEC_API_KEY=sandbox-key

@@ -28,6 +28,8 @@ export HERALD_TYNTEC_URL=${HERALD_TYNTEC_URL:-http://127.0.0.1:8025}
 export HERALD_TYNTEC_API_KEY=${HERALD_TYNTEC_API_KEY:-sandbox-key}
 export HERALD_SMS_FROM=${HERALD_SMS_FROM:-HeraldDemo}
 export HERALD_POLL_DELAYS_MS=${HERALD_POLL_DELAYS_MS:-500,1000,2000,5000}
+# The sandbox's callback receiver is on loopback, which callbacks may reach only where the operator allows it.
+export HERALD_CALLBACK_ALLOWED_NETWORKS=${HERALD_CALLBACK_ALLOWED_NETWORKS:-127.0.0.0/8}
 api="http://$HERALD_API_ADDRESS"
 
 say "migrating the database and declaring the broker topology"

@@ -10,6 +10,11 @@ HERALD_DB_NAME=${HERALD_DB_NAME:-herald}
 HERALD_AMQP_USER=${HERALD_AMQP_USER:-herald}
 HERALD_AMQP_PASSWORD=${HERALD_AMQP_PASSWORD:-herald}
 HERALD_AMQP_VHOST=${HERALD_AMQP_VHOST:-herald}
+# The broker user applications publish requests onto herald.intake with: it may publish to the herald.intake exchange
+# and do nothing else (no queue or exchange of its own, no consume, no basic.get), so an application cannot read
+# other tenants' requests (and their API keys) off the broker.
+HERALD_AMQP_INTAKE_USER=${HERALD_AMQP_INTAKE_USER:-herald-intake}
+HERALD_AMQP_INTAKE_PASSWORD=${HERALD_AMQP_INTAKE_PASSWORD:-herald-intake}
 
 log() { printf 'setup: %s\n' "$*" >&2; }
 
@@ -165,5 +170,11 @@ if ! rabbitmqctl -q list_users | awk '{print $1}' | grep -qx "$HERALD_AMQP_USER"
   rabbitmqctl -q set_user_tags "$HERALD_AMQP_USER" administrator >/dev/null
 fi
 rabbitmqctl -q set_permissions -p "$HERALD_AMQP_VHOST" "$HERALD_AMQP_USER" '.*' '.*' '.*' >/dev/null
+if ! rabbitmqctl -q list_users | awk '{print $1}' | grep -qx "$HERALD_AMQP_INTAKE_USER"; then
+  log "creating RabbitMQ user $HERALD_AMQP_INTAKE_USER (publishes to herald.intake only)"
+  rabbitmqctl -q add_user "$HERALD_AMQP_INTAKE_USER" "$HERALD_AMQP_INTAKE_PASSWORD" >/dev/null
+fi
+# configure: nothing; write: the herald.intake exchange; read: nothing.
+rabbitmqctl -q set_permissions -p "$HERALD_AMQP_VHOST" "$HERALD_AMQP_INTAKE_USER" '^$' '^herald\.intake$' '^$' >/dev/null
 
 log "PostgreSQL and RabbitMQ are up on 127.0.0.1"

@@ -11,14 +11,17 @@ import HeraldCore
 ///   retry blocks no consumer, and being quorum queues they survive a broker restart.
 /// - `herald.dead` (direct): a quorum queue per stage holding jobs that failed for good, each with its error and
 ///   attempt count and time in headers (`x-herald-error`, `x-herald-attempts`, `x-herald-failed-at`).
-/// - `herald.intake`: message requests that applications publish straight onto the broker (through the default
-///   exchange, or `herald` with routing key `intake`); `herald.intake.refused` (bound to `herald.dead` by `intake`)
+/// - `herald.intake`: message requests that applications publish straight onto the broker (through the fanout
+///   exchange `herald.intake`, the one an application's own broker user may write to; the fleet's user may also use
+///   the default exchange or `herald` with routing key `intake`); `herald.intake.refused` (bound to `herald.dead` by `intake`)
 ///   holds the ones refused, each with its problem document, and any the broker gave up redelivering.
 public struct Topology: Sendable {
     public static let exchange = "herald"
     public static let retryExchange = "herald.retry"
     public static let deadLetterExchange = "herald.dead"
     public static let intakeQueue = "herald.intake"
+    /// A fanout exchange to `herald.intake` alone: what an application's broker user may publish to (and nothing else).
+    public static let intakeExchange = "herald.intake"
     public static let intakeRefusedQueue = "herald.intake.refused"
     /// The intake's routing key on `herald`, and its refusals' on `herald.dead`.
     public static let intakeRoutingKey = "intake"
@@ -35,14 +38,20 @@ public struct Topology: Sendable {
     public var retryDelays: [Duration]
     /// How often the broker hands out one job before dead-lettering it (guards against consumers that crash on it).
     public var deliveryLimit: Int
+    /// How long a refused intake request is kept in `herald.intake.refused` (the personal-data retention), and how
+    /// many at most (the oldest go first).
+    public var refusedRetention: Duration
+    public var refusedMaxLength: Int
 
     public init(
         retryDelays: [Duration] = [.seconds(1), .seconds(5), .seconds(30), .seconds(120), .seconds(600)],
-        deliveryLimit: Int = 10
+        deliveryLimit: Int = 10, refusedRetention: Duration = .seconds(7 * 86_400), refusedMaxLength: Int = 100_000
     ) {
         precondition(retryDelays.allSatisfy { $0 > .zero }, "retry delays must be positive")
         self.retryDelays = retryDelays
         self.deliveryLimit = deliveryLimit
+        self.refusedRetention = refusedRetention
+        self.refusedMaxLength = refusedMaxLength
     }
 
     public var maxAttempts: Int { retryDelays.count + 1 }
@@ -126,7 +135,12 @@ public struct Topology: Sendable {
         intake["x-dead-letter-routing-key"] = .string(Self.intakeRoutingKey)
         try connection.declareQueue(Self.intakeQueue, arguments: intake)
         try connection.bindQueue(Self.intakeQueue, exchange: Self.exchange, routingKey: Self.intakeRoutingKey)
-        try connection.declareQueue(Self.intakeRefusedQueue, arguments: ["x-queue-type": .string("quorum")])
+        try connection.declareExchange(Self.intakeExchange, type: "fanout")
+        try connection.bindQueue(Self.intakeQueue, exchange: Self.intakeExchange, routingKey: "")
+        try connection.declareQueue(Self.intakeRefusedQueue, arguments: [
+            "x-queue-type": .string("quorum"), "x-message-ttl": .int(refusedRetention.milliseconds),
+            "x-max-length": .int(Int64(refusedMaxLength)), "x-overflow": .string("drop-head"),
+        ])
         try connection.bindQueue(Self.intakeRefusedQueue, exchange: Self.deadLetterExchange, routingKey: Self.intakeRoutingKey)
     }
 }

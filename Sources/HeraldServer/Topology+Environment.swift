@@ -2,7 +2,7 @@ import HeraldBus
 
 extension Topology {
     /// `HERALD_RETRY_DELAYS_MS` (such as `1000,5000,30000`: the wait before each retry, a delay queue each) and
-    /// `HERALD_DELIVERY_LIMIT`: read the same way by `heraldctl topology`, which declares them, and by the workers,
+    /// `HERALD_DELIVERY_LIMIT`, and `HERALD_RETENTION_DAYS` for how long refused intake requests are kept: read the same way by `heraldctl topology`, which declares them, and by the workers,
     /// which check at start that the broker has them.
     public init(environment: Environment) throws {
         let delays = try environment.optional("HERALD_RETRY_DELAYS_MS").map {
@@ -10,7 +10,8 @@ extension Topology {
         }
         self.init(
             retryDelays: delays ?? Topology().retryDelays,
-            deliveryLimit: try environment.int("HERALD_DELIVERY_LIMIT", default: 10))
+            deliveryLimit: try environment.int("HERALD_DELIVERY_LIMIT", default: 10),
+            refusedRetention: .seconds(try environment.int("HERALD_RETENTION_DAYS", default: 7) * 86_400))
     }
 }
 

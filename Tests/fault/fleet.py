@@ -43,6 +43,8 @@ def env(**extra):
         "HERALD_RELAY_INTERVAL_MS": "200",
         "HERALD_RELAY_GRACE_MS": "1000",
         "HERALD_CALLBACK_TIMEOUT_MS": "2000",
+        # The callback receivers of the tests listen on loopback.
+        "HERALD_CALLBACK_ALLOWED_NETWORKS": "127.0.0.0/8",
         "LOG_LEVEL": "warning",
     }
     values.update(extra)
