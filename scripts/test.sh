@@ -34,6 +34,10 @@ HERALD_TEST_VHOSTS=1 HERALD_TEST_BROKER_RESTART=1 swift test --skip-build --disa
 # Crash and restart faults against the fleet's own executables (they restart the broker and the database too).
 bin=$(swift build --show-bin-path)
 python3 Tests/fault/fault_test.py "$bin"
+# Tenants against each other and against outside servers: a flood on herald.intake and a tarpitting callback receiver
+# slow only their own tenant (kill -9 of herald-api and herald-callbacks mid-run), callback URLs to internal addresses
+# refused, no password without TLS, one attempt for concurrent retries, no personal data in any log.
+python3 Tests/tenancy/tenancy_test.py "$bin"
 # A few thousand fuzzed requests against herald-api: no 5xx, every refusal problem+json, no secrets in its log; then
 # schemathesis checks the live API against its OpenAPI document.
 FUZZ_EXAMPLES=${FUZZ_EXAMPLES:-1000} python3 Tests/fuzz/api_fuzz.py "$bin"
