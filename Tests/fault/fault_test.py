@@ -26,7 +26,7 @@ import pika
 import fleet as fleet_module
 import providers
 from fleet import API, DB, STATE, VHOST, Fleet, env, http, psql, wait_for
-from providers import DROP_EVERY, DROPPING, address_number, callbacks, dropped, mail, sms
+from providers import DROP_EVERY, DROPPING, address_number, bad_signatures, callbacks, dropped, mail, sms
 
 BIN = sys.argv[1]
 EMAILS = int(os.environ.get("FAULT_EMAILS", "1200"))
@@ -44,7 +44,8 @@ def accept_wave(key, emails, texts):
     """Accepts emails and SMS in procedures of 100, one in four published onto herald.intake instead of the API.
     Returns the ids of the messages accepted over HTTP, and the reference and count of those sent through the intake
     (whose ids are found once stored)."""
-    reference = "fault-wave-%d-intake" % next(WAVES)
+    wave = next(WAVES)
+    reference = "fault-wave-%d-intake" % wave
     ids, queued = [], 0
     items = [{"channel": "email", "to": {"email": "user%d@example.com" % i}, "template": "fault-mail",
               "variables": {"n": i}} for i in range(emails)]
@@ -56,8 +57,12 @@ def accept_wave(key, emails, texts):
             publish_intake(key, number, [dict(item, reference=reference) for item in chunk], reference)
             queued += len(chunk)
             continue
+        # Each chunk with an Idempotency-Key: one sent again after a lost answer (the API killed) is stored once,
+        # and the wave's count by reference catches one stored twice.
+        chunk = [dict(item, reference="fault-wave-%d-http" % wave) for item in chunk]
         for _ in range(50):
-            status, body = http("POST", "/v1/procedures", {"kind": "fault", "messages": chunk}, key)
+            status, body = http("POST", "/v1/procedures", {"kind": "fault", "messages": chunk}, key,
+                                "fault-wave-%d-http-%d" % (wave, number))
             if status == 202:
                 ids += body["message_ids"]
                 break
@@ -155,8 +160,12 @@ def run_fault(name, fleet, key, strike, check=None):
     lost = sum(1 for count in received.values() if count == 0)
     duplicates = sum(count - 1 for count in received.values() if count > 1)
     bound = on_wire if on_wire is not None else IN_FLIGHT_BOUND
-    ok = len(ids) == EMAILS + SMS and lost == 0 and stranded == 0 and failed == 0 and duplicates <= bound and not missing
-    extra = "  callbacks %d/%d" % (changes - len(missing), changes)
+    stored_http = int(psql("select count(*) from messages where reference = '%s'" % reference.replace("-intake", "-http")))
+    twice = stored_http - len(accepted_ids)
+    bad = sum(bad_signatures.snapshot().values())
+    ok = (len(ids) == EMAILS + SMS and lost == 0 and stranded == 0 and failed == 0 and duplicates <= bound and not missing
+          and twice == 0 and bad == 0)
+    extra = "  callbacks %d/%d  stored twice %d  bad signatures %d" % (changes - len(missing), changes, twice, bad)
     restarts = fleet.take_restarts()
     if restarts:
         extra += "  (restarted after exiting on their own: %s)" % ", ".join("%s x%d" % item for item in sorted(restarts.items()))

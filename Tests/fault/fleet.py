@@ -117,16 +117,18 @@ class Fleet:
                 process.kill()
 
 
-def http(method, path, body=None, key=None):
-    return request(method, "http://%s%s" % (API, path), body, key)
+def http(method, path, body=None, key=None, idempotency_key=None):
+    return request(method, "http://%s%s" % (API, path), body, key, idempotency_key)
 
 
-def request(method, url, body=None, key=None):
+def request(method, url, body=None, key=None, idempotency_key=None):
     """One JSON request: (status, parsed body), (status, raw body) for an error, or (0, why) if nothing answered."""
     prepared = urllib.request.Request(url, method=method, data=json.dumps(body).encode() if body is not None else None)
     prepared.add_header("Content-Type", "application/json")
     if key:
         prepared.add_header("Authorization", "Bearer " + key)
+    if idempotency_key:
+        prepared.add_header("Idempotency-Key", idempotency_key)
     try:
         with urllib.request.urlopen(prepared, timeout=30) as response:
             return response.status, json.loads(response.read() or b"null")

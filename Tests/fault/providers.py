@@ -1,8 +1,10 @@
 """The outside providers of the fault test, written with aiosmtpd and http.server (not by the project): an SMTP
-server and a Tyntec-compatible SMS endpoint that count what they receive, by Message-ID and by `reference`, an
-SMTP fault that hangs up or stalls sessions after DATA, and a receiver of delivery-status callbacks that counts them
-by message and state."""
+server and a Tyntec-compatible SMS endpoint (ACCEPTED, BUFFERED, then DELIVERED) that count what they receive, by Message-ID and by `reference`, an
+SMTP fault that hangs up or stalls sessions after DATA, and a receiver of delivery-status callbacks that verifies each
+signature and counts them by message and state."""
 import asyncio
+import hashlib
+import hmac
 import json
 import socket
 import threading
@@ -65,7 +67,10 @@ class SMTPHandler:
 
 
 class TyntecHandler(BaseHTTPRequestHandler):
+    """As Tyntec answers: a message is ACCEPTED, then BUFFERED, then DELIVERED, one state per status request."""
     protocol_version = "HTTP/1.1"
+    polls = {}
+    lock = threading.Lock()
 
     def log_message(self, *args):
         pass
@@ -88,7 +93,15 @@ class TyntecHandler(BaseHTTPRequestHandler):
 
     def do_GET(self):
         request_id = self.path.rsplit("/", 1)[-1]
-        self.answer(200, {"requestId": request_id, "status": "DELIVERED", "parts": [{"deliveryState": "DELIVERED"}]})
+        with TyntecHandler.lock:
+            count = TyntecHandler.polls[request_id] = TyntecHandler.polls.get(request_id, 0) + 1
+        state = ["ACCEPTED", "BUFFERED"][count - 1] if count <= 2 else "DELIVERED"
+        self.answer(200, {"requestId": request_id, "status": state, "parts": [{"deliveryState": state}]})
+
+
+# The tenant's callback secret: every callback's signature is verified with it, and a bad one counted.
+CALLBACK_SECRET = {"value": "fault-callback-secret"}
+bad_signatures = Counter()
 
 
 class CallbackHandler(BaseHTTPRequestHandler):
@@ -98,7 +111,13 @@ class CallbackHandler(BaseHTTPRequestHandler):
         pass
 
     def do_POST(self):
-        body = json.loads(self.rfile.read(int(self.headers.get("Content-Length", "0"))) or b"{}")
+        raw = self.rfile.read(int(self.headers.get("Content-Length", "0")))
+        signature = dict(part.split("=", 1) for part in self.headers.get("Herald-Signature", "").split(",") if "=" in part)
+        expected = hmac.new(CALLBACK_SECRET["value"].encode(), (signature.get("t", "") + ".").encode() + raw,
+                            hashlib.sha256).hexdigest()
+        if not hmac.compare_digest(expected, signature.get("v1", "")):
+            bad_signatures.add(self.path)
+        body = json.loads(raw or b"{}")
         callbacks.add((body.get("id"), body.get("state")))
         self.send_response(204)
         self.send_header("Content-Length", "0")
