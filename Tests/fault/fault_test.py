@@ -123,7 +123,7 @@ def callbacks_missing(ids):
 
 
 def run_fault(name, fleet, key, strike, check=None):
-    mail_before, sms_before = mail.snapshot(), sms.snapshot()
+    mail_before, sms_before, bad_before = mail.snapshot(), sms.snapshot(), bad_signatures.total()
     started = time.time()
     ids, intake = [], []
     accepting = threading.Thread(target=lambda: intake.extend(accept_wave(key, EMAILS, SMS)))
@@ -162,7 +162,7 @@ def run_fault(name, fleet, key, strike, check=None):
     bound = on_wire if on_wire is not None else IN_FLIGHT_BOUND
     stored_http = int(psql("select count(*) from messages where reference = '%s'" % reference.replace("-intake", "-http")))
     twice = stored_http - len(accepted_ids)
-    bad = sum(bad_signatures.snapshot().values())
+    bad = bad_signatures.total() - bad_before
     ok = (len(ids) == EMAILS + SMS and lost == 0 and stranded == 0 and failed == 0 and duplicates <= bound and not missing
           and twice == 0 and bad == 0)
     extra = "  callbacks %d/%d  stored twice %d  bad signatures %d" % (changes - len(missing), changes, twice, bad)

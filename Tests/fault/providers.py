@@ -111,7 +111,10 @@ class CallbackHandler(BaseHTTPRequestHandler):
         pass
 
     def do_POST(self):
-        raw = self.rfile.read(int(self.headers.get("Content-Length", "0")))
+        length = int(self.headers.get("Content-Length", "0"))
+        raw = self.rfile.read(length)
+        if len(raw) < length:
+            return  # the sender died mid-request (a kill -9 of herald-callbacks): nothing was delivered
         signature = dict(part.split("=", 1) for part in self.headers.get("Herald-Signature", "").split(",") if "=" in part)
         expected = hmac.new(CALLBACK_SECRET["value"].encode(), (signature.get("t", "") + ".").encode() + raw,
                             hashlib.sha256).hexdigest()
