@@ -2,6 +2,7 @@
 # Runs every test against a real PostgreSQL and RabbitMQ: installs and starts them (scripts/setup.sh), builds once,
 # runs the unit and integration tests in parallel, then the broker-restart test on its own (it disturbs every
 # connection to the broker), then the fault test (kill -9 of each process kind, broker and database restarts), the
+# tenancy test (one tenant's flood or broken receiver against another's service, SSRF, SMTP TLS, retries, logs), the
 # API fuzz and OpenAPI test, replicas against a RabbitMQ cluster losing a node, and the demo with its sandbox inbox
 # in a browser, and the package (scripts/package.sh) run where no Swift toolchain is. The deployment manifests are
 # validated first.
