@@ -68,8 +68,25 @@ public struct CallbackAddressPolicy: Sendable {
     static let nat64 = IPNetwork("64:ff9b::/96")!
     static let sixToFour = IPNetwork("2002::/16")!
 
-    /// Checks a callback URL's form and every address its host resolves to; returns where to send it.
+    /// Checks a callback URL's form and every address its host resolves to; returns where to send it. What a URL
+    /// checked to is remembered for as long as its host's addresses are (a few seconds), so a busy receiver costs
+    /// neither a parse nor a look-up per callback.
     public func check(_ raw: String) async throws(Refusal) -> Target {
+        let now = ContinuousClock.now
+        if let cached = Self.targets.withLock({ $0[raw] }), cached.until > now, cached.allowed == allowed {
+            return cached.target
+        }
+        let target = try await checkAfresh(raw)
+        Self.targets.withLock { targets in
+            if targets.count > 10_000 { targets.removeAll() }
+            targets[raw] = (target, allowed, now + .seconds(5))
+        }
+        return target
+    }
+
+    static let targets = Mutex<[String: (target: Target, allowed: [IPNetwork], until: ContinuousClock.Instant)]>([:])
+
+    func checkAfresh(_ raw: String) async throws(Refusal) -> Target {
         guard let components = URLComponents(string: raw), let scheme = components.scheme?.lowercased(),
               scheme == "http" || scheme == "https", let rawHost = components.host, !rawHost.isEmpty,
               components.user == nil, components.password == nil

@@ -86,9 +86,9 @@ public struct CallbackOptions: OptionSource {
     var timeout: String?
     @Option(name: .customLong("callback-connections"), help: setting("HERALD_CALLBACK_CONNECTIONS", "Keep-alive connections per receiver host", default: "32"))
     var connections: String?
-    @Option(name: .customLong("callback-parallelism"), help: setting("HERALD_CALLBACK_PARALLELISM", "Callbacks in flight, all receivers together", default: "64"))
+    @Option(name: .customLong("callback-parallelism"), help: setting("HERALD_CALLBACK_PARALLELISM", "Callbacks in flight, all receivers together", default: "128"))
     var parallelism: String?
-    @Option(name: .customLong("callback-receiver-parallelism"), help: setting("HERALD_CALLBACK_RECEIVER_PARALLELISM", "Callbacks in flight to one tenant's receiver", default: "32"))
+    @Option(name: .customLong("callback-receiver-parallelism"), help: setting("HERALD_CALLBACK_RECEIVER_PARALLELISM", "Callbacks in flight to one tenant's receiver", default: "64"))
     var receiverParallelism: String?
     @Option(name: .customLong("callback-breaker-failures"), help: setting("HERALD_CALLBACK_BREAKER_FAILURES", "Failures in a row that back a receiver off", default: "5"))
     var breakerFailures: String?

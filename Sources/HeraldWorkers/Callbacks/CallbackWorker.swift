@@ -107,6 +107,8 @@ public struct CallbackWorker: Service {
         }
         for held in await scheduler.submit(pending) { await holdBack(held) }
         for (_, delivery) in jobs { bus.ack(delivery) }
+        // Take more jobs only once the senders have room: the rest waits in the broker, not in memory.
+        await scheduler.waitForRoom(below: parallelism * 32)
     }
 
     func send(_ callback: PendingCallback) async {

@@ -6,7 +6,9 @@ import HeraldStore
 /// take work round-robin over the receivers that have room, so a receiver that answers slowly holds only its own
 /// slots. A receiver's queue is kept short in time rather than in count: a callback is held back (to the ledger, with
 /// a new due time) when the receiver's queue would take longer than `maxQueueWait` at its recent pace, or while its
-/// breaker is open; when the breaker opens, its queue goes back to the ledger too.
+/// breaker is open; when the breaker opens, its queue goes back to the ledger too. So only receivers that answer
+/// quickly can have long queues, and the consumer waits (`waitForRoom`) while all queues together are long: the
+/// broker holds what the senders cannot take yet, without holding a slow receiver's callbacks in front of others.
 actor ReceiverScheduler {
     struct Settings: Sendable {
         var perReceiver: Int
@@ -29,7 +31,7 @@ actor ReceiverScheduler {
         var inFlight = 0
         var breaker: ReceiverBreaker
         /// Recent time of one POST (exponentially weighted).
-        var pace: Duration = .milliseconds(100)
+        var pace: Duration = .milliseconds(10)
 
         var queued: Int { queue.count - head }
 
@@ -56,6 +58,7 @@ actor ReceiverScheduler {
     /// Receivers with queued callbacks, in turn order.
     private var turns: [UUID] = []
     private var waiting: [CheckedContinuation<PendingCallback?, Never>] = []
+    private var waitingForRoom: [(limit: Int, continuation: CheckedContinuation<Void, Never>)] = []
     private var finished = false
     private var queuedTotal = 0
 
@@ -71,7 +74,8 @@ actor ReceiverScheduler {
                 threshold: settings.breakerThreshold, maximum: settings.breakerMaximum))
             if let reopens = receiver.breaker.reopensAt, reopens > now {
                 heldBack[reopens, default: []].append(callback)
-            } else if receiver.queued > 0, receiver.pace * (receiver.queued / max(1, settings.perReceiver)) > settings.maxQueueWait {
+            } else if receiver.queued >= settings.perReceiver,
+                      receiver.pace * (receiver.queued / max(1, settings.perReceiver)) > settings.maxQueueWait {
                 heldBack[now + settings.queueFullDelay, default: []].append(callback)
             } else {
                 if receiver.queued == 0 { turns.append(callback.tenantID) }
@@ -86,7 +90,10 @@ actor ReceiverScheduler {
 
     /// The next callback to send, waiting for one; nil once `finish` was called and nothing is left.
     func next() async -> PendingCallback? {
-        if let callback = take(now: .now) { return callback }
+        if let callback = take(now: .now) {
+            wakeRoom()
+            return callback
+        }
         if finished { return nil }
         return await withCheckedContinuation { waiting.append($0) }
     }
@@ -119,6 +126,20 @@ actor ReceiverScheduler {
     /// Callbacks queued, all receivers together.
     var queued: Int { queuedTotal }
 
+    /// Returns once fewer than `limit` callbacks are queued (or the senders are finishing).
+    func waitForRoom(below limit: Int) async {
+        guard queuedTotal >= limit, !finished else { return }
+        await withCheckedContinuation { waitingForRoom.append((limit, $0)) }
+    }
+
+    private func wakeRoom() {
+        guard !waitingForRoom.isEmpty else { return }
+        let (ready, rest) = (waitingForRoom.filter { finished || queuedTotal < $0.limit },
+                             waitingForRoom.filter { !finished && queuedTotal >= $0.limit })
+        waitingForRoom = rest
+        for waiter in ready { waiter.continuation.resume() }
+    }
+
     /// Ends the senders once the callbacks in flight are done: what is still queued is returned, to go back to the
     /// ledger due now (another sender takes it at once).
     func finish() -> [PendingCallback] {
@@ -134,6 +155,7 @@ actor ReceiverScheduler {
     }
 
     private func wake(now: ContinuousClock.Instant) {
+        defer { wakeRoom() }
         while !waiting.isEmpty {
             if let callback = take(now: now) {
                 waiting.removeFirst().resume(returning: callback)

@@ -26,8 +26,8 @@ public struct CallbacksProcess: Sendable {
             timeout: .milliseconds(try environment.int("HERALD_CALLBACK_TIMEOUT_MS", default: 5000)),
             connectionsPerHost: try environment.int("HERALD_CALLBACK_CONNECTIONS", default: 32), addresses: addresses)
         sending = CallbackWorker.Settings(
-            parallelism: try environment.int("HERALD_CALLBACK_PARALLELISM", default: 64),
-            perReceiver: try environment.int("HERALD_CALLBACK_RECEIVER_PARALLELISM", default: 32),
+            parallelism: try environment.int("HERALD_CALLBACK_PARALLELISM", default: 128),
+            perReceiver: try environment.int("HERALD_CALLBACK_RECEIVER_PARALLELISM", default: 64),
             breakerFailures: try environment.int("HERALD_CALLBACK_BREAKER_FAILURES", default: 5),
             breakerMaximum: .seconds(try environment.int("HERALD_CALLBACK_BREAKER_MAX_SECONDS", default: 60)))
         relayInterval = .milliseconds(try environment.int("HERALD_CALLBACK_RELAY_INTERVAL_MS", default: 200))
