@@ -70,7 +70,8 @@ actor ReceiverScheduler {
     func submit(_ callbacks: [PendingCallback], now: ContinuousClock.Instant = .now) -> [HeldBack] {
         var heldBack: [ContinuousClock.Instant: [PendingCallback]] = [:]
         for callback in callbacks {
-            var receiver = receivers[callback.tenantID] ?? Receiver(breaker: ReceiverBreaker(
+            // Taken out of the dictionary while it changes, so that its queue is appended to in place, not copied.
+            var receiver = receivers.removeValue(forKey: callback.tenantID) ?? Receiver(breaker: ReceiverBreaker(
                 threshold: settings.breakerThreshold, maximum: settings.breakerMaximum))
             if let reopens = receiver.breaker.reopensAt, reopens > now {
                 heldBack[reopens, default: []].append(callback)
@@ -102,7 +103,7 @@ actor ReceiverScheduler {
     func completed(
         _ callback: PendingCallback, succeeded: Bool, took: Duration, now: ContinuousClock.Instant = .now
     ) -> HeldBack? {
-        guard var receiver = receivers[callback.tenantID] else { return nil }
+        guard var receiver = receivers.removeValue(forKey: callback.tenantID) else { return nil }
         receiver.inFlight -= 1
         receiver.pace = (receiver.pace * 3 + took) / 4
         var heldBack: HeldBack?
@@ -114,9 +115,7 @@ actor ReceiverScheduler {
             turns.removeAll { $0 == callback.tenantID }
             if !drained.isEmpty { heldBack = HeldBack(callbacks: drained, until: Self.date(of: reopens, now: now)) }
         }
-        if receiver.inFlight == 0, receiver.queued == 0, receiver.breaker.state == .closed {
-            receivers[callback.tenantID] = nil
-        } else {
+        if receiver.inFlight > 0 || receiver.queued > 0 || receiver.breaker.state != .closed {
             receivers[callback.tenantID] = receiver
         }
         wake(now: now)
@@ -173,7 +172,11 @@ actor ReceiverScheduler {
         var tried = 0
         while tried < turns.count {
             let id = turns.removeFirst()
-            guard var receiver = receivers[id], receiver.queued > 0 else { continue }
+            guard var receiver = receivers.removeValue(forKey: id) else { continue }
+            guard receiver.queued > 0 else {
+                receivers[id] = receiver
+                continue
+            }
             if receiver.inFlight < settings.perReceiver, receiver.breaker.mayStart(at: now) {
                 let callback = receiver.pop()
                 receiver.inFlight += 1
