@@ -141,7 +141,10 @@ class Receiver(BaseHTTPRequestHandler):
         pass
 
     def do_POST(self):
-        raw = self.rfile.read(int(self.headers.get("Content-Length", "0")))
+        length = int(self.headers.get("Content-Length", "0"))
+        raw = self.rfile.read(length)
+        if len(raw) < length:
+            return  # its sender died mid-request (the kill -9 of herald-callbacks): nothing was delivered
         tenant = self.path.strip("/").split("/")[-1]
         signature = dict(part.split("=", 1) for part in self.headers.get("Herald-Signature", "").split(",") if "=" in part)
         expected = hmac.new(SECRETS.get(tenant, "").encode(), (signature.get("t", "") + ".").encode() + raw,
