@@ -36,8 +36,8 @@ struct IntakeConsumer: Service {
 
     let accepted = Counter(label: "herald_intake_requests_total", dimensions: [("outcome", "stored")])
     let refused = Counter(label: "herald_intake_requests_total", dimensions: [("outcome", "refused")])
+    /// Requests parked for their tenant's rate limit (counted again as stored or refused when released).
     let held = Counter(label: "herald_intake_rate_limited_total")
-    let parkedCount = Counter(label: "herald_intake_requests_total", dimensions: [("outcome", "parked")])
 
     func run() async throws {
         try await Topology.verifyIntake(on: bus)
@@ -78,7 +78,6 @@ struct IntakeConsumer: Service {
                     return
                 case .parked:
                     held.increment()
-                    parkedCount.increment()
                     bus.ack(delivery)
                     return
                 }
@@ -129,8 +128,11 @@ struct IntakeConsumer: Service {
     func park(_ body: [UInt8], principal: Principal, idempotencyKey: String?) async throws {
         try await parked.park(
             tenantID: principal.tenantID, apiKeyID: principal.keyID,
-            idempotencyKey: idempotencyKey ?? "herald-parked-\(UUID().uuidString.lowercased())", body: body)
+            idempotencyKey: idempotencyKey ?? "\(Self.madeKeyPrefix)\(UUID().uuidString.lowercased())", body: body)
     }
+
+    /// The idempotency keys made for parked requests that came without one (never shown as the client's).
+    static let madeKeyPrefix = "herald-parked-"
 
     enum Acceptance {
         case stored

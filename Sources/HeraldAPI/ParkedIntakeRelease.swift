@@ -65,7 +65,7 @@ struct ParkedIntakeRelease: Service {
     }
 
     func refuse(_ problem: Problem, _ request: ParkedRequest) async throws {
-        let key = request.idempotencyKey.hasPrefix("herald-parked-") ? nil : request.idempotencyKey
+        let key = request.idempotencyKey.hasPrefix(IntakeConsumer.madeKeyPrefix) ? nil : request.idempotencyKey
         try await bus.publish(IntakeConsumer.refusal(problem, body: request.body, idempotencyKey: key))
         refused.increment()
         logger.info("parked intake request refused", metadata: [

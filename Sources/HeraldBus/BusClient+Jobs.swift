@@ -66,11 +66,7 @@ extension BusClient {
                 exchange: Topology.retryExchange, routingKey: stage.retryQueue(delay: delay), body: body, headers: headers)
             outcome = .retrying(attempt: attempt + 1, delay: delay)
         } else {
-            headers[Topology.attemptHeader] = .int(Int64(attempt))
-            headers[Topology.attemptsHeader] = .int(Int64(attempt))
-            headers[Topology.failedAtHeader] = .int(Int64(Date().timeIntervalSince1970 * 1000))
-            message = BusMessage(
-                exchange: Topology.deadLetterExchange, routingKey: stage.routingKey, body: body, headers: headers)
+            message = .deadLetter(body: body, stage: stage, attempts: attempt, headers: headers)
             outcome = .deadLettered(attempts: attempt)
         }
         try await publish(message)
@@ -110,5 +106,19 @@ extension BusClient {
     /// Discards every message in a queue; returns how many there were.
     public func purgeQueue(_ queue: String) async throws -> Int {
         Int(try await perform { connection throws(BusError) in try connection.purgeQueue(queue) })
+    }
+}
+
+extension BusMessage {
+    /// A job that failed for good, for its stage's dead-letter queue: `headers` (its error and message count among
+    /// them) with its attempts and the time it failed.
+    public static func deadLetter(
+        body: [UInt8], stage: Stage, attempts: Int, headers: [String: BusHeaderValue]
+    ) -> BusMessage {
+        var headers = headers
+        headers[Topology.attemptHeader] = .int(Int64(attempts))
+        headers[Topology.attemptsHeader] = .int(Int64(attempts))
+        headers[Topology.failedAtHeader] = .int(Int64(Date().timeIntervalSince1970 * 1000))
+        return BusMessage(exchange: Topology.deadLetterExchange, routingKey: stage.routingKey, body: body, headers: headers)
     }
 }

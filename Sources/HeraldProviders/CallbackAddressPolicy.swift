@@ -69,8 +69,8 @@ public struct CallbackAddressPolicy: Sendable {
     static let sixToFour = IPNetwork("2002::/16")!
 
     /// Checks a callback URL's form and every address its host resolves to; returns where to send it. What a URL
-    /// checked to is remembered for as long as its host's addresses are (a few seconds), so a busy receiver costs
-    /// neither a parse nor a look-up per callback.
+    /// checked to is remembered for a few seconds, so a busy receiver costs neither a parse nor a look-up per
+    /// callback, and a name that turns internal is refused within that time.
     public func check(_ raw: String) async throws(Refusal) -> Target {
         let now = ContinuousClock.now
         if let cached = Self.targets.withLock({ $0[raw] }), cached.until > now, cached.allowed == allowed {
@@ -111,26 +111,17 @@ public struct CallbackAddressPolicy: Sendable {
         return Target(url: "http://\(literal)\(port)\(path)\(query)", hostHeader: "\(rawHost)\(port)")
     }
 
-    /// Every address `host` resolves to (numeric forms included, as the system's resolver reads them), cached for a
-    /// few seconds so that a busy receiver is not a DNS query per callback.
+    /// Every address `host` resolves to, numeric forms included, as the system's resolver reads them (off the event
+    /// loops: the look-up blocks).
     func resolve(_ host: String) async throws(Refusal) -> [[UInt8]] {
-        let now = ContinuousClock.now
-        if let cached = Self.cache.withLock({ $0[host] }), cached.until > now { return cached.addresses }
         let result: Result<[[UInt8]], Refusal>
         do {
             result = try await NIOThreadPool.singleton.runIfActive { Self.lookUp(host) }
         } catch {
             throw Refusal(description: "its host could not be looked up")
         }
-        let addresses = try result.get()
-        Self.cache.withLock { cache in
-            if cache.count > 10_000 { cache.removeAll() }
-            cache[host] = (addresses, now + .seconds(5))
-        }
-        return addresses
+        return try result.get()
     }
-
-    static let cache = Mutex<[String: (addresses: [[UInt8]], until: ContinuousClock.Instant)]>([:])
 
     static func lookUp(_ host: String) -> Result<[[UInt8]], Refusal> {
         var hints = addrinfo()

@@ -51,6 +51,8 @@ public struct IPNetwork: Sendable, Hashable, CustomStringConvertible {
         return nil
     }
 
+    static let v4Mapped = IPNetwork("::ffff:0:0/96")!
+
     /// The IPv4-mapped IPv6 form of four IPv4 bytes.
     public static func mapped(_ v4: [UInt8]) -> [UInt8] {
         [0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xFF, 0xFF] + v4
@@ -58,7 +60,7 @@ public struct IPNetwork: Sendable, Hashable, CustomStringConvertible {
 
     /// An address (16 bytes) as text: dotted for IPv4-mapped ones.
     public static func text(_ bytes: [UInt8]) -> String {
-        if IPNetwork("::ffff:0:0/96")!.contains(bytes) { return bytes[12...].map(String.init).joined(separator: ".") }
+        if v4Mapped.contains(bytes) { return bytes[12...].map(String.init).joined(separator: ".") }
         var v6 = in6_addr()
         withUnsafeMutableBytes(of: &v6) { $0.copyBytes(from: bytes) }
         var buffer = [CChar](repeating: 0, count: Int(INET6_ADDRSTRLEN))

@@ -50,25 +50,24 @@ public struct APIKeyRepository: Sendable {
 
     /// The active key with this secret and its tenant, if any.
     public func authenticate(_ secret: String) async throws -> Principal? {
-        let rows = try await client.query("""
-            select k.id, t.id, t.rate_per_minute, t.burst, t.default_locale, k.operator
-            from api_keys k join tenants t on t.id = k.tenant_id
+        try await firstPrincipal(client.query("""
+            select \(unescaped: Self.principalColumns) from api_keys k join tenants t on t.id = k.tenant_id
             where k.key_hash = sha256(convert_to(\(secret), 'UTF8')) and k.revoked_at is null
-            """, logger: logger)
-        for try await (id, tenant, rate, burst, locale, isOperator) in rows.decode((UUID, UUID, Int, Int, String?, Bool).self) {
-            return Principal(
-                keyID: id, tenantID: tenant, ratePerMinute: rate, burst: burst, defaultLocale: locale, isOperator: isOperator)
-        }
-        return nil
+            """, logger: logger))
     }
 
     /// The principal of an active key found by its id (a request parked with it, released later); nil once revoked.
     public func principal(keyID: UUID) async throws -> Principal? {
-        let rows = try await client.query("""
-            select k.id, t.id, t.rate_per_minute, t.burst, t.default_locale, k.operator
-            from api_keys k join tenants t on t.id = k.tenant_id
+        try await firstPrincipal(client.query("""
+            select \(unescaped: Self.principalColumns) from api_keys k join tenants t on t.id = k.tenant_id
             where k.id = \(keyID) and k.revoked_at is null
-            """, logger: logger)
+            """, logger: logger))
+    }
+
+    /// What a principal is read from, in the order `firstPrincipal` decodes it.
+    static let principalColumns = "k.id, t.id, t.rate_per_minute, t.burst, t.default_locale, k.operator"
+
+    private func firstPrincipal(_ rows: PostgresRowSequence) async throws -> Principal? {
         for try await (id, tenant, rate, burst, locale, isOperator) in rows.decode((UUID, UUID, Int, Int, String?, Bool).self) {
             return Principal(
                 keyID: id, tenantID: tenant, ratePerMinute: rate, burst: burst, defaultLocale: locale, isOperator: isOperator)

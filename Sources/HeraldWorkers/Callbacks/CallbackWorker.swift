@@ -139,13 +139,9 @@ public struct CallbackWorker: Service {
                 try await store.retrying([callback.id], error: error, delay: topology.retryDelays[attempt - 1])
             } else {
                 died.increment()
-                try await bus.publish(BusMessage(
-                    exchange: Topology.deadLetterExchange, routingKey: Stage.callback.routingKey,
-                    body: Job(messageIDs: [callback.id]).encoded(), headers: [
-                        Topology.errorHeader: .string(String(error.prefix(1000))),
-                        Topology.attemptHeader: .int(Int64(attempt)), Topology.attemptsHeader: .int(Int64(attempt)),
-                        Topology.failedAtHeader: .int(Int64(Date().timeIntervalSince1970 * 1000)),
-                        Topology.messagesHeader: .int(1),
+                try await bus.publish(.deadLetter(
+                    body: Job(messageIDs: [callback.id]).encoded(), stage: .callback, attempts: attempt, headers: [
+                        Topology.errorHeader: .string(String(error.prefix(1000))), Topology.messagesHeader: .int(1),
                     ]))
                 try await store.dead([callback.id], error: error)
                 logger.warning("callback dead-lettered", metadata: ["tenant.id": "\(callback.tenantID)", "error": "\(error)"])
