@@ -75,10 +75,10 @@ class TyntecHandler(BaseHTTPRequestHandler):
     def log_message(self, *args):
         pass
 
-    def answer(self, status, body):
+    def answer(self, status, body, content_type="application/json"):
         data = json.dumps(body).encode()
         self.send_response(status)
-        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Type", content_type)
         self.send_header("Content-Length", str(len(data)))
         self.end_headers()
         self.wfile.write(data)
@@ -104,6 +104,13 @@ CALLBACK_SECRET = {"value": "fault-callback-secret"}
 bad_signatures = Counter()
 
 
+def signed(headers, raw, secret):
+    """Whether `Herald-Signature: t=<t>,v1=<hex>` is the HMAC-SHA256 of "<t>.<body>" keyed by `secret`."""
+    signature = dict(part.split("=", 1) for part in headers.get("Herald-Signature", "").split(",") if "=" in part)
+    expected = hmac.new(secret.encode(), (signature.get("t", "") + ".").encode() + raw, hashlib.sha256).hexdigest()
+    return hmac.compare_digest(expected, signature.get("v1", ""))
+
+
 class CallbackHandler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
 
@@ -115,10 +122,7 @@ class CallbackHandler(BaseHTTPRequestHandler):
         raw = self.rfile.read(length)
         if len(raw) < length:
             return  # the sender died mid-request (a kill -9 of herald-callbacks): nothing was delivered
-        signature = dict(part.split("=", 1) for part in self.headers.get("Herald-Signature", "").split(",") if "=" in part)
-        expected = hmac.new(CALLBACK_SECRET["value"].encode(), (signature.get("t", "") + ".").encode() + raw,
-                            hashlib.sha256).hexdigest()
-        if not hmac.compare_digest(expected, signature.get("v1", "")):
+        if not signed(self.headers, raw, CALLBACK_SECRET["value"]):
             bad_signatures.add(self.path)
         body = json.loads(raw or b"{}")
         callbacks.add((body.get("id"), body.get("state")))

@@ -16,9 +16,6 @@ write (aiosmtpd, http.server, raw sockets, pika), each tenant with its own key, 
 
 Prints one line per check and a closing "N passed, N failed".
 """
-import asyncio
-import hashlib
-import hmac
 import json
 import os
 import re
@@ -31,7 +28,7 @@ import time
 import urllib.request
 import uuid
 from concurrent.futures import ThreadPoolExecutor
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 
 import pika
 from aiosmtpd.controller import Controller
@@ -39,6 +36,7 @@ from aiosmtpd.smtp import AuthResult
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "fault"))
 import fleet as fleet_module  # noqa: E402
+import providers  # noqa: E402
 
 fleet_module.DB = DB = "herald_tenancy"
 fleet_module.VHOST = VHOST = "herald-tenancy"
@@ -146,12 +144,9 @@ class Receiver(BaseHTTPRequestHandler):
         if len(raw) < length:
             return  # its sender died mid-request (the kill -9 of herald-callbacks): nothing was delivered
         tenant = self.path.strip("/").split("/")[-1]
-        signature = dict(part.split("=", 1) for part in self.headers.get("Herald-Signature", "").split(",") if "=" in part)
-        expected = hmac.new(SECRETS.get(tenant, "").encode(), (signature.get("t", "") + ".").encode() + raw,
-                            hashlib.sha256).hexdigest()
         body = json.loads(raw or b"{}")
         with Receiver.lock:
-            if not hmac.compare_digest(expected, signature.get("v1", "")):
+            if not providers.signed(self.headers, raw, SECRETS.get(tenant, "")):
                 Receiver.bad_signatures.append(self.path)
             Receiver.received.append((tenant, body.get("id"), body.get("state"), body.get("at"), time.time()))
         if self.path.startswith("/refuse/"):
@@ -171,47 +166,21 @@ class Receiver(BaseHTTPRequestHandler):
             return [r for r in Receiver.received if r[0] == tenant and (state is None or r[2] == state)]
 
 
-class Tyntec(BaseHTTPRequestHandler):
+class Tyntec(providers.TyntecHandler):
     """A strict Tyntec stand-in: the key in `apikey`, E.164 `to`; numbers ending 0000 are refused with the number
-    quoted (as providers do); the others are ACCEPTED, then BUFFERED, then DELIVERED as they are polled."""
-    protocol_version = "HTTP/1.1"
-    polls = {}
-
-    def log_message(self, *args):
-        pass
-
-    def answer(self, status, body, content_type="application/json"):
-        data = json.dumps(body).encode()
-        self.send_response(status)
-        self.send_header("Content-Type", content_type)
-        self.send_header("Content-Length", str(len(data)))
-        self.end_headers()
-        self.wfile.write(data)
+    quoted (as providers do); the others go ACCEPTED, BUFFERED, then DELIVERED as they are polled (providers.py)."""
 
     def do_POST(self):
         body = json.loads(self.rfile.read(int(self.headers.get("Content-Length", "0"))) or b"{}")
+        problem = "application/problem+json"
         if self.headers.get("apikey") != "tenancy-key" or self.path != "/messaging/v1/sms":
-            return self.answer(401, {"status": 401, "title": "Unauthorized"}, "application/problem+json")
+            return self.answer(401, {"status": 401, "title": "Unauthorized"}, problem)
         if not re.fullmatch(r"\+?[1-9][0-9]{6,14}", body.get("to", "")):
-            return self.answer(400, {"status": 400, "title": "Bad Request", "detail": "to is not E.164"},
-                               "application/problem+json")
+            return self.answer(400, {"status": 400, "title": "Bad Request", "detail": "to is not E.164"}, problem)
         if body["to"].endswith("0000"):
             return self.answer(400, {"status": 400, "title": "Bad Request",
-                                     "detail": "destination %s is barred" % body["to"]}, "application/problem+json")
+                                     "detail": "destination %s is barred" % body["to"]}, problem)
         self.answer(200, {"requestId": str(uuid.uuid4())})
-
-    def do_GET(self):
-        request_id = self.path.rsplit("/", 1)[-1]
-        count = Tyntec.polls[request_id] = Tyntec.polls.get(request_id, 0) + 1
-        state = ["ACCEPTED", "BUFFERED"][count - 1] if count <= 2 else "DELIVERED"
-        self.answer(200, {"requestId": request_id, "status": state, "parts": [{"deliveryState": state}]})
-
-
-class Quiet(ThreadingHTTPServer):
-    daemon_threads = True
-
-    def handle_error(self, request, client_address):
-        pass
 
 
 class Listener:
@@ -236,7 +205,7 @@ class Listener:
 
 
 def start_http(handler):
-    server = Quiet(("127.0.0.1", 0), handler)
+    server = providers.QuietHTTPServer(("127.0.0.1", 0), handler)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     return server
 
