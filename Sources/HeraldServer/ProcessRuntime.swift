@@ -36,6 +36,18 @@ public enum ProcessRuntime {
         }
     }
 
+    /// Runs `body`, then `shutdown` whether `body` returned or threw: a provider client must be shut down before it
+    /// goes away (AsyncHTTPClient traps otherwise), and a process that cannot start must still end with its one line.
+    public static func closing(_ shutdown: () async throws -> Void, _ body: () async throws -> Void) async throws {
+        do {
+            try await body()
+        } catch {
+            try? await shutdown()
+            throw error
+        }
+        try await shutdown()
+    }
+
     /// Writes `name: problem` on stderr and exits with status 1.
     public static func fail(_ name: String, _ problem: String) -> Never {
         FileHandle.standardError.write(Data("\(name): \(problem)\n".utf8))

@@ -56,11 +56,12 @@ public struct CallbacksProcess: Sendable {
     public static func run(environment: Environment, logger: Logger) async throws {
         let process = try CallbacksProcess(environment: environment)
         let client = CallbackClient(configuration: process.client)
-        try await ProcessRuntime.runWorker(
-            "herald-callbacks", environment: environment, databaseConnections: process.worker.databaseConnections,
-            logger: logger) { infrastructure in
-            try await process.services(infrastructure: infrastructure, client: client, logger: logger)
+        try await ProcessRuntime.closing(client.shutdown) {
+            try await ProcessRuntime.runWorker(
+                "herald-callbacks", environment: environment, databaseConnections: process.worker.databaseConnections,
+                logger: logger) { infrastructure in
+                try await process.services(infrastructure: infrastructure, client: client, logger: logger)
+            }
         }
-        try await client.shutdown()
     }
 }

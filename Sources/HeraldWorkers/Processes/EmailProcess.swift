@@ -30,11 +30,12 @@ public struct EmailProcess: Sendable {
         let process = try EmailProcess(environment: environment)
         let sender = try SMTPSender(configuration: process.email.smtp)
         logger.info("sending through \(process.email.smtp)")
-        try await ProcessRuntime.runWorker(
-            "herald-email", environment: environment, databaseConnections: process.worker.databaseConnections,
-            logger: logger) { infrastructure in
-            try await process.services(infrastructure: infrastructure, sender: sender, logger: logger)
+        try await ProcessRuntime.closing(sender.shutdown) {
+            try await ProcessRuntime.runWorker(
+                "herald-email", environment: environment, databaseConnections: process.worker.databaseConnections,
+                logger: logger) { infrastructure in
+                try await process.services(infrastructure: infrastructure, sender: sender, logger: logger)
+            }
         }
-        try await sender.shutdown()
     }
 }

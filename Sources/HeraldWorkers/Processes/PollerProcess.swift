@@ -30,10 +30,11 @@ public struct PollerProcess: Sendable {
             environment: environment, connections: process.databaseConnections, logger: logger)
         let client = TyntecClient(configuration: process.sms.tyntec)
         logger.info("polling \(process.sms.tyntec)")
-        let metrics = try ObservabilityServer.service(
-            process: "herald-poller", environment: environment, database: database, bus: nil, logger: logger)
-        try await ProcessRuntime.run(
-            [database, metrics] + process.services(database: database, client: client, logger: logger), logger: logger)
-        try await client.shutdown()
+        try await ProcessRuntime.closing(client.shutdown) {
+            let metrics = try ObservabilityServer.service(
+                process: "herald-poller", environment: environment, database: database, bus: nil, logger: logger)
+            try await ProcessRuntime.run(
+                [database, metrics] + process.services(database: database, client: client, logger: logger), logger: logger)
+        }
     }
 }

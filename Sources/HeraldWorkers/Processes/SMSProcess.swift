@@ -31,11 +31,12 @@ public struct SMSProcess: Sendable {
         let process = try SMSProcess(environment: environment)
         let client = TyntecClient(configuration: process.sms.tyntec)
         logger.info("sending through \(process.sms.tyntec)")
-        try await ProcessRuntime.runWorker(
-            "herald-sms", environment: environment, databaseConnections: process.worker.databaseConnections,
-            logger: logger) { infrastructure in
-            try await process.services(infrastructure: infrastructure, client: client, logger: logger)
+        try await ProcessRuntime.closing(client.shutdown) {
+            try await ProcessRuntime.runWorker(
+                "herald-sms", environment: environment, databaseConnections: process.worker.databaseConnections,
+                logger: logger) { infrastructure in
+                try await process.services(infrastructure: infrastructure, client: client, logger: logger)
+            }
         }
-        try await client.shutdown()
     }
 }
