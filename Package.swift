@@ -5,15 +5,8 @@ let package = Package(
     name: "Herald",
     platforms: [.macOS(.v14)],
     products: [
-        .executable(name: "herald-api", targets: ["herald-api"]),
-        .executable(name: "herald-renderer", targets: ["herald-renderer"]),
-        .executable(name: "herald-email", targets: ["herald-email"]),
-        .executable(name: "herald-sms", targets: ["herald-sms"]),
-        .executable(name: "herald-poller", targets: ["herald-poller"]),
-        .executable(name: "herald-digest", targets: ["herald-digest"]),
-        .executable(name: "herald-callbacks", targets: ["herald-callbacks"]),
-        .executable(name: "herald-sandbox", targets: ["herald-sandbox"]),
-        .executable(name: "heraldctl", targets: ["heraldctl"]),
+        // One program for every role: `herald api`, `herald email`, …, `herald ctl`, `herald sandbox`.
+        .executable(name: "herald", targets: ["herald"]),
         .executable(name: "herald-bench", targets: ["herald-bench"]),
     ],
     dependencies: [
@@ -89,34 +82,12 @@ let package = Package(
             .product(name: "Logging", package: "swift-log"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
         ]),
-        .executableTarget(name: "herald-api", dependencies: [
-            "HeraldAPI", .product(name: "ArgumentParser", package: "swift-argument-parser"),
-        ]),
-        .executableTarget(name: "herald-renderer", dependencies: [
-            "HeraldWorkers", .product(name: "ArgumentParser", package: "swift-argument-parser"),
-        ]),
-        .executableTarget(name: "herald-email", dependencies: [
-            "HeraldWorkers", .product(name: "ArgumentParser", package: "swift-argument-parser"),
-        ]),
-        .executableTarget(name: "herald-sms", dependencies: [
-            "HeraldWorkers", .product(name: "ArgumentParser", package: "swift-argument-parser"),
-        ]),
-        .executableTarget(name: "herald-poller", dependencies: [
-            "HeraldWorkers", .product(name: "ArgumentParser", package: "swift-argument-parser"),
-        ]),
-        .executableTarget(name: "herald-digest", dependencies: [
-            "HeraldWorkers", .product(name: "ArgumentParser", package: "swift-argument-parser"),
-        ]),
-        .executableTarget(name: "herald-callbacks", dependencies: [
-            "HeraldWorkers", .product(name: "ArgumentParser", package: "swift-argument-parser"),
-        ]),
-        .executableTarget(name: "herald-sandbox", dependencies: [
-            "HeraldSandbox",
+        .executableTarget(name: "herald", dependencies: [
+            "HeraldCore", "HeraldBus", "HeraldStore", "HeraldServer", "HeraldAPI", "HeraldWorkers", "HeraldSandbox",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
-        ]),
-        .executableTarget(name: "heraldctl", dependencies: [
-            "HeraldServer",
-            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            .product(name: "Hummingbird", package: "hummingbird"),
+            .product(name: "Logging", package: "swift-log"),
+            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
         ]),
         .executableTarget(name: "herald-bench", dependencies: [
             "HeraldServer", "HeraldWorkers",

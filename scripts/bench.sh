@@ -23,7 +23,8 @@ wants() { [[ " $PARTS " == *" $1 "* ]]; }
 
 bash scripts/setup.sh
 source scripts/release-build.sh
-swift build -c release "${static_swift[@]}" --scratch-path "$scratch" 2>&1 | grep -E 'error|Build' || true
+# Only errors and the last line are shown; a failed build stops the benchmark (pipefail).
+swift build -c release "${static_swift[@]}" --scratch-path "$scratch" 2>&1 | { grep -E 'error|Build' || true; }
 bin=$(swift build -c release "${static_swift[@]}" --scratch-path "$scratch" --show-bin-path)
 
 runuser -u postgres -- psql -qtA -c "drop database if exists herald_bench" -c "create database herald_bench owner herald" >/dev/null
@@ -42,23 +43,23 @@ export HERALD_SMTP_CONNECTIONS=${HERALD_SMTP_CONNECTIONS:-8}
 export HERALD_TYNTEC_URL=http://127.0.0.1:8035
 export HERALD_TYNTEC_API_KEY=sandbox-key
 export LOG_LEVEL=warning
-"$bin/heraldctl" migrate >/dev/null
-"$bin/heraldctl" topology >/dev/null
+"$bin/herald" ctl migrate >/dev/null
+"$bin/herald" ctl topology >/dev/null
 
 if wants bus; then
   echo "== bus alone (quorum queue herald.render, vhost herald-bench)"
   "$bin/herald-bench" bus --messages 100000 --vhost herald-bench
-  "$bin/heraldctl" topology >/dev/null
+  "$bin/herald" ctl topology >/dev/null
 fi
 
 logs=.herald/bench
 mkdir -p "$logs"
 declare -A pids
 # SMS stay BUFFERED for 30 s at the sandbox, so that the poller has a full working set to measure against.
-"$bin/herald-sandbox" --smtp 127.0.0.1:2535 --http 127.0.0.1:8035 --keep 100 \
+"$bin/herald" sandbox --smtp 127.0.0.1:2535 --http 127.0.0.1:8035 --keep 100 \
   --sms-accepted-ms 1000 --sms-final-ms 30000 >"$logs/sandbox.log" 2>&1 &
 pids[herald-sandbox]=$!
-"$bin/herald-api" >"$logs/herald-api.log" 2>&1 &
+"$bin/herald" api >"$logs/herald-api.log" 2>&1 &
 pids[herald-api]=$!
 for process in herald-renderer herald-email herald-sms herald-callbacks; do
   for replica in $(seq 1 "$REPLICAS"); do
@@ -66,14 +67,14 @@ for process in herald-renderer herald-email herald-sms herald-callbacks; do
     name=$process; [ "$replica" = 1 ] || name=$process-$replica
     metrics=()
     [ "$replica" = 1 ] || metrics=(--metrics-address "127.0.0.1:$((9300 + ${#pids[@]}))")
-    "$bin/$process" "${metrics[@]}" >"$logs/$name.log" 2>&1 &
+    "$bin/herald" "${process#herald-}" "${metrics[@]}" >"$logs/$name.log" 2>&1 &
     pids[$name]=$!
   done
 done
 trap 'kill ${pids[@]} 2>/dev/null || true' EXIT
 for _ in $(seq 1 100); do curl -fsS "http://$HERALD_API_ADDRESS/readyz" >/dev/null 2>&1 && break; sleep 0.2; done
-"$bin/heraldctl" tenants create bench --rate-limit 100000000 --burst 1000000 >/dev/null
-key=$("$bin/heraldctl" keys create bench --tenant bench | tail -n 1)
+"$bin/herald" ctl tenants create bench --rate-limit 100000000 --burst 1000000 >/dev/null
+key=$("$bin/herald" ctl keys create bench --tenant bench | tail -n 1)
 # With "callbacks" among the parts, every state change is called back during the paths too.
 if wants callbacks; then
   curl -fsS -X PUT "http://$HERALD_API_ADDRESS/v1/callback" -H "Authorization: Bearer $key" -H 'Content-Type: application/json' \
@@ -122,10 +123,11 @@ if wants callbacks; then
     insert into callbacks (tenant_id, message_id, state, at)
     select tenant_id, id, 'sent', now() from messages where state = 'sent' limit $MESSAGES;
     select count(*) from callbacks")
-  before=$(callbacks_received); started=$(date +%s.%N)
+  before=$(callbacks_received); started=$(date +%s.%N); cpu_before=$(cpu_snapshot)
   for _ in $(seq 1 1200); do [ "$(runuser -u postgres -- psql -qtA -d herald_bench -c 'select count(*) from callbacks')" = 0 ] && break; sleep 0.1; done
   ended=$(date +%s.%N); after=$(callbacks_received)
   python3 -c "print('callbacks: %d queued, %d received in %.2f s = %.0f/s' % ($count, $after - $before, $ended - $started, ($after - $before) / ($ended - $started)))"
+  cpu_report "$count" "$cpu_before" "$(cpu_snapshot)"
 fi
 
 if wants sms || wants poller; then
@@ -141,7 +143,7 @@ poller_hwm=-; poller_cpu=-
 if wants poller; then
   echo
   echo "== delivery-status poller: one herald-poller, $SMS SMS pending at the sandbox, each due every 0.5 s"
-  HERALD_POLL_DELAYS_MS=500 "$bin/herald-poller" >"$logs/herald-poller.log" 2>&1 &
+  HERALD_POLL_DELAYS_MS=500 "$bin/herald" poller >"$logs/herald-poller.log" 2>&1 &
   pids[herald-poller]=$!
   sleep 3
   before=$(sms_polls); started=$(date +%s.%N)

@@ -4,7 +4,7 @@
 # email and SMS senders, the delivery-status poller and the digest aggregator, sends a procedure of emails and SMS
 # through the HTTP API, prints each message's final state and where to read what the providers received, then shows
 # delivery preferences: a notification sent at once, and one deferred to its recipient's daily digest.
-#   --keep   leave the fleet running afterwards (stop it with: pkill -f .build/.*/herald-)
+#   --keep   leave the fleet running afterwards (stop it with: pkill -f '.build/.*/herald ')
 set -euo pipefail
 cd "$(dirname "$0")/.."
 keep=false
@@ -16,7 +16,8 @@ say "installing and starting PostgreSQL and RabbitMQ"
 bash scripts/setup.sh
 
 say "building (first build fetches and compiles dependencies: a few minutes)"
-swift build -c "${HERALD_BUILD_CONFIGURATION:-debug}" 2>&1 | grep -E 'error|warning: unre|Compiling Herald|Build' || true
+# Only the build's errors and its last line are shown; a failed build stops the demo (pipefail).
+swift build -c "${HERALD_BUILD_CONFIGURATION:-debug}" 2>&1 | { grep -E 'error|warning: unre|Compiling Herald|Build' || true; }
 bin=$(swift build -c "${HERALD_BUILD_CONFIGURATION:-debug}" --show-bin-path)
 
 export HERALD_DATABASE_URL=${HERALD_DATABASE_URL:-postgres://herald:herald@127.0.0.1:5432/herald}
@@ -33,8 +34,8 @@ export HERALD_CALLBACK_ALLOWED_NETWORKS=${HERALD_CALLBACK_ALLOWED_NETWORKS:-127.
 api="http://$HERALD_API_ADDRESS"
 
 say "migrating the database and declaring the broker topology"
-"$bin/heraldctl" migrate
-"$bin/heraldctl" topology
+"$bin/herald" ctl migrate
+"$bin/herald" ctl topology
 
 state=.herald
 mkdir -p "$state/logs"
@@ -46,10 +47,10 @@ stop() {
 $keep || trap stop EXIT
 
 say "starting the sandbox provider and the fleet (logs in $state/logs)"
-"$bin/herald-sandbox" --smtp 127.0.0.1:2525 --http 127.0.0.1:8025 --maildir "$state/mail" >"$state/logs/sandbox.log" 2>&1 &
+"$bin/herald" sandbox --smtp 127.0.0.1:2525 --http 127.0.0.1:8025 --maildir "$state/mail" >"$state/logs/sandbox.log" 2>&1 &
 pids+=($!)
-for process in herald-api herald-renderer herald-email herald-sms herald-poller herald-digest herald-callbacks; do
-  "$bin/$process" >"$state/logs/$process.log" 2>&1 &
+for role in api renderer email sms poller digest callbacks; do
+  "$bin/herald" "$role" >"$state/logs/herald-$role.log" 2>&1 &
   pids+=($!)
 done
 for _ in $(seq 1 100); do curl -fsS "$api/readyz" >/dev/null 2>&1 && break; sleep 0.2; done
@@ -57,8 +58,8 @@ curl -fsS "$api/readyz" >/dev/null || { echo "herald-api did not become ready; s
 
 tenant="demo-$(date +%s)-$$"
 say "creating tenant $tenant and its API key"
-"$bin/heraldctl" tenants create "$tenant" --rate-limit 6000 --burst 2000
-key=$("$bin/heraldctl" keys create demo --tenant "$tenant" | tail -n 1)
+"$bin/herald" ctl tenants create "$tenant" --rate-limit 6000 --burst 2000
+key=$("$bin/herald" ctl keys create demo --tenant "$tenant" | tail -n 1)
 auth="Authorization: Bearer $key"
 
 say "pointing the tenant's delivery-status callbacks at the sandbox's receiver"

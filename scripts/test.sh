@@ -1,11 +1,11 @@
 #!/usr/bin/env bash
 # Runs every test against a real PostgreSQL and RabbitMQ: installs and starts them (scripts/setup.sh), builds once,
-# runs the unit and integration tests in parallel, then the broker-restart test on its own (it disturbs every
-# connection to the broker), then the fault test (kill -9 of each process kind, broker and database restarts), the
-# tenancy test (one tenant's flood or broken receiver against another's service, SSRF, SMTP TLS, retries, logs), the
-# API fuzz and OpenAPI test, replicas against a RabbitMQ cluster losing a node, and the demo with its sandbox inbox
-# in a browser, and the package (scripts/package.sh) run where no Swift toolchain is. The deployment manifests are
-# validated first.
+# runs the unit tests (fail fast, seconds), then the integration tests in parallel, then the broker-restart test on
+# its own (it disturbs every connection to the broker), then the fault test (kill -9 of each process kind, broker and
+# database restarts), the tenancy test (one tenant's flood or broken receiver against another's service, SSRF, SMTP
+# TLS, retries, logs), the API fuzz and OpenAPI test, replicas against a RabbitMQ cluster losing a node, and the demo
+# with its sandbox inbox in a browser, and the package (scripts/package.sh) run where no Swift toolchain is. The
+# deployment manifests are validated first.
 #
 # Each test that uses the broker works in a vhost of its own, from a pool the tests create in one call
 # (herald-test_*). RabbitMQ 3.10 copes badly with deleting vhosts (a deletion can wait minutes on a message store)
@@ -29,8 +29,12 @@ clear_test_vhosts "an earlier run left them"
 trap 'clear_test_vhosts "the tests are over"' EXIT
 # The Kubernetes manifests, KEDA objects, compose file and Dockerfile, validated against their schemas (no engine here).
 python3 Tests/deploy/deploy_test.py
+# Stage one, fail fast: build once, then the unit tests (no server, seconds).
 swift build --build-tests
-swift test --skip-build --disable-xctest --skip BrokerRestartTests
+unit='HeraldTests\.|HeraldAPITests\.|HeraldWorkersTests\.'
+swift test --skip-build --disable-xctest --filter "$unit"
+# Stage two: the suites against the real servers and the fleet's own processes.
+swift test --skip-build --disable-xctest --skip "$unit" --skip BrokerRestartTests
 HERALD_TEST_VHOSTS=1 HERALD_TEST_BROKER_RESTART=1 swift test --skip-build --disable-xctest --filter BrokerRestartTests
 # Crash and restart faults against the fleet's own executables (they restart the broker and the database too).
 bin=$(swift build --show-bin-path)

@@ -26,7 +26,7 @@ public struct HeraldRequestContext: RequestContext {
         guard principal.isOperator else {
             throw Problem(
                 .forbidden, type: "forbidden", title: "Forbidden",
-                detail: "this route acts on every tenant and needs an operator key (heraldctl keys create NAME --operator)")
+                detail: "this route acts on every tenant and needs an operator key (herald ctl keys create NAME --operator)")
         }
         return principal
     }

@@ -63,7 +63,7 @@ public struct Topology: Sendable {
         }
     }
 
-    /// Checks that the broker holds this topology, as `heraldctl topology` declared it from the same settings: each
+    /// Checks that the broker holds this topology, as `herald ctl topology` declared it from the same settings: each
     /// stage's work queue with this delivery limit, and a delay queue for each retry delay. A worker that would
     /// publish retries nowhere refuses to start instead, with one line naming what differs.
     public func verify(on bus: BusClient, stages: [Stage] = Stage.allCases) async throws {
@@ -80,7 +80,7 @@ public struct Topology: Sendable {
         } catch let error as BusError {
             throw BusError(error.code, "the broker's topology differs from this process's HERALD_RETRY_DELAYS_MS "
                 + "(\(retryDelays.map { "\($0.milliseconds)" }.joined(separator: ","))) or HERALD_DELIVERY_LIMIT (\(deliveryLimit)): "
-                + "\(error.detail); run heraldctl topology with the same settings")
+                + "\(error.detail); run herald ctl topology with the same settings")
         }
     }
 
@@ -92,7 +92,7 @@ public struct Topology: Sendable {
                 _ = try connection.declareQueue(intakeRefusedQueue, passive: true)
             }
         } catch let error as BusError {
-            throw BusError(error.code, "the broker has no intake queues (\(error.detail)): run heraldctl topology")
+            throw BusError(error.code, "the broker has no intake queues (\(error.detail)): run herald ctl topology")
         }
     }
 

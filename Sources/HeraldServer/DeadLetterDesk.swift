@@ -4,7 +4,7 @@ import HeraldCore
 import HeraldStore
 import Logging
 
-/// What operators do with dead letters, over HTTP and from `heraldctl`: list them without consuming them, replay all
+/// What operators do with dead letters, over HTTP and from `herald ctl`: list them without consuming them, replay all
 /// or some back to their work queue (their messages back from `dead` to where the stage starts), or discard them.
 public struct DeadLetterDesk: Sendable {
     /// Which messages of the dead letters looked at to replay.

@@ -48,6 +48,19 @@ public enum ProcessRuntime {
         try await shutdown()
     }
 
+    /// Names this process after its role (`herald-email`, the first 15 bytes kept), as the old executables were
+    /// named: one program runs every role, and `ps`, `pgrep -x` and `top` still tell them apart.
+    public static func nameProcess(_ name: String) {
+        #if os(Linux)
+        // /proc/self is the main thread's: the name the process table shows, whichever thread writes it.
+        let file = open("/proc/self/comm", O_WRONLY)
+        guard file >= 0 else { return }
+        defer { close(file) }
+        let bytes = Array(name.utf8.prefix(15))
+        _ = bytes.withUnsafeBytes { write(file, $0.baseAddress, $0.count) }
+        #endif
+    }
+
     /// Writes `name: problem` on stderr and exits with status 1.
     public static func fail(_ name: String, _ problem: String) -> Never {
         FileHandle.standardError.write(Data("\(name): \(problem)\n".utf8))

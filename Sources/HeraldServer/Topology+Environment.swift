@@ -2,7 +2,7 @@ import HeraldBus
 
 extension Topology {
     /// `HERALD_RETRY_DELAYS_MS` (such as `1000,5000,30000`: the wait before each retry, a delay queue each) and
-    /// `HERALD_DELIVERY_LIMIT`, and `HERALD_RETENTION_DAYS` for how long refused intake requests are kept: read the same way by `heraldctl topology`, which declares them, and by the workers,
+    /// `HERALD_DELIVERY_LIMIT`, and `HERALD_RETENTION_DAYS` for how long refused intake requests are kept: read the same way by `herald ctl topology`, which declares them, and by the workers,
     /// which check at start that the broker has them.
     public init(environment: Environment) throws {
         let delays = try environment.optional("HERALD_RETRY_DELAYS_MS").map {

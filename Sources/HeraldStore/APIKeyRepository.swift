@@ -45,7 +45,7 @@ public struct APIKeyRepository: Sendable {
         } catch where StoreError.isUniqueViolation(error) {
             throw StoreError(.conflict, "tenant '\(tenant)' has an active key named '\(name)' already")
         }
-        throw StoreError(.notFound, "no tenant named '\(tenant)'; create it with heraldctl tenants create")
+        throw StoreError(.notFound, "no tenant named '\(tenant)'; create it with herald ctl tenants create")
     }
 
     /// The active key with this secret and its tenant, if any.

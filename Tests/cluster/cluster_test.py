@@ -210,8 +210,8 @@ def main():
         psql("create database %s owner herald" % DB, database="postgres")
         for command in (["migrate"], ["topology"], ["tenants", "create", "cluster", "--rate-limit", "10000000",
                                                      "--burst", "100000"]):
-            subprocess.run([os.path.join(BIN, "heraldctl"), *command], env=env(**settings), check=True, capture_output=True)
-        key = subprocess.run([os.path.join(BIN, "heraldctl"), "keys", "create", "cluster", "--tenant", "cluster"],
+            subprocess.run([os.path.join(BIN, "herald"), "ctl", *command], env=env(**settings), check=True, capture_output=True)
+        key = subprocess.run([os.path.join(BIN, "herald"), "ctl", "keys", "create", "cluster", "--tenant", "cluster"],
                              env=env(**settings), check=True, capture_output=True, text=True).stdout.split()[-1]
         metrics = {}
         for number, kind in enumerate(KINDS):
@@ -225,7 +225,7 @@ def main():
                     # A recipient per transaction, a pass every second when idle: both aggregators get a share.
                     extra.update(HERALD_DIGEST_BATCH="1", HERALD_DIGEST_INTERVAL_SECONDS="1")
                 log = open(os.path.join(STATE, "%s-%d.log" % (kind, replica)), "w")
-                processes.append(subprocess.Popen([os.path.join(BIN, kind)], env=env(**extra), stdout=log,
+                processes.append(subprocess.Popen([os.path.join(BIN, "herald"), kind.replace("herald-", "", 1)], env=env(**extra), stdout=log,
                                                   stderr=subprocess.STDOUT))
         for api in APIS:
             wait_for(lambda: http(api, "GET", "/readyz")[0] == 200, 60, "herald-api %s ready" % api)

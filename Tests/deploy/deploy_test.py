@@ -29,7 +29,13 @@ import yaml
 K8S = "deploy/kubernetes"
 WORKERS = {"herald-api", "herald-renderer", "herald-email", "herald-sms", "herald-poller", "herald-digest",
            "herald-callbacks"}
-EXECUTABLES = WORKERS | {"herald-sandbox", "heraldctl"}
+# Every container runs the one program, `herald <role>`.
+ROLES = {name.replace("herald-", "", 1) for name in WORKERS} | {"sandbox", "ctl"}
+
+
+def runs(command):
+    """The role a container's command runs, or None when it is not `herald <role> …`."""
+    return command[1] if len(command) >= 2 and command[0] == "herald" and command[1] in ROLES else None
 
 
 def fail(message):
@@ -100,7 +106,7 @@ def check_kubernetes():
     budgets = {d["metadata"]["name"] for d in objects if d["kind"] == "PodDisruptionBudget"}
     for name, deployment in deployments.items():
         (container,) = deployment["spec"]["template"]["spec"]["containers"]
-        if container["command"][0] not in EXECUTABLES or container["command"][0] != name:
+        if runs(container["command"]) is None or "herald-" + runs(container["command"]) != name:
             fail("Deployment %s runs %s" % (name, container["command"]))
         if not all(k in container for k in ("livenessProbe", "readinessProbe")) or "requests" not in container["resources"]:
             fail("Deployment %s lacks probes or resource requests" % name)
@@ -123,7 +129,7 @@ def check_kubernetes():
                   if m["type"] == "External"]
         if not named or not set(named) <= queues:
             fail("%s %s scales on %s; the topology's queues are %s" % (document["kind"], target, named, sorted(queues)))
-    ok("every Deployment runs an executable with probes, requests and a PDB; %d ScaledObjects and %d HPAs scale "
+    ok("every Deployment runs its herald role with probes, requests and a PDB; %d ScaledObjects and %d HPAs scale "
        "them on queues of the topology" % (len(scaled), len(hpas)))
     return scaled, validator
 
@@ -140,7 +146,7 @@ def check_compose():
         fail("deploy/compose.yaml: %s" % ["%s: %s" % (list(e.path), e.message) for e in errors])
     services = compose["services"]
     for name, service in services.items():
-        if service.get("image", "").startswith("herald:") and service["command"][0] not in EXECUTABLES:
+        if service.get("image", "").startswith("herald:") and runs(service["command"]) is None:
             fail("compose service %s runs %s" % (name, service["command"]))
         for dependency in service.get("depends_on") or []:
             if dependency not in services:

@@ -273,12 +273,12 @@ def main():
     subprocess.run(["rabbitmqctl", "-q", "set_permissions", "-p", VHOST, "herald", ".*", ".*", ".*"], check=True)
     for queue in ("herald.render", "herald.send.email", "herald.send.sms", "herald.callback", "herald.intake"):
         subprocess.run(["rabbitmqctl", "-q", "purge_queue", "-p", VHOST, queue], capture_output=True)
-    subprocess.run([os.path.join(BIN, "heraldctl"), "migrate"], env=env(), check=True, capture_output=True)
-    subprocess.run([os.path.join(BIN, "heraldctl"), "topology"], env=env(), check=True, capture_output=True)
+    subprocess.run([os.path.join(BIN, "herald"), "ctl", "migrate"], env=env(), check=True, capture_output=True)
+    subprocess.run([os.path.join(BIN, "herald"), "ctl", "topology"], env=env(), check=True, capture_output=True)
     # A tenant of its own, with limits far above the waves, whose state changes are called back.
-    subprocess.run([os.path.join(BIN, "heraldctl"), "tenants", "create", "fault", "--rate-limit", "10000000",
+    subprocess.run([os.path.join(BIN, "herald"), "ctl", "tenants", "create", "fault", "--rate-limit", "10000000",
                     "--burst", "100000"], env=env(), check=True, capture_output=True)
-    key = subprocess.run([os.path.join(BIN, "heraldctl"), "keys", "create", "fault", "--tenant", "fault"], env=env(),
+    key = subprocess.run([os.path.join(BIN, "herald"), "ctl", "keys", "create", "fault", "--tenant", "fault"], env=env(),
                          check=True, capture_output=True, text=True).stdout.strip().splitlines()[-1]
 
     fleet = Fleet(BIN)

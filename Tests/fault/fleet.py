@@ -72,7 +72,7 @@ class Fleet:
                    "herald-poller": 19094, "herald-callbacks": 19095}[kind]
         with self.lock:
             self.processes[kind] = subprocess.Popen(
-                [os.path.join(self.bin, kind)], env=env(HERALD_METRICS_ADDRESS="127.0.0.1:%d" % metrics),
+                [os.path.join(self.bin, "herald"), kind.replace("herald-", "", 1)], env=env(HERALD_METRICS_ADDRESS="127.0.0.1:%d" % metrics),
                 stdout=log, stderr=subprocess.STDOUT)
             self.down.discard(kind)
 

@@ -225,13 +225,13 @@ def main():
     os.makedirs(os.path.dirname(LOG), exist_ok=True)
     psql("drop database if exists %s" % DB, database="postgres")
     psql("create database %s owner herald" % DB, database="postgres")
-    subprocess.run([os.path.join(BIN, "heraldctl"), "migrate"], env=ENV, check=True, capture_output=True)
-    subprocess.run([os.path.join(BIN, "heraldctl"), "topology"], env=ENV, check=True, capture_output=True)
-    key = subprocess.run([os.path.join(BIN, "heraldctl"), "keys", "create", "fuzz"], env=ENV, check=True,
+    subprocess.run([os.path.join(BIN, "herald"), "ctl", "migrate"], env=ENV, check=True, capture_output=True)
+    subprocess.run([os.path.join(BIN, "herald"), "ctl", "topology"], env=ENV, check=True, capture_output=True)
+    key = subprocess.run([os.path.join(BIN, "herald"), "ctl", "keys", "create", "fuzz"], env=ENV, check=True,
                          capture_output=True, text=True).stdout.strip().splitlines()[-1]
-    operator_key = subprocess.run([os.path.join(BIN, "heraldctl"), "keys", "create", "schemathesis", "--operator"],
+    operator_key = subprocess.run([os.path.join(BIN, "herald"), "ctl", "keys", "create", "schemathesis", "--operator"],
                                   env=ENV, check=True, capture_output=True, text=True).stdout.strip().splitlines()[-1]
-    api = subprocess.Popen([os.path.join(BIN, "herald-api")], env=ENV, stdout=open(LOG, "w"), stderr=subprocess.STDOUT)
+    api = subprocess.Popen([os.path.join(BIN, "herald"), "api"], env=ENV, stdout=open(LOG, "w"), stderr=subprocess.STDOUT)
     try:
         for _ in range(100):
             try:

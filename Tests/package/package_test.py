@@ -2,11 +2,13 @@
 
 Runs `scripts/package.sh` (PACKAGE_ARGS, default `--debug` to reuse the test command's build; or tests the archive
 named by PACKAGE_ARCHIVE), unpacks it, and checks:
-- `ldd` of every executable names no Swift or Foundation library and nothing "not found";
+- bin/ holds the one program, herald, and the roles' old names as symbolic links to it; `ldd herald` names no Swift
+  or Foundation library and nothing "not found"; `herald --help` lists every role and `herald email --help` its
+  options with their variables;
 - started with `env -i` (PATH=/usr/bin:/bin, no LD_LIBRARY_PATH, only HERALD_* settings), heraldctl migrates a
   database of its own (herald_package) and declares the topology in a vhost of its own (herald-package), makes a
-  tenant and key; herald-sandbox, herald-api, herald-renderer, herald-email and herald-sms run, and no Swift library
-  is mapped into any of them (/proc/PID/maps);
+  tenant and key; herald-sandbox (through its link), herald api, renderer, email and sms run, each process named after
+  its role, and no Swift library is mapped into any of them (/proc/PID/maps);
 - emails and SMS sent through that API are all sent, and a recipient in Europe/Warsaw with a daily digest at 08:00
   gets the window Warsaw's offset gives (time zones need Foundation's ICU part, linked statically);
 - over TLS (the local servers' listeners, scripts/setup.sh) heraldctl verifies the broker and the database against
@@ -16,6 +18,7 @@ Prints one line, "package: ok ..." or what failed, and exits non-zero on failure
 import datetime
 import glob
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -30,7 +33,11 @@ STATE = os.path.abspath(".herald/package-test")
 DB, VHOST = "herald_package", "herald-package"
 API, SANDBOX = "127.0.0.1:18380", "127.0.0.1:18325"
 SMTP = "127.0.0.1:12725"
-WORKERS = ["herald-api", "herald-renderer", "herald-email", "herald-sms"]
+WORKERS = ["api", "renderer", "email", "sms"]
+ROLES = ["api", "renderer", "email", "sms", "poller", "digest", "callbacks", "ctl", "sandbox"]
+# The roles' old names, symbolic links to herald for one release (heraldctl and herald-sandbox run through them here).
+OLD_NAMES = ["herald-api", "herald-renderer", "herald-email", "herald-sms", "herald-poller", "herald-digest",
+             "herald-callbacks", "herald-sandbox", "heraldctl"]
 EMAILS, TEXTS = 40, 10
 
 
@@ -88,6 +95,21 @@ def unpack():
     return archive, os.path.join(top, "bin")
 
 
+def check_help(program):
+    """`herald --help` lists every role; a role's --help lists its options with their variables."""
+    top = run("env", "-i", "PATH=/usr/bin:/bin", program, "--help").stdout
+    missing = [role for role in ROLES if not re.search(r"^\s+%s\s" % role, top, re.M)]
+    if missing:
+        fail("herald --help does not list %s:\n%s" % (missing, top))
+    email = run("env", "-i", "PATH=/usr/bin:/bin", program, "email", "--help").stdout
+    options = re.findall(r"^\s+(--[a-z-]+)", email, re.M)
+    for variable in ("HERALD_DATABASE_URL", "HERALD_SMTP_URL", "HERALD_SMTP_TLS", "HERALD_PREFETCH"):
+        if variable not in email:
+            fail("herald email --help does not name %s:\n%s" % (variable, email))
+    if len(options) < 10:
+        fail("herald email --help lists only %s" % options)
+
+
 def check_tls(ctl):
     """heraldctl over amqps:// and sslmode=verify-full: the local CA verifies, another CA ends it with one line."""
     local = "/etc/herald/local-ca/ca.pem"
@@ -117,14 +139,18 @@ def check_tls(ctl):
 def main():
     os.makedirs(STATE, exist_ok=True)
     archive, bin_folder = unpack()
-    executables = sorted(os.listdir(bin_folder))
-    expected = WORKERS + ["herald-poller", "herald-digest", "herald-callbacks", "herald-sandbox", "heraldctl"]
-    if sorted(expected) != executables:
-        fail("the archive's bin/ holds %s" % executables)
-    for executable in executables:
-        linked = run("ldd", os.path.join(bin_folder, executable)).stdout
-        if any(word in linked for word in ("libswift", "libFoundation", "libdispatch", "not found")):
-            fail("%s needs libraries the package does not carry:\n%s" % (executable, linked))
+    names = sorted(os.listdir(bin_folder))
+    if names != sorted(["herald"] + OLD_NAMES):
+        fail("the archive's bin/ holds %s" % names)
+    for name in OLD_NAMES:
+        path = os.path.join(bin_folder, name)
+        if not os.path.islink(path) or os.readlink(path) != "herald":
+            fail("bin/%s is not a symbolic link to herald" % name)
+    program = os.path.join(bin_folder, "herald")
+    linked = run("ldd", program).stdout
+    if any(word in linked for word in ("libswift", "libFoundation", "libdispatch", "not found")):
+        fail("herald needs libraries the package does not carry:\n%s" % linked)
+    check_help(program)
 
     run("runuser", "-u", "postgres", "--", "psql", "-qtA", "-c", "drop database if exists %s" % DB)
     run("runuser", "-u", "postgres", "--", "psql", "-qtA", "-c", "create database %s owner herald" % DB)
@@ -143,19 +169,24 @@ def main():
 
     processes = []
     try:
-        commands = [("herald-sandbox", ["--smtp", SMTP, "--http", SANDBOX, "--maildir", os.path.join(STATE, "mail")])]
-        commands += [(kind, []) for kind in WORKERS]
-        for number, (kind, arguments) in enumerate(commands):
+        commands = [("herald-sandbox", [os.path.join(bin_folder, "herald-sandbox"), "--smtp", SMTP, "--http", SANDBOX,
+                                        "--maildir", os.path.join(STATE, "mail")])]
+        commands += [("herald-" + role, [program, role]) for role in WORKERS]
+        for number, (name, command) in enumerate(commands):
             environment = dict(settings(), HERALD_METRICS_ADDRESS="127.0.0.1:%d" % (19300 + number))
-            log = open(os.path.join(STATE, kind + ".log"), "w")
-            processes.append(subprocess.Popen(["env", "-i", *("%s=%s" % item for item in environment.items()),
-                                               os.path.join(bin_folder, kind), *arguments],
+            log = open(os.path.join(STATE, name + ".log"), "w")
+            processes.append(subprocess.Popen(["env", "-i", *("%s=%s" % item for item in environment.items()), *command],
                                               stdout=log, stderr=subprocess.STDOUT))
         wait_for(lambda: http("GET", "http://%s/readyz" % API)[0] == 200, 60, "herald-api ready")
-        for process in processes:
+        for (name, _), process in zip(commands, processes):
             maps = open("/proc/%d/maps" % process.pid).read() if process.poll() is None else ""
             if "libswift" in maps or "libFoundation" in maps:
                 fail("a Swift library is mapped into %s" % process.args)
+        # `env -i` execs the program in place: each role's process carries its role's name (ps, pgrep -x).
+        for (name, _), process in zip(commands[1:], processes[1:]):
+            def named():
+                return open("/proc/%d/comm" % process.pid).read().strip() == name[:15]
+            wait_for(named, 10, "the process of %s to carry its role's name" % name)
 
         http("PUT", "http://%s/v1/templates/p-mail" % API, {"channel": "email", "subject": "P {{n}}", "text": "M {{n}}"}, key)
         http("PUT", "http://%s/v1/templates/p-sms" % API, {"channel": "sms", "text": "S {{n}}"}, key)

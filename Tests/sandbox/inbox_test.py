@@ -89,7 +89,7 @@ def main():
             problems.append("no screenshot: %s" % shot.stderr[-500:])
     finally:
         bin_path = subprocess.run(["swift", "build", "--show-bin-path"], capture_output=True, text=True).stdout.strip()
-        subprocess.run(["pkill", "-f", bin_path + "/herald-"])
+        subprocess.run(["pkill", "-f", bin_path + "/herald "])
     for problem in problems:
         print("FAIL " + problem)
     print("inbox: %s (%d mail, %d SMS, %d callbacks shown; screenshot %s)"

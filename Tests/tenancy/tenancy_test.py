@@ -80,7 +80,7 @@ def psql(sql):
 
 
 def ctl(*arguments):
-    return subprocess.run([os.path.join(BIN, "heraldctl"), *arguments], env=env(), check=True, capture_output=True,
+    return subprocess.run([os.path.join(BIN, "herald"), "ctl", *arguments], env=env(), check=True, capture_output=True,
                           text=True).stdout.strip()
 
 
@@ -263,7 +263,7 @@ def check_ssrf(keys, mailbox_port):
     v6 = Listener("::1", socket.AF_INET6)
     port = free_port()
     log = open(os.path.join(STATE, "herald-api-default.log"), "a")
-    api = subprocess.Popen([os.path.join(BIN, "herald-api")], stdout=log, stderr=subprocess.STDOUT, env=env(
+    api = subprocess.Popen([os.path.join(BIN, "herald"), "api"], stdout=log, stderr=subprocess.STDOUT, env=env(
         HERALD_API_ADDRESS="127.0.0.1:%d" % port, HERALD_API_MODE="http", HERALD_INTAKE_CONCURRENCY="0",
         HERALD_CALLBACK_ALLOWED_NETWORKS="", HERALD_METRICS_ADDRESS="127.0.0.1:19099"))
     try:
@@ -474,7 +474,7 @@ def check_smtp_tls(fleet, keys, mailbox):
                             auth_require_tls=False)
     controller.start()
     url = "smtp://herald:secret-pass@127.0.0.1:%d" % port
-    refused = subprocess.run([os.path.join(BIN, "herald-email")], capture_output=True, text=True, timeout=60,
+    refused = subprocess.run([os.path.join(BIN, "herald"), "email"], capture_output=True, text=True, timeout=60,
                              env=env(HERALD_SMTP_URL=url, HERALD_SMTP_TLS="none", HERALD_METRICS_ADDRESS="127.0.0.1:19098"))
     lines = refused.stderr.strip().splitlines()
     check("TLS none with credentials refused", refused.returncode != 0 and len(lines) == 1 and "HERALD_SMTP_TLS" in lines[0],
@@ -484,7 +484,7 @@ def check_smtp_tls(fleet, keys, mailbox):
         fleet.processes["herald-email"].terminate()
         fleet.processes["herald-email"].wait(timeout=30)
     log = open(os.path.join(STATE, "herald-email-plain.log"), "a")
-    email = subprocess.Popen([os.path.join(BIN, "herald-email")], stdout=log, stderr=subprocess.STDOUT,
+    email = subprocess.Popen([os.path.join(BIN, "herald"), "email"], stdout=log, stderr=subprocess.STDOUT,
                              env=env(HERALD_SMTP_URL=url, HERALD_METRICS_ADDRESS="127.0.0.1:19092"))
     try:
         status, reply, _ = post("/v1/messages", {"channel": "email", "to": {"email": "auth-check@example.com"},

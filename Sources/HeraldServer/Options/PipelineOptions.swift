@@ -1,6 +1,6 @@
 import ArgumentParser
 
-/// The broker topology a worker checks at start (and `heraldctl topology` declares).
+/// The broker topology a worker checks at start (and `herald ctl topology` declares).
 public struct TopologyOptions: OptionSource {
     @Option(name: .customLong("retry-delays-ms"), help: setting("HERALD_RETRY_DELAYS_MS", "Wait before each retry, comma-separated", default: "1000,5000,30000,120000,600000"))
     var retryDelays: String?

@@ -4,11 +4,11 @@ import HeraldServer
 import HeraldWorkers
 import Logging
 
-@main
-struct HeraldSMS: HeraldDaemon {
+struct CallbacksRole: HeraldDaemon {
+    static let processName = "herald-callbacks"
     static let configuration = CommandConfiguration(
-        commandName: "herald-sms",
-        abstract: "Sends rendered SMS from herald.send.sms through Tyntec's SMS API and stores each requestId.",
+        commandName: "callbacks",
+        abstract: "Delivers tenants' delivery-status callbacks: publishes due ones to herald.callback and POSTs them, signed.",
         discussion: "Every option can be given as its environment variable instead; an option given wins.",
         version: HeraldVersion.current)
 
@@ -16,11 +16,11 @@ struct HeraldSMS: HeraldDaemon {
     @OptionGroup(title: "Broker topology") var topology: TopologyOptions
     @OptionGroup(title: "Recovery") var recovery: RecoveryOptions
     @OptionGroup(title: "Consuming") var consumer: ConsumerOptions
-    @OptionGroup(title: "Tyntec") var tyntec: TyntecOptions
+    @OptionGroup(title: "Callbacks") var callbacks: CallbackOptions
 
-    var sources: [any OptionSource] { [process, topology, recovery, consumer, tyntec] }
+    var sources: [any OptionSource] { [process, topology, recovery, consumer, callbacks] }
 
     func start(environment: Environment, logger: Logger) async throws {
-        try await SMSProcess.run(environment: environment, logger: logger)
+        try await CallbacksProcess.run(environment: environment, logger: logger)
     }
 }

@@ -4,10 +4,10 @@ import HeraldServer
 import HeraldWorkers
 import Logging
 
-@main
-struct HeraldPoller: HeraldDaemon {
+struct PollerRole: HeraldDaemon {
+    static let processName = "herald-poller"
     static let configuration = CommandConfiguration(
-        commandName: "herald-poller",
+        commandName: "poller",
         abstract: "Asks Tyntec for the delivery state of sent SMS and records delivered or undeliverable.",
         discussion: """
             Replicas share the work through leased batches (FOR UPDATE SKIP LOCKED). Every option can be given as its \

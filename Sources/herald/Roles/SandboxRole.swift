@@ -2,14 +2,14 @@ import ArgumentParser
 import Foundation
 import HeraldCore
 import HeraldSandbox
+import HeraldServer
 import Hummingbird
 import Logging
 import ServiceLifecycle
 
-@main
-struct HeraldSandboxCommand: AsyncParsableCommand {
+struct SandboxRole: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "herald-sandbox",
+        commandName: "sandbox",
         abstract: "Local stand-in for the outside providers: an SMTP sink with its HTTP listing, a Tyntec-compatible SMS API and a receiver of delivery-status callbacks (/callbacks). For demos, tests and benchmarks only.",
         version: HeraldVersion.current)
 
@@ -25,6 +25,7 @@ struct HeraldSandboxCommand: AsyncParsableCommand {
     @Option(help: "Share (0 to 1) of SMS API requests answered 429 Too Many Requests.") var smsRateLimitShare = 0.0
 
     func run() async throws {
+        ProcessRuntime.nameProcess("herald-sandbox")
         var logger = Logger(label: "herald-sandbox")
         logger.logLevel = ProcessInfo.processInfo.environment["LOG_LEVEL"].flatMap(Logger.Level.init(rawValue:)) ?? .info
         let (smtpHost, smtpPort) = try Self.address(smtp, option: "--smtp")

@@ -4,11 +4,11 @@ import HeraldServer
 import HeraldWorkers
 import Logging
 
-@main
-struct HeraldEmail: HeraldDaemon {
+struct SMSRole: HeraldDaemon {
+    static let processName = "herald-sms"
     static let configuration = CommandConfiguration(
-        commandName: "herald-email",
-        abstract: "Sends rendered emails from herald.send.email over SMTP (libcurl).",
+        commandName: "sms",
+        abstract: "Sends rendered SMS from herald.send.sms through Tyntec's SMS API and stores each requestId.",
         discussion: "Every option can be given as its environment variable instead; an option given wins.",
         version: HeraldVersion.current)
 
@@ -16,11 +16,11 @@ struct HeraldEmail: HeraldDaemon {
     @OptionGroup(title: "Broker topology") var topology: TopologyOptions
     @OptionGroup(title: "Recovery") var recovery: RecoveryOptions
     @OptionGroup(title: "Consuming") var consumer: ConsumerOptions
-    @OptionGroup(title: "SMTP") var smtp: SMTPOptions
+    @OptionGroup(title: "Tyntec") var tyntec: TyntecOptions
 
-    var sources: [any OptionSource] { [process, topology, recovery, consumer, smtp] }
+    var sources: [any OptionSource] { [process, topology, recovery, consumer, tyntec] }
 
     func start(environment: Environment, logger: Logger) async throws {
-        try await EmailProcess.run(environment: environment, logger: logger)
+        try await SMSProcess.run(environment: environment, logger: logger)
     }
 }

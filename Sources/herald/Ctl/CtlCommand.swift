@@ -6,10 +6,9 @@ import HeraldServer
 import HeraldStore
 import Logging
 
-@main
-struct HeraldCtl: AsyncParsableCommand {
+struct CtlCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "heraldctl",
+        commandName: "ctl",
         abstract: "Operate a Herald fleet: schema, broker topology, tenants, API keys, dead letters, intake refusals and queue stats.",
         discussion: """
             Every subcommand takes --database-url, --amqp-url and the topology and recovery settings as options, \
@@ -20,19 +19,4 @@ struct HeraldCtl: AsyncParsableCommand {
         subcommands: [
             Migrate.self, Topology.self, Tenants.self, Keys.self, DeadLetters.self, Intake.self, Queues.self, MessageCommand.self,
         ])
-
-    /// As ArgumentParser's, but a bad command line is one line on stderr and exit status 1.
-    static func main() async {
-        do {
-            var command = try parseAsRoot()
-            if var command = command as? any AsyncParsableCommand {
-                try await command.run()
-            } else {
-                try command.run()
-            }
-        } catch {
-            if error is ExitCode || exitCode(for: error) == .success { exit(withError: error) }
-            ProcessRuntime.fail("heraldctl", message(for: error).split(separator: "\n").first.map(String.init) ?? "bad arguments")
-        }
-    }
 }

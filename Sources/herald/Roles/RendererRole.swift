@@ -4,11 +4,11 @@ import HeraldServer
 import HeraldWorkers
 import Logging
 
-@main
-struct HeraldCallbacksMain: HeraldDaemon {
+struct RendererRole: HeraldDaemon {
+    static let processName = "herald-renderer"
     static let configuration = CommandConfiguration(
-        commandName: "herald-callbacks",
-        abstract: "Delivers tenants' delivery-status callbacks: publishes due ones to herald.callback and POSTs them, signed.",
+        commandName: "renderer",
+        abstract: "Renders queued messages from herald.render and publishes their send jobs.",
         discussion: "Every option can be given as its environment variable instead; an option given wins.",
         version: HeraldVersion.current)
 
@@ -16,11 +16,11 @@ struct HeraldCallbacksMain: HeraldDaemon {
     @OptionGroup(title: "Broker topology") var topology: TopologyOptions
     @OptionGroup(title: "Recovery") var recovery: RecoveryOptions
     @OptionGroup(title: "Consuming") var consumer: ConsumerOptions
-    @OptionGroup(title: "Callbacks") var callbacks: CallbackOptions
+    @OptionGroup(title: "Rendering") var rendering: RendererOptions
 
-    var sources: [any OptionSource] { [process, topology, recovery, consumer, callbacks] }
+    var sources: [any OptionSource] { [process, topology, recovery, consumer, rendering] }
 
     func start(environment: Environment, logger: Logger) async throws {
-        try await CallbacksProcess.run(environment: environment, logger: logger)
+        try await RendererProcess.run(environment: environment, logger: logger)
     }
 }

@@ -4,10 +4,10 @@ import HeraldServer
 import HeraldWorkers
 import Logging
 
-@main
-struct HeraldDigest: HeraldDaemon {
+struct DigestRole: HeraldDaemon {
+    static let processName = "herald-digest"
     static let configuration = CommandConfiguration(
-        commandName: "herald-digest",
+        commandName: "digest",
         abstract: "Gathers deferred notifications whose recipient's window has closed into one digest message each.",
         discussion: """
             A lone notification is sent as itself. Replicas share the work safely. Every option can be given as its \

@@ -4,11 +4,11 @@ import HeraldServer
 import HeraldWorkers
 import Logging
 
-@main
-struct HeraldRenderer: HeraldDaemon {
+struct EmailRole: HeraldDaemon {
+    static let processName = "herald-email"
     static let configuration = CommandConfiguration(
-        commandName: "herald-renderer",
-        abstract: "Renders queued messages from herald.render and publishes their send jobs.",
+        commandName: "email",
+        abstract: "Sends rendered emails from herald.send.email over SMTP (libcurl).",
         discussion: "Every option can be given as its environment variable instead; an option given wins.",
         version: HeraldVersion.current)
 
@@ -16,11 +16,11 @@ struct HeraldRenderer: HeraldDaemon {
     @OptionGroup(title: "Broker topology") var topology: TopologyOptions
     @OptionGroup(title: "Recovery") var recovery: RecoveryOptions
     @OptionGroup(title: "Consuming") var consumer: ConsumerOptions
-    @OptionGroup(title: "Rendering") var rendering: RendererOptions
+    @OptionGroup(title: "SMTP") var smtp: SMTPOptions
 
-    var sources: [any OptionSource] { [process, topology, recovery, consumer, rendering] }
+    var sources: [any OptionSource] { [process, topology, recovery, consumer, smtp] }
 
     func start(environment: Environment, logger: Logger) async throws {
-        try await RendererProcess.run(environment: environment, logger: logger)
+        try await EmailProcess.run(environment: environment, logger: logger)
     }
 }

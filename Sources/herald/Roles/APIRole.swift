@@ -4,10 +4,10 @@ import HeraldCore
 import HeraldServer
 import Logging
 
-@main
-struct HeraldAPIMain: HeraldDaemon {
+struct APIRole: HeraldDaemon {
+    static let processName = "herald-api"
     static let configuration = CommandConfiguration(
-        commandName: "herald-api",
+        commandName: "api",
         abstract: "The producer API (HTTP, /v1), the relay that publishes scheduled and unconfirmed jobs and sweeps stale ones, and retention.",
         discussion: "Every option can be given as its environment variable instead; an option given wins.",
         version: HeraldVersion.current)
