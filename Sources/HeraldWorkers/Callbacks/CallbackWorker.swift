@@ -72,7 +72,11 @@ public struct CallbackWorker: Service {
         try await withThrowingTaskGroup(of: Void.self) { group in
             for _ in 0..<parallelism {
                 group.addTask {
-                    while let callback = await scheduler.next() { await send(callback) }
+                    var next = await scheduler.next()
+                    while let callback = next {
+                        next = await send(callback)
+                        if next == nil { next = await scheduler.next() }
+                    }
                 }
             }
             do {
@@ -111,12 +115,14 @@ public struct CallbackWorker: Service {
         await scheduler.waitForRoom(below: parallelism * 32)
     }
 
-    func send(_ callback: PendingCallback) async {
+    /// Sends one callback and settles it; returns the sender's next callback if one was ready.
+    func send(_ callback: PendingCallback) async -> PendingCallback? {
         let started = ContinuousClock.now
         let failure = await client.post(to: callback.url, body: Self.body(callback), secret: callback.secret, id: callback.id)
         let took = ContinuousClock.now - started
         latency.recordNanoseconds(took.nanoseconds)
-        if let held = await scheduler.completed(callback, succeeded: failure == nil, took: took) {
+        let (held, next) = await scheduler.completed(callback, succeeded: failure == nil, took: took)
+        if let held {
             logger.warning("a tenant's callback receiver is failing; its callbacks are held back", metadata: [
                 "tenant.id": "\(callback.tenantID)", "held": "\(held.callbacks.count)", "error": "\(failure ?? "")",
             ])
@@ -125,9 +131,10 @@ public struct CallbackWorker: Service {
         guard let failure else {
             delivered.increment()
             await deletions.add(callback.id)
-            return
+            return next
         }
         await settleFailure(callback, error: failure)
+        return next
     }
 
     /// Due again after the delay of its attempt, or dead after the last one (with a dead letter to replay it from).
@@ -176,30 +183,39 @@ public struct CallbackWorker: Service {
     }
 }
 
-/// Deletes delivered callbacks from the ledger in group commits: the first sender to finish writes, and whatever
-/// finished while it wrote goes in its next statement, so a busy receiver costs one statement per batch, not per
-/// callback, and no callback waits for others to be sent.
+/// Deletes delivered callbacks from the ledger in group commits: a delivered callback waits at most `gather` (or
+/// until the statement before it is written) to share its statement with the others delivered meanwhile, so a busy
+/// receiver costs one statement per batch, not per callback, and no sender waits for the database.
 actor GroupCommit {
     let store: CallbackStore
+    let gather: Duration
     let logger: Logger
     private var pending: [UUID] = []
-    private var writing = false
+    private var writer: Task<Void, Never>?
 
-    init(store: CallbackStore, logger: Logger) {
+    init(store: CallbackStore, gather: Duration = .milliseconds(2), logger: Logger) {
         self.store = store
+        self.gather = gather
         self.logger = logger
     }
 
-    func add(_ id: UUID) async {
+    func add(_ id: UUID) {
         pending.append(id)
-        guard !writing else { return }
-        await flush()
+        guard writer == nil else { return }
+        writer = Task { await write(after: gather) }
     }
 
+    /// Writes what is pending, and waits for a write under way.
     func flush() async {
-        guard !writing else { return }
-        writing = true
-        defer { writing = false }
+        if let writer { await writer.value }
+        await write(after: .zero)
+    }
+
+    private func write(after delay: Duration) async {
+        if delay > .zero {
+            // Cancellation only shortens the wait: what is pending is written all the same.
+            try? await Task.sleep(for: delay)
+        }
         while !pending.isEmpty {
             let batch = pending
             pending = []
@@ -210,5 +226,6 @@ actor GroupCommit {
                 logger.warning("could not record delivered callbacks", metadata: ["error": "\(ProcessRuntime.describe(error))"])
             }
         }
+        writer = nil
     }
 }

@@ -99,9 +99,20 @@ actor ReceiverScheduler {
         return await withCheckedContinuation { waiting.append($0) }
     }
 
-    /// Records how a POST went; returns callbacks to give back to the ledger when this opened the breaker.
+    /// Records how a POST went. Returns the callbacks to give back to the ledger when this opened the breaker, and
+    /// the sender's next callback when one is ready (nil: wait for one with `next`), so that a busy sender visits the
+    /// scheduler once per callback.
     func completed(
         _ callback: PendingCallback, succeeded: Bool, took: Duration, now: ContinuousClock.Instant = .now
+    ) -> (heldBack: HeldBack?, next: PendingCallback?) {
+        let heldBack = record(callback, succeeded: succeeded, took: took, now: now)
+        guard let next = take(now: now) else { return (heldBack, nil) }
+        wakeRoom()
+        return (heldBack, next)
+    }
+
+    private func record(
+        _ callback: PendingCallback, succeeded: Bool, took: Duration, now: ContinuousClock.Instant
     ) -> HeldBack? {
         guard var receiver = receivers.removeValue(forKey: callback.tenantID) else { return nil }
         receiver.inFlight -= 1
