@@ -6,7 +6,8 @@
 # (herald-bench), recreated each run. Last, the digest aggregator: deferred notifications of 10,000 recipients folded
 # into digests (items/s). The messages belong to a tenant with limits set far above the load and a delivery-status
 # callback to the sandbox's receiver, so herald-callbacks works during the email and SMS paths; then callbacks alone:
-# the email path's 'sent' changes called back again from a standing start (callbacks/s). Without "callbacks" in PARTS
+# the email path's 'sent' changes called back again from a standing start (callbacks/s), once alone and once beside a
+# tenant whose receiver never answers (a tarpit). Without "callbacks" in PARTS
 # the tenant has no callback. Release build, linked as scripts/package.sh links it (scripts/release-build.sh).
 #   MESSAGES=20000 SMS=20000 BATCH=500 CONCURRENCY=4 bash scripts/bench.sh
 # PARTS picks what to measure (default: all of "bus email sms callbacks poller digest"), e.g. PARTS=email bash scripts/bench.sh
@@ -123,11 +124,46 @@ if wants callbacks; then
     insert into callbacks (tenant_id, message_id, state, at)
     select tenant_id, id, 'sent', now() from messages where state = 'sent' limit $MESSAGES;
     select count(*) from callbacks")
-  before=$(callbacks_received); started=$(date +%s.%N); cpu_before=$(cpu_snapshot)
-  for _ in $(seq 1 1200); do [ "$(runuser -u postgres -- psql -qtA -d herald_bench -c 'select count(*) from callbacks')" = 0 ] && break; sleep 0.1; done
-  ended=$(date +%s.%N); after=$(callbacks_received)
-  python3 -c "print('callbacks: %d queued, %d received in %.2f s = %.0f/s' % ($count, $after - $before, $ended - $started, ($after - $before) / ($ended - $started)))"
-  cpu_report "$count" "$cpu_before" "$(cpu_snapshot)"
+  measure_callbacks() {
+    local label=$1 tenant before started cpu_before ended after
+    tenant=$(runuser -u postgres -- psql -qtA -d herald_bench -c "select id from tenants where name = 'bench'")
+    before=$(callbacks_received); started=$(date +%s.%N); cpu_before=$(cpu_snapshot)
+    for _ in $(seq 1 1200); do
+      [ "$(runuser -u postgres -- psql -qtA -d herald_bench -c "select count(*) from callbacks where tenant_id = '$tenant'")" = 0 ] && break
+      sleep 0.1
+    done
+    ended=$(date +%s.%N); after=$(callbacks_received)
+    python3 -c "print('callbacks%s: %d queued, %d received in %.2f s = %.0f/s' % ('$label', $count, $after - $before, $ended - $started, ($after - $before) / ($ended - $started)))"
+    cpu_report "$count" "$cpu_before" "$(cpu_snapshot)"
+  }
+  measure_callbacks ""
+
+  # Again with a second tenant whose receiver accepts connections and never answers (a tarpit): the bench tenant's
+  # callbacks must go as fast; the tarpit's wait out the callback timeout and the breaker.
+  echo
+  echo "== callbacks alone again, beside tenant 'tarpit' with 2000 callbacks to a receiver that never answers"
+  python3 -c '
+import socket, time
+server = socket.socket(); server.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+server.bind(("127.0.0.1", 8036)); server.listen(1024)
+held = []
+while True:
+    connection, _ = server.accept(); held.append(connection)
+' >/dev/null 2>&1 &
+  pids[tarpit]=$!
+  "$bin/herald" ctl tenants create tarpit --rate-limit 100000 --burst 10000 >/dev/null
+  tarpit_key=$("$bin/herald" ctl keys create tarpit --tenant tarpit | tail -n 1)
+  curl -fsS -X PUT "http://$HERALD_API_ADDRESS/v1/callback" -H "Authorization: Bearer $tarpit_key" -H 'Content-Type: application/json' \
+    -d '{"url": "http://127.0.0.1:8036/hook", "secret": "tarpit-callback-secret"}' >/dev/null
+  count=$(runuser -u postgres -- psql -qtA -d herald_bench -c "
+    insert into callbacks (tenant_id, message_id, state, at)
+    select (select id from tenants where name = 'tarpit'), id, 'sent', now() from messages where state = 'sent' limit 2000;
+    insert into callbacks (tenant_id, message_id, state, at)
+    select tenant_id, id, 'sent', now() from messages where state = 'sent' limit $MESSAGES;
+    select count(*) from callbacks c join tenants t on t.id = c.tenant_id where t.name = 'bench'")
+  measure_callbacks " beside a tarpit"
+  kill "${pids[tarpit]}"; unset "pids[tarpit]"
+  runuser -u postgres -- psql -qtA -d herald_bench -c "update tenants set callback_url = null where name = 'tarpit'; delete from callbacks c using tenants t where t.id = c.tenant_id and t.name = 'tarpit'" >/dev/null
 fi
 
 if wants sms || wants poller; then

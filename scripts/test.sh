@@ -43,6 +43,8 @@ python3 Tests/fault/fault_test.py "$bin"
 # slow only their own tenant (kill -9 of herald-api and herald-callbacks mid-run), callback URLs to internal addresses
 # refused, no password without TLS, one attempt for concurrent retries, no personal data in any log.
 python3 Tests/tenancy/tenancy_test.py "$bin"
+# Replies and the suppression list: Tyntec's inbound webhook, STOP and START, the suppression API, per tenant.
+python3 Tests/sms/sms_loop_test.py "$bin"
 # A few thousand fuzzed requests against herald-api: no 5xx, every refusal problem+json, no secrets in its log; then
 # schemathesis checks the live API against its OpenAPI document.
 FUZZ_EXAMPLES=${FUZZ_EXAMPLES:-1000} python3 Tests/fuzz/api_fuzz.py "$bin"

@@ -1,3 +1,4 @@
+import HeraldCore
 import HeraldProviders
 import HeraldServer
 import HeraldStore
@@ -33,6 +34,10 @@ public struct APIConfiguration: Sendable {
     public var callbackAddresses: CallbackAddressPolicy
     /// The least time between two retries of one message at the client's request.
     public var retryInterval: Duration
+    /// The token of the URL Tyntec posts inbound SMS to; nil: inbound SMS are refused (404).
+    public var tyntecInboundToken: String?
+    /// The stop and start words of SMS replies.
+    public var smsKeywords: SMSKeywords
 
     public init(environment: Environment = Environment()) throws {
         let address = try environment.string("HERALD_API_ADDRESS", default: "127.0.0.1:8080")
@@ -72,5 +77,13 @@ public struct APIConfiguration: Sendable {
             throw ConfigurationError(error.description)
         }
         retryInterval = .seconds(try environment.int("HERALD_RETRY_INTERVAL_SECONDS", default: 60, minimum: 0))
+        tyntecInboundToken = environment.optional("HERALD_TYNTEC_INBOUND_TOKEN")
+        if let token = tyntecInboundToken,
+           token.count < 16 || !token.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-" || $0 == "_") }) {
+            throw ConfigurationError("HERALD_TYNTEC_INBOUND_TOKEN must be at least 16 letters, digits, '-' or '_'")
+        }
+        smsKeywords = SMSKeywords(
+            extraStop: SMSKeywords.words(environment.optional("HERALD_SMS_STOP_WORDS")),
+            extraStart: SMSKeywords.words(environment.optional("HERALD_SMS_START_WORDS")))
     }
 }

@@ -25,6 +25,10 @@ struct APIHandlers: Sendable {
     let callbackAddresses: CallbackAddressPolicy
     /// The least time between two retries of one message at the client's request.
     let retryInterval: Duration
+    let suppressions: SuppressionStore
+    let inbound: InboundStore
+    /// The stop and start words of SMS replies.
+    let smsKeywords: SMSKeywords
 
     // The intake's own stores and publisher, which the other routes use too.
     var templates: TemplateRepository { intake.templates }

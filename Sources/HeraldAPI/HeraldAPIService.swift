@@ -21,7 +21,9 @@ public enum HeraldAPIService {
             recipients: RecipientRepository(database: infrastructure.database, logger: logger), clock: clock,
             renderer: MessageRenderer(maxSMSSegments: configuration.smsMaxSegments, maxBytes: configuration.renderMaxBytes),
             maxBodySize: configuration.maxBodySize, maxProcedureSize: configuration.maxProcedureSize,
-            callbackAddresses: configuration.callbackAddresses, retryInterval: configuration.retryInterval)
+            callbackAddresses: configuration.callbackAddresses, retryInterval: configuration.retryInterval,
+            suppressions: SuppressionStore(database: infrastructure.database, logger: logger),
+            inbound: InboundStore(database: infrastructure.database, logger: logger), smsKeywords: configuration.smsKeywords)
     }
 
     public static func router(
@@ -48,6 +50,10 @@ public enum HeraldAPIService {
         handlers.addNotificationRoutes(to: v1)
         handlers.addReminderRoutes(to: v1)
         handlers.addCallbackRoutes(to: v1)
+        handlers.addSuppressionRoutes(to: v1)
+        handlers.addInboundRoutes(to: v1)
+        // Providers' own calls carry no API key: the URL's secret token is their credential.
+        handlers.addProviderRoutes(to: router.group("v1/providers"), inboundToken: configuration.tyntecInboundToken)
         DeadLetterRoutes(desk: DeadLetterDesk(infrastructure: infrastructure, logger: logger), maxBodySize: configuration.maxBodySize)
             .add(to: v1)
         return router

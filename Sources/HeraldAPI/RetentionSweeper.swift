@@ -26,21 +26,23 @@ public struct RetentionSweeper: Service {
 
     public func run() async throws {
         await repeatPasses("retention pass", interval: interval, watchdog: watchdog, logger: logger) {
-            let (erasedNow, deletedNow, keys) = try await passOnce()
-            return erasedNow == batchSize || deletedNow == batchSize || keys == batchSize
+            let (erasedNow, deletedNow, keys, inbound) = try await passOnce()
+            return erasedNow == batchSize || deletedNow == batchSize || keys == batchSize || inbound == batchSize
         }
     }
 
-    /// One batch of each kind; returns how many messages were erased and deleted and keys expired.
-    func passOnce() async throws -> (erased: Int, deleted: Int, keys: Int) {
+    /// One batch of each kind; returns how many messages were erased and deleted, keys expired and inbound SMS
+    /// deleted.
+    func passOnce() async throws -> (erased: Int, deleted: Int, keys: Int, inbound: Int) {
         let erasedNow = try await retention.erase(limit: batchSize)
         let deletedNow = try await retention.forget(limit: batchSize)
         let keys = try await retention.expireIdempotencyKeys(limit: batchSize)
+        let inbound = try await retention.forgetInbound(limit: batchSize)
         erased.increment(by: erasedNow)
         deleted.increment(by: deletedNow)
         if erasedNow + deletedNow > 0 {
             logger.info("retention", metadata: ["messages.erased": "\(erasedNow)", "messages.deleted": "\(deletedNow)"])
         }
-        return (erasedNow, deletedNow, keys)
+        return (erasedNow, deletedNow, keys, inbound)
     }
 }

@@ -17,13 +17,16 @@ public enum MessageState: String, Codable, Sendable, CaseIterable {
     /// Retries exhausted; the job sits in a dead-letter queue and can be replayed.
     case dead
     case cancelled
+    /// Its address is on the tenant's suppression list (an unsubscribe, a STOP, a hard bounce, a complaint, or the
+    /// tenant's own entry) when it was claimed for sending: it never reached the provider.
+    case suppressed
 
     /// States from which a message of `channel` will not move on by itself: an email ends at `sent`, an SMS goes on
     /// to `delivered` or `undeliverable` once the poller hears from the provider.
     public func isFinal(for channel: MessageChannel) -> Bool {
         switch self {
         case .sent: channel == .email
-        case .delivered, .undeliverable, .digested, .failed, .dead, .cancelled: true
+        case .delivered, .undeliverable, .digested, .failed, .dead, .cancelled, .suppressed: true
         default: false
         }
     }

@@ -107,10 +107,29 @@ public struct PipelineStore: Sendable {
     /// Claims rendered messages for sending (`rendered` -> `sending`, one more attempt). A message already claimed or
     /// sent is not returned, so a redelivered job never sends twice.
     public func claimForSending(_ ids: [UUID]) async throws -> [OutgoingMessage] {
+        // A message whose address the tenant suppressed (for all its messages, or for the message's category) ends
+        // `suppressed` instead, in the same statement: checked at the last moment, so a suppression that arrived
+        // after acceptance counts. Both updates read the same snapshot; the second skips what the first takes.
         let rows = try await client.query("""
-            with moved as (
+            with suppressed as (
+                update messages m set state = 'suppressed', updated_at = now(),
+                    last_error = 'the address is on the suppression list (' || s.reason || ')'
+                from (
+                    select distinct on (m2.id) m2.id, s2.reason
+                    from messages m2 join suppressions s2 on s2.tenant_id = m2.tenant_id and s2.channel = m2.channel
+                        and s2.address = lower(m2.to_address) and (s2.category = '' or s2.category = m2.category)
+                        and (s2.expires_at is null or s2.expires_at > now())
+                    where m2.id = any(\(ids)) and m2.state = 'rendered'
+                    order by m2.id, s2.category
+                ) s
+                where m.id = s.id and m.state = 'rendered'
+                returning m.id, s.reason
+            ), suppressed_events as (
+                insert into message_events (message_id, from_state, to_state, detail)
+                select id, 'rendered', 'suppressed', reason from suppressed
+            ), moved as (
                 update messages set state = 'sending', attempts = attempts + 1, updated_at = now()
-                where id = any(\(ids)) and state = 'rendered'
+                where id = any(\(ids)) and state = 'rendered' and id not in (select id from suppressed)
                 returning id, channel, to_address, to_name, sender, segments, attempts, created_at
             ), events as (
                 insert into message_events (message_id, from_state, to_state) select id, 'rendered', 'sending' from moved

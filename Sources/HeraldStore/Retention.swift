@@ -24,7 +24,7 @@ public struct Retention: Sendable {
 
     /// Final states, as `MessageState.isFinal(for:)` has them, as SQL.
     static let finalCondition = """
-        (m.state in ('delivered', 'undeliverable', 'digested', 'failed', 'dead', 'cancelled')
+        (m.state in ('delivered', 'undeliverable', 'digested', 'failed', 'dead', 'cancelled', 'suppressed')
          or (m.state = 'sent' and m.channel = 'email'))
         """
 
@@ -98,6 +98,18 @@ public struct Retention: Sendable {
                 """, logger: logger)
             return ids.count
         }
+    }
+
+    /// Deletes up to `limit` inbound SMS received longer ago than the personal-data period; returns how many.
+    public func forgetInbound(limit: Int) async throws -> Int {
+        let rows = try await client.query("""
+            delete from inbound_messages where id in (
+                select id from inbound_messages
+                where received_at < now() - make_interval(secs => \(policy.personalData.inSeconds))
+                limit \(limit) for update skip locked
+            ) returning 1
+            """, logger: logger)
+        return try await rows.decode(Int.self).collect().count
     }
 
     /// Deletes up to `limit` idempotency keys older than the personal-data period; returns how many.

@@ -65,6 +65,12 @@ public struct APIOptions: OptionSource {
     var retryInterval: String?
     @Option(name: .customLong("callback-allowed-networks"), help: setting("HERALD_CALLBACK_ALLOWED_NETWORKS", "Non-public networks (CIDR, comma-separated) that callback URLs may reach", default: "none"))
     var callbackAllowedNetworks: String?
+    @Option(name: .customLong("tyntec-inbound-token"), help: setting("HERALD_TYNTEC_INBOUND_TOKEN", "The secret path token of the URL Tyntec POSTs inbound SMS to (/v1/providers/tyntec/inbound/TOKEN; at least 16 characters)", default: "none: inbound SMS are refused"))
+    var tyntecInboundToken: String?
+    @Option(name: .customLong("sms-stop-words"), help: setting("HERALD_SMS_STOP_WORDS", "Stop words beyond STOP, ARRET, CANCEL, END, OPTOUT, QUIT, REMOVE, UNSUBSCRIBE, STOPALL (comma-separated)", default: "none"))
+    var smsStopWords: String?
+    @Option(name: .customLong("sms-start-words"), help: setting("HERALD_SMS_START_WORDS", "Start words beyond START, UNSTOP (comma-separated)", default: "none"))
+    var smsStartWords: String?
 
     public init() {}
 
@@ -75,7 +81,8 @@ public struct APIOptions: OptionSource {
             "HERALD_RELAY_BATCH": relayBatch, "HERALD_RETENTION_DAYS": retentionDays, "HERALD_HISTORY_DAYS": historyDays,
             "HERALD_RETENTION_INTERVAL_SECONDS": retentionInterval, "HERALD_DEFAULT_LOCALE": defaultLocale,
             "HERALD_INTAKE_CONCURRENCY": intakeConcurrency, "HERALD_RETRY_INTERVAL_SECONDS": retryInterval,
-            "HERALD_CALLBACK_ALLOWED_NETWORKS": callbackAllowedNetworks,
+            "HERALD_CALLBACK_ALLOWED_NETWORKS": callbackAllowedNetworks, "HERALD_TYNTEC_INBOUND_TOKEN": tyntecInboundToken,
+            "HERALD_SMS_STOP_WORDS": smsStopWords, "HERALD_SMS_START_WORDS": smsStartWords,
         ]
     }
 }

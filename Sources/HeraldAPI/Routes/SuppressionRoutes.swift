@@ -1,0 +1,120 @@
+import Foundation
+import HeraldCore
+import HeraldStore
+import Hummingbird
+
+/// `/v1/suppressions`: the addresses the tenant's messages must not reach. Entries come from recipients (a STOP
+/// answered to an SMS) or from the tenant (`PUT`, reason `manual`); `DELETE` lets messages reach the address again.
+/// A message to a suppressed address ends `suppressed` when it is claimed for sending.
+extension APIHandlers {
+    func addSuppressionRoutes(to group: RouterGroup<HeraldRequestContext>) {
+        group.get("suppressions", use: listSuppressions)
+        group.put("suppressions/:channel/:address", use: putSuppression)
+        group.delete("suppressions/:channel/:address", use: deleteSuppression)
+    }
+
+    func listSuppressions(_ request: Request, context: HeraldRequestContext) async throws -> Response {
+        var filter = SuppressionFilter()
+        var problems: [Problem.InvalidParam] = []
+        var seen: Set<String> = []
+        let allowed: Set<String> = ["channel", "address", "reason", "limit", "cursor"]
+        for (key, value) in request.uri.queryParameters {
+            let name = String(key), value = String(value)
+            guard allowed.contains(name) else {
+                problems.append(.init(name, "is not a filter; use " + allowed.sorted().joined(separator: ", ")))
+                continue
+            }
+            guard seen.insert(name).inserted else {
+                problems.append(.init(name, "is given more than once"))
+                continue
+            }
+            switch name {
+            case "channel":
+                filter.channel = MessageChannel(rawValue: value)
+                if filter.channel == nil { problems.append(.init(name, "must be email or sms")) }
+            case "reason":
+                filter.reason = Suppression.Reason(rawValue: value)
+                if filter.reason == nil {
+                    problems.append(.init(name, "must be one of " + Suppression.Reason.allCases.map(\.rawValue).joined(separator: ", ")))
+                }
+            case "address":
+                filter.address = value
+            case "limit":
+                guard let limit = Int(value), (1...1000).contains(limit) else {
+                    problems.append(.init(name, "must be a whole number from 1 to 1000"))
+                    continue
+                }
+                filter.limit = limit
+            default:  // cursor
+                filter.after = ListPosition(cursor: value)
+                if filter.after == nil { problems.append(.init(name, "is not a cursor this API gave out")) }
+            }
+        }
+        if let address = filter.address {
+            // The listing finds what PUT stored: the same normalization, for the channel given or either.
+            let channels = filter.channel.map { [$0] } ?? MessageChannel.allCases
+            guard let normalized = channels.lazy.compactMap({ Suppression.normalized(address, channel: $0) }).first else {
+                problems.append(.init("address", "is neither an email address nor an E.164 number"))
+                throw Self.badQuery(problems)
+            }
+            filter.address = normalized
+        }
+        guard problems.isEmpty else { throw Self.badQuery(problems) }
+        let (entries, next) = try await suppressions.list(filter, tenantID: try context.authenticated().tenantID)
+        return json(.ok, .object([
+            "suppressions": .array(entries.map(Self.suppressionJSON)),
+            "next_cursor": next.map { .string($0.cursor) } ?? .null,
+        ]))
+    }
+
+    func putSuppression(_ request: Request, context: HeraldRequestContext) async throws -> Response {
+        let (channel, address) = try suppressionTarget(context)
+        let body = try await request.json(upTo: maxBodySize, emptyValue: .object([:])).1
+        var problems: [Problem.InvalidParam] = []
+        let reader = FieldReader(body, allowed: ["category", "note"], problems: &problems)
+        let category = reader.string("category", required: false, maxLength: 100, problems: &problems)
+        if let category, category.isEmpty { problems.append(.init("category", "must not be empty (leave it out for all categories)")) }
+        let note = reader.string("note", required: false, maxLength: 500, problems: &problems)
+        guard problems.isEmpty else { throw Problem.validation(problems) }
+        let entry = try await suppressions.suppress(
+            tenantID: try context.authenticated().tenantID, channel: channel, address: address, reason: .manual,
+            category: category, note: note)
+        return json(.ok, Self.suppressionJSON(entry))
+    }
+
+    func deleteSuppression(_ request: Request, context: HeraldRequestContext) async throws -> Response {
+        let (channel, address) = try suppressionTarget(context)
+        guard try await suppressions.remove(tenantID: try context.authenticated().tenantID, channel: channel, address: address) > 0
+        else { throw Problem.notFound("the address is not on the \(channel.rawValue) suppression list") }
+        return Response(status: .noContent)
+    }
+
+    /// The channel and normalized address of the path; a bad one is a 404 naming which.
+    func suppressionTarget(_ context: HeraldRequestContext) throws -> (MessageChannel, String) {
+        let rawChannel = context.parameters.get("channel") ?? ""
+        guard let channel = MessageChannel(rawValue: rawChannel) else {
+            throw Problem.notFound("'\(rawChannel.prefix(20))' is not a channel (email or sms)")
+        }
+        let raw = context.parameters.get("address") ?? ""
+        guard let decoded = raw.removingPercentEncoding, let address = Suppression.normalized(decoded, channel: channel) else {
+            throw Problem.notFound(channel == .email ? "the address is not an email address" : "the address is not an E.164 number")
+        }
+        return (channel, address)
+    }
+
+    static func suppressionJSON(_ entry: Suppression) -> JSONValue {
+        .object([
+            "channel": .string(entry.channel.rawValue), "address": .string(entry.address),
+            "reason": .string(entry.reason.rawValue), "category": entry.category.map(JSONValue.string) ?? .null,
+            "message_id": entry.messageID.map { .string($0.lowercased) } ?? .null,
+            "note": entry.note.map(JSONValue.string) ?? .null,
+            "created_at": .string(Timestamp.string(entry.createdAt)),
+            "expires_at": entry.expiresAt.map { .string(Timestamp.string($0)) } ?? .null,
+        ])
+    }
+
+    static func badQuery(_ problems: [Problem.InvalidParam]) -> Problem {
+        Problem(.badRequest, type: "bad-query", title: "The query has invalid parameters",
+                detail: "Invalid: " + problems.map(\.name).joined(separator: ", "), invalidParams: problems)
+    }
+}

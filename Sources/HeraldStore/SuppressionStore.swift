@@ -1,0 +1,135 @@
+import Foundation
+import HeraldCore
+import Logging
+import PostgresNIO
+
+/// One entry of a tenant's suppression list: an address its messages of `channel` must not reach (those of
+/// `category` only, or all when it is nil), and why.
+public struct Suppression: Sendable {
+    public enum Reason: String, Sendable, CaseIterable {
+        case hardBounce = "hard_bounce"
+        case complaint
+        case unsubscribe
+        case manual
+    }
+
+    public var channel: MessageChannel
+    public var address: String
+    public var reason: Reason
+    public var category: String?
+    public var messageID: UUID?
+    public var note: String?
+    public var createdAt: Date
+    public var expiresAt: Date?
+    public var position: ListPosition
+
+    /// The address as the list keys it: an email address in lower case, a phone number in E.164 (the `+` added
+    /// when a URL's decoding turned it into a space or dropped it); nil when it is neither.
+    public static func normalized(_ address: String, channel: MessageChannel) -> String? {
+        switch channel {
+        case .email:
+            let lowered = address.lowercased()
+            do {
+                return try EmailAddress(lowered).value
+            } catch {
+                return nil
+            }
+        case .sms:
+            var phone = address.trimmingCharacters(in: .whitespaces)
+            if !phone.hasPrefix("+") { phone = "+" + phone }
+            return PhoneNumber.isE164(phone) ? phone : nil
+        }
+    }
+}
+
+/// What a listing of suppressions shows.
+public struct SuppressionFilter: Sendable {
+    public var channel: MessageChannel?
+    public var address: String?
+    public var reason: Suppression.Reason?
+    public var limit = 100
+    public var after: ListPosition?
+
+    public init() {}
+}
+
+/// The tenants' suppression lists (table `suppressions`). A message is checked against its tenant's list when it is
+/// claimed for sending (`PipelineStore.claimForSending`).
+public struct SuppressionStore: Sendable {
+    let client: PostgresClient
+    let logger: Logger
+
+    public init(database: Database, logger: Logger) {
+        self.client = database.client
+        self.logger = logger
+    }
+
+    static let columns = """
+        channel, address, reason, category, message_id, note, created_at, expires_at, id,
+        (extract(epoch from created_at) * 1000000)::int8
+        """
+
+    /// A page of the tenant's suppressions, newest first, and where the next page starts (nil on the last).
+    public func list(_ filter: SuppressionFilter, tenantID: UUID) async throws -> (entries: [Suppression], next: ListPosition?) {
+        let limit = max(1, min(filter.limit, 1000))
+        let rows = try await client.query("""
+            select \(unescaped: Self.columns) from suppressions
+            where tenant_id = \(tenantID)
+              and (\(filter.channel?.rawValue)::text is null or channel = \(filter.channel?.rawValue))
+              and (\(filter.address)::text is null or address = \(filter.address))
+              and (\(filter.reason?.rawValue)::text is null or reason = \(filter.reason?.rawValue))
+              and (\(filter.after?.id)::uuid is null or (created_at, id) <
+                   (timestamptz 'epoch' + \(filter.after?.createdMicros)::int8 * interval '1 microsecond', \(filter.after?.id)))
+            order by created_at desc, id desc
+            limit \(limit + 1)
+            """, logger: logger)
+        var entries = try await Self.decode(rows)
+        guard entries.count > limit else { return (entries, nil) }
+        entries.removeLast()
+        return (entries, entries.last?.position)
+    }
+
+    /// Adds (or replaces) the tenant's entry for this address and category.
+    @discardableResult
+    public func suppress(
+        tenantID: UUID, channel: MessageChannel, address: String, reason: Suppression.Reason, category: String? = nil,
+        messageID: UUID? = nil, note: String? = nil, expiresAt: Date? = nil
+    ) async throws -> Suppression {
+        let rows = try await client.query("""
+            insert into suppressions (tenant_id, channel, address, category, reason, message_id, note, expires_at)
+            values (\(tenantID), \(channel.rawValue), \(address), \(category ?? ""), \(reason.rawValue), \(messageID),
+                    \(note), \(expiresAt))
+            on conflict (tenant_id, channel, address, category) do update
+                set reason = excluded.reason, message_id = excluded.message_id, note = excluded.note,
+                    expires_at = excluded.expires_at
+            returning \(unescaped: Self.columns)
+            """, logger: logger)
+        guard let entry = try await Self.decode(rows).first else {
+            throw StoreError(.invalid, "the suppression was not stored")
+        }
+        return entry
+    }
+
+    /// Removes the tenant's entries for this address (every category); returns how many.
+    public func remove(tenantID: UUID, channel: MessageChannel, address: String) async throws -> Int {
+        let rows = try await client.query("""
+            delete from suppressions where tenant_id = \(tenantID) and channel = \(channel.rawValue) and address = \(address)
+            returning 1
+            """, logger: logger)
+        return try await rows.decode(Int.self).collect().count
+    }
+
+    static func decode(_ rows: PostgresRowSequence) async throws -> [Suppression] {
+        var entries: [Suppression] = []
+        for try await (channel, address, reason, category, messageID, note, createdAt, expiresAt, id, micros) in rows.decode(
+            (String, String, String, String, UUID?, String?, Date, Date?, UUID, Int64).self)
+        {
+            entries.append(Suppression(
+                channel: MessageChannel(rawValue: channel) ?? .email, address: address,
+                reason: Suppression.Reason(rawValue: reason) ?? .manual, category: category.isEmpty ? nil : category,
+                messageID: messageID, note: note, createdAt: createdAt, expiresAt: expiresAt,
+                position: ListPosition(createdMicros: micros, id: id)))
+        }
+        return entries
+    }
+}

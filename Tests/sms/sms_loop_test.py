@@ -1,0 +1,244 @@
+"""Replies and the suppression list: the fleet's own processes against the Tyntec stand-in of the fault test (not
+written by the project), with Tyntec's inbound webhook (InboundMessage) POSTed as Tyntec posts it.
+
+- `herald ctl numbers` ties numbers to tenants; a number belongs to one tenant.
+- Inbound SMS: a wrong token is a 404; a number no tenant has is answered 200 and dropped; the same requestId twice is
+  stored once; each tenant lists only its own (`GET /v1/inbound`).
+- STOP in several spellings (case, punctuation, accents, a configured extra word) suppresses the sender's number for
+  that tenant: its next SMS ends `suppressed` and never reaches Tyntec, while another tenant's SMS to the same number
+  goes; a sentence that merely contains "stop" changes nothing; START lifts it and the next SMS goes.
+- The suppression API: PUT (manual, an email address in any case, a number with its + encoded or not), GET with
+  filters, DELETE; a suppressed email ends `suppressed` and never reaches the SMTP server.
+- No log line of any process carries a phone number or an address.
+
+Prints one line per check and a closing "N passed, N failed".
+"""
+import os
+import re
+import subprocess
+import sys
+import urllib.parse
+import uuid
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "fault"))
+import fleet as fleet_module  # noqa: E402
+import providers  # noqa: E402
+
+fleet_module.DB = DB = "herald_smsloop"
+fleet_module.VHOST = VHOST = "herald-smsloop"
+fleet_module.API = API = "127.0.0.1:18480"
+fleet_module.STATE = STATE = os.path.abspath(".herald/smsloop")
+from fleet import Fleet, http, wait_for  # noqa: E402
+
+BIN = sys.argv[1]
+TOKEN = "tyntec-inbound-" + uuid.uuid4().hex
+SETTINGS = {"LOG_LEVEL": "info", "HERALD_TYNTEC_INBOUND_TOKEN": TOKEN, "HERALD_SMS_STOP_WORDS": "NIE"}
+_base_env = fleet_module.env
+
+
+def env(**extra):
+    values = _base_env(**SETTINGS)
+    values.update(extra)
+    return values
+
+
+fleet_module.env = env
+RESULTS = []
+NUMBERS = {"acme": "+4915200000001", "other": "+4915200000002"}
+
+
+def check(name, ok, detail=""):
+    RESULTS.append(ok)
+    print("%s %-40s %s" % ("ok  " if ok else "FAIL", name, detail), flush=True)
+
+
+def ctl(*arguments, ok=True):
+    done = subprocess.run([os.path.join(BIN, "herald"), "ctl", *arguments], env=env(), capture_output=True, text=True)
+    if ok and done.returncode != 0:
+        raise RuntimeError("herald ctl %s: %s" % (" ".join(arguments), done.stderr.strip()))
+    return done
+
+
+def inbound(to, sender, text, request_id=None, token=TOKEN):
+    return http("POST", "/v1/providers/tyntec/inbound/" + token, {
+        "requestId": request_id or str(uuid.uuid4()), "from": sender, "to": to, "message": text, "size": 1,
+        "missingParts": False, "contentList": [{"msgId": "1", "sentDate": "2026-12-03T10:00:00Z", "sequenceNumber": 1}]})
+
+
+def send_sms(key, phone):
+    status, reply = http("POST", "/v1/messages", {"channel": "sms", "to": {"phone": phone}, "template": "note",
+                                                  "variables": {}}, key, idempotency_key=str(uuid.uuid4()))
+    assert status == 202, (status, reply)
+    return reply["id"]
+
+
+def send_email(key, address):
+    status, reply = http("POST", "/v1/messages", {"channel": "email", "to": {"email": address}, "template": "mail",
+                                                  "variables": {}}, key, idempotency_key=str(uuid.uuid4()))
+    assert status == 202, (status, reply)
+    return reply["id"]
+
+
+def state_of(key, message_id):
+    return http("GET", "/v1/messages/" + message_id, key=key)[1]["state"]
+
+
+def final(key, message_id, states):
+    wait_for(lambda: state_of(key, message_id) in states, 30, "message %s to reach %s" % (message_id, states))
+    return state_of(key, message_id)
+
+
+def suppressed_numbers(key):
+    status, body = http("GET", "/v1/suppressions?channel=sms", key=key)
+    assert status == 200, (status, body)
+    return {entry["address"]: entry["reason"] for entry in body["suppressions"]}
+
+
+def check_numbers():
+    taken = ctl("numbers", "add", "other", NUMBERS["acme"], ok=False)
+    lines = taken.stderr.strip().splitlines()
+    check("a number belongs to one tenant", taken.returncode != 0 and len(lines) == 1 and "belongs" in lines[0],
+          lines[0] if lines else "exit %d" % taken.returncode)
+    listed = ctl("numbers", "list", "acme").stdout.split()
+    check("numbers list", listed == [NUMBERS["acme"]], str(listed))
+
+
+def check_inbound(keys):
+    status, _ = inbound(NUMBERS["acme"], "+48601000001", "hello", token="not-the-token-" + uuid.uuid4().hex)
+    before = http("GET", "/v1/inbound", key=keys["acme"])[1]["inbound"]
+    check("a wrong token is a 404 and stores nothing", status == 404 and before == [], "status %s" % status)
+    status, reply = inbound("+4915299999999", "+48601000001", "STOP")
+    check("a number no tenant has: 200, dropped", status == 200 and "dropped" in reply.get("status", ""), str(reply))
+    request_id = str(uuid.uuid4())
+    first = inbound(NUMBERS["acme"], "+48601000001", "Hello there", request_id)
+    second = inbound(NUMBERS["acme"], "+48601000001", "Hello there", request_id)
+    listed = http("GET", "/v1/inbound", key=keys["acme"])[1]["inbound"]
+    check("the same requestId twice is stored once",
+          first[0] == 200 and second[0] == 200 and second[1]["status"] == "duplicate" and len(listed) == 1,
+          "%s %s, listed %d" % (first, second, len(listed)))
+    other = http("GET", "/v1/inbound", key=keys["other"])[1]["inbound"]
+    check("a tenant sees only its own inbound SMS", other == [] and listed[0]["to"] == NUMBERS["acme"]
+          and listed[0]["from"] == "+48601000001", "other sees %d" % len(other))
+
+
+def check_stop(keys):
+    spellings = {"+48601000011": "STOP", "+48601000012": " stop! ", "+48601000013": "Arrêt.", "+48601000014": "nie",
+                 "+48601000015": "UnSubscribe"}
+    for phone, text in spellings.items():
+        status, reply = inbound(NUMBERS["acme"], phone, text)
+        assert status == 200 and reply["status"] == "stored", (status, reply)
+    inbound(NUMBERS["acme"], "+48601000016", "please stop texting me on Sundays")
+    listed = suppressed_numbers(keys["acme"])
+    expected = {phone: "unsubscribe" for phone in spellings}
+    check("stop words in several spellings suppress", listed == expected, str(listed))
+    check("another tenant's list is untouched", suppressed_numbers(keys["other"]) == {})
+
+    sms_before = providers.sms.snapshot()
+    stopped = [send_sms(keys["acme"], phone) for phone in spellings]
+    plain = send_sms(keys["acme"], "+48601000016")
+    elsewhere = send_sms(keys["other"], "+48601000011")
+    states = [final(keys["acme"], i, ("suppressed", "sent", "delivered", "failed")) for i in stopped]
+    reached = [i for i in stopped if providers.sms.snapshot().get(i, 0) > sms_before.get(i, 0)]
+    check("a stopped number's SMS ends suppressed", states == ["suppressed"] * len(stopped), str(states))
+    wait_for(lambda: providers.sms.snapshot().get(plain, 0) == 1 and providers.sms.snapshot().get(elsewhere, 0) == 1,
+             30, "the SMS to unstopped numbers to reach Tyntec")
+    check("... and never reaches Tyntec, while others' do", not reached, "reached: %s" % reached)
+    status, body = http("GET", "/v1/messages/" + stopped[0], key=keys["acme"])
+    check("the suppressed state is visible with its reason", body["state"] == "suppressed"
+          and "suppression list" in (body.get("last_error") or ""), str(body.get("last_error")))
+
+    status, reply = inbound(NUMBERS["acme"], "+48601000011", "Start")
+    after = suppressed_numbers(keys["acme"])
+    resumed = send_sms(keys["acme"], "+48601000011")
+    wait_for(lambda: providers.sms.snapshot().get(resumed, 0) == 1, 30, "the SMS after START to reach Tyntec")
+    check("START lifts the stop", status == 200 and "+48601000011" not in after and len(after) == len(spellings) - 1,
+          str(after))
+
+
+def check_suppression_api(keys):
+    key = keys["acme"]
+    status, entry = http("PUT", "/v1/suppressions/email/" + urllib.parse.quote("Someone@Example.COM"),
+                         {"note": "asked by phone"}, key)
+    check("PUT suppresses an email address (lower-cased)", status == 200 and entry["address"] == "someone@example.com"
+          and entry["reason"] == "manual", "%s %s" % (status, entry))
+    status, again = http("PUT", "/v1/suppressions/email/someone@example.com", None, key)
+    check("PUT is idempotent", status == 200 and again["address"] == "someone@example.com", str(status))
+    mail_before = providers.mail.total()
+    blocked = send_email(key, "someone@example.com")
+    sent = send_email(key, "someone-else@example.com")
+    check("a suppressed email ends suppressed", final(key, blocked, ("suppressed", "sent", "failed")) == "suppressed")
+    final(key, sent, ("sent", "failed"))
+    check("... and never reaches the SMTP server", providers.mail.total() == mail_before + 1,
+          "%d mails" % (providers.mail.total() - mail_before))
+    status, listed = http("GET", "/v1/suppressions?channel=email&address=SOMEONE%40example.com", key=key)
+    check("GET finds it by address", status == 200 and [e["address"] for e in listed["suppressions"]] == ["someone@example.com"])
+    status, _ = http("GET", "/v1/suppressions?reason=sometimes", key=key)
+    check("a bad filter is a 400", status == 400, str(status))
+    check("another tenant cannot delete it", http("DELETE", "/v1/suppressions/email/someone@example.com",
+                                                   key=keys["other"])[0] == 404)
+    status, _ = http("DELETE", "/v1/suppressions/email/someone@example.com", key=key)
+    again = send_email(key, "someone@example.com")
+    check("DELETE lets mail through again", status == 204 and final(key, again, ("sent", "failed", "suppressed")) == "sent")
+    status, entry = http("PUT", "/v1/suppressions/sms/%2B48601000099", {"category": "reminders"}, key)
+    deleted = http("DELETE", "/v1/suppressions/sms/+48601000099", key=key)[0]
+    check("a number with its + encoded or not", status == 200 and entry["address"] == "+48601000099"
+          and entry["category"] == "reminders" and deleted == 204, "%s %s %s" % (status, entry, deleted))
+    status, _ = http("PUT", "/v1/suppressions/fax/123", None, key)
+    check("an unknown channel is a 404", status == 404, str(status))
+
+
+def check_logs():
+    found = []
+    pattern = re.compile(r"\+?4860100\d{4}|someone@example|someone-else@example")
+    for name in sorted(os.listdir(STATE)):
+        with open(os.path.join(STATE, name), errors="replace") as log:
+            for number, line in enumerate(log, 1):
+                if pattern.search(line):
+                    found.append("%s:%d: %s" % (name, number, line.strip()[:200]))
+    check("no number or address in any log", not found, "; ".join(found[:3]))
+
+
+def main():
+    smtp_port, tyntec_port, callback_port, stop_providers = providers.start()
+    fleet_module.PORTS.update(smtp=smtp_port, tyntec=tyntec_port, callbacks=callback_port)
+    if os.path.isdir(STATE):
+        for name in os.listdir(STATE):
+            os.remove(os.path.join(STATE, name))
+    os.makedirs(STATE, exist_ok=True)
+    fleet_module.psql("drop database if exists %s" % DB, database="postgres")
+    fleet_module.psql("create database %s owner herald" % DB, database="postgres")
+    vhosts = subprocess.run(["rabbitmqctl", "-q", "list_vhosts"], check=True, capture_output=True, text=True).stdout
+    if VHOST in vhosts.split():
+        subprocess.run(["rabbitmqctl", "-q", "delete_vhost", VHOST], check=True)
+    subprocess.run(["rabbitmqctl", "-q", "add_vhost", VHOST], check=True)
+    subprocess.run(["rabbitmqctl", "-q", "set_permissions", "-p", VHOST, "herald", ".*", ".*", ".*"], check=True)
+    ctl("migrate")
+    ctl("topology")
+    keys = {}
+    for name in ("acme", "other"):
+        ctl("tenants", "create", name, "--rate-limit", "100000", "--burst", "10000")
+        keys[name] = ctl("keys", "create", name, "--tenant", name).stdout.strip().splitlines()[-1]
+        ctl("numbers", "add", name, NUMBERS[name])
+    fleet = Fleet(BIN)
+    fleet.start_all()
+    try:
+        for key in keys.values():
+            assert http("PUT", "/v1/templates/note", {"channel": "sms", "text": "Note"}, key)[0] in (200, 201)
+            assert http("PUT", "/v1/templates/mail", {"channel": "email", "subject": "Mail", "text": "Mail"}, key)[0] in (200, 201)
+        for name, run in (("numbers", check_numbers), ("inbound", lambda: check_inbound(keys)),
+                          ("stop", lambda: check_stop(keys)), ("suppressions", lambda: check_suppression_api(keys))):
+            try:
+                run()
+            except Exception as error:
+                check(name, False, "%s: %s" % (type(error).__name__, error))
+    finally:
+        fleet.stop_all()
+        stop_providers()
+    check_logs()
+    passed = sum(1 for ok in RESULTS if ok)
+    print("sms loop: %d passed, %d failed" % (passed, len(RESULTS) - passed))
+    sys.exit(0 if passed == len(RESULTS) else 1)
+
+
+if __name__ == "__main__":
+    main()
