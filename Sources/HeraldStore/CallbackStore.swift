@@ -12,13 +12,21 @@ public struct PendingCallback: Sendable {
     public var secret: String
     public var messageID: UUID
     public var reference: String?
-    public var procedureID: UUID
+    public var procedureID: UUID?
     public var channel: String
     public var state: String
     public var at: Date
     public var providerID: String?
     public var detail: String?
     public var attempts: Int
+    /// For an inbound SMS (state `inbound`): what the recipient sent; `messageID` is then the inbound message's id.
+    public var inbound: InboundPayload? = nil
+
+    public struct InboundPayload: Sendable {
+        public var from: String
+        public var to: String
+        public var text: String
+    }
 }
 
 /// The ledger of delivery-status callbacks (table `callbacks`, filled by a trigger in the transaction of each state
@@ -56,12 +64,15 @@ public struct CallbackStore: Sendable {
             with leased as (
                 update callbacks set due_at = now() + make_interval(secs => \(lease.inSeconds))
                 where id = any(\(ids)) and dead_at is null
-                returning id, tenant_id, message_id, state, at, detail, attempts
+                returning id, tenant_id, message_id, inbound_id, state, at, detail, attempts
             )
-            select c.id, c.tenant_id, t.callback_url, t.callback_secret, c.message_id, m.reference, m.procedure_id, m.channel,
-                   c.state, c.at, m.provider_id, c.detail, c.attempts
-            from leased c join tenants t on t.id = c.tenant_id join messages m on m.id = c.message_id
-            where t.callback_url is not null and t.callback_secret is not null
+            select c.id, c.tenant_id, t.callback_url, t.callback_secret, coalesce(c.message_id, c.inbound_id), m.reference,
+                   m.procedure_id, coalesce(m.channel, 'sms'), c.state, c.at, m.provider_id, c.detail, c.attempts,
+                   i.from_number, i.to_number, i.text
+            from leased c join tenants t on t.id = c.tenant_id
+            left join messages m on m.id = c.message_id
+            left join inbound_messages i on i.id = c.inbound_id
+            where t.callback_url is not null and t.callback_secret is not null and (m.id is not null or i.id is not null)
             """, logger: logger)
         var found: [PendingCallback] = []
         for try await row in rows {
@@ -69,11 +80,13 @@ public struct CallbackStore: Sendable {
             func column<T: PostgresDecodable>(_ index: Int, _ type: T.Type = T.self) throws -> T {
                 try columns[index].decode(T.self, context: .default)
             }
+            let from: String? = try column(13)
             found.append(PendingCallback(
                 id: try column(0), tenantID: try column(1), url: try column(2), secret: try column(3),
                 messageID: try column(4), reference: try column(5), procedureID: try column(6), channel: try column(7),
                 state: try column(8), at: try column(9), providerID: try column(10), detail: try column(11),
-                attempts: try column(12)))
+                attempts: try column(12),
+                inbound: try from.map { .init(from: $0, to: try column(14), text: try column(15)) }))
         }
         return found
     }

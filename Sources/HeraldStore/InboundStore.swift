@@ -78,9 +78,9 @@ public struct InboundStore: Sendable {
         case duplicate
     }
 
-    /// Stores an inbound SMS once per `requestID` and, in the same statement, acts on its keyword: `stop` suppresses
-    /// the sender's number for the tenant's SMS (reason `unsubscribe`), `start` lifts such an entry (not the
-    /// tenant's own `manual` ones). A duplicate changes nothing.
+    /// Stores an inbound SMS once per `requestID` and, in the same statement, acts on its keyword (`stop` suppresses
+    /// the sender's number for the tenant's SMS, reason `unsubscribe`; `start` lifts such an entry, not the tenant's
+    /// own `manual` ones) and queues its callback when the tenant has a receiver. A duplicate changes nothing.
     public func record(
         tenantID: UUID, requestID: String, from: String, to: String, text: String, keyword: SMSKeywords.Keyword?
     ) async throws -> Recorded {
@@ -101,6 +101,10 @@ public struct InboundStore: Sendable {
                 delete from suppressions
                 where \(keyword?.rawValue)::text = 'start' and exists (select 1 from inbound)
                   and tenant_id = \(tenantID) and channel = 'sms' and address = \(from) and reason = 'unsubscribe'
+            ), called_back as (
+                insert into callbacks (tenant_id, inbound_id, state, at)
+                select \(tenantID), id, 'inbound', now() from inbound
+                where exists (select 1 from tenants where id = \(tenantID) and callback_url is not null)
             )
             select id from inbound
             """, logger: logger)

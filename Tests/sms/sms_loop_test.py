@@ -3,10 +3,11 @@ written by the project), with Tyntec's inbound webhook (InboundMessage) POSTed a
 
 - `herald ctl numbers` ties numbers to tenants; a number belongs to one tenant.
 - Inbound SMS: a wrong token is a 404; a number no tenant has is answered 200 and dropped; the same requestId twice is
-  stored once; each tenant lists only its own (`GET /v1/inbound`).
+  stored once; each tenant lists only its own (`GET /v1/inbound`), and gets it at its callback receiver (signed).
 - STOP in several spellings (case, punctuation, accents, a configured extra word) suppresses the sender's number for
   that tenant: its next SMS ends `suppressed` and never reaches Tyntec, while another tenant's SMS to the same number
-  goes; a sentence that merely contains "stop" changes nothing; START lifts it and the next SMS goes.
+  goes, and `suppressed` reaches the callback; a sentence that merely contains "stop" changes nothing; START lifts it
+  and the next SMS goes.
 - The suppression API: PUT (manual, an email address in any case, a number with its + encoded or not), GET with
   filters, DELETE; a suppressed email ends `suppressed` and never reaches the SMTP server.
 - No log line of any process carries a phone number or an address.
@@ -119,6 +120,11 @@ def check_inbound(keys):
     other = http("GET", "/v1/inbound", key=keys["other"])[1]["inbound"]
     check("a tenant sees only its own inbound SMS", other == [] and listed[0]["to"] == NUMBERS["acme"]
           and listed[0]["from"] == "+48601000001", "other sees %d" % len(other))
+    inbound_id = first[1]["id"]
+    wait_for(lambda: providers.callbacks.snapshot().get((inbound_id, "inbound"), 0) >= 1, 30,
+             "the inbound SMS's callback")
+    check("an inbound SMS is called back once, signed", providers.callbacks.snapshot().get((inbound_id, "inbound")) == 1
+          and providers.bad_signatures.total() == 0, str(providers.callbacks.snapshot().get((inbound_id, "inbound"))))
 
 
 def check_stop(keys):
@@ -144,6 +150,10 @@ def check_stop(keys):
              30, "the SMS to unstopped numbers to reach Tyntec")
     check("... and never reaches Tyntec, while others' do", not reached, "reached: %s" % reached)
     status, body = http("GET", "/v1/messages/" + stopped[0], key=keys["acme"])
+    wait_for(lambda: all(providers.callbacks.snapshot().get((i, "suppressed"), 0) >= 1 for i in stopped), 30,
+             "the suppressed messages' callbacks")
+    check("suppressed is called back, once each", all(providers.callbacks.snapshot().get((i, "suppressed")) == 1
+                                                        for i in stopped))
     check("the suppressed state is visible with its reason", body["state"] == "suppressed"
           and "suppression list" in (body.get("last_error") or ""), str(body.get("last_error")))
 
@@ -222,6 +232,9 @@ def main():
     fleet = Fleet(BIN)
     fleet.start_all()
     try:
+        status, _ = http("PUT", "/v1/callback", {"url": "http://127.0.0.1:%d/acme" % callback_port,
+                                                 "secret": providers.CALLBACK_SECRET["value"]}, keys["acme"])
+        assert status == 200, status
         for key in keys.values():
             assert http("PUT", "/v1/templates/note", {"channel": "sms", "text": "Note"}, key)[0] in (200, 201)
             assert http("PUT", "/v1/templates/mail", {"channel": "email", "subject": "Mail", "text": "Mail"}, key)[0] in (200, 201)

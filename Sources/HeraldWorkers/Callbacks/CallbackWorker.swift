@@ -169,12 +169,19 @@ public struct CallbackWorker: Service {
         }
     }
 
-    /// The JSON a receiver gets.
+    /// The JSON a receiver gets: a message's state change, or an SMS a recipient sent to one of the tenant's numbers.
     static func body(_ callback: PendingCallback) -> [UInt8] {
-        Array(JSONValue.object([
+        if let inbound = callback.inbound {
+            return Array(JSONValue.object([
+                "id": .string(callback.messageID.uuidString.lowercased()), "state": .string("inbound"),
+                "channel": .string("sms"), "from": .string(inbound.from), "to": .string(inbound.to),
+                "text": .string(inbound.text), "at": .string(Timestamp.string(callback.at)),
+            ]).encoded().utf8)
+        }
+        return Array(JSONValue.object([
             "id": .string(callback.messageID.uuidString.lowercased()),
             "reference": callback.reference.map(JSONValue.string) ?? .null,
-            "procedure_id": .string(callback.procedureID.uuidString.lowercased()),
+            "procedure_id": callback.procedureID.map { .string($0.uuidString.lowercased()) } ?? .null,
             "channel": .string(callback.channel), "state": .string(callback.state),
             "at": .string(Timestamp.string(callback.at)),
             "provider_id": callback.providerID.map(JSONValue.string) ?? .null,
