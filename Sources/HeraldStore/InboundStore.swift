@@ -4,7 +4,7 @@ import Logging
 import PostgresNIO
 
 /// An SMS a recipient sent to one of a tenant's numbers.
-public struct InboundMessage: Sendable {
+public struct InboundMessage: Sendable, Positioned {
     public var id: UUID
     public var requestID: String
     public var from: String
@@ -133,8 +133,6 @@ public struct InboundStore: Sendable {
                 id: id, requestID: requestID, from: from, to: to, text: text, receivedAt: receivedAt, keyword: keyword,
                 position: ListPosition(createdMicros: micros, id: id)))
         }
-        guard messages.count > limit else { return (messages, nil) }
-        messages.removeLast()
-        return (messages, messages.last?.position)
+        return messages.page(of: limit)
     }
 }

@@ -57,10 +57,7 @@ public struct MessageQueries: Sendable {
             order by m.created_at desc, m.id desc
             limit \(limit + 1)
             """, logger: logger)
-        var messages = try await Self.decode(rows)
-        guard messages.count > limit else { return (messages, nil) }
-        messages.removeLast()
-        return (messages, messages.last?.position)
+        return try await Self.decode(rows).page(of: limit)
     }
 
     public func procedure(_ id: UUID, tenantID: UUID, page: MessageFilter) async throws -> ProcedureRecord? {

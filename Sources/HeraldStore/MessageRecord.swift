@@ -2,7 +2,7 @@ import Foundation
 import HeraldCore
 
 /// A message as the API shows it.
-public struct MessageRecord: Sendable {
+public struct MessageRecord: Sendable, Positioned {
     public struct Event: Sendable {
         public let from: String?
         public let to: String
@@ -60,6 +60,21 @@ public struct ListPosition: Sendable, Equatable {
         let parts = text.split(separator: ".", maxSplits: 1)
         guard parts.count == 2, let micros = Int64(parts[0]), let id = UUID(uuidString: String(parts[1])) else { return nil }
         self.init(createdMicros: micros, id: id)
+    }
+}
+
+/// A row of a newest-first, keyset-paged listing: where it stands in it.
+public protocol Positioned {
+    var position: ListPosition { get }
+}
+
+extension Array where Element: Positioned {
+    /// The rows of a listing read with `limit + 1`: the page of `limit`, and where the next page starts (nil on the
+    /// last page).
+    func page(of limit: Int) -> ([Element], ListPosition?) {
+        guard count > limit else { return (self, nil) }
+        let page = Array(prefix(limit))
+        return (page, page.last?.position)
     }
 }
 

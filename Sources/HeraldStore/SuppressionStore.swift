@@ -5,7 +5,7 @@ import PostgresNIO
 
 /// One entry of a tenant's suppression list: an address its messages of `channel` must not reach (those of
 /// `category` only, or all when it is nil), and why.
-public struct Suppression: Sendable {
+public struct Suppression: Sendable, Positioned {
     public enum Reason: String, Sendable, CaseIterable {
         case hardBounce = "hard_bounce"
         case complaint
@@ -83,10 +83,7 @@ public struct SuppressionStore: Sendable {
             order by created_at desc, id desc
             limit \(limit + 1)
             """, logger: logger)
-        var entries = try await Self.decode(rows)
-        guard entries.count > limit else { return (entries, nil) }
-        entries.removeLast()
-        return (entries, entries.last?.position)
+        return try await Self.decode(rows).page(of: limit)
     }
 
     /// Adds (or replaces) the tenant's entry for this address and category.

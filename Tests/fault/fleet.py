@@ -23,6 +23,21 @@ def psql(sql, database=DB):
     return out.stdout.strip()
 
 
+def fresh_servers():
+    """An empty STATE folder, a new database DB and a new vhost VHOST in which the herald user may do anything."""
+    if os.path.isdir(STATE):
+        for name in os.listdir(STATE):
+            os.remove(os.path.join(STATE, name))
+    os.makedirs(STATE, exist_ok=True)
+    psql("drop database if exists %s" % DB, database="postgres")
+    psql("create database %s owner herald" % DB, database="postgres")
+    vhosts = subprocess.run(["rabbitmqctl", "-q", "list_vhosts"], check=True, capture_output=True, text=True).stdout
+    if VHOST in vhosts.split():
+        subprocess.run(["rabbitmqctl", "-q", "delete_vhost", VHOST], check=True)
+    subprocess.run(["rabbitmqctl", "-q", "add_vhost", VHOST], check=True)
+    subprocess.run(["rabbitmqctl", "-q", "set_permissions", "-p", VHOST, "herald", ".*", ".*", ".*"], check=True)
+
+
 def env(**extra):
     values = {
         "PATH": os.environ["PATH"],

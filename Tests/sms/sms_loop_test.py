@@ -211,17 +211,7 @@ def check_logs():
 def main():
     smtp_port, tyntec_port, callback_port, stop_providers = providers.start()
     fleet_module.PORTS.update(smtp=smtp_port, tyntec=tyntec_port, callbacks=callback_port)
-    if os.path.isdir(STATE):
-        for name in os.listdir(STATE):
-            os.remove(os.path.join(STATE, name))
-    os.makedirs(STATE, exist_ok=True)
-    fleet_module.psql("drop database if exists %s" % DB, database="postgres")
-    fleet_module.psql("create database %s owner herald" % DB, database="postgres")
-    vhosts = subprocess.run(["rabbitmqctl", "-q", "list_vhosts"], check=True, capture_output=True, text=True).stdout
-    if VHOST in vhosts.split():
-        subprocess.run(["rabbitmqctl", "-q", "delete_vhost", VHOST], check=True)
-    subprocess.run(["rabbitmqctl", "-q", "add_vhost", VHOST], check=True)
-    subprocess.run(["rabbitmqctl", "-q", "set_permissions", "-p", VHOST, "herald", ".*", ".*", ".*"], check=True)
+    fleet_module.fresh_servers()
     ctl("migrate")
     ctl("topology")
     keys = {}

@@ -552,18 +552,7 @@ def main():
     RECEIVER_PORT = receiver.server_address[1]
     tarpit = Listener("127.0.0.1")
     fleet_module.PORTS.update(smtp=smtp_port, tyntec=tyntec.server_address[1], callbacks=RECEIVER_PORT)
-    if os.path.isdir(STATE):
-        for name in os.listdir(STATE):
-            os.remove(os.path.join(STATE, name))
-    os.makedirs(STATE, exist_ok=True)
-
-    fleet_module.psql("drop database if exists %s" % DB, database="postgres")
-    fleet_module.psql("create database %s owner herald" % DB, database="postgres")
-    vhosts = subprocess.run(["rabbitmqctl", "-q", "list_vhosts"], check=True, capture_output=True, text=True).stdout
-    if VHOST in vhosts.split():
-        subprocess.run(["rabbitmqctl", "-q", "delete_vhost", VHOST], check=True)
-    subprocess.run(["rabbitmqctl", "-q", "add_vhost", VHOST], check=True)
-    subprocess.run(["rabbitmqctl", "-q", "set_permissions", "-p", VHOST, "herald", ".*", ".*", ".*"], check=True)
+    fleet_module.fresh_servers()
     subprocess.run(["rabbitmqctl", "-q", "set_permissions", "-p", VHOST, "herald-intake", "^$", r"^herald\.intake$", "^$"],
                    check=True)
     ctl("migrate")

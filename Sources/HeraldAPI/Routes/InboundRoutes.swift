@@ -45,13 +45,17 @@ extension APIHandlers {
             }
             return value
         }
+        func phone(_ name: String) -> String? {
+            guard let raw = text(name, maxLength: 32) else { return nil }
+            guard let number = Suppression.normalized(raw, channel: .sms) else {
+                problems.append(.init(name, "is not a phone number"))
+                return nil
+            }
+            return number
+        }
         let requestID = text("requestId", maxLength: 200)
-        let from = text("from", maxLength: 32).flatMap { raw in
-            Suppression.normalized(raw, channel: .sms) ?? { problems.append(.init("from", "is not a phone number")); return nil }()
-        }
-        let to = text("to", maxLength: 32).flatMap { raw in
-            Suppression.normalized(raw, channel: .sms) ?? { problems.append(.init("to", "is not a phone number")); return nil }()
-        }
+        let from = phone("from")
+        let to = phone("to")
         let message = text("message", maxLength: 5000)
         if let requestID, requestID.isEmpty { problems.append(.init("requestId", "must not be empty")) }
         guard problems.isEmpty, let requestID, let from, let to, let message else { throw Problem.validation(problems) }

@@ -99,19 +99,7 @@ extension APIHandlers {
     /// Reads a listing's query parameters; any unknown or bad one is a 400 naming it.
     static func filter(_ parameters: Parameters, allowed: Set<String>) throws -> MessageFilter {
         var filter = MessageFilter()
-        var problems: [Problem.InvalidParam] = []
-        var seen: Set<String> = []
-        for (key, value) in parameters {
-            let name = String(key)
-            let value = String(value)
-            guard allowed.contains(name) else {
-                problems.append(.init(name, "is not a filter; use " + allowed.sorted().joined(separator: ", ")))
-                continue
-            }
-            guard seen.insert(name).inserted else {
-                problems.append(.init(name, "is given more than once"))
-                continue
-            }
+        let problems = readQuery(parameters, allowed: allowed) { name, value, problems in
             switch name {
             case "state":
                 filter.state = MessageState(rawValue: value)
@@ -135,24 +123,58 @@ extension APIHandlers {
             case "created_after", "created_before":
                 guard let date = Timestamp.parse(value) else {
                     problems.append(.init(name, "must be an RFC 3339 timestamp such as 2026-11-24T08:00:00Z"))
-                    continue
+                    return
                 }
                 if name == "created_after" { filter.createdAfter = date } else { filter.createdBefore = date }
-            case "limit":
-                guard let limit = Int(value), (1...1000).contains(limit) else {
-                    problems.append(.init(name, "must be a whole number from 1 to 1000"))
-                    continue
-                }
-                filter.limit = limit
-            default:  // cursor
-                filter.after = ListPosition(cursor: value)
-                if filter.after == nil { problems.append(.init(name, "is not a cursor this API gave out")) }
+            default:  // limit, cursor
+                readPage(name, value, limit: &filter.limit, after: &filter.after, problems: &problems)
             }
         }
-        guard problems.isEmpty else {
-            throw Problem(.badRequest, type: "bad-query", title: "The query has invalid parameters",
-                          detail: "Invalid: " + problems.map(\.name).joined(separator: ", "), invalidParams: problems)
-        }
+        guard problems.isEmpty else { throw badQuery(problems) }
         return filter
+    }
+
+    /// Goes through a listing's query parameters: one not in `allowed`, or given twice, is a problem; `read` takes
+    /// each of the others (and adds its own problems). Returns the problems, for a 400 naming each (`badQuery`).
+    static func readQuery(
+        _ parameters: Parameters, allowed: Set<String>,
+        _ read: (_ name: String, _ value: String, _ problems: inout [Problem.InvalidParam]) -> Void
+    ) -> [Problem.InvalidParam] {
+        var problems: [Problem.InvalidParam] = []
+        var seen: Set<String> = []
+        for (key, value) in parameters {
+            let name = String(key)
+            guard allowed.contains(name) else {
+                problems.append(.init(name, "is not a filter; use " + allowed.sorted().joined(separator: ", ")))
+                continue
+            }
+            guard seen.insert(name).inserted else {
+                problems.append(.init(name, "is given more than once"))
+                continue
+            }
+            read(name, String(value), &problems)
+        }
+        return problems
+    }
+
+    /// A page's `limit` (1 to 1,000) or `cursor` (one this API gave out).
+    static func readPage(
+        _ name: String, _ value: String, limit: inout Int, after: inout ListPosition?, problems: inout [Problem.InvalidParam]
+    ) {
+        if name == "limit" {
+            guard let number = Int(value), (1...1000).contains(number) else {
+                problems.append(.init(name, "must be a whole number from 1 to 1000"))
+                return
+            }
+            limit = number
+        } else {
+            after = ListPosition(cursor: value)
+            if after == nil { problems.append(.init(name, "is not a cursor this API gave out")) }
+        }
+    }
+
+    static func badQuery(_ problems: [Problem.InvalidParam]) -> Problem {
+        Problem(.badRequest, type: "bad-query", title: "The query has invalid parameters",
+                detail: "Invalid: " + problems.map(\.name).joined(separator: ", "), invalidParams: problems)
     }
 }

@@ -15,19 +15,8 @@ extension APIHandlers {
 
     func listSuppressions(_ request: Request, context: HeraldRequestContext) async throws -> Response {
         var filter = SuppressionFilter()
-        var problems: [Problem.InvalidParam] = []
-        var seen: Set<String> = []
-        let allowed: Set<String> = ["channel", "address", "reason", "limit", "cursor"]
-        for (key, value) in request.uri.queryParameters {
-            let name = String(key), value = String(value)
-            guard allowed.contains(name) else {
-                problems.append(.init(name, "is not a filter; use " + allowed.sorted().joined(separator: ", ")))
-                continue
-            }
-            guard seen.insert(name).inserted else {
-                problems.append(.init(name, "is given more than once"))
-                continue
-            }
+        var problems = Self.readQuery(request.uri.queryParameters, allowed: ["channel", "address", "reason", "limit", "cursor"]) {
+            name, value, problems in
             switch name {
             case "channel":
                 filter.channel = MessageChannel(rawValue: value)
@@ -39,15 +28,8 @@ extension APIHandlers {
                 }
             case "address":
                 filter.address = value
-            case "limit":
-                guard let limit = Int(value), (1...1000).contains(limit) else {
-                    problems.append(.init(name, "must be a whole number from 1 to 1000"))
-                    continue
-                }
-                filter.limit = limit
-            default:  // cursor
-                filter.after = ListPosition(cursor: value)
-                if filter.after == nil { problems.append(.init(name, "is not a cursor this API gave out")) }
+            default:  // limit, cursor
+                Self.readPage(name, value, limit: &filter.limit, after: &filter.after, problems: &problems)
             }
         }
         if let address = filter.address {
@@ -111,10 +93,5 @@ extension APIHandlers {
             "created_at": .string(Timestamp.string(entry.createdAt)),
             "expires_at": entry.expiresAt.map { .string(Timestamp.string($0)) } ?? .null,
         ])
-    }
-
-    static func badQuery(_ problems: [Problem.InvalidParam]) -> Problem {
-        Problem(.badRequest, type: "bad-query", title: "The query has invalid parameters",
-                detail: "Invalid: " + problems.map(\.name).joined(separator: ", "), invalidParams: problems)
     }
 }
