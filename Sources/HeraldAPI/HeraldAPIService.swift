@@ -53,7 +53,12 @@ public enum HeraldAPIService {
         handlers.addSuppressionRoutes(to: v1)
         handlers.addInboundRoutes(to: v1)
         // Providers' own calls carry no API key: the URL's secret token is their credential.
-        handlers.addProviderRoutes(to: router.group("v1/providers"), inboundToken: configuration.tyntecInboundToken)
+        let providers = router.group("v1/providers")
+        handlers.addProviderRoutes(to: providers, inboundToken: configuration.tyntecInboundToken)
+        ReportRoutes(
+            reports: DeliveryReportStore(database: infrastructure.database, logger: logger),
+            tokens: configuration.reportTokens, grace: configuration.receiptGrace
+        ).add(to: providers)
         DeadLetterRoutes(desk: DeadLetterDesk(infrastructure: infrastructure, logger: logger), maxBodySize: configuration.maxBodySize)
             .add(to: v1)
         return router

@@ -34,12 +34,15 @@ public struct SMSSubmission: Sendable {
     public var message: String
     /// Our message id, echoed in Tyntec's delivery reports.
     public var reference: String
+    /// Where Tyntec pushes the SMS's delivery reports (POST), if anywhere.
+    public var callbackURL: String?
 
-    public init(to: String, from: String, message: String, reference: String) {
+    public init(to: String, from: String, message: String, reference: String, callbackURL: String? = nil) {
         self.to = to
         self.from = from
         self.message = message
         self.reference = reference
+        self.callbackURL = callbackURL
     }
 }
 
@@ -54,6 +57,28 @@ public enum DeliveryStatus: Sendable, Equatable {
     case slowDown(Duration)
     /// The poll itself failed (timeout, 5xx, an answer we cannot read); ask again later.
     case unknown(String)
+}
+
+extension DeliveryStatus {
+    /// What Tyntec's status of a message says, as a poll answers it or a delivery report pushes it (`status`,
+    /// `errorCode`, `errorReason`, `parts`); nil without a `status`.
+    public init?(tyntec object: [String: JSONValue]) {
+        guard let status = object["status"]?.string?.uppercased(), !status.isEmpty else { return nil }
+        switch status {
+        case "DELIVERED":
+            self = .delivered
+        case "EXPIRED", "REJECTED", "UNDELIVERABLE":
+            let part = object["parts"]?.array?.first?.object
+            let code = object["errorCode"]?.string ?? part?["errorCode"]?.string
+            let reason = object["errorReason"]?.string
+            var detail = "Tyntec \(status)"
+            if let code, !code.isEmpty { detail += ", error code \(code)" }
+            if let reason, !reason.isEmpty { detail += ": \(reason.prefix(200))" }
+            self = .undeliverable(detail)
+        default:
+            self = .pending(String(status.prefix(40)))
+        }
+    }
 }
 
 /// Tyntec's SMS API over HTTP(S): send (`POST /messaging/v1/sms`) and status (`GET /messaging/v1/messages/{id}`).
@@ -76,11 +101,16 @@ public final class TyntecClient: Sendable {
     }
 
     public func send(_ sms: SMSSubmission) async -> DeliveryOutcome {
-        let body = JSONValue.object([
+        var fields: [String: JSONValue] = [
             "to": .string(sms.to), "from": .string(sms.from), "message": .string(sms.message),
             "reference": .string(sms.reference), "encoding": .string("AUTO"),
             "validity": .string(String(max(1, Int(configuration.validity.inSeconds / 60)))),
-        ]).encoded()
+        ]
+        if let callbackURL = sms.callbackURL {
+            fields["callbackUrl"] = .string(callbackURL)
+            fields["callbackMethod"] = .string("POST")
+        }
+        let body = JSONValue.object(fields).encoded()
         var request = self.request("/messaging/v1/sms", method: .POST)
         request.headers.add(name: "Content-Type", value: "application/json")
         request.body = .bytes(ByteBuffer(string: body))
@@ -122,23 +152,10 @@ public final class TyntecClient: Sendable {
         }
         switch response.status.code {
         case 200..<300:
-            guard let object = Self.json(bytes)?.object, let status = object["status"]?.string else {
+            guard let object = Self.json(bytes)?.object, let status = DeliveryStatus(tyntec: object) else {
                 return .unknown("Tyntec answered \(response.status.code) without a status")
             }
-            switch status.uppercased() {
-            case "DELIVERED":
-                return .delivered
-            case "EXPIRED", "REJECTED", "UNDELIVERABLE":
-                let part = object["parts"]?.array?.first?.object
-                let code = object["errorCode"]?.string ?? part?["errorCode"]?.string
-                let reason = object["errorReason"]?.string
-                var detail = "Tyntec \(status.uppercased())"
-                if let code, !code.isEmpty { detail += ", error code \(code)" }
-                if let reason, !reason.isEmpty { detail += ": \(reason)" }
-                return .undeliverable(detail)
-            default:
-                return .pending(status.uppercased())
-            }
+            return status
         case 429:
             return .slowDown(Self.retryAfter(response) ?? .seconds(1))
         default:

@@ -28,6 +28,18 @@ public struct Environment: Sendable {
         return value
     }
 
+    /// `HERALD_TOKEN_SECRET`, the key of the tokens Herald hands to providers, which `setting` needs.
+    public func tokenSecret(for setting: String) throws -> String {
+        let least = 32
+        guard let secret = optional("HERALD_TOKEN_SECRET") else {
+            throw ConfigurationError("\(setting) needs HERALD_TOKEN_SECRET (at least \(least) characters) to sign the tokens it hands to providers")
+        }
+        guard secret.count >= least else {
+            throw ConfigurationError("HERALD_TOKEN_SECRET must have at least \(least) characters, it has \(secret.count)")
+        }
+        return secret
+    }
+
     public static let defaultDatabaseURL = "postgres://herald:herald@127.0.0.1:5432/herald"
     public static let defaultAMQPURL = "amqp://herald:herald@127.0.0.1:5672/herald"
 }

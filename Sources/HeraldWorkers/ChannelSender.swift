@@ -28,14 +28,17 @@ public struct EmailChannel: ChannelSender {
     }
 }
 
-/// SMS through Tyntec, from the message's own sender id or the configured default.
+/// SMS through Tyntec, from the message's own sender id or the configured default; with `reports`, each asks
+/// Tyntec to push its delivery reports to herald-api.
 public struct SMSChannel: ChannelSender {
     let client: any SMSProvider
     let from: String
+    let reports: TyntecReportURLs?
 
-    public init(client: any SMSProvider, from: String) {
+    public init(client: any SMSProvider, from: String, reports: TyntecReportURLs? = nil) {
         self.client = client
         self.from = from
+        self.reports = reports
     }
 
     /// Each SMS is its own HTTP request; they go out at once, over the client's connection pool.
@@ -45,7 +48,7 @@ public struct SMSChannel: ChannelSender {
                 group.addTask {
                     completed(index, await client.send(SMSSubmission(
                         to: message.toAddress, from: message.sender ?? from, message: message.text,
-                        reference: message.id.uuidString.lowercased())))
+                        reference: message.id.uuidString.lowercased(), callbackURL: reports?.url(for: message.id))))
                 }
             }
         }

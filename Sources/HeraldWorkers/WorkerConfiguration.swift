@@ -4,6 +4,7 @@ import HeraldProviders
 import HeraldServer
 import HeraldCore
 import struct Foundation.CharacterSet
+import struct Foundation.URL
 
 /// Settings shared by the queue workers, from the environment.
 public struct WorkerConfiguration: Sendable {
@@ -72,8 +73,14 @@ public struct SMSConfiguration: Sendable {
     /// Sender id for messages that do not name their own.
     public var from: String
     public var poller: PollerConfiguration
+    /// Where Tyntec pushes delivery reports (`HERALD_PUBLIC_URL` and `HERALD_TOKEN_SECRET`); nil: polling only.
+    public var reports: TyntecReportURLs?
+    /// With reports pushed, how long a sent SMS waits for one before the poller asks.
+    public var receiptGrace: Duration
 
     public init(environment: Environment = Environment()) throws {
+        reports = try Self.reportURLs(environment)
+        receiptGrace = .seconds(try environment.int("HERALD_RECEIPT_GRACE_SECONDS", default: 600, minimum: 1))
         let url = try environment.string("HERALD_TYNTEC_URL", default: "https://api.tyntec.com")
         guard url.hasPrefix("http://") || url.hasPrefix("https://") else {
             throw ConfigurationError("HERALD_TYNTEC_URL must be an http:// or https:// URL, got '\(url)'")
@@ -103,11 +110,23 @@ public struct SMSConfiguration: Sendable {
         self.poller = poller
     }
 
-    /// Where sent SMS join the poller's schedule.
+    /// Where sent SMS join the poller's schedule: with reports pushed, only past the grace period, so the poller
+    /// asks about what no report settled.
     public var polling: SMSPolling {
-        SMSPolling(firstPoll: poller.delays[0], validity: tyntec.validity)
+        SMSPolling(firstPoll: reports == nil ? poller.delays[0] : receiptGrace, validity: tyntec.validity)
+    }
+
+    static func reportURLs(_ environment: Environment) throws -> TyntecReportURLs? {
+        guard let publicURL = environment.optional("HERALD_PUBLIC_URL"), !publicURL.isEmpty else { return nil }
+        guard let url = URL(string: publicURL), ["http", "https"].contains(url.scheme ?? ""), url.host != nil,
+              url.query == nil, url.fragment == nil
+        else {
+            throw ConfigurationError("HERALD_PUBLIC_URL must be an http:// or https:// URL without query, got '\(publicURL)'")
+        }
+        return TyntecReportURLs(publicURL: publicURL, tokens: ProviderTokens(secret: try environment.tokenSecret(for: "HERALD_PUBLIC_URL")))
     }
 }
+
 
 extension RecoveryPolicy {
     /// A sender refuses to start when its provider may take longer than the sending timeout: the sweeper would send

@@ -16,9 +16,10 @@ STATE = os.path.abspath(".herald/fault")
 PORTS = {"smtp": 0, "tyntec": 0, "callbacks": 0}
 
 
-def psql(sql, database=DB):
+def psql(sql, database=None):
+    """The rows `sql` returns in DB (or `database`), '|'-separated, one per line."""
     out = subprocess.run(
-        ["runuser", "-u", "postgres", "--", "psql", "-qtA", "-d", database, "-c", sql],
+        ["runuser", "-u", "postgres", "--", "psql", "-qtA", "-d", database or DB, "-c", sql],
         check=True, capture_output=True, text=True)
     return out.stdout.strip()
 

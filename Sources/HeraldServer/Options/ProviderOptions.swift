@@ -41,6 +41,12 @@ public struct TyntecOptions: OptionSource {
     var validity: String?
     @Option(name: .customLong("poll-delays-ms"), help: setting("HERALD_POLL_DELAYS_MS", "Waits between delivery-status polls, comma-separated", default: "2000,5000,10000,30000,60000,300000,900000,3600000"))
     var pollDelays: String?
+    @Option(name: .customLong("public-url"), help: setting("HERALD_PUBLIC_URL", "Where Tyntec reaches herald-api from outside: each SMS asks Tyntec to push its delivery reports to PUBLIC_URL/v1/providers/tyntec/reports/TOKEN", default: "none: delivery states are polled"))
+    var publicURL: String?
+    @Option(name: .customLong("token-secret"), help: setting("HERALD_TOKEN_SECRET", "Key (at least 32 characters) that signs the report URLs' tokens; herald-api needs the same", default: "none; required with HERALD_PUBLIC_URL"))
+    var tokenSecret: String?
+    @Option(name: .customLong("receipt-grace-seconds"), help: setting("HERALD_RECEIPT_GRACE_SECONDS", "With reports pushed, how long a sent SMS waits for one before the poller asks Tyntec", default: "600"))
+    var receiptGrace: String?
 
     public init() {}
 
@@ -48,7 +54,8 @@ public struct TyntecOptions: OptionSource {
         [
             "HERALD_TYNTEC_URL": url, "HERALD_TYNTEC_API_KEY": apiKey, "HERALD_TYNTEC_CONNECTIONS": connections,
             "HERALD_TYNTEC_TIMEOUT_SECONDS": timeout, "HERALD_SMS_FROM": from, "HERALD_SMS_VALIDITY_MINUTES": validity,
-            "HERALD_POLL_DELAYS_MS": pollDelays,
+            "HERALD_POLL_DELAYS_MS": pollDelays, "HERALD_PUBLIC_URL": publicURL, "HERALD_TOKEN_SECRET": tokenSecret,
+            "HERALD_RECEIPT_GRACE_SECONDS": receiptGrace,
         ]
     }
 }

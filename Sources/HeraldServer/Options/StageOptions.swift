@@ -71,6 +71,10 @@ public struct APIOptions: OptionSource {
     var smsStopWords: String?
     @Option(name: .customLong("sms-start-words"), help: setting("HERALD_SMS_START_WORDS", "Start words beyond START, UNSTOP (comma-separated)", default: "none"))
     var smsStartWords: String?
+    @Option(name: .customLong("token-secret"), help: setting("HERALD_TOKEN_SECRET", "Key (at least 32 characters) that checks the tokens of Tyntec's report URLs; the same as herald-sms's", default: "none: delivery reports are refused"))
+    var tokenSecret: String?
+    @Option(name: .customLong("receipt-grace-seconds"), help: setting("HERALD_RECEIPT_GRACE_SECONDS", "How long past a BUFFERED report the poller leaves a message alone", default: "600"))
+    var receiptGrace: String?
 
     public init() {}
 
@@ -83,6 +87,7 @@ public struct APIOptions: OptionSource {
             "HERALD_INTAKE_CONCURRENCY": intakeConcurrency, "HERALD_RETRY_INTERVAL_SECONDS": retryInterval,
             "HERALD_CALLBACK_ALLOWED_NETWORKS": callbackAllowedNetworks, "HERALD_TYNTEC_INBOUND_TOKEN": tyntecInboundToken,
             "HERALD_SMS_STOP_WORDS": smsStopWords, "HERALD_SMS_START_WORDS": smsStartWords,
+            "HERALD_TOKEN_SECRET": tokenSecret, "HERALD_RECEIPT_GRACE_SECONDS": receiptGrace,
         ]
     }
 }

@@ -20,7 +20,7 @@ public struct SMSProcess: Sendable {
             longerThan: sms.tyntec.timeout + .seconds(5), setting: "HERALD_TYNTEC_TIMEOUT_SECONDS (plus 5 s to connect)")
         try await worker.topology.verify(on: infrastructure.bus, stages: [.sendSMS])
         let sendWorker = SendWorker(
-            channel: .sms, infrastructure: infrastructure, sender: SMSChannel(client: client, from: sms.from),
+            channel: .sms, infrastructure: infrastructure, sender: SMSChannel(client: client, from: sms.from, reports: sms.reports),
             polling: sms.polling, topology: worker.topology, slice: worker.sendSlice, logger: logger)
         return [StageConsumer(
             bus: infrastructure.bus, stage: .sendSMS, prefetch: worker.prefetch, concurrency: worker.concurrency,
@@ -30,7 +30,8 @@ public struct SMSProcess: Sendable {
     public static func run(environment: Environment, logger: Logger) async throws {
         let process = try SMSProcess(environment: environment)
         let client = TyntecClient(configuration: process.sms.tyntec)
-        logger.info("sending through \(process.sms.tyntec)")
+        logger.info("sending through \(process.sms.tyntec)", metadata: [
+            "delivery_reports": "\(process.sms.reports.map { "pushed to \($0.publicURL), polled after \(process.sms.receiptGrace)" } ?? "polled")"])
         try await ProcessRuntime.closing(client.shutdown) {
             try await ProcessRuntime.runWorker(
                 "herald-sms", environment: environment, databaseConnections: process.worker.databaseConnections,

@@ -1,0 +1,69 @@
+import Crypto
+import Foundation
+
+/// Tokens Herald puts into what it hands a provider (the URL Tyntec pushes a delivery report to), so that what comes
+/// back names its message and a forged one is told apart: the message id in hex, a dot, and 128 bits of
+/// HMAC-SHA256 over the id and the token's purpose, keyed with `HERALD_TOKEN_SECRET`. A token of one purpose is no
+/// token of another. Nothing is stored: any replica with the secret checks any token.
+public struct ProviderTokens: Sendable {
+    public enum Purpose: String, Sendable {
+        case tyntecReport = "tyntec-report"
+    }
+
+    let key: SymmetricKey
+
+    public init(secret: String) {
+        key = SymmetricKey(data: Array(secret.utf8))
+    }
+
+    public func token(for id: UUID, _ purpose: Purpose) -> String {
+        let hex = Self.hex(id)
+        return hex + "." + signature(hex, purpose)
+    }
+
+    /// The message a token names, if its signature holds.
+    public func messageID(in token: some StringProtocol, _ purpose: Purpose) -> UUID? {
+        let parts = token.split(separator: ".", omittingEmptySubsequences: false)
+        guard parts.count == 2, parts[0].utf8.count == 32, parts[1].utf8.count == 32,
+              Self.constantTimeEqual(Array(parts[1].utf8), Array(signature(String(parts[0]), purpose).utf8))
+        else { return nil }
+        let hex = Array(parts[0])
+        let dashed = String(hex[0..<8]) + "-" + String(hex[8..<12]) + "-" + String(hex[12..<16]) + "-"
+            + String(hex[16..<20]) + "-" + String(hex[20..<32])
+        return UUID(uuidString: dashed)
+    }
+
+    func signature(_ hex: String, _ purpose: Purpose) -> String {
+        let code = HMAC<SHA256>.authenticationCode(for: Array((purpose.rawValue + ":" + hex).utf8), using: key)
+        return code.prefix(16).map { byte in
+            let digits = Array("0123456789abcdef")
+            return String(digits[Int(byte >> 4)]) + String(digits[Int(byte & 0x0f)])
+        }.joined()
+    }
+
+    static func hex(_ id: UUID) -> String {
+        id.uuidString.lowercased().replacingOccurrences(of: "-", with: "")
+    }
+
+    /// Compares in time independent of where the two differ.
+    static func constantTimeEqual(_ a: [UInt8], _ b: [UInt8]) -> Bool {
+        guard a.count == b.count else { return false }
+        return zip(a, b).reduce(0) { $0 | ($1.0 ^ $1.1) } == 0
+    }
+}
+
+/// Where Tyntec pushes each SMS's delivery reports: `HERALD_PUBLIC_URL` (the address herald-api is reached at from
+/// outside) with `/v1/providers/tyntec/reports/{token}`.
+public struct TyntecReportURLs: Sendable {
+    public let publicURL: String
+    public let tokens: ProviderTokens
+
+    public init(publicURL: String, tokens: ProviderTokens) {
+        self.publicURL = publicURL.hasSuffix("/") ? String(publicURL.dropLast()) : publicURL
+        self.tokens = tokens
+    }
+
+    public func url(for messageID: UUID) -> String {
+        publicURL + "/v1/providers/tyntec/reports/" + tokens.token(for: messageID, .tyntecReport)
+    }
+}
