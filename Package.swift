@@ -76,6 +76,7 @@ let package = Package(
         ]),
         .target(name: "HeraldSandbox", dependencies: [
             "HeraldCore", "HeraldRendering",
+            .product(name: "AsyncHTTPClient", package: "async-http-client"),
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOPosix", package: "swift-nio"),
             .product(name: "Hummingbird", package: "hummingbird"),
@@ -90,7 +91,7 @@ let package = Package(
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
         ]),
         .executableTarget(name: "herald-bench", dependencies: [
-            "HeraldServer", "HeraldWorkers",
+            "HeraldServer", "HeraldWorkers", "HeraldProviders",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "AsyncHTTPClient", package: "async-http-client"),
             .product(name: "PostgresNIO", package: "postgres-nio"),

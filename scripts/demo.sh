@@ -29,6 +29,12 @@ export HERALD_TYNTEC_URL=${HERALD_TYNTEC_URL:-http://127.0.0.1:8025}
 export HERALD_TYNTEC_API_KEY=${HERALD_TYNTEC_API_KEY:-sandbox-key}
 export HERALD_SMS_FROM=${HERALD_SMS_FROM:-HeraldDemo}
 export HERALD_POLL_DELAYS_MS=${HERALD_POLL_DELAYS_MS:-500,1000,2000,5000}
+# The sandbox's Tyntec pushes delivery reports to herald-api (the poller asks only about SMS without a report after
+# 30 s) and sends the replies typed into its inbox page to the inbound URL.
+export HERALD_PUBLIC_URL=${HERALD_PUBLIC_URL:-http://${HERALD_API_ADDRESS:-127.0.0.1:8080}}
+export HERALD_TOKEN_SECRET=${HERALD_TOKEN_SECRET:-demo-token-secret-not-for-production-use}
+export HERALD_RECEIPT_GRACE_SECONDS=${HERALD_RECEIPT_GRACE_SECONDS:-30}
+export HERALD_TYNTEC_INBOUND_TOKEN=${HERALD_TYNTEC_INBOUND_TOKEN:-demo-inbound-token-0123}
 # The sandbox's callback receiver is on loopback, which callbacks may reach only where the operator allows it.
 export HERALD_CALLBACK_ALLOWED_NETWORKS=${HERALD_CALLBACK_ALLOWED_NETWORKS:-127.0.0.0/8}
 api="http://$HERALD_API_ADDRESS"
@@ -47,7 +53,8 @@ stop() {
 $keep || trap stop EXIT
 
 say "starting the sandbox provider and the fleet (logs in $state/logs)"
-"$bin/herald" sandbox --smtp 127.0.0.1:2525 --http 127.0.0.1:8025 --maildir "$state/mail" >"$state/logs/sandbox.log" 2>&1 &
+"$bin/herald" sandbox --smtp 127.0.0.1:2525 --http 127.0.0.1:8025 --maildir "$state/mail" \
+  --inbound-url "$api/v1/providers/tyntec/inbound/$HERALD_TYNTEC_INBOUND_TOKEN" >"$state/logs/sandbox.log" 2>&1 &
 pids+=($!)
 for role in api renderer email sms poller digest callbacks; do
   "$bin/herald" "$role" >"$state/logs/herald-$role.log" 2>&1 &
@@ -145,7 +152,7 @@ echo "SMS at the Tyntec sandbox: curl http://127.0.0.1:8025/sms"
 curl -fsS http://127.0.0.1:8025/sms | python3 -c '
 import json, sys
 listing = json.load(sys.stdin)
-print("received %d SMS, answered %d status polls" % (listing["count"], listing["polls"]))
+print("received %d SMS, pushed %d delivery reports, answered %d status polls" % (listing["count"], listing["pushed"], listing["polls"]))
 for s in listing["recent"][:3]:
     print("  %s from %-10s %-10s %s" % (s["to"], s["from"], s["status"], s["message"]))'
 
@@ -166,6 +173,29 @@ page = json.load(sys.stdin)
 for m in page["messages"]:
     print("  %s  %-5s %s  %s" % (m["id"], m["channel"], m["state"], m["last_error"]))
 print("next_cursor:", page["next_cursor"])'
+
+say "a recipient answers STOP to the tenant's number (as the inbox page's Reply form does): the next SMS is not sent"
+"$bin/herald" ctl numbers add "$tenant" +48221234567
+curl -fsS -X POST http://127.0.0.1:8025/sms/inbound -H 'Content-Type: application/json' \
+  -d '{"from": "+48601234567", "to": "+48221234567", "text": "STOP"}' >/dev/null
+for _ in $(seq 1 50); do
+  curl -fsS "$api/v1/suppressions?channel=sms&address=%2B48601234567" -H "$auth" \
+    | python3 -c 'import json,sys; sys.exit(0 if json.load(sys.stdin)["suppressions"] else 1)' && break
+  sleep 0.2
+done
+curl -fsS "$api/v1/inbound" -H "$auth" | python3 -c '
+import json, sys
+for m in json.load(sys.stdin)["inbound"][:1]:
+    print("inbound: %s -> %s %r (keyword: %s)" % (m["from"], m["to"], m["text"], m["keyword"]))'
+stopped=$(curl -fsS -X POST "$api/v1/messages" -H "$auth" -H 'Content-Type: application/json' \
+  -d '{"channel": "sms", "to": {"phone": "+48601234567"}, "template": "case-sms", "variables": {"case": "2026/122", "status": "-"}}' \
+  | python3 -c 'import json,sys; print(json.load(sys.stdin)["id"])')
+for _ in $(seq 1 100); do
+  state=$(curl -fsS "$api/v1/messages/$stopped" -H "$auth" | python3 -c 'import json,sys; print(json.load(sys.stdin)["state"])')
+  [ "$state" = suppressed ] && break
+  sleep 0.2
+done
+echo "the next SMS to that number: $state"
 
 say "delivery preferences: one recipient wants notifications at once, another a daily digest at 08:00 New York time"
 curl -fsS -X PUT "$api/v1/recipients/demo-anna" -H "$auth" -H 'Content-Type: application/json' \

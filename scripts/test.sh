@@ -45,6 +45,9 @@ python3 Tests/fault/fault_test.py "$bin"
 python3 Tests/tenancy/tenancy_test.py "$bin"
 # Replies and the suppression list: Tyntec's inbound webhook, STOP and START, the suppression API, per tenant.
 python3 Tests/sms/sms_loop_test.py "$bin"
+# Delivery reports pushed by the Tyntec stand-in: flowing, lost (polling reconciles), duplicated and reordered, forged,
+# and a kill -9 of herald-api while 2,000 reports and 200 inbound SMS arrive.
+python3 Tests/sms/reports_test.py "$bin"
 # A few thousand fuzzed requests against herald-api: no 5xx, every refusal problem+json, no secrets in its log; then
 # schemathesis checks the live API against its OpenAPI document.
 FUZZ_EXAMPLES=${FUZZ_EXAMPLES:-1000} python3 Tests/fuzz/api_fuzz.py "$bin"

@@ -2,7 +2,8 @@ import Hummingbird
 
 /// The sandbox's web inbox at `/`, as Mailpit is for developers' mail: the mail the SMTP sink received (decoded
 /// subject, sender, recipients, the text part and the HTML part), the SMS the Tyntec sandbox took with their delivery
-/// states, and the delivery-status callbacks received; newest first, refreshed every two seconds.
+/// states, and the delivery-status callbacks received; newest first, refreshed every two seconds. A form sends a
+/// recipient's reply (say STOP) to herald-api's inbound URL, as Tyntec would.
 ///
 /// Safe with hostile mail: every value is set as text, never as markup; an HTML part is shown in an iframe with
 /// `sandbox` (no scripts, no forms, a unique origin) and the page's Content-Security-Policy, which also keeps remote
@@ -39,7 +40,12 @@ enum InboxPage {
         <header><h1>Herald sandbox</h1><span id="updated">loading…</span></header>
         <main>
         <section id="mail"><h2>Mail <span class="count" id="mail-count"></span></h2><ol id="mail-list"></ol></section>
-        <section id="sms"><h2>SMS <span class="count" id="sms-count"></span></h2><ol id="sms-list"></ol></section>
+        <section id="sms"><h2>SMS <span class="count" id="sms-count"></span></h2>
+        <form id="reply" title="Sends a recipient's reply to herald-api as Tyntec would (sandbox --inbound-url)">
+        <input name="from" placeholder="from +48601234567" required> <input name="to" placeholder="to: a tenant's number" required>
+        <input name="text" placeholder="STOP" required> <button>Reply</button> <span id="reply-status" class="meta"></span>
+        </form>
+        <ol id="sms-list"></ol></section>
         <section id="callbacks"><h2>Callbacks <span class="count" id="callbacks-count"></span></h2><ol id="callbacks-list"></ol></section>
         </main>
         </body>
@@ -132,6 +138,13 @@ enum InboxPage {
             document.getElementById("updated").textContent = "cannot reach the sandbox: " + error;
           }
         }
+        document.getElementById("reply").addEventListener("submit", async (event) => {
+          event.preventDefault();
+          const fields = event.target.elements;
+          const body = { from: fields.from.value.trim(), to: fields.to.value.trim(), text: fields.text.value };
+          const answer = await fetch("/sms/inbound", { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify(body) });
+          document.getElementById("reply-status").textContent = answer.ok ? "sent to herald-api" : "refused (" + answer.status + ")";
+        });
         refresh();
         setInterval(refresh, 2000);
         """#

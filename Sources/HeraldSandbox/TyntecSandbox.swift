@@ -1,14 +1,19 @@
+import AsyncHTTPClient
 import Foundation
 import HeraldCore
 import HeraldRendering
 import Hummingbird
+import NIOCore
 import Synchronization
 
 /// A Tyntec-compatible SMS API (v1) for demos, tests and benchmarks: the same paths, `apikey` header, JSON fields
 /// and RFC 7807 problems. Accepted messages move `ACCEPTED` -> `BUFFERED` -> a final state over time. Which final
 /// state is decided per message: numbers ending in 9901, 9902 and 9903 end `EXPIRED`, `REJECTED` and
 /// `UNDELIVERABLE`; 9904 stays `BUFFERED` for ever; any other number fails with `failureShare` odds. A share of
-/// requests can be answered 429 with `Retry-After`, as a provider rationing its clients would.
+/// requests can be answered 429 with `Retry-After`, as a provider rationing its clients would. An SMS sent with a
+/// `callbackUrl` gets its reports pushed there (`BUFFERED`, then the final state), retried every second until a 2xx,
+/// as Tyntec does; duplicates, reordering and lateness can be switched on. With an inbound URL, `POST /sms/inbound`
+/// (the inbox page's form) sends a recipient's reply there as Tyntec's InboundMessage.
 public final class TyntecSandbox: Sendable {
     public struct Settings: Sendable {
         public var apiKey: String
@@ -20,16 +25,29 @@ public final class TyntecSandbox: Sendable {
         /// Shares (0...1) of sends and of status polls answered 429.
         public var sendRateLimitShare: Double
         public var pollRateLimitShare: Double
+        /// Share (0...1) of pushed reports sent twice.
+        public var duplicateShare: Double
+        /// Pushes the final state before `BUFFERED`.
+        public var reorder: Bool
+        /// Each push waits up to this much more, at random.
+        public var lateness: Duration
+        /// Where `POST /sms/inbound` sends replies (herald-api's inbound URL with its token).
+        public var inboundURL: String?
 
         public init(apiKey: String = "sandbox-key", acceptedFor: Duration = .milliseconds(200),
                     finalAfter: Duration = .milliseconds(800), failureShare: Double = 0,
-                    sendRateLimitShare: Double = 0, pollRateLimitShare: Double = 0) {
+                    sendRateLimitShare: Double = 0, pollRateLimitShare: Double = 0, duplicateShare: Double = 0,
+                    reorder: Bool = false, lateness: Duration = .zero, inboundURL: String? = nil) {
             self.apiKey = apiKey
             self.acceptedFor = acceptedFor
             self.finalAfter = finalAfter
             self.failureShare = failureShare
             self.sendRateLimitShare = sendRateLimitShare
             self.pollRateLimitShare = pollRateLimitShare
+            self.duplicateShare = duplicateShare
+            self.reorder = reorder
+            self.lateness = lateness
+            self.inboundURL = inboundURL
         }
     }
 
@@ -59,6 +77,9 @@ public final class TyntecSandbox: Sendable {
         var sent = 0
         var polls = 0
         var refused = 0
+        /// Pushes answered 2xx, and answered otherwise (each retried).
+        var pushed = 0
+        var pushRefused = 0
     }
 
     public let settings: Settings
@@ -77,6 +98,11 @@ public final class TyntecSandbox: Sendable {
         state.withLock { ($0.sent, $0.polls, $0.refused) }
     }
 
+    /// Pushes (reports and inbound SMS) answered 2xx, and answered otherwise.
+    public var pushes: (acknowledged: Int, refused: Int) {
+        state.withLock { ($0.pushed, $0.pushRefused) }
+    }
+
     public func add(to router: Router<some RequestContext>) {
         router.post("messaging/v1/sms") { request, context in
             try await self.send(request, context: context)
@@ -84,9 +110,13 @@ public final class TyntecSandbox: Sendable {
         router.get("messaging/v1/messages/:requestId") { request, context in
             try self.status(request, requestID: context.parameters.get("requestId") ?? "")
         }
+        router.post("sms/inbound") { request, _ in
+            try await self.inbound(request)
+        }
         router.get("sms") { _, _ in
-            let (sent, polls, refused, recent) = self.state.withLock { state in
-                (state.sent, state.polls, state.refused, state.order.suffix(100).reversed().compactMap { state.messages[$0] })
+            let (sent, polls, refused, pushed, pushRefused, recent) = self.state.withLock { state in
+                (state.sent, state.polls, state.refused, state.pushed, state.pushRefused,
+                 state.order.suffix(100).reversed().compactMap { state.messages[$0] })
             }
             let items: [JSONValue] = recent.map { sms in
                 .object([
@@ -97,7 +127,7 @@ public final class TyntecSandbox: Sendable {
             }
             return Self.json(.ok, .object([
                 "count": .int(Int64(sent)), "polls": .int(Int64(polls)), "refused": .int(Int64(refused)),
-                "recent": .array(items),
+                "pushed": .int(Int64(pushed)), "push_refused": .int(Int64(pushRefused)), "recent": .array(items),
             ]))
         }
     }
@@ -119,6 +149,15 @@ public final class TyntecSandbox: Sendable {
         guard let message = object["message"]?.string, !message.isEmpty else {
             return Self.problem(.badRequest, "MissingMessage", "Missing message", "'message' is required")
         }
+        let callbackURL = object["callbackUrl"]?.string
+        if object["callbackUrl"] != nil {
+            guard let callbackURL, callbackURL.hasPrefix("http://") || callbackURL.hasPrefix("https://"),
+                  object["callbackMethod"]?.string == "POST"
+            else {
+                return Self.problem(.badRequest, "InvalidCallback", "Invalid callback",
+                                    "'callbackUrl' must be an http(s) URL and 'callbackMethod' POST")
+            }
+        }
         let requestID = UUID().uuidString.lowercased()
         let sms = SMS(
             requestID: requestID, to: to, from: from, message: message, reference: object["reference"]?.string,
@@ -128,7 +167,85 @@ public final class TyntecSandbox: Sendable {
             state.order.append(requestID)
             state.sent += 1
         }
+        if let callbackURL { report(sms, to: callbackURL) }
         return Self.json(.ok, .object(["requestId": .string(requestID)]))
+    }
+
+    /// Pushes the message's reports as its states come: `BUFFERED` once `acceptedFor` has passed, the final state at
+    /// `finalAfter`, each perhaps twice, late, or in the other order, as the settings say.
+    private func report(_ sms: SMS, to url: String) {
+        var reports: [(after: Duration, object: JSONValue)] = [(settings.acceptedFor, reportObject(sms, state: "BUFFERED"))]
+        if case .neverFinal = sms.fate {} else {
+            let (final, code, reason) = finalState(sms.fate)
+            reports.append((settings.finalAfter, reportObject(sms, state: final, code: code, reason: reason)))
+        }
+        if settings.reorder, reports.count == 2 { reports = [(reports[0].after, reports[1].object), (reports[1].after, reports[0].object)] }
+        let settings = settings
+        for (after, object) in reports {
+            let copies = settings.duplicateShare > 0 && Double.random(in: 0..<1) < settings.duplicateShare ? 2 : 1
+            for _ in 0..<copies {
+                let late = settings.lateness * Double.random(in: 0...1)
+                Task {
+                    try? await Task.sleep(until: sms.submittedAt + after + late, clock: .continuous)
+                    await self.push(object, to: url)
+                }
+            }
+        }
+    }
+
+    private func reportObject(_ sms: SMS, state: String, code: String? = nil, reason: String? = nil) -> JSONValue {
+        var object: [String: JSONValue] = [
+            "requestId": .string(sms.requestID), "status": .string(state), "to": .string(sms.to), "from": .string(sms.from),
+            "doneDate": .string(Date().formatted(.iso8601)),
+            "parts": .array([.object(["partId": .string("\(sms.requestID):0"), "deliveryState": .string(state)])]),
+        ]
+        if let reference = sms.reference { object["reference"] = .string(reference) }
+        if let code { object["errorCode"] = .string(code) }
+        if let reason { object["errorReason"] = .string(reason) }
+        return .object(object)
+    }
+
+    /// POSTs until a 2xx, once a second (Tyntec retries for up to 48 hours; the sandbox for 10 minutes).
+    private func push(_ object: JSONValue, to url: String) async {
+        let body = object.encoded()
+        for _ in 0..<600 {
+            var request = HTTPClientRequest(url: url)
+            request.method = .POST
+            request.headers.add(name: "Content-Type", value: "application/json")
+            request.body = .bytes(ByteBuffer(string: body))
+            let status = try? await HTTPClient.shared.execute(request, timeout: .seconds(10)).status.code
+            if let status, (200..<300).contains(status) {
+                state.withLock { $0.pushed += 1 }
+                return
+            }
+            state.withLock { $0.pushRefused += 1 }
+            try? await Task.sleep(for: .seconds(1))
+        }
+    }
+
+    /// A reply from a recipient, from the inbox page's form (`from`, `to`, `text`), sent on as Tyntec sends one.
+    private func inbound(_ request: Request) async throws -> Response {
+        guard let url = settings.inboundURL else {
+            return Self.problem(.notFound, "NotFound", "Not Found", "the sandbox was started without --inbound-url")
+        }
+        let bytes = try await request.body.collect(upTo: 1 << 16)
+        guard let object = (try? JSONValue.parse(bytes.readableBytesView))?.object,
+              let from = object["from"]?.string, PhoneNumber.isE164(from), let to = object["to"]?.string,
+              PhoneNumber.isE164(to), let text = object["text"]?.string, !text.isEmpty
+        else {
+            return Self.problem(.badRequest, "InvalidInbound", "Invalid inbound message",
+                                "'from' and 'to' must be E.164 numbers and 'text' not empty")
+        }
+        let requestID = UUID().uuidString.lowercased()
+        let message = JSONValue.object([
+            "requestId": .string(requestID), "from": .string(from), "to": .string(to), "message": .string(text),
+            "size": .int(Int64(SMSEncoding(text).segments)), "missingParts": .bool(false),
+            "contentList": .array([.object([
+                "msgId": .string(requestID), "sentDate": .string(Date().formatted(.iso8601)), "sequenceNumber": .int(1),
+            ])]),
+        ])
+        Task { await self.push(message, to: url) }
+        return Self.json(.accepted, .object(["requestId": .string(requestID)]))
     }
 
     private func status(_ request: Request, requestID: String) throws -> Response {
@@ -162,10 +279,14 @@ public final class TyntecSandbox: Sendable {
         let age = ContinuousClock.now - sms.submittedAt
         if age < settings.acceptedFor { return ("ACCEPTED", nil, nil) }
         if age < settings.finalAfter { return ("BUFFERED", nil, nil) }
-        switch sms.fate {
-        case .delivered: return ("DELIVERED", nil, nil)
-        case .neverFinal: return ("BUFFERED", nil, nil)
-        case .failed(let state, let code, let reason): return (state, code, reason)
+        return finalState(sms.fate)
+    }
+
+    func finalState(_ fate: Fate) -> (state: String, code: String?, reason: String?) {
+        switch fate {
+        case .delivered: ("DELIVERED", nil, nil)
+        case .neverFinal: ("BUFFERED", nil, nil)
+        case .failed(let state, let code, let reason): (state, code, reason)
         }
     }
 

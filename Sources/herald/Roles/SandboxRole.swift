@@ -23,6 +23,10 @@ struct SandboxRole: AsyncParsableCommand {
     @Option(help: "Milliseconds until an SMS is in its final state (BUFFERED before).") var smsFinalMs = 800
     @Option(help: "Share (0 to 1) of SMS that end EXPIRED, REJECTED or UNDELIVERABLE.") var smsFailureShare = 0.0
     @Option(help: "Share (0 to 1) of SMS API requests answered 429 Too Many Requests.") var smsRateLimitShare = 0.0
+    @Option(help: "Share (0 to 1) of delivery reports pushed twice (to an SMS's callbackUrl).") var smsReportDuplicates = 0.0
+    @Flag(help: "Push an SMS's final report before its BUFFERED one.") var smsReportReorder = false
+    @Option(help: "Each delivery report waits up to this many milliseconds more, at random.") var smsReportLateMs = 0
+    @Option(help: "herald-api's inbound SMS URL (with its token), where the inbox page's replies go.") var inboundURL: String?
 
     func run() async throws {
         ProcessRuntime.nameProcess("herald-sandbox")
@@ -32,12 +36,15 @@ struct SandboxRole: AsyncParsableCommand {
         let (httpHost, httpPort) = try Self.address(http, option: "--http")
         let store = try MailStore(keep: keep, directory: maildir.map { URL(fileURLWithPath: $0) })
         let sink = SMTPSink(host: smtpHost, port: smtpPort, store: store, logger: logger)
-        guard (0...1).contains(smsFailureShare), (0...1).contains(smsRateLimitShare) else {
-            throw ValidationError("--sms-failure-share and --sms-rate-limit-share are shares between 0 and 1")
+        guard (0...1).contains(smsFailureShare), (0...1).contains(smsRateLimitShare), (0...1).contains(smsReportDuplicates)
+        else {
+            throw ValidationError("--sms-failure-share, --sms-rate-limit-share and --sms-report-duplicates are shares between 0 and 1")
         }
         let tyntec = TyntecSandbox(settings: .init(
             apiKey: tyntecKey, acceptedFor: .milliseconds(smsAcceptedMs), finalAfter: .milliseconds(smsFinalMs),
-            failureShare: smsFailureShare, sendRateLimitShare: smsRateLimitShare, pollRateLimitShare: smsRateLimitShare))
+            failureShare: smsFailureShare, sendRateLimitShare: smsRateLimitShare, pollRateLimitShare: smsRateLimitShare,
+            duplicateShare: smsReportDuplicates, reorder: smsReportReorder, lateness: .milliseconds(max(0, smsReportLateMs)),
+            inboundURL: inboundURL))
         let app = Application(
             router: SandboxHTTP.router(store: store, tyntec: tyntec, callbacks: CallbackInbox(keep: keep)),
             configuration: .init(address: .hostname(httpHost, port: httpPort), serverName: "herald-sandbox"), logger: logger)
