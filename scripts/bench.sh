@@ -18,7 +18,7 @@ MESSAGES=${MESSAGES:-20000}
 SMS=${SMS:-20000}
 BATCH=${BATCH:-500}
 CONCURRENCY=${CONCURRENCY:-4}
-PARTS=${PARTS:-bus email sms callbacks poller digest}
+PARTS=${PARTS:-bus email sms callbacks poller reports digest}
 REPLICAS=${REPLICAS:-1}
 wants() { [[ " $PARTS " == *" $1 "* ]]; }
 
@@ -43,6 +43,8 @@ export HERALD_CALLBACK_ALLOWED_NETWORKS=127.0.0.0/8
 export HERALD_SMTP_CONNECTIONS=${HERALD_SMTP_CONNECTIONS:-8}
 export HERALD_TYNTEC_URL=http://127.0.0.1:8035
 export HERALD_TYNTEC_API_KEY=sandbox-key
+# herald-api checks the tokens of Tyntec's report URLs; herald-sms asks for reports only in the "reports" part.
+export HERALD_TOKEN_SECRET=bench-token-secret-0123456789abcdef
 export LOG_LEVEL=warning
 "$bin/herald" ctl migrate >/dev/null
 "$bin/herald" ctl topology >/dev/null
@@ -188,6 +190,37 @@ if wants poller; then
   python3 -c "print('status polls: %d in %.1f s = %.0f/s' % ($after - $before, $ended - $started, ($after - $before) / ($ended - $started)))"
   poller_cpu="$(cpu_seconds "${pids[herald-poller]}") s"
   poller_hwm=$(peak_memory "${pids[herald-poller]}")
+  kill "${pids[herald-poller]}"; unset "pids[herald-poller]"
+fi
+
+if wants reports; then
+  echo
+  echo "== delivery reports: ${REPORTS:-20000} DELIVERED reports pushed at herald-api, 64 at once, as Tyntec pushes them"
+  "$bin/herald-bench" reports --api "http://$HERALD_API_ADDRESS" --messages "${REPORTS:-20000}" --concurrency 64
+  echo
+  report_sms=${REPORT_SMS:-2000}
+  echo "== poll requests per delivered SMS: $report_sms SMS (each DELIVERED 30 s after sending), reports off, then on"
+  # The SMS path's SMS are taken off the schedule, so that only this part's are polled.
+  runuser -u postgres -- psql -qtA -d herald_bench -c "delete from sms_polls" -c "update messages set state = 'delivered' where channel = 'sms' and state = 'sent'" >/dev/null
+  "$bin/herald" poller >"$logs/herald-poller-reports.log" 2>&1 &
+  pids[herald-poller]=$!
+  for mode in off on; do
+    kill "${pids[herald-sms]}"; wait "${pids[herald-sms]}" 2>/dev/null || true
+    if [ "$mode" = on ]; then
+      HERALD_PUBLIC_URL="http://$HERALD_API_ADDRESS" "$bin/herald" sms >>"$logs/herald-sms.log" 2>&1 &
+    else
+      "$bin/herald" sms >>"$logs/herald-sms.log" 2>&1 &
+    fi
+    pids[herald-sms]=$!
+    before=$(sms_polls); started=$(date +%s.%N)
+    "$bin/herald-bench" send --channel sms --api "http://$HERALD_API_ADDRESS" --key "$key" --messages "$report_sms" --batch "$BATCH" --concurrency "$CONCURRENCY" >/dev/null
+    for _ in $(seq 1 600); do
+      [ "$(runuser -u postgres -- psql -qtA -d herald_bench -c "select count(*) from messages where channel = 'sms' and state = 'sent'")" = 0 ] && break
+      sleep 0.5
+    done
+    after=$(sms_polls); ended=$(date +%s.%N)
+    python3 -c "print('reports %-3s: %d poll requests for %d SMS = %.3f per delivered SMS, all final after %.0f s' % ('$mode', $after - $before, $report_sms, ($after - $before) / $report_sms, $ended - $started))"
+  done
   kill "${pids[herald-poller]}"; unset "pids[herald-poller]"
 fi
 
