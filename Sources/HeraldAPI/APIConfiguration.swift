@@ -1,5 +1,6 @@
 import HeraldCore
 import HeraldProviders
+import HeraldRendering
 import HeraldServer
 import HeraldStore
 import struct Foundation.CharacterSet
@@ -25,9 +26,8 @@ public struct APIConfiguration: Sendable {
     public var retentionInterval: Duration
     /// The locale templates fall back to for tenants that set none.
     public var defaultLocale: String
-    /// Previews render with the renderer's limits.
-    public var smsMaxSegments: Int
-    public var renderMaxBytes: Int
+    /// Previews render with the renderer's settings.
+    public var renderer: MessageRenderer
     /// Requests from `herald.intake` handled at once; 0 leaves the queue to other replicas.
     public var intakeConcurrency: Int
     /// Which addresses tenants' callback URLs may reach.
@@ -69,8 +69,9 @@ public struct APIConfiguration: Sendable {
         retention = RetentionPolicy(personalData: .seconds(retentionDays * 86_400), history: .seconds(historyDays * 86_400))
         retentionInterval = .seconds(try environment.int("HERALD_RETENTION_INTERVAL_SECONDS", default: 60))
         defaultLocale = try environment.string("HERALD_DEFAULT_LOCALE", default: "en")
-        smsMaxSegments = try environment.int("HERALD_SMS_MAX_SEGMENTS", default: 10)
-        renderMaxBytes = try environment.int("HERALD_RENDER_MAX_BYTES", default: 1 << 20)
+        let rendering = try RenderSettings(environment: environment)
+        renderer = MessageRenderer(
+            maxSMSSegments: rendering.maxSMSSegments, maxBytes: rendering.maxBytes, transliterate: rendering.transliterate)
         intakeConcurrency = try environment.int("HERALD_INTAKE_CONCURRENCY", default: 8, minimum: 0)
         guard (0...1000).contains(intakeConcurrency) else {
             throw ConfigurationError("HERALD_INTAKE_CONCURRENCY must be from 0 to 1000, got \(intakeConcurrency)")

@@ -19,7 +19,7 @@ public enum HeraldAPIService {
             queries: MessageQueries(database: infrastructure.database, logger: logger),
             control: MessageControl(database: infrastructure.database, logger: logger),
             recipients: RecipientRepository(database: infrastructure.database, logger: logger), clock: clock,
-            renderer: MessageRenderer(maxSMSSegments: configuration.smsMaxSegments, maxBytes: configuration.renderMaxBytes),
+            renderer: configuration.renderer,
             maxBodySize: configuration.maxBodySize, maxProcedureSize: configuration.maxProcedureSize,
             callbackAddresses: configuration.callbackAddresses, retryInterval: configuration.retryInterval,
             suppressions: SuppressionStore(database: infrastructure.database, logger: logger),

@@ -17,8 +17,21 @@ public struct SMSSenderID: Sendable, Equatable, CustomStringConvertible {
             else {
                 throw ValidationError("an alphanumeric sender id takes letters, digits, spaces, '.', '-' and '_' only")
             }
+            guard raw.contains(where: \.isLetter) else {
+                throw ValidationError("an alphanumeric sender id needs at least one letter ('\(raw)' has none); a number starts with +")
+            }
         }
         value = raw
+    }
+
+    /// A name rather than a number.
+    public var isAlphanumeric: Bool { !value.hasPrefix("+") }
+
+    /// Why this sender cannot reach `phone`, if it cannot: numbers in the North American plan (+1) take no
+    /// alphanumeric sender.
+    public func refusal(to phone: String) -> String? {
+        guard isAlphanumeric, phone.hasPrefix("+1") else { return nil }
+        return "an alphanumeric sender id ('\(value)') cannot send to +1 numbers (North America takes none); use a number"
     }
 
     public var description: String { value }

@@ -7,18 +7,29 @@ public struct MessageRenderer: Sendable {
         public var subject: String?
         public var text: String
         public var html: String?
-        /// SMS only: how many parts the text is sent in.
+        /// SMS only: how many parts the text is sent in, and in which alphabet.
         public var segments: Int?
+        public var encoding: SMSEncoding.Alphabet?
     }
 
     /// SMS only: texts needing more parts than this fail instead of being sent (and billed) in many pieces.
     public var maxSMSSegments: Int
     /// The most bytes a rendered part may have (`HERALD_RENDER_MAX_BYTES`).
     public var maxBytes: Int
+    /// SMS only: replace look-alikes of GSM-7 characters (`HERALD_SMS_TRANSLITERATE`).
+    public var transliterate: Bool
 
-    public init(maxSMSSegments: Int = 10, maxBytes: Int = 1 << 20) {
+    public init(maxSMSSegments: Int = 10, maxBytes: Int = 1 << 20, transliterate: Bool = true) {
         self.maxSMSSegments = maxSMSSegments
         self.maxBytes = maxBytes
+        self.transliterate = transliterate
+    }
+
+    /// An SMS template's own text, its variables left out (a section's content stays), as it would be sent:
+    /// what the template costs before any variable adds to it.
+    public func smsEncoding(ofTemplate text: String) -> SMSEncoding {
+        let fixed = text.replacing(/\{\{\{?[^}]*\}?\}\}/, with: "")
+        return SMSEncoding(transliterate ? SMSEncoding.transliterated(fixed) : fixed)
     }
 
     /// Checks a template's parts before it is stored, so syntax errors are reported to whoever wrote it.
@@ -52,13 +63,14 @@ public struct MessageRenderer: Sendable {
             guard !renderedText.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else {
                 throw RenderError("the SMS text is empty")
             }
-            let encoding = SMSEncoding(renderedText)
+            let text = transliterate ? SMSEncoding.transliterated(renderedText) : renderedText
+            let encoding = SMSEncoding(text)
             guard encoding.segments <= maxSMSSegments else {
                 let unit = encoding.alphabet == .gsm7 ? "GSM-7 septets" : "UCS-2 characters"
                 throw RenderError(
                     "the SMS text needs \(encoding.segments) segments (\(encoding.units) \(unit)); the limit is \(maxSMSSegments)")
             }
-            return Output(subject: nil, text: renderedText, html: nil, segments: encoding.segments)
+            return Output(subject: nil, text: text, html: nil, segments: encoding.segments, encoding: encoding.alphabet)
         }
     }
 }

@@ -43,3 +43,23 @@ public struct Environment: Sendable {
     public static let defaultDatabaseURL = "postgres://herald:herald@127.0.0.1:5432/herald"
     public static let defaultAMQPURL = "amqp://herald:herald@127.0.0.1:5672/herald"
 }
+
+/// How messages are rendered (`herald-renderer`, and `herald-api`'s previews): read once, for both.
+public struct RenderSettings: Sendable {
+    /// SMS needing more parts than this fail.
+    public var maxSMSSegments: Int
+    /// The most bytes a rendered part may have.
+    public var maxBytes: Int
+    /// SMS look-alikes of GSM-7 characters are replaced.
+    public var transliterate: Bool
+
+    public init(environment: Environment) throws {
+        maxSMSSegments = try environment.int("HERALD_SMS_MAX_SEGMENTS", default: 10)
+        maxBytes = try environment.int("HERALD_RENDER_MAX_BYTES", default: 1 << 20)
+        switch environment.optional("HERALD_SMS_TRANSLITERATE")?.lowercased() {
+        case nil, "on", "true", "1", "yes": transliterate = true
+        case "off", "false", "0", "no": transliterate = false
+        case let other?: throw ConfigurationError("HERALD_SMS_TRANSLITERATE must be on or off, got '\(other)'")
+        }
+    }
+}

@@ -46,8 +46,13 @@ public struct SMSChannel: ChannelSender {
         await withTaskGroup(of: Void.self) { group in
             for (index, message) in messages.enumerated() {
                 group.addTask {
+                    // Known only now when the message names no sender: the default may not reach this number.
+                    let sender = message.sender ?? from
+                    if let refusal = (try? SMSSenderID(sender))?.refusal(to: message.toAddress) {
+                        return completed(index, .permanent(refusal))
+                    }
                     completed(index, await client.send(SMSSubmission(
-                        to: message.toAddress, from: message.sender ?? from, message: message.text,
+                        to: message.toAddress, from: sender, message: message.text,
                         reference: message.id.uuidString.lowercased(), callbackURL: reports?.url(for: message.id))))
                 }
             }

@@ -25,9 +25,9 @@ public struct RenderWorker: Sendable {
     let settler: JobSettler
 
     public init(
-        infrastructure: Infrastructure, topology: Topology, maxSMSSegments: Int = 10, maxBytes: Int = 1 << 20, logger: Logger
+        infrastructure: Infrastructure, topology: Topology, renderer: MessageRenderer = MessageRenderer(), logger: Logger
     ) {
-        renderer = MessageRenderer(maxSMSSegments: maxSMSSegments, maxBytes: maxBytes)
+        self.renderer = renderer
         settler = JobSettler(stage: .render, waitingState: .queued, infrastructure: infrastructure, topology: topology, logger: logger)
         messages = PipelineStore(database: infrastructure.database, logger: logger)
         bus = infrastructure.bus

@@ -10,10 +10,14 @@ written by the project), with Tyntec's inbound webhook (InboundMessage) POSTed a
   and the next SMS goes.
 - The suppression API: PUT (manual, an email address in any case, a number with its + encoded or not), GET with
   filters, DELETE; a suppressed email ends `suppressed` and never reaches the SMTP server.
+- SMS texts: a curly-quote template is GSM-7 and one part (template answer and preview), a Polish letter makes it
+  UCS-2; an alphanumeric sender to a +1 number is a 422 naming `from`, and the default sender to one fails before
+  reaching Tyntec.
 - No log line of any process carries a phone number or an address.
 
 Prints one line per check and a closing "N passed, N failed".
 """
+import json
 import os
 import re
 import subprocess
@@ -197,9 +201,35 @@ def check_suppression_api(keys):
     check("an unknown channel is a 404", status == 404, str(status))
 
 
+def check_texts(keys):
+    key = keys["acme"]
+    text = "Case \u201c{{case}}\u201d isn\u2019t closed \u2013 see the mail\u2026"
+    status, template = http("PUT", "/v1/templates/curly", {"channel": "sms", "text": text}, key)
+    check("a curly-quote template is GSM-7, one part", status in (200, 201) and template.get("encoding") == "GSM-7"
+          and template.get("segments") == 1, "%s %s" % (status, template))
+    status, preview = http("POST", "/v1/templates/curly/preview", {"variables": {"case": "2026/117"}}, key)
+    check("... and so is its preview", status == 200 and preview.get("encoding") == "GSM-7" and preview.get("segments") == 1
+          and preview.get("text") == 'Case "2026/117" isn\'t closed - see the mail...', str(preview))
+    status, polish = http("PUT", "/v1/templates/polish", {"channel": "sms", "text": "Zażółć {{x}}"}, key)
+    check("a Polish letter makes it UCS-2", polish.get("encoding") == "UCS-2", str(polish))
+    status, reply = http("POST", "/v1/messages", {"channel": "sms", "to": {"phone": "+12025550123"}, "from": "CityHall",
+                                                   "template": "note", "variables": {}}, key, idempotency_key=str(uuid.uuid4()))
+    names = [p["name"] for p in json.loads(reply).get("invalid-params", [])] if status == 422 else []
+    check("an alphanumeric sender to +1 is a 422 naming from", status == 422 and names == ["from"], "%s %s" % (status, names))
+    status, reply = http("POST", "/v1/messages", {"channel": "sms", "to": {"phone": "+48601000077"}, "from": "12345",
+                                                   "template": "note", "variables": {}}, key, idempotency_key=str(uuid.uuid4()))
+    check("a sender id without a letter is a 422", status == 422, str(status))
+    before = providers.sms.snapshot()
+    default_sender = send_sms(key, "+12025550124")
+    state = final(key, default_sender, ("failed", "sent", "delivered"))
+    body = http("GET", "/v1/messages/" + default_sender, key=key)[1]
+    check("the default sender to +1 fails before Tyntec", state == "failed" and "+1" in (body.get("last_error") or "")
+          and providers.sms.snapshot().get(default_sender, 0) == before.get(default_sender, 0), "%s: %s" % (state, body.get("last_error")))
+
+
 def check_logs():
     found = []
-    pattern = re.compile(r"\+?4860100\d{4}|someone@example|someone-else@example")
+    pattern = re.compile(r"\+?4860100\d{4}|\+?120255501\d\d|someone@example|someone-else@example")
     for name in sorted(os.listdir(STATE)):
         with open(os.path.join(STATE, name), errors="replace") as log:
             for number, line in enumerate(log, 1):
@@ -229,7 +259,8 @@ def main():
             assert http("PUT", "/v1/templates/note", {"channel": "sms", "text": "Note"}, key)[0] in (200, 201)
             assert http("PUT", "/v1/templates/mail", {"channel": "email", "subject": "Mail", "text": "Mail"}, key)[0] in (200, 201)
         for name, run in (("numbers", check_numbers), ("inbound", lambda: check_inbound(keys)),
-                          ("stop", lambda: check_stop(keys)), ("suppressions", lambda: check_suppression_api(keys))):
+                          ("stop", lambda: check_stop(keys)), ("suppressions", lambda: check_suppression_api(keys)),
+                          ("texts", lambda: check_texts(keys))):
             try:
                 run()
             except Exception as error:

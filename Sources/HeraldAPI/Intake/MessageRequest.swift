@@ -69,6 +69,9 @@ struct MessageRequest: Sendable {
                 destination = parseAddress(to, channel: channel, path: reader.name("to"), problems: &problems)
             }
         }
+        if let sender, case .address(let phone, _)? = destination, let refusal = try? SMSSenderID(sender).refusal(to: phone) {
+            problems.append(.init(reader.name("from"), refusal))
+        }
         guard problems.count == before, let channel, let template, let destination else { return nil }
         return MessageRequest(
             channel: channel, destination: destination, template: template, locale: locale,

@@ -59,6 +59,7 @@ extension APIHandlers {
         if let subject = output.subject { object["subject"] = .string(subject) }
         if let html = output.html { object["html"] = .string(html) }
         if let segments = output.segments { object["segments"] = .int(Int64(segments)) }
+        if let encoding = output.encoding { object["encoding"] = .string(encoding.label) }
         return json(.ok, .object(object))
     }
 
@@ -76,14 +77,14 @@ extension APIHandlers {
         guard problems.isEmpty, let channel, let text else { throw Problem.validation(problems) }
         let template = try await templates.put(
             tenantID: try context.authenticated().tenantID, name: name, locale: locale, channel: channel, subject: subject, text: text, html: html)
-        return json(.created, Self.templateJSON(template))
+        return json(.created, templateJSON(template))
     }
 
     func getTemplate(_ request: Request, context: HeraldRequestContext) async throws -> Response {
         let name = try templateName(context)
         let versions = try await templates.latest(tenantID: try context.authenticated().tenantID, name: name)
         guard !versions.isEmpty else { throw Problem.notFound("no template named '\(name)'") }
-        return json(.ok, .object(["name": .string(name), "locales": .array(versions.map(Self.templateJSON))]))
+        return json(.ok, .object(["name": .string(name), "locales": .array(versions.map(templateJSON))]))
     }
 
     private func templateName(_ context: HeraldRequestContext) throws -> String {
@@ -94,7 +95,9 @@ extension APIHandlers {
         return name
     }
 
-    static func templateJSON(_ template: Template) -> JSONValue {
+    /// A template as the API shows it; an SMS template with the alphabet and parts of its own text (variables left
+    /// out), so that a writer sees what one character costs before any message is sent.
+    func templateJSON(_ template: Template) -> JSONValue {
         var object: [String: JSONValue] = [
             "name": .string(template.name), "locale": .string(template.locale), "version": .int(Int64(template.version)),
             "channel": .string(template.channel.rawValue), "text": .string(template.text),
@@ -102,6 +105,11 @@ extension APIHandlers {
         ]
         if let subject = template.subject { object["subject"] = .string(subject) }
         if let html = template.html { object["html"] = .string(html) }
+        if template.channel == .sms {
+            let encoding = renderer.smsEncoding(ofTemplate: template.text)
+            object["encoding"] = .string(encoding.alphabet.label)
+            object["segments"] = .int(Int64(encoding.segments))
+        }
         return .object(object)
     }
 }

@@ -6,11 +6,14 @@ public struct RendererOptions: OptionSource {
     var smsMaxSegments: String?
     @Option(name: .customLong("render-max-bytes"), help: setting("HERALD_RENDER_MAX_BYTES", "Largest rendered part", default: "1048576"))
     var renderMaxBytes: String?
+    @Option(name: .customLong("sms-transliterate"), help: setting("HERALD_SMS_TRANSLITERATE", "on: typographic quotes, dashes, ellipses and odd spaces in SMS become their GSM-7 look-alikes, so one curly quote does not halve a part; off: sent as written", default: "on"))
+    var smsTransliterate: String?
 
     public init() {}
 
     public var values: [String: String?] {
-        ["HERALD_SMS_MAX_SEGMENTS": smsMaxSegments, "HERALD_RENDER_MAX_BYTES": renderMaxBytes]
+        ["HERALD_SMS_MAX_SEGMENTS": smsMaxSegments, "HERALD_RENDER_MAX_BYTES": renderMaxBytes,
+         "HERALD_SMS_TRANSLITERATE": smsTransliterate]
     }
 }
 

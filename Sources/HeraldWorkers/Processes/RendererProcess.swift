@@ -1,4 +1,5 @@
 import HeraldBus
+import HeraldRendering
 import HeraldServer
 import Logging
 import ServiceLifecycle
@@ -6,21 +7,20 @@ import ServiceLifecycle
 /// `herald-renderer`: its settings, read once, and the services it runs.
 public struct RendererProcess: Sendable {
     public var worker: WorkerConfiguration
-    public var maxSMSSegments: Int
-    public var maxBytes: Int
+    public var renderer: MessageRenderer
 
     public init(environment: Environment) throws {
         worker = try WorkerConfiguration(environment: environment)
-        maxSMSSegments = try environment.int("HERALD_SMS_MAX_SEGMENTS", default: 10)
-        maxBytes = try environment.int("HERALD_RENDER_MAX_BYTES", default: 1 << 20)
+        let settings = try RenderSettings(environment: environment)
+        renderer = MessageRenderer(
+            maxSMSSegments: settings.maxSMSSegments, maxBytes: settings.maxBytes, transliterate: settings.transliterate)
     }
 
     /// The consumer of `herald.render`, once the broker is checked to hold the topology it retries through.
     public func services(infrastructure: Infrastructure, logger: Logger) async throws -> [any Service] {
         try await worker.topology.verify(on: infrastructure.bus, stages: [.render])
         let renderer = RenderWorker(
-            infrastructure: infrastructure, topology: worker.topology, maxSMSSegments: maxSMSSegments,
-            maxBytes: maxBytes, logger: logger)
+            infrastructure: infrastructure, topology: worker.topology, renderer: renderer, logger: logger)
         return [StageConsumer(
             bus: infrastructure.bus, stage: .render, prefetch: worker.prefetch, concurrency: worker.concurrency,
             watchdog: infrastructure.watchdog(logger: logger), logger: logger, handle: renderer.handle)]
