@@ -75,6 +75,26 @@ struct FieldReader {
         }
     }
 
+    /// true or false.
+    func bool(_ key: String, problems: inout [Problem.InvalidParam]) -> Bool? {
+        guard let value = object[key], value != .null else { return nil }
+        guard case .bool(let flag) = value else {
+            problems.append(.init(name(key), "must be true or false, got \(value.typeName)"))
+            return nil
+        }
+        return flag
+    }
+
+    /// An IANA time zone name such as `Europe/Warsaw`.
+    func timeZone(_ key: String, problems: inout [Problem.InvalidParam]) -> String? {
+        guard let zone = string(key, maxLength: 64, problems: &problems) else { return nil }
+        guard TimeZone(identifier: zone) != nil else {
+            problems.append(.init(name(key), "'\(zone)' is not an IANA time zone such as Europe/Warsaw"))
+            return nil
+        }
+        return zone
+    }
+
     /// A string from a closed set of values.
     func choice<T: RawRepresentable<String> & CaseIterable>(
         _ key: String, _ type: T.Type, required: Bool = true, problems: inout [Problem.InvalidParam]

@@ -52,6 +52,7 @@ public enum HeraldAPIService {
         handlers.addCallbackRoutes(to: v1)
         handlers.addSuppressionRoutes(to: v1)
         handlers.addInboundRoutes(to: v1)
+        handlers.addQuietHoursRoutes(to: v1)
         // Providers' own calls carry no API key: the URL's secret token is their credential.
         let providers = router.group("v1/providers")
         handlers.addProviderRoutes(to: providers, inboundToken: configuration.tyntecInboundToken)

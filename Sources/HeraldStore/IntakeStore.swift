@@ -79,6 +79,7 @@ public struct IntakeStore: Sendable {
         let reminders = messages.map { $0.reminderKey ?? "" }
         let deferredUntil = messages.map { $0.deferredUntil ?? Date(timeIntervalSince1970: 0) }
         let references = messages.map { $0.reference ?? "" }
+        let notes = messages.map { $0.note ?? "" }
         try await connection.query("""
             with input as (
                 select * from unnest(\(ids)::uuid[], \(channels)::text[], \(addresses)::text[], \(names)::text[],
@@ -86,9 +87,9 @@ public struct IntakeStore: Sendable {
                                      \(sendAts)::timestamptz[], \(senders)::text[], \(recipients)::text[],
                                      \(subjects)::text[], \(texts)::text[], \(htmls)::text[], \(segments)::int4[],
                                      \(hasContent)::bool[], \(categories)::text[], \(reminders)::text[],
-                                     \(deferredUntil)::timestamptz[], \(references)::text[])
+                                     \(deferredUntil)::timestamptz[], \(references)::text[], \(notes)::text[])
                      as i(id, channel, address, name, template, locale, variables, state, send_at, sender, recipient,
-                          subject, text, html, segments, has_content, category, reminder, deferred_until, reference)
+                          subject, text, html, segments, has_content, category, reminder, deferred_until, reference, note)
             ), inserted as (
                 insert into messages (id, procedure_id, tenant_id, channel, to_address, to_name, template_id, locale, variables,
                                       state, send_at, sender, recipient_id, segments, category, reminder_key, reference)
@@ -107,7 +108,8 @@ public struct IntakeStore: Sendable {
             ), scheduled as (
                 insert into schedule (send_at, message_id) select i.send_at, i.id from input i where i.state = 'scheduled'
             )
-            insert into message_events (message_id, to_state) select id, state from inserted
+            insert into message_events (message_id, to_state, detail)
+            select inserted.id, inserted.state, nullif(i.note, '') from inserted join input i on i.id = inserted.id
             """, logger: logger)
     }
 
@@ -148,16 +150,17 @@ public struct IntakeStore: Sendable {
     }
 
     /// Addresses of known recipients by external id, for the channel asked.
+    /// Each recipient's address for the channel, with their time zone if one was given.
     public func recipientAddresses(
         _ externalIDs: [String], channel: MessageChannel, tenantID: UUID
-    ) async throws -> [String: String] {
+    ) async throws -> [String: (address: String, timeZone: String?)] {
         let column = channel == .email ? "email" : "phone"
         let rows = try await client.query("""
-            select external_id, \(unescaped: column) from recipients
+            select external_id, \(unescaped: column), case when timezone_given then timezone end from recipients
             where tenant_id = \(tenantID) and external_id = any(\(externalIDs)) and \(unescaped: column) is not null
             """, logger: logger)
-        var addresses: [String: String] = [:]
-        for try await (id, address) in rows.decode((String, String).self) { addresses[id] = address }
+        var addresses: [String: (address: String, timeZone: String?)] = [:]
+        for try await (id, address, zone) in rows.decode((String, String, String?).self) { addresses[id] = (address, zone) }
         return addresses
     }
 }

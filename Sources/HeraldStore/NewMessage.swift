@@ -28,6 +28,8 @@ public struct NewMessage: Sendable {
     public var reminderKey: String?
     /// The client's own reference for it (up to 128 characters), returned with it and in its callbacks.
     public var reference: String?
+    /// Why it starts in its state, for its first event (held for quiet hours until when).
+    public var note: String?
 
     public init(
         id: UUID = UUID(), channel: MessageChannel, toAddress: String, toName: String?, templateID: Int64,

@@ -13,13 +13,16 @@ public struct Recipient: Sendable, Equatable {
     public var locale: String?
     /// An IANA time zone identifier such as `Europe/Warsaw`.
     public var timeZone: String
+    /// Whether the time zone was given (rather than the default, UTC): only a given one holds SMS for quiet hours.
+    public var timeZoneGiven: Bool
     public var emailPreference: DeliveryPreference
     public var smsPreference: DeliveryPreference
 
     public init(
         tenantID: UUID = Tenant.defaultID, externalID: String, email: String?, phone: String?, locale: String?, timeZone: String,
-        emailPreference: DeliveryPreference, smsPreference: DeliveryPreference
+        emailPreference: DeliveryPreference, smsPreference: DeliveryPreference, timeZoneGiven: Bool = true
     ) {
+        self.timeZoneGiven = timeZoneGiven
         self.tenantID = tenantID
         self.externalID = externalID
         self.email = email
@@ -53,11 +56,13 @@ public struct RecipientRepository: Sendable {
     public func put(_ recipient: Recipient) async throws -> Bool {
         let (hour, weekday) = Self.hourAndWeekday(recipient)
         let rows = try await client.query("""
-            insert into recipients (tenant_id, external_id, email, phone, locale, timezone, preference, sms_preference, digest_hour, digest_weekday)
+            insert into recipients (tenant_id, external_id, email, phone, locale, timezone, preference, sms_preference, digest_hour, digest_weekday,
+                                    timezone_given)
             values (\(recipient.tenantID), \(recipient.externalID), \(recipient.email), \(recipient.phone), \(recipient.locale), \(recipient.timeZone),
-                    \(recipient.emailPreference.mode), \(recipient.smsPreference.mode), \(hour), \(weekday))
+                    \(recipient.emailPreference.mode), \(recipient.smsPreference.mode), \(hour), \(weekday), \(recipient.timeZoneGiven))
             on conflict (tenant_id, external_id) do update set
                 email = excluded.email, phone = excluded.phone, locale = excluded.locale, timezone = excluded.timezone,
+                timezone_given = excluded.timezone_given,
                 preference = excluded.preference, sms_preference = excluded.sms_preference,
                 digest_hour = excluded.digest_hour, digest_weekday = excluded.digest_weekday, updated_at = now()
             returning (xmax = 0)
@@ -73,17 +78,18 @@ public struct RecipientRepository: Sendable {
     }
 
     /// The columns `decode` reads, in its order.
-    static let columns = "tenant_id, external_id, email, phone, locale, timezone, preference, sms_preference, digest_hour, digest_weekday"
+    static let columns = "tenant_id, external_id, email, phone, locale, timezone, preference, sms_preference, digest_hour, digest_weekday, timezone_given"
 
     static func decode(_ rows: PostgresRowSequence) async throws -> [Recipient] {
         var found: [Recipient] = []
-        for try await (tenant, id, email, phone, locale, timeZone, emailMode, smsMode, hour, weekday) in rows.decode(
-            (UUID, String, String?, String?, String?, String, String, String, Int, Int).self)
+        for try await (tenant, id, email, phone, locale, timeZone, emailMode, smsMode, hour, weekday, given) in rows.decode(
+            (UUID, String, String?, String?, String?, String, String, String, Int, Int, Bool).self)
         {
             found.append(Recipient(
                 tenantID: tenant, externalID: id, email: email, phone: phone, locale: locale, timeZone: timeZone,
                 emailPreference: (try? DeliveryPreference(mode: emailMode, hour: hour, weekday: weekday)) ?? .immediate,
-                smsPreference: (try? DeliveryPreference(mode: smsMode, hour: hour, weekday: weekday)) ?? .immediate))
+                smsPreference: (try? DeliveryPreference(mode: smsMode, hour: hour, weekday: weekday)) ?? .immediate,
+                timeZoneGiven: given))
         }
         return found
     }

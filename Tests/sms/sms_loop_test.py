@@ -13,10 +13,13 @@ written by the project), with Tyntec's inbound webhook (InboundMessage) POSTed a
 - SMS texts: a curly-quote template is GSM-7 and one part (template answer and preview), a Polish letter makes it
   UCS-2; an alphanumeric sender to a +1 number is a 422 naming `from`, and the default sender to one fails before
   reaching Tyntec.
+- Quiet hours: an SMS with a time zone (to.timezone, or a recipient's given one) due inside them is held `scheduled`
+  with an event saying until when, and goes when they end; an urgent one and one without a zone are not held.
 - No log line of any process carries a phone number or an address.
 
 Prints one line per check and a closing "N passed, N failed".
 """
+import datetime
 import json
 import os
 import re
@@ -227,6 +230,54 @@ def check_texts(keys):
           and providers.sms.snapshot().get(default_sender, 0) == before.get(default_sender, 0), "%s: %s" % (state, body.get("last_error")))
 
 
+def check_quiet_hours(keys):
+    key = keys["acme"]
+    check("no quiet hours at first", http("GET", "/v1/quiet-hours", key=key) == (200, {}))
+    status, reply = http("PUT", "/v1/quiet-hours", {"sms": {"start": "21:00", "end": "21:00"}}, key)
+    names = [p["name"] for p in json.loads(reply).get("invalid-params", [])] if status == 422 else []
+    check("hours that never end are a 422 naming the channel", status == 422 and names == ["sms"], "%s %s" % (status, names))
+    # Hours that hold now in UTC and end one or two minutes from now: at least 30 s away.
+    now = datetime.datetime.now(datetime.timezone.utc)
+    end = (now + datetime.timedelta(minutes=1 if now.second < 30 else 2)).replace(second=0, microsecond=0)
+    start = now - datetime.timedelta(hours=1)
+    window = {"start": start.strftime("%H:%M"), "end": end.strftime("%H:%M")}
+    status, reply = http("PUT", "/v1/quiet-hours", {"sms": window}, key)
+    check("PUT quiet hours", status == 200 and reply == {"sms": window}, "%s %s" % (status, reply))
+
+    def sms(phone, **extra):
+        to = {"phone": phone}
+        if "timezone" in extra:
+            to["timezone"] = extra.pop("timezone")
+        status, reply = http("POST", "/v1/messages", dict({"channel": "sms", "to": to, "template": "note", "variables": {}},
+                                                          **extra), key, idempotency_key=str(uuid.uuid4()))
+        assert status == 202, (status, reply)
+        return reply["id"]
+    held = sms("+48601000031", timezone="UTC")
+    urgent = sms("+48601000032", timezone="UTC", urgent=True)
+    unzoned = sms("+48601000033")
+    status, _ = http("PUT", "/v1/recipients/quiet-ola", {"phone": "+48601000034", "timezone": "Etc/UTC",
+                                                          "preference": "immediate"}, key)
+    assert status in (200, 201), status
+    status, notified = http("POST", "/v1/notifications", {"recipient": "quiet-ola", "template": "note"}, key,
+                            idempotency_key=str(uuid.uuid4()))
+    message = http("GET", "/v1/messages/" + held, key=key)[1]
+    detail = message["events"][0]["detail"] or ""
+    check("an SMS in quiet hours is held scheduled", message["state"] == "scheduled" and "quiet hours" in detail
+          and message["send_at"].startswith(end.strftime("%Y-%m-%dT%H:%M")), "%s %s: %s" % (message["state"],
+                                                                                            message["send_at"], detail))
+    check("... and so is a notification to a recipient with a zone", status == 202 and notified["state"] == "scheduled",
+          str(notified))
+    states = [final(key, i, ("sent", "delivered", "failed")) for i in (urgent, unzoned)]
+    check("an urgent SMS and one without a zone are not held", all(s in ("sent", "delivered") for s in states), str(states))
+    wait_for(lambda: state_of(key, held) in ("sent", "delivered"), 150, "the held SMS to go when the hours end")
+    events = http("GET", "/v1/messages/" + held, key=key)[1]["events"]
+    released = [e["at"] for e in events if e["to"] == "queued"]
+    check("... released when the hours end", released and released[0] >= end.strftime("%Y-%m-%dT%H:%M:%S"),
+          "queued at %s, hours end %s" % (released, end.isoformat()))
+    check("DELETE removes the hours", http("DELETE", "/v1/quiet-hours", key=key)[0] == 204
+          and http("GET", "/v1/quiet-hours", key=key) == (200, {}))
+
+
 def check_logs():
     found = []
     pattern = re.compile(r"\+?4860100\d{4}|\+?120255501\d\d|someone@example|someone-else@example")
@@ -260,7 +311,7 @@ def main():
             assert http("PUT", "/v1/templates/mail", {"channel": "email", "subject": "Mail", "text": "Mail"}, key)[0] in (200, 201)
         for name, run in (("numbers", check_numbers), ("inbound", lambda: check_inbound(keys)),
                           ("stop", lambda: check_stop(keys)), ("suppressions", lambda: check_suppression_api(keys)),
-                          ("texts", lambda: check_texts(keys))):
+                          ("texts", lambda: check_texts(keys)), ("quiet hours", lambda: check_quiet_hours(keys))):
             try:
                 run()
             except Exception as error:

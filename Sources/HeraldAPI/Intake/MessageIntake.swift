@@ -13,6 +13,7 @@ struct MessageIntake: Sendable {
     let store: IntakeStore
     let templates: TemplateRepository
     let tenants: TenantRepository
+    let quietHours: QuietHoursStore
     let publisher: JobPublisher
     /// The locale templates fall back to for tenants that set none.
     let defaultLocale: String
@@ -22,6 +23,7 @@ struct MessageIntake: Sendable {
         store = IntakeStore(database: infrastructure.database, logger: logger)
         templates = TemplateRepository(database: infrastructure.database, logger: logger)
         tenants = TenantRepository(database: infrastructure.database, logger: logger)
+        quietHours = QuietHoursStore(database: infrastructure.database, logger: logger)
         publisher = infrastructure.publisher(logger: logger)
         self.defaultLocale = defaultLocale
         self.logger = logger
@@ -54,7 +56,7 @@ struct MessageIntake: Sendable {
                     defaultLocale: defaultLocale(for: principal))
             }
         }
-        var addresses: [MessageChannel: [String: String]] = [:]
+        var addresses: [MessageChannel: [String: (address: String, timeZone: String?)]] = [:]
         for channel in MessageChannel.allCases {
             let ids = requests.compactMap { request -> String? in
                 guard request.channel == channel, case .recipient(let id) = request.destination else { return nil }
@@ -67,6 +69,7 @@ struct MessageIntake: Sendable {
 
         var rows: [NewMessage] = []
         rows.reserveCapacity(requests.count)
+        var tenantHours: [MessageChannel: QuietHours]?
         for (request, path) in zip(requests, paths) {
             let field = { (name: String) in path.isEmpty ? name : "\(path).\(name)" }
             let resolution = resolved["\(request.template)\u{0}\(request.locale)"] ?? .missing
@@ -81,16 +84,18 @@ struct MessageIntake: Sendable {
             let address: String
             let name: String?
             var recipientID: String?
+            var zone = request.timeZone
             switch request.destination {
             case .address(let value, let displayName):
                 (address, name) = (value, displayName)
             case .recipient(let id):
-                guard let value = addresses[request.channel]?[id] else {
+                guard let found = addresses[request.channel]?[id] else {
                     problems.append(.init(field("recipient"), "no recipient '\(id)' with an \(request.channel == .email ? "email address" : "phone number")"))
                     continue
                 }
-                (address, name) = (value, nil)
+                (address, name) = (found.address, nil)
                 recipientID = id
+                zone = found.timeZone
             }
             let due = request.sendAt.map { $0 <= now } ?? true
             var row = NewMessage(
@@ -99,6 +104,10 @@ struct MessageIntake: Sendable {
                 sendAt: request.sendAt ?? now, sender: request.sender)
             row.recipientID = recipientID
             row.reference = request.reference
+            if !request.urgent, let zone {
+                if tenantHours == nil { tenantHours = try await quietHours.get(tenantID: tenantID) }
+                QuietHoursRule.hold(&row, hours: tenantHours?[row.channel], timeZone: zone)
+            }
             rows.append(row)
         }
         if !problems.isEmpty { throw Problem.validation(problems) }

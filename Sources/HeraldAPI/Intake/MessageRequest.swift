@@ -18,9 +18,13 @@ struct MessageRequest: Sendable {
     var sender: String?
     /// The client's own reference.
     var reference: String?
+    /// SMS only: the recipient's time zone (`to.timezone`), which quiet hours are kept in.
+    var timeZone: String?
+    /// Sent even within the tenant's quiet hours.
+    var urgent = false
 
     static let fields: Set<String> = [
-        "channel", "to", "recipient", "template", "locale", "variables", "send_at", "from", "reference",
+        "channel", "to", "recipient", "template", "locale", "variables", "send_at", "from", "reference", "urgent",
     ]
 
     /// Parses a message at `path`; nil when it has problems, which are appended.
@@ -43,6 +47,8 @@ struct MessageRequest: Sendable {
         let variables = reader.object("variables", problems: &problems) ?? .object([:])
         let sendAt = reader.timestamp("send_at", problems: &problems)
         let reference = reader.string("reference", maxLength: 128, problems: &problems)
+        let urgent = reader.bool("urgent", problems: &problems) ?? false
+        var timeZone: String?
         var sender: String?
         if let from = reader.string("from", maxLength: 16, problems: &problems) {
             if channel == .email {
@@ -66,7 +72,7 @@ struct MessageRequest: Sendable {
             if let id = reader.string("recipient", maxLength: 200, problems: &problems) { destination = .recipient(id) }
         case (true, false):
             if let to = reader.object("to", problems: &problems), let channel {
-                destination = parseAddress(to, channel: channel, path: reader.name("to"), problems: &problems)
+                destination = parseAddress(to, channel: channel, path: reader.name("to"), timeZone: &timeZone, problems: &problems)
             }
         }
         if let sender, case .address(let phone, _)? = destination, let refusal = try? SMSSenderID(sender).refusal(to: phone) {
@@ -75,11 +81,13 @@ struct MessageRequest: Sendable {
         guard problems.count == before, let channel, let template, let destination else { return nil }
         return MessageRequest(
             channel: channel, destination: destination, template: template, locale: locale,
-            variablesJSON: variables.encoded(), sendAt: sendAt, sender: sender, reference: reference)
+            variablesJSON: variables.encoded(), sendAt: sendAt, sender: sender, reference: reference, timeZone: timeZone,
+            urgent: urgent)
     }
 
     private static func parseAddress(
-        _ value: JSONValue, channel: MessageChannel, path: String, problems: inout [Problem.InvalidParam]
+        _ value: JSONValue, channel: MessageChannel, path: String, timeZone: inout String?,
+        problems: inout [Problem.InvalidParam]
     ) -> Destination? {
         switch channel {
         case .email:
@@ -93,7 +101,8 @@ struct MessageRequest: Sendable {
                 return nil
             }
         case .sms:
-            let to = FieldReader(value, path: path, allowed: ["phone"], problems: &problems)
+            let to = FieldReader(value, path: path, allowed: ["phone", "timezone"], problems: &problems)
+            timeZone = to.timeZone("timezone", problems: &problems)
             guard let phone = to.string("phone", required: true, maxLength: 16, problems: &problems) else { return nil }
             guard PhoneNumber.isE164(phone) else {
                 problems.append(.init(to.name("phone"), "must be an E.164 number such as +48601234567"))

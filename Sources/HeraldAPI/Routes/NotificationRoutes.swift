@@ -18,13 +18,14 @@ extension APIHandlers {
         if let replay = try await replay(request, context: context, body: bytes) { return replay }
         var problems: [Problem.InvalidParam] = []
         let reader = FieldReader(
-            body, allowed: ["recipient", "template", "variables", "category", "locale", "reference"], problems: &problems)
+            body, allowed: ["recipient", "template", "variables", "category", "locale", "reference", "urgent"], problems: &problems)
         let recipientID = reader.string("recipient", required: true, maxLength: 200, problems: &problems)
         let templateName = reader.string("template", required: true, maxLength: 200, problems: &problems)
         let variables = reader.object("variables", problems: &problems) ?? .object([:])
         let category = reader.string("category", maxLength: 200, problems: &problems)
         let requestedLocale = reader.string("locale", maxLength: 35, problems: &problems)
         let reference = reader.string("reference", maxLength: 128, problems: &problems)
+        let urgent = reader.bool("urgent", problems: &problems) ?? false
         guard problems.isEmpty, let recipientID, let templateName else { throw Problem.validation(problems) }
 
         let principal = try context.authenticated()
@@ -42,6 +43,10 @@ extension APIHandlers {
         var row = try NotificationPlan.message(
             to: recipient, template: template, variables: variables, category: category, now: now)
         row.reference = reference
+        if !urgent, recipient.timeZoneGiven {
+            QuietHoursRule.hold(&row, hours: try await intake.quietHours.get(tenantID: principal.tenantID)[template.channel],
+                                timeZone: recipient.timeZone)
+        }
         let deferredUntil = row.deferredUntil
         let (status, response) = try await intake.store(
             [row], kind: "notification", principal: principal, idempotencyKey: idempotencyKey(request),

@@ -81,7 +81,7 @@ extension APIHandlers {
         }
         let recipient = Recipient(
             tenantID: try context.authenticated().tenantID, externalID: id, email: email, phone: phone, locale: locale, timeZone: zone,
-            emailPreference: emailPreference, smsPreference: smsPreference)
+            emailPreference: emailPreference, smsPreference: smsPreference, timeZoneGiven: reader.has("timezone"))
         let created = try await recipients.put(recipient)
         return json(created ? .created : .ok, Self.recipientJSON(recipient))
     }
