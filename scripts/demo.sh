@@ -175,9 +175,11 @@ for m in page["messages"]:
 print("next_cursor:", page["next_cursor"])'
 
 say "a recipient answers STOP to the tenant's number (as the inbox page's Reply form does): the next SMS is not sent"
-"$bin/herald" ctl numbers add "$tenant" +48221234567
+# A number of this run's own: a number belongs to one tenant, and each run makes a new tenant.
+number="+4822$(printf '%07d' $(( $(date +%s) % 10000000 )))"
+"$bin/herald" ctl numbers add "$tenant" "$number"
 curl -fsS -X POST http://127.0.0.1:8025/sms/inbound -H 'Content-Type: application/json' \
-  -d '{"from": "+48601234567", "to": "+48221234567", "text": "STOP"}' >/dev/null
+  -d "{\"from\": \"+48601234567\", \"to\": \"$number\", \"text\": \"STOP\"}" >/dev/null
 for _ in $(seq 1 50); do
   curl -fsS "$api/v1/suppressions?channel=sms&address=%2B48601234567" -H "$auth" \
     | python3 -c 'import json,sys; sys.exit(0 if json.load(sys.stdin)["suppressions"] else 1)' && break

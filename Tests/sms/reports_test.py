@@ -123,7 +123,7 @@ def check_flowing(key):
     check("reports pushed: 1,000 SMS delivered", states(ids) == {"delivered": 1000}, str(states(ids)))
     check("... each with one event per change", not bad, "%d otherwise, e.g. %s" % (
         len(bad), histories(bad[:1]) if bad else ""))
-    check("... polls under 5%% of the messages", polled < 50, "%d polls for 1,000 SMS" % polled)
+    check("... polls under 5% of the messages", polled < 50, "%d polls for 1,000 SMS" % polled)
 
 
 def check_lost(key):

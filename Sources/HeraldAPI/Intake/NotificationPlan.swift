@@ -9,7 +9,8 @@ import HeraldStore
 enum NotificationPlan {
     /// The message to store; throws a problem naming the field when the recipient cannot get it or it does not render.
     static func message(
-        to recipient: Recipient, template: Template, variables: JSONValue, category: String?, now: Date
+        to recipient: Recipient, template: Template, variables: JSONValue, category: String?, now: Date,
+        renderer: MessageRenderer = MessageRenderer()
     ) throws -> NewMessage {
         guard let address = recipient.address(for: template.channel) else {
             let what = template.channel == .email ? "email address" : "phone number"
@@ -24,7 +25,7 @@ enum NotificationPlan {
         let zone = TimeZone(identifier: recipient.timeZone) ?? .gmt
         guard let windowEnd = recipient.preference(for: template.channel).windowEnd(after: now, in: zone) else { return row }
         do {
-            let output = try MessageRenderer().render(
+            let output = try renderer.render(
                 channel: template.channel, subject: template.subject, text: template.text, html: template.html,
                 variables: variables.object ?? [:])
             row.rendered = RenderedContent(

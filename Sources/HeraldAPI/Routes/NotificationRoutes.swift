@@ -41,7 +41,7 @@ extension APIHandlers {
         let now = clock.now()
         let preference = recipient.preference(for: template.channel)
         var row = try NotificationPlan.message(
-            to: recipient, template: template, variables: variables, category: category, now: now)
+            to: recipient, template: template, variables: variables, category: category, now: now, renderer: renderer)
         row.reference = reference
         if !urgent, recipient.timeZoneGiven {
             QuietHoursRule.hold(&row, hours: try await intake.quietHours.get(tenantID: principal.tenantID)[template.channel],
