@@ -57,7 +57,7 @@ public enum HeraldAPIService {
         let providers = router.group("v1/providers")
         handlers.addProviderRoutes(to: providers, inboundToken: configuration.tyntecInboundToken)
         ReportRoutes(
-            reports: DeliveryReportStore(database: infrastructure.database, logger: logger),
+            store: DeliveryReportStore(database: infrastructure.database, logger: logger),
             tokens: configuration.reportTokens, grace: configuration.receiptGrace
         ).add(to: providers)
         DeadLetterRoutes(desk: DeadLetterDesk(infrastructure: infrastructure, logger: logger), maxBodySize: configuration.maxBodySize)

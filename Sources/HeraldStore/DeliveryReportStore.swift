@@ -28,9 +28,8 @@ public enum ReportedDelivery: Sendable {
 
 /// Applies delivery reports that Tyntec pushes: forward only (a report acts only on a `sent` message whose poll row
 /// names the same `requestId`), idempotent (a final state is written once, under the message's row lock, and
-/// `buffered_at` lets one `BUFFERED` through), each in one statement, so what the caller answers 2xx is committed.
-/// A `BUFFERED` takes the message's row lock too, so that it and a final state racing it are recorded in the order
-/// they commit, and one that loses the race to a final state records nothing.
+/// `buffered_at` lets one `BUFFERED` through), many at once in one statement, so what the caller answers 2xx is
+/// committed.
 public struct DeliveryReportStore: Sendable {
     let client: PostgresClient
     let logger: Logger
@@ -40,56 +39,89 @@ public struct DeliveryReportStore: Sendable {
         self.logger = logger
     }
 
-    public func apply(
-        _ report: ReportedDelivery, messageID id: UUID, requestID: String, grace: Duration
-    ) async throws -> DeliveryReportOutcome {
-        let rows: PostgresRowSequence
-        switch report {
-        case .final(let state, let detail):
-            let lastError = state == .undeliverable ? detail : nil
-            rows = try await client.query("""
-                with target as (
-                    select state from messages where id = \(id) and channel = 'sms'
-                ), moved as (
-                    update messages set state = \(state.rawValue), updated_at = now(),
-                        last_error = coalesce(\(lastError), last_error)
-                    where id = \(id) and state = 'sent'
-                        and exists (select 1 from sms_polls where message_id = \(id) and request_id = \(requestID))
-                    returning id
-                ), unscheduled as (
-                    delete from sms_polls where message_id in (select id from moved)
-                ), recorded as (
-                    insert into message_events (message_id, from_state, to_state, detail)
-                    select id, 'sent', \(state.rawValue), \(detail) from moved
-                )
-                select (select count(*) from moved)::int8, (select state from target)
-                """, logger: logger)
-        case .buffered(let detail):
-            rows = try await client.query("""
-                with target as (
-                    select state from messages where id = \(id) and channel = 'sms'
-                ), locked as (
-                    select id from messages where id = \(id) and state = 'sent' for update
-                ), marked as (
-                    update sms_polls set buffered_at = now(),
-                        next_poll_at = greatest(next_poll_at, now() + make_interval(secs => \(grace.inSeconds)))
-                    where message_id in (select id from locked) and request_id = \(requestID) and buffered_at is null
-                    returning message_id
-                ), recorded as (
-                    insert into message_events (message_id, from_state, to_state, detail)
-                    select message_id, 'sent', 'sent', \(detail) from marked
-                )
-                select (select count(*) from marked)::int8, (select state from target)
-                """, logger: logger)
-        case .pending:
-            rows = try await client.query(
-                "select 0::int8, (select state from messages where id = \(id) and channel = 'sms')", logger: logger)
+    /// Applies reports, at most one per message, in one statement; returns what each did, by message.
+    public func apply(_ reports: [DeliveryReport], grace: Duration) async throws -> [UUID: DeliveryReportOutcome] {
+        guard !reports.isEmpty else { return [:] }
+        let ids = reports.map(\.messageID)
+        let requestIDs = reports.map(\.requestID)
+        var kinds: [String] = [], states: [String] = [], details: [String] = [], errors: [String] = []
+        for report in reports {
+            switch report.delivery {
+            case .final(let state, let detail):
+                kinds.append("final")
+                states.append(state.rawValue)
+                details.append(detail ?? "")
+                errors.append(state == .undeliverable ? detail ?? "" : "")
+            case .buffered(let detail):
+                kinds.append("buffered")
+                states.append(MessageState.sent.rawValue)
+                details.append(detail)
+                errors.append("")
+            case .pending:
+                kinds.append("pending")
+                states.append("")
+                details.append("")
+                errors.append("")
+            }
         }
-        for try await (changed, state) in rows.decode((Int, String?).self) {
-            if changed > 0 { return .applied }
-            guard let state, let current = MessageState(rawValue: state) else { return .unknown }
-            return current == .sent || current.isFinal(for: .sms) ? .unchanged : .early
+        // A BUFFERED takes its message's row lock (`locked`), as a final state does, so that the two are recorded in
+        // the order they commit and one that loses the race to a final state records nothing.
+        let rows = try await client.query("""
+            with input as (
+                select * from unnest(\(ids)::uuid[], \(requestIDs)::text[], \(kinds)::text[], \(states)::text[],
+                                     \(details)::text[], \(errors)::text[])
+                     as i(id, request_id, kind, state, detail, error)
+            ), target as (
+                select m.id, m.state from messages m where m.id = any(\(ids)) and m.channel = 'sms'
+            ), moved as (
+                update messages m set state = i.state, updated_at = now(), last_error = coalesce(nullif(i.error, ''), m.last_error)
+                from input i
+                where i.kind = 'final' and m.id = i.id and m.state = 'sent'
+                    and exists (select 1 from sms_polls p where p.message_id = i.id and p.request_id = i.request_id)
+                returning m.id
+            ), unscheduled as (
+                delete from sms_polls where message_id in (select id from moved)
+            ), locked as (
+                select m.id from messages m join input i on i.id = m.id
+                where i.kind = 'buffered' and m.state = 'sent' for update of m
+            ), marked as (
+                update sms_polls p set buffered_at = now(),
+                    next_poll_at = greatest(p.next_poll_at, now() + make_interval(secs => \(grace.inSeconds)))
+                from input i
+                where i.kind = 'buffered' and p.message_id = i.id and p.request_id = i.request_id and p.buffered_at is null
+                    and p.message_id in (select id from locked)
+                returning p.message_id
+            ), recorded as (
+                insert into message_events (message_id, from_state, to_state, detail)
+                select i.id, 'sent', i.state, nullif(i.detail, '') from input i
+                where i.id in (select id from moved) or i.id in (select message_id from marked)
+            )
+            select i.id, (i.id in (select id from moved) or i.id in (select message_id from marked)), t.state
+            from input i left join target t on t.id = i.id
+            """, logger: logger)
+        var outcomes: [UUID: DeliveryReportOutcome] = [:]
+        for try await (id, changed, state) in rows.decode((UUID, Bool, String?).self) {
+            if changed {
+                outcomes[id] = .applied
+            } else if let state, let current = MessageState(rawValue: state) {
+                outcomes[id] = current == .sent || current.isFinal(for: .sms) ? .unchanged : .early
+            } else {
+                outcomes[id] = .unknown
+            }
         }
-        return .unknown
+        return outcomes
+    }
+}
+
+/// One pushed report: the message its token named, the `requestId` it gives, and what it says.
+public struct DeliveryReport: Sendable {
+    public var messageID: UUID
+    public var requestID: String
+    public var delivery: ReportedDelivery
+
+    public init(messageID: UUID, requestID: String, delivery: ReportedDelivery) {
+        self.messageID = messageID
+        self.requestID = requestID
+        self.delivery = delivery
     }
 }

@@ -9,12 +9,16 @@ import Metrics
 /// of `/v1/providers/tyntec/reports/{token}`, the token naming the message and signed with `HERALD_TOKEN_SECRET`
 /// (a forged, foreign or unknown one is a 404 and changes nothing). A report moves the message forward only and is
 /// committed before the 2xx; a duplicate, late or stale report is answered 200 so that Tyntec stops, and one that
-/// outran the sender (the message is not `sent` yet) a 409, so that Tyntec sends it again.
+/// outran the sender (the message is not `sent` yet) a 409, so that Tyntec sends it again. Reports arriving together
+/// share one statement (`ReportBatcher`).
 struct ReportRoutes: Sendable {
-    let reports: DeliveryReportStore
+    let reports: ReportBatcher
     let tokens: ProviderTokens?
-    /// How long past a `BUFFERED` report the poller leaves the message alone.
-    let grace: Duration
+
+    init(store: DeliveryReportStore, tokens: ProviderTokens?, grace: Duration) {
+        reports = ReportBatcher(store: store, grace: grace)
+        self.tokens = tokens
+    }
 
     static let outcomes = Dictionary(uniqueKeysWithValues: DeliveryReportOutcome.allCases.map {
         ($0, Counter(label: "herald_delivery_reports_total", dimensions: [("outcome", $0.rawValue)]))
@@ -49,7 +53,7 @@ struct ReportRoutes: Sendable {
         case .pending("BUFFERED"): .buffered(detail: "Tyntec BUFFERED")
         default: .pending
         }
-        let outcome = try await reports.apply(report, messageID: messageID, requestID: requestID, grace: grace)
+        let outcome = try await reports.apply(DeliveryReport(messageID: messageID, requestID: requestID, delivery: report))
         Self.outcomes[outcome]?.increment()
         switch outcome {
         case .applied, .unchanged:
