@@ -2,8 +2,10 @@
 (vhost herald-fault), with short timeouts so that faults resolve within the test; and small HTTP and SQL helpers."""
 import json
 import os
+import re
 import signal
 import subprocess
+import sys
 import threading
 import time
 import urllib.request
@@ -65,6 +67,58 @@ def env(**extra):
     }
     values.update(extra)
     return values
+
+
+def use(db, vhost, api, state, settings):
+    """Points every helper here at a test's own database, vhost, API address and log folder, with `settings` over
+    the environment every process and `herald ctl` get."""
+    global DB, VHOST, API, STATE, env
+    DB, VHOST, API, STATE = db, vhost, api, os.path.abspath(state)
+    base = env
+
+    def overlaid(**extra):
+        values = base(**settings)
+        values.update(extra)
+        return values
+    env = overlaid
+
+
+def ctl(bin_folder, *arguments, ok=True):
+    """`herald ctl ARGUMENTS` with the fleet's environment; raises with its error line unless `ok` is False."""
+    done = subprocess.run([os.path.join(bin_folder, "herald"), "ctl", *arguments], env=env(), capture_output=True,
+                          text=True)
+    if ok and done.returncode != 0:
+        raise RuntimeError("herald ctl %s: %s" % (" ".join(arguments), done.stderr.strip()))
+    return done
+
+
+class Checks:
+    """One line per check, then a closing "LABEL: N passed, N failed" and the exit status."""
+
+    def __init__(self, label, width=48):
+        self.label = label
+        self.width = width
+        self.results = []
+
+    def __call__(self, name, ok, detail=""):
+        self.results.append(bool(ok))
+        print("%s %-*s %s" % ("ok  " if ok else "FAIL", self.width, name, detail), flush=True)
+
+    def finish(self):
+        passed = sum(1 for ok in self.results if ok)
+        print("%s: %d passed, %d failed" % (self.label, passed, len(self.results) - passed))
+        sys.exit(0 if passed == len(self.results) else 1)
+
+
+def log_lines_matching(pattern):
+    """Lines of the processes' logs in STATE that match `pattern`, as file:line: text."""
+    found = []
+    for name in sorted(os.listdir(STATE)):
+        with open(os.path.join(STATE, name), errors="replace") as log:
+            for number, line in enumerate(log, 1):
+                if re.search(pattern, line):
+                    found.append("%s:%d: %s" % (name, number, line.strip()[:200]))
+    return found
 
 
 class Fleet:

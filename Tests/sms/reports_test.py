@@ -17,8 +17,6 @@ import concurrent.futures
 import hashlib
 import hmac
 import os
-import re
-import subprocess
 import sys
 import time
 import uuid
@@ -27,43 +25,22 @@ sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."
 import fleet as fleet_module  # noqa: E402
 import providers  # noqa: E402
 
-fleet_module.DB = DB = "herald_reports"
-fleet_module.VHOST = VHOST = "herald-reports"
-fleet_module.API = API = "127.0.0.1:18580"
-fleet_module.STATE = STATE = os.path.abspath(".herald/reports")
-from fleet import Fleet, http, psql, wait_for  # noqa: E402
-
-BIN = sys.argv[1]
+API = "127.0.0.1:18580"
 SECRET = "report-secret-" + uuid.uuid4().hex
 INBOUND_TOKEN = "tyntec-inbound-" + uuid.uuid4().hex
 GRACE = 5
-SETTINGS = {"HERALD_PUBLIC_URL": "http://" + API, "HERALD_TOKEN_SECRET": SECRET,
-            "HERALD_RECEIPT_GRACE_SECONDS": str(GRACE), "HERALD_TYNTEC_INBOUND_TOKEN": INBOUND_TOKEN,
-            "LOG_LEVEL": "info"}
-_base_env = fleet_module.env
+fleet_module.use("herald_reports", "herald-reports", API, ".herald/reports", {
+    "HERALD_PUBLIC_URL": "http://" + API, "HERALD_TOKEN_SECRET": SECRET, "HERALD_RECEIPT_GRACE_SECONDS": str(GRACE),
+    "HERALD_TYNTEC_INBOUND_TOKEN": INBOUND_TOKEN, "LOG_LEVEL": "info"})
+from fleet import Checks, Fleet, http, log_lines_matching, psql, wait_for  # noqa: E402
 
-
-def env(**extra):
-    values = _base_env(**SETTINGS)
-    values.update(extra)
-    return values
-
-
-fleet_module.env = env
-RESULTS = []
+BIN = sys.argv[1]
 NUMBER = "+4915200000001"
-
-
-def check(name, ok, detail=""):
-    RESULTS.append(ok)
-    print("%s %-48s %s" % ("ok  " if ok else "FAIL", name, detail), flush=True)
+check = Checks("delivery reports")
 
 
 def ctl(*arguments):
-    done = subprocess.run([os.path.join(BIN, "herald"), "ctl", *arguments], env=env(), capture_output=True, text=True)
-    if done.returncode != 0:
-        raise RuntimeError("herald ctl %s: %s" % (" ".join(arguments), done.stderr.strip()))
-    return done
+    return fleet_module.ctl(BIN, *arguments)
 
 
 def send_all(key, phones):
@@ -214,13 +191,7 @@ def check_kill(key, fleet):
 
 
 def check_logs():
-    found = []
-    pattern = re.compile(r"\+?4860[1-6]\d{6}|4915200000001")
-    for name in sorted(os.listdir(STATE)):
-        with open(os.path.join(STATE, name), errors="replace") as log:
-            for number, line in enumerate(log, 1):
-                if pattern.search(line):
-                    found.append("%s:%d: %s" % (name, number, line.strip()[:200]))
+    found = log_lines_matching(r"\+?4860[1-6]\d{6}|4915200000001")
     check("no phone number in any log", not found, "; ".join(found[:3]))
 
 
@@ -250,9 +221,7 @@ def main():
         fleet.stop_all()
         stop_providers()
     check_logs()
-    passed = sum(1 for ok in RESULTS if ok)
-    print("delivery reports: %d passed, %d failed" % (passed, len(RESULTS) - passed))
-    sys.exit(0 if passed == len(RESULTS) else 1)
+    check.finish()
 
 
 if __name__ == "__main__":

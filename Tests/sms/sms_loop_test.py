@@ -22,8 +22,6 @@ Prints one line per check and a closing "N passed, N failed".
 import datetime
 import json
 import os
-import re
-import subprocess
 import sys
 import urllib.parse
 import uuid
@@ -32,39 +30,18 @@ sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."
 import fleet as fleet_module  # noqa: E402
 import providers  # noqa: E402
 
-fleet_module.DB = DB = "herald_smsloop"
-fleet_module.VHOST = VHOST = "herald-smsloop"
-fleet_module.API = API = "127.0.0.1:18480"
-fleet_module.STATE = STATE = os.path.abspath(".herald/smsloop")
-from fleet import Fleet, http, wait_for  # noqa: E402
+TOKEN = "tyntec-inbound-" + uuid.uuid4().hex
+fleet_module.use("herald_smsloop", "herald-smsloop", "127.0.0.1:18480", ".herald/smsloop", {
+    "LOG_LEVEL": "info", "HERALD_TYNTEC_INBOUND_TOKEN": TOKEN, "HERALD_SMS_STOP_WORDS": "NIE"})
+from fleet import Checks, Fleet, http, log_lines_matching, wait_for  # noqa: E402
 
 BIN = sys.argv[1]
-TOKEN = "tyntec-inbound-" + uuid.uuid4().hex
-SETTINGS = {"LOG_LEVEL": "info", "HERALD_TYNTEC_INBOUND_TOKEN": TOKEN, "HERALD_SMS_STOP_WORDS": "NIE"}
-_base_env = fleet_module.env
-
-
-def env(**extra):
-    values = _base_env(**SETTINGS)
-    values.update(extra)
-    return values
-
-
-fleet_module.env = env
-RESULTS = []
 NUMBERS = {"acme": "+4915200000001", "other": "+4915200000002"}
-
-
-def check(name, ok, detail=""):
-    RESULTS.append(ok)
-    print("%s %-40s %s" % ("ok  " if ok else "FAIL", name, detail), flush=True)
+check = Checks("sms loop", width=40)
 
 
 def ctl(*arguments, ok=True):
-    done = subprocess.run([os.path.join(BIN, "herald"), "ctl", *arguments], env=env(), capture_output=True, text=True)
-    if ok and done.returncode != 0:
-        raise RuntimeError("herald ctl %s: %s" % (" ".join(arguments), done.stderr.strip()))
-    return done
+    return fleet_module.ctl(BIN, *arguments, ok=ok)
 
 
 def inbound(to, sender, text, request_id=None, token=TOKEN):
@@ -279,13 +256,7 @@ def check_quiet_hours(keys):
 
 
 def check_logs():
-    found = []
-    pattern = re.compile(r"\+?4860100\d{4}|\+?120255501\d\d|someone@example|someone-else@example")
-    for name in sorted(os.listdir(STATE)):
-        with open(os.path.join(STATE, name), errors="replace") as log:
-            for number, line in enumerate(log, 1):
-                if pattern.search(line):
-                    found.append("%s:%d: %s" % (name, number, line.strip()[:200]))
+    found = log_lines_matching(r"\+?4860100\d{4}|\+?120255501\d\d|someone@example|someone-else@example")
     check("no number or address in any log", not found, "; ".join(found[:3]))
 
 
@@ -320,9 +291,7 @@ def main():
         fleet.stop_all()
         stop_providers()
     check_logs()
-    passed = sum(1 for ok in RESULTS if ok)
-    print("sms loop: %d passed, %d failed" % (passed, len(RESULTS) - passed))
-    sys.exit(0 if passed == len(RESULTS) else 1)
+    check.finish()
 
 
 if __name__ == "__main__":
