@@ -45,8 +45,8 @@ public struct ProviderTokens: Sendable {
         id.uuidString.lowercased().replacingOccurrences(of: "-", with: "")
     }
 
-    /// Compares in time independent of where the two differ.
-    static func constantTimeEqual(_ a: [UInt8], _ b: [UInt8]) -> Bool {
+    /// Compares in time independent of where the two differ (the tokens of report URLs, and the inbound URL's).
+    public static func constantTimeEqual(_ a: [UInt8], _ b: [UInt8]) -> Bool {
         guard a.count == b.count else { return false }
         return zip(a, b).reduce(0) { $0 | ($1.0 ^ $1.1) } == 0
     }

@@ -104,6 +104,14 @@ class Checks:
         self.results.append(bool(ok))
         print("%s %-*s %s" % ("ok  " if ok else "FAIL", self.width, name, detail), flush=True)
 
+    def run(self, steps):
+        """Runs each (name, step) in turn; a step that raises fails as one check naming the error, and the next runs."""
+        for name, step in steps:
+            try:
+                step()
+            except Exception as error:
+                self(name, False, "%s: %s" % (type(error).__name__, error))
+
     def finish(self):
         passed = sum(1 for ok in self.results if ok)
         print("%s: %d passed, %d failed" % (self.label, passed, len(self.results) - passed))

@@ -211,12 +211,8 @@ def main():
                                                  "secret": providers.CALLBACK_SECRET["value"]}, key)
         assert status == 200, status
         assert http("PUT", "/v1/templates/note", {"channel": "sms", "text": "Note"}, key)[0] in (200, 201)
-        for name, run in (("flowing", lambda: check_flowing(key)), ("lost", lambda: check_lost(key)),
-                          ("chaos", lambda: check_chaos(key)), ("kill", lambda: check_kill(key, fleet))):
-            try:
-                run()
-            except Exception as error:
-                check(name, False, "%s: %s" % (type(error).__name__, error))
+        check.run((("flowing", lambda: check_flowing(key)), ("lost", lambda: check_lost(key)),
+                   ("chaos", lambda: check_chaos(key)), ("kill", lambda: check_kill(key, fleet))))
     finally:
         fleet.stop_all()
         stop_providers()

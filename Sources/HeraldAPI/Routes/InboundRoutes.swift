@@ -1,5 +1,6 @@
 import Foundation
 import HeraldCore
+import HeraldProviders
 import HeraldStore
 import Hummingbird
 import Metrics
@@ -26,7 +27,7 @@ extension APIHandlers {
     })
 
     func receiveTyntecInbound(_ request: Request, context: HeraldRequestContext, token: String?) async throws -> Response {
-        guard let token, let given = context.parameters.get("token"), Self.sameToken(given, token) else {
+        guard let token, let given = context.parameters.get("token"), ProviderTokens.constantTimeEqual(Array(given.utf8), Array(token.utf8)) else {
             throw Problem.notFound("no such inbound URL")
         }
         let body = try await request.json(upTo: min(maxBodySize, 64 << 10)).1
@@ -75,13 +76,6 @@ extension APIHandlers {
             Self.inboundOutcomes[keyword?.rawValue ?? "stored"]?.increment()
             return json(.ok, .object(["status": .string("stored"), "id": .string(id.lowercased)]))
         }
-    }
-
-    /// Compares in time independent of where the two differ.
-    static func sameToken(_ given: String, _ expected: String) -> Bool {
-        let a = Array(given.utf8), b = Array(expected.utf8)
-        guard a.count == b.count else { return false }
-        return zip(a, b).reduce(0) { $0 | ($1.0 ^ $1.1) } == 0
     }
 
     func listInbound(_ request: Request, context: HeraldRequestContext) async throws -> Response {
