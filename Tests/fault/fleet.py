@@ -165,14 +165,15 @@ class Fleet:
         while True:
             time.sleep(0.5)
             with self.lock:
-                exited = [kind for kind, process in self.processes.items()
+                exited = [(kind, process.returncode) for kind, process in self.processes.items()
                           if process.poll() is not None and kind not in self.down and not self.stopping]
-            for kind in exited:
-                self.restarts[kind] = self.restarts.get(kind, 0) + 1
+            for kind, status in exited:
+                # Keyed by kind and exit status: 70 is the watchdog's, anything else a failure worth a look.
+                self.restarts[(kind, status)] = self.restarts.get((kind, status), 0) + 1
                 self.start(kind)
 
     def take_restarts(self):
-        """Processes restarted by the supervisor since the last call."""
+        """Processes restarted by the supervisor since the last call, as {(kind, exit status): count}."""
         with self.lock:
             restarts, self.restarts = self.restarts, {}
         return restarts
