@@ -71,6 +71,14 @@ let package = Package(
             // The API's OpenAPI document, compiled into the binary (served at /openapi.json).
             .embedInCode("openapi.json"),
         ]),
+        .target(name: "HeraldInbound", dependencies: [
+            "HeraldServer", "HeraldProviders",
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "NIOPosix", package: "swift-nio"),
+            .product(name: "Logging", package: "swift-log"),
+            .product(name: "Metrics", package: "swift-metrics"),
+            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+        ]),
         .target(name: "HeraldWorkers", dependencies: [
             "HeraldServer", "HeraldRendering", "HeraldProviders",
         ]),
@@ -84,7 +92,7 @@ let package = Package(
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
         ]),
         .executableTarget(name: "herald", dependencies: [
-            "HeraldCore", "HeraldBus", "HeraldStore", "HeraldServer", "HeraldAPI", "HeraldWorkers", "HeraldSandbox",
+            "HeraldCore", "HeraldBus", "HeraldStore", "HeraldServer", "HeraldAPI", "HeraldWorkers", "HeraldSandbox", "HeraldInbound",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "Logging", package: "swift-log"),
@@ -102,6 +110,7 @@ let package = Package(
         ]),
         .testTarget(name: "HeraldAPITests", dependencies: ["HeraldAPI"]),
         .testTarget(name: "HeraldWorkersTests", dependencies: ["HeraldWorkers"]),
+        .testTarget(name: "HeraldInboundTests", dependencies: ["HeraldInbound"]),
         .testTarget(name: "HeraldIntegrationTests", dependencies: [
             "HeraldAPI", "HeraldWorkers", "HeraldSandbox",
             .product(name: "AsyncHTTPClient", package: "async-http-client"),

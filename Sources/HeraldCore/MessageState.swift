@@ -20,13 +20,18 @@ public enum MessageState: String, Codable, Sendable, CaseIterable {
     /// Its address is on the tenant's suppression list (an unsubscribe, a STOP, a hard bounce, a complaint, or the
     /// tenant's own entry) when it was claimed for sending: it never reached the provider.
     case suppressed
+    /// An email the receiving side reported it could not deliver, for good (a delivery status notification,
+    /// RFC 3464, with `Action: failed` and a 5.x.x status) after it was `sent`.
+    case bounced
+    /// An email its recipient reported as spam (a feedback report, RFC 5965) after it was `sent`.
+    case complained
 
-    /// States from which a message of `channel` will not move on by itself: an email ends at `sent`, an SMS goes on
-    /// to `delivered` or `undeliverable` once the poller hears from the provider.
+    /// States from which a message of `channel` will not move on by itself: an email ends at `sent` (unless a bounce
+    /// or complaint comes back later), an SMS goes on to `delivered` or `undeliverable` once the provider reports.
     public func isFinal(for channel: MessageChannel) -> Bool {
         switch self {
         case .sent: channel == .email
-        case .delivered, .undeliverable, .digested, .failed, .dead, .cancelled, .suppressed: true
+        case .delivered, .undeliverable, .digested, .failed, .dead, .cancelled, .suppressed, .bounced, .complained: true
         default: false
         }
     }

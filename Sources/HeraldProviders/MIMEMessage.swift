@@ -31,9 +31,15 @@ public struct MIMEMessage: Sendable {
     public var html: String?
     public var messageID: String
     public var date: Date
+    /// The envelope sender (SMTP `MAIL FROM`, the Return-Path bounces go to) when it is not `from`'s address.
+    public var envelopeFrom: String?
 
-    public init(from: Mailbox, to: Mailbox, subject: String, text: String, html: String?, messageID: String, date: Date = Date()) {
+    public init(
+        from: Mailbox, to: Mailbox, subject: String, text: String, html: String?, messageID: String, date: Date = Date(),
+        envelopeFrom: String? = nil
+    ) {
         self.from = from
+        self.envelopeFrom = envelopeFrom
         self.to = to
         self.subject = subject
         self.text = text

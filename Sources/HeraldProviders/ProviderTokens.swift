@@ -3,11 +3,24 @@ import Foundation
 
 /// Tokens Herald puts into what it hands a provider (the URL Tyntec pushes a delivery report to), so that what comes
 /// back names its message and a forged one is told apart: the message id in hex, a dot, and 128 bits of
-/// HMAC-SHA256 over the id and the token's purpose, keyed with `HERALD_TOKEN_SECRET`. A token of one purpose is no
-/// token of another. Nothing is stored: any replica with the secret checks any token.
+/// HMAC-SHA256 over the id and the token's purpose, keyed with `HERALD_TOKEN_SECRET` (80 bits in an email address,
+/// whose local part may not pass 64 characters). A token of one purpose is no token of another. Nothing is stored:
+/// any replica with the secret checks any token.
 public struct ProviderTokens: Sendable {
     public enum Purpose: String, Sendable {
         case tyntecReport = "tyntec-report"
+        /// The envelope sender of an email: where its bounces and complaints come back.
+        case bounce
+        /// The `mailto:` of an email's List-Unsubscribe.
+        case unsubscribeMail = "unsubscribe-mail"
+
+        /// Hex digits of signature: 20 (80 bits) where the token is an address's local part.
+        var signatureDigits: Int {
+            switch self {
+            case .tyntecReport: 32
+            case .bounce, .unsubscribeMail: 20
+            }
+        }
     }
 
     let key: SymmetricKey
@@ -24,10 +37,11 @@ public struct ProviderTokens: Sendable {
     /// The message a token names, if its signature holds.
     public func messageID(in token: some StringProtocol, _ purpose: Purpose) -> UUID? {
         let parts = token.split(separator: ".", omittingEmptySubsequences: false)
-        guard parts.count == 2, parts[0].utf8.count == 32, parts[1].utf8.count == 32,
+        guard parts.count == 2, parts[0].utf8.count == 32, parts[1].utf8.count == purpose.signatureDigits,
               Self.constantTimeEqual(Array(parts[1].utf8), Array(signature(String(parts[0]), purpose).utf8))
         else { return nil }
         let hex = Array(parts[0])
+        guard hex.allSatisfy(\.isHexDigit) else { return nil }
         let dashed = String(hex[0..<8]) + "-" + String(hex[8..<12]) + "-" + String(hex[12..<16]) + "-"
             + String(hex[16..<20]) + "-" + String(hex[20..<32])
         return UUID(uuidString: dashed)
@@ -35,7 +49,7 @@ public struct ProviderTokens: Sendable {
 
     func signature(_ hex: String, _ purpose: Purpose) -> String {
         let code = HMAC<SHA256>.authenticationCode(for: Array((purpose.rawValue + ":" + hex).utf8), using: key)
-        return code.prefix(16).map { byte in
+        return code.prefix(purpose.signatureDigits / 2).map { byte in
             let digits = Array("0123456789abcdef")
             return String(digits[Int(byte >> 4)]) + String(digits[Int(byte & 0x0f)])
         }.joined()

@@ -85,7 +85,7 @@ public final class SMTPSender: EmailProvider, Sendable {
             for (index, message) in messages.enumerated() {
                 let data = message.rendered()
                 items[index] = herald_smtp_item(
-                    from: cString("<\(message.from.address)>"), to: cString("<\(message.to.address)>"),
+                    from: cString("<\(message.envelopeFrom ?? message.from.address)>"), to: cString("<\(message.to.address)>"),
                     data: bytes(data), length: data.count, result: herald_smtp_result())
             }
         }

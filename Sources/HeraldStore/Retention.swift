@@ -24,7 +24,7 @@ public struct Retention: Sendable {
 
     /// Final states, as `MessageState.isFinal(for:)` has them, as SQL.
     static let finalCondition = """
-        (m.state in ('delivered', 'undeliverable', 'digested', 'failed', 'dead', 'cancelled', 'suppressed')
+        (m.state in ('delivered', 'undeliverable', 'digested', 'failed', 'dead', 'cancelled', 'suppressed', 'bounced', 'complained')
          or (m.state = 'sent' and m.channel = 'email'))
         """
 

@@ -9,21 +9,25 @@ public protocol ChannelSender: Sendable {
     func send(_ messages: [OutgoingMessage], completed: @escaping @Sendable (Int, DeliveryOutcome) -> Void) async
 }
 
-/// Email through an SMTP provider: the MIME message is built here.
+/// Email through an SMTP provider: the MIME message is built here. With `bounces`, each email's envelope sender
+/// is its own address at the bounce domain, where herald-inbound learns what became of it.
 public struct EmailChannel: ChannelSender {
     let provider: any EmailProvider
     let from: MIMEMessage.Mailbox
+    let bounces: BounceAddresses?
 
-    public init(provider: any EmailProvider, from: MIMEMessage.Mailbox) {
+    public init(provider: any EmailProvider, from: MIMEMessage.Mailbox, bounces: BounceAddresses? = nil) {
         self.provider = provider
         self.from = from
+        self.bounces = bounces
     }
 
     public func send(_ messages: [OutgoingMessage], completed: @escaping @Sendable (Int, DeliveryOutcome) -> Void) async {
         await provider.send(messages.map { message in
             MIMEMessage(
                 from: from, to: .init(address: message.toAddress, name: message.toName), subject: message.subject ?? "",
-                text: message.text, html: message.html, messageID: MIMEMessage.messageID(for: message.id, from: from.address))
+                text: message.text, html: message.html, messageID: MIMEMessage.messageID(for: message.id, from: from.address),
+                envelopeFrom: bounces?.address(for: message.id))
         }, completed: completed)
     }
 }

@@ -30,6 +30,8 @@ public struct WorkerConfiguration: Sendable {
 public struct EmailConfiguration: Sendable {
     public var smtp: SMTPConfiguration
     public var from: MIMEMessage.Mailbox
+    /// Each email's envelope sender at `HERALD_BOUNCE_DOMAIN`; nil: the From address, and nothing comes back.
+    public var bounces: BounceAddresses?
 
     public init(environment: Environment = Environment()) throws {
         let rawTLS = environment.optional("HERALD_SMTP_TLS")
@@ -49,6 +51,19 @@ public struct EmailConfiguration: Sendable {
             throw ConfigurationError(error.description)
         }
         from = try Self.mailbox(environment.string("HERALD_SMTP_FROM", default: "Herald <herald@herald.localhost>"))
+        bounces = try Self.bounceAddresses(environment)
+    }
+
+    /// `HERALD_BOUNCE_DOMAIN`, signed with `HERALD_TOKEN_SECRET` (herald-inbound checks with the same).
+    public static func bounceAddresses(_ environment: Environment) throws -> BounceAddresses? {
+        guard let domain = environment.optional("HERALD_BOUNCE_DOMAIN"), !domain.isEmpty else { return nil }
+        do {
+            guard !domain.contains("@") else { throw EmailAddress.Problem.malformed }
+            _ = try EmailAddress("postmaster@" + domain)
+        } catch {
+            throw ConfigurationError("HERALD_BOUNCE_DOMAIN must be a domain name, got '\(domain)'")
+        }
+        return BounceAddresses(domain: domain, tokens: ProviderTokens(secret: try environment.tokenSecret(for: "HERALD_BOUNCE_DOMAIN")))
     }
 
     /// `Name <address>` or a bare address.

@@ -20,13 +20,14 @@ struct Herald: AsyncParsableCommand {
         version: HeraldVersion.current,
         subcommands: [
             APIRole.self, RendererRole.self, EmailRole.self, SMSRole.self, PollerRole.self, DigestRole.self,
-            CallbacksRole.self, CtlCommand.self, SandboxRole.self,
+            CallbacksRole.self, InboundRole.self, CtlCommand.self, SandboxRole.self,
         ])
 
     /// The old executable names and the subcommand each stands for.
     static let links: [String: String] = [
         "herald-api": "api", "herald-renderer": "renderer", "herald-email": "email", "herald-sms": "sms",
         "herald-poller": "poller", "herald-digest": "digest", "herald-callbacks": "callbacks",
+        "herald-inbound": "inbound",
         "herald-sandbox": "sandbox", "heraldctl": "ctl",
     ]
 

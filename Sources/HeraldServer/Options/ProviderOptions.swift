@@ -14,6 +14,10 @@ public struct SMTPOptions: OptionSource {
     var connections: String?
     @Option(name: .customLong("smtp-timeout-seconds"), help: setting("HERALD_SMTP_TIMEOUT_SECONDS", "Longest one submission may take", default: "30"))
     var timeout: String?
+    @Option(name: .customLong("bounce-domain"), help: setting("HERALD_BOUNCE_DOMAIN", "Domain whose MX is herald-inbound: each email's envelope sender is a signed address there, so bounces and complaints come back", default: "none: the From address, and nothing comes back"))
+    var bounceDomain: String?
+    @Option(name: .customLong("token-secret"), help: setting("HERALD_TOKEN_SECRET", "Key (at least 32 characters) that signs the bounce addresses; herald-inbound needs the same", default: "none; required with HERALD_BOUNCE_DOMAIN"))
+    var tokenSecret: String?
 
     public init() {}
 
@@ -21,6 +25,7 @@ public struct SMTPOptions: OptionSource {
         [
             "HERALD_SMTP_URL": url, "HERALD_SMTP_FROM": from, "HERALD_SMTP_TLS": tls, "HERALD_SMTP_CA_FILE": caFile,
             "HERALD_SMTP_CONNECTIONS": connections, "HERALD_SMTP_TIMEOUT_SECONDS": timeout,
+            "HERALD_BOUNCE_DOMAIN": bounceDomain, "HERALD_TOKEN_SECRET": tokenSecret,
         ]
     }
 }

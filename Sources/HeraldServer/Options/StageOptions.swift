@@ -128,3 +128,26 @@ public struct CallbackOptions: OptionSource {
         ]
     }
 }
+
+/// `herald-inbound`'s SMTP listener and what it does with reports.
+public struct InboundOptions: OptionSource {
+    @Option(name: .customLong("inbound-smtp-address"), help: setting("HERALD_INBOUND_SMTP_ADDRESS", "host:port the SMTP listener binds (the bounce domain's MX relays to it)", default: "127.0.0.1:2526"))
+    var address: String?
+    @Option(name: .customLong("inbound-max-bytes"), help: setting("HERALD_INBOUND_MAX_BYTES", "Largest mail accepted; a larger one is refused with 552", default: "2097152"))
+    var maxBytes: String?
+    @Option(name: .customLong("bounce-domain"), help: setting("HERALD_BOUNCE_DOMAIN", "The domain of the emails' envelope senders, the only one accepted (required)"))
+    var bounceDomain: String?
+    @Option(name: .customLong("token-secret"), help: setting("HERALD_TOKEN_SECRET", "Key (at least 32 characters) that checks the bounce addresses; the same as herald-email's (required)"))
+    var tokenSecret: String?
+    @Option(name: .customLong("hard-bounce-suppression-days"), help: setting("HERALD_HARD_BOUNCE_SUPPRESSION_DAYS", "How long a hard bounce keeps its address suppressed; 0: for good", default: "90"))
+    var hardBounceDays: String?
+
+    public init() {}
+
+    public var values: [String: String?] {
+        [
+            "HERALD_INBOUND_SMTP_ADDRESS": address, "HERALD_INBOUND_MAX_BYTES": maxBytes, "HERALD_BOUNCE_DOMAIN": bounceDomain,
+            "HERALD_TOKEN_SECRET": tokenSecret, "HERALD_HARD_BOUNCE_SUPPRESSION_DAYS": hardBounceDays,
+        ]
+    }
+}

@@ -19,7 +19,7 @@ public struct EmailProcess: Sendable {
         try infrastructure.recovery.requireSendingTimeout(longerThan: email.smtp.timeout, setting: "HERALD_SMTP_TIMEOUT_SECONDS")
         try await worker.topology.verify(on: infrastructure.bus, stages: [.sendEmail])
         let sendWorker = SendWorker(
-            channel: .email, infrastructure: infrastructure, sender: EmailChannel(provider: sender, from: email.from),
+            channel: .email, infrastructure: infrastructure, sender: EmailChannel(provider: sender, from: email.from, bounces: email.bounces),
             topology: worker.topology, slice: worker.sendSlice, logger: logger)
         return [StageConsumer(
             bus: infrastructure.bus, stage: .sendEmail, prefetch: worker.prefetch, concurrency: worker.concurrency,

@@ -1,0 +1,58 @@
+import Foundation
+import HeraldProviders
+import HeraldServer
+import HeraldStore
+import Logging
+import NIOCore
+import ServiceLifecycle
+
+/// `herald-inbound`: its settings, read once, and the services it runs (the database and its SMTP listener; no
+/// broker).
+public struct InboundProcess: Sendable {
+    public var host: String
+    public var port: Int
+    public var maxBytes: Int
+    public var addresses: BounceAddresses
+    /// How long a hard bounce keeps its address suppressed; nil: for good.
+    public var hardBounceSuppression: Duration?
+    public var databaseConnections: Int
+
+    public init(environment: Environment) throws {
+        let address = try environment.string("HERALD_INBOUND_SMTP_ADDRESS", default: "127.0.0.1:2526")
+        guard let colon = address.lastIndex(of: ":"), let port = Int(address[address.index(after: colon)...]),
+              (1...65535).contains(port)
+        else { throw ConfigurationError("HERALD_INBOUND_SMTP_ADDRESS must be host:port, got '\(address)'") }
+        host = String(address[..<colon]).trimmingCharacters(in: CharacterSet(charactersIn: "[]"))
+        self.port = port
+        maxBytes = try environment.int("HERALD_INBOUND_MAX_BYTES", default: 2 << 20, minimum: 1024)
+        guard let domain = environment.optional("HERALD_BOUNCE_DOMAIN"), !domain.isEmpty else {
+            throw ConfigurationError("HERALD_BOUNCE_DOMAIN is required: herald-inbound accepts mail for that domain only")
+        }
+        addresses = BounceAddresses(domain: domain, tokens: ProviderTokens(secret: try environment.tokenSecret(for: "HERALD_BOUNCE_DOMAIN")))
+        let days = try environment.int("HERALD_HARD_BOUNCE_SUPPRESSION_DAYS", default: 90, minimum: 0)
+        hardBounceSuppression = days == 0 ? nil : .seconds(days * 86_400)
+        databaseConnections = try environment.int("HERALD_DATABASE_CONNECTIONS", default: 10)
+    }
+
+    public static func run(environment: Environment, logger: Logger) async throws {
+        let process = try InboundProcess(environment: environment)
+        let database = try await Infrastructure.database(
+            environment: environment, connections: process.databaseConnections, logger: logger)
+        let recorder = InboundRecorder(
+            store: BounceStore(database: database, logger: logger), hardBounceSuppression: process.hardBounceSuppression,
+            logger: logger)
+        let addresses = process.addresses
+        let maxBytes = process.maxBytes
+        let server = try await InboundSMTPServer(
+            host: process.host, port: process.port, setting: "HERALD_INBOUND_SMTP_ADDRESS", logger: logger
+        ) {
+            InboundSession(hostname: addresses.domain, addresses: addresses, maxBytes: maxBytes) { mail, messages in
+                try await recorder.record(mail, messages: messages)
+            }
+        }
+        logger.info("receiving reports for \(addresses.domain) on \(process.host):\(process.port)")
+        let metrics = try ObservabilityServer.service(
+            process: "herald-inbound", environment: environment, database: database, bus: nil, logger: logger)
+        try await ProcessRuntime.run([database, metrics, server], logger: logger)
+    }
+}

@@ -1,0 +1,67 @@
+import Foundation
+import HeraldStore
+import Logging
+import Metrics
+
+/// Reads each mail herald-inbound receives and records what it says about the messages its recipients name,
+/// counting every one in `herald_inbound_reports_total{kind}`. What the mail quotes (addresses, diagnostics) goes to
+/// the database, to the tenant's callbacks, and to logs at debug only.
+public struct InboundRecorder: Sendable {
+    let store: BounceStore
+    let hardBounceSuppression: Duration?
+    let logger: Logger
+
+    public init(store: BounceStore, hardBounceSuppression: Duration?, logger: Logger) {
+        self.store = store
+        self.hardBounceSuppression = hardBounceSuppression
+        self.logger = logger
+    }
+
+    public func record(_ mail: [UInt8], messages: [UUID]) async throws {
+        let report = InboundReport.read(mail[...])
+        for id in messages {
+            guard let emailReport = Self.emailReport(report, messageID: id) else {
+                if case .other(let why) = report { logger.debug("dropped a mail to a bounce address", metadata: ["message": "\(id)", "why": "\(why)"]) }
+                Self.count("dropped")
+                continue
+            }
+            let outcome = try await store.apply(emailReport, hardBounceSuppression: hardBounceSuppression)
+            switch outcome {
+            case .applied, .unchanged:
+                Self.count(report.kind)
+                logger.info("\(report.kind) recorded", metadata: ["message": "\(id)", "outcome": "\(outcome.rawValue)"])
+            case .recipientMismatch, .unknownMessage:
+                Self.count("dropped")
+                logger.info("a \(report.kind) dropped", metadata: ["message": "\(id)", "outcome": "\(outcome.rawValue)"])
+            }
+        }
+    }
+
+    static func emailReport(_ report: InboundReport, messageID: UUID) -> EmailReport? {
+        switch report {
+        case .bounce(let status):
+            EmailReport(messageID: messageID, kind: .bounce, recipients: status.recipients, detail: detail("bounced", status))
+        case .delay(let status):
+            EmailReport(messageID: messageID, kind: .delay, recipients: status.recipients, detail: detail("delayed", status))
+        case .complaint(let complaint):
+            EmailReport(
+                messageID: messageID, kind: .complaint, recipients: complaint.recipients,
+                detail: "complaint: \(complaint.feedbackType)" + (complaint.userAgent.map { " (\($0.prefix(100)))" } ?? ""))
+        case .other:
+            nil
+        }
+    }
+
+    /// `bounced: 5.1.1 smtp; 550 5.1.1 <…>: Recipient address rejected`
+    static func detail(_ what: String, _ status: InboundReport.RecipientStatus) -> String {
+        "\(what): \(status.status)" + (status.diagnostic.map { " \($0)" } ?? "")
+    }
+
+    static let counters = Dictionary(uniqueKeysWithValues: ["bounce", "delay", "complaint", "unsubscribe", "dropped"].map {
+        ($0, Counter(label: "herald_inbound_reports_total", dimensions: [("kind", $0)]))
+    })
+
+    static func count(_ kind: String) {
+        counters[kind]?.increment()
+    }
+}

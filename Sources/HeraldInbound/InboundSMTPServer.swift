@@ -1,0 +1,89 @@
+import Foundation
+import HeraldServer
+import Logging
+import NIOCore
+import NIOPosix
+import ServiceLifecycle
+
+/// herald-inbound's SMTP listener: one `InboundSession` per connection, read a line at a time. Bound before the
+/// process starts its services, so an address in use is the process's one line at start.
+public final class InboundSMTPServer: Service, Sendable {
+    public typealias Connection = NIOAsyncChannel<SMTPLine, ByteBuffer>
+    let server: NIOAsyncChannel<Connection, Never>
+    let makeSession: @Sendable () -> InboundSession
+    let idleTimeout: TimeAmount
+    let logger: Logger
+
+    /// Binds `host:port` (`setting` names it in the error when it cannot).
+    public init(
+        host: String, port: Int, setting: String, idleTimeout: TimeAmount = .minutes(5), logger: Logger,
+        makeSession: @escaping @Sendable () -> InboundSession
+    ) async throws {
+        let maxLine = 64 << 10
+        do {
+            server = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+                .serverChannelOption(.backlog, value: 256)
+                .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
+                .bind(host: host, port: port) { channel in
+                    channel.eventLoop.makeCompletedFuture {
+                        try channel.pipeline.syncOperations.addHandler(IdleStateHandler(readTimeout: idleTimeout))
+                        try channel.pipeline.syncOperations.addHandler(CloseWhenIdle())
+                        try channel.pipeline.syncOperations.addHandler(ByteToMessageHandler(SMTPLineDecoder(maxLength: maxLine)))
+                        return try Connection(wrappingChannelSynchronously: channel)
+                    }
+                }
+        } catch let error as IOError where error.errnoCode == EADDRINUSE {
+            throw ConfigurationError("\(setting): \(host):\(port) is already in use")
+        } catch {
+            throw ConfigurationError("\(setting): cannot listen on \(host):\(port): \(error)")
+        }
+        self.makeSession = makeSession
+        self.idleTimeout = idleTimeout
+        self.logger = logger
+    }
+
+    /// Accepts connections until shutdown; then stops accepting and lets the sessions under way finish.
+    public func run() async throws {
+        let server = server
+        try await withGracefulShutdownHandler {
+            try await withThrowingDiscardingTaskGroup { group in
+                try await server.executeThenClose { connections in
+                    for try await connection in connections {
+                        group.addTask { await self.converse(connection) }
+                    }
+                }
+            }
+        } onGracefulShutdown: {
+            server.channel.close(promise: nil)
+        }
+    }
+
+    func converse(_ connection: Connection) async {
+        var session = makeSession()
+        do {
+            try await connection.executeThenClose { lines, replies in
+                try await replies.write(ByteBuffer(string: session.greeting + "\r\n"))
+                for try await line in lines {
+                    guard let reply = await session.handle(line.bytes.readableBytesView, ended: line.ended) else { continue }
+                    try await replies.write(ByteBuffer(string: reply + "\r\n"))
+                    if session.closed { return }
+                }
+            }
+        } catch {
+            logger.debug("an SMTP session ended: \(error)")
+        }
+    }
+}
+
+/// Closes a connection that sent nothing for the idle timeout.
+final class CloseWhenIdle: ChannelInboundHandler, Sendable {
+    typealias InboundIn = NIOAny
+
+    func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
+        if event is IdleStateHandler.IdleStateEvent {
+            context.close(promise: nil)
+        } else {
+            context.fireUserInboundEventTriggered(event)
+        }
+    }
+}

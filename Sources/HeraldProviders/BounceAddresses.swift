@@ -1,0 +1,42 @@
+import Foundation
+
+/// The envelope senders (VERP) of emails when `HERALD_BOUNCE_DOMAIN` is set: `b.{message hex}.{signature}@domain`,
+/// so a delivery status notification or a feedback report sent back to it names its message, and a forged or
+/// mistyped one names none. `u.…` is the same message's unsubscribe mailbox (List-Unsubscribe's `mailto:`).
+public struct BounceAddresses: Sendable {
+    public enum Kind: String, Sendable {
+        case bounce = "b"
+        case unsubscribe = "u"
+
+        var purpose: ProviderTokens.Purpose {
+            switch self {
+            case .bounce: .bounce
+            case .unsubscribe: .unsubscribeMail
+            }
+        }
+    }
+
+    public let domain: String
+    let tokens: ProviderTokens
+
+    public init(domain: String, tokens: ProviderTokens) {
+        self.domain = domain.lowercased()
+        self.tokens = tokens
+    }
+
+    public func address(for id: UUID, _ kind: Kind = .bounce) -> String {
+        kind.rawValue + "." + tokens.token(for: id, kind.purpose) + "@" + domain
+    }
+
+    /// The message and kind an address at the bounce domain names; nil for another domain, a forged signature or
+    /// anything else. Compared without case: a relay may change it.
+    public func parse(_ address: some StringProtocol) -> (id: UUID, kind: Kind)? {
+        let lowered = address.lowercased()
+        guard let at = lowered.lastIndex(of: "@"), lowered[lowered.index(after: at)...] == domain else { return nil }
+        let local = lowered[..<at]
+        guard let dot = local.firstIndex(of: "."), let kind = Kind(rawValue: String(local[..<dot])),
+              let id = tokens.messageID(in: local[local.index(after: dot)...], kind.purpose)
+        else { return nil }
+        return (id, kind)
+    }
+}
