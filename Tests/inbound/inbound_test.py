@@ -1,0 +1,293 @@
+"""Bounces and complaints, end to end through a real MTA: the fleet's own processes send through a private Postfix
+(scripts/postfix.sh: Debian's package, loopback only), which delivers example.test's known users to Maildirs,
+accepts unknown users and then bounces them itself, with its own DSN, to each email's signed bounce address, and
+routes the bounce domain to herald-inbound.
+
+- An unknown user's email ends `bounced` with Postfix's status, the address is suppressed (hard_bounce, expiring as
+  HERALD_HARD_BOUNCE_SUPPRESSION_DAYS says), the tenant is called back; a second email to it ends `suppressed` and
+  Postfix logs no new delivery for it. A known user's email is delivered with the bounce address as Return-Path.
+- A delay notice is an event and nothing more; an ARF report ends the message `complained` and suppresses it.
+- A forged bounce address and any other recipient are refused (550 5.7.1: never a relay); a report whose recipient
+  is not the message's (another tenant's message) is dropped; malformed, 8-bit, oversized and header-bomb mail is
+  refused or dropped and counted, and herald-inbound goes on.
+- kill -9 of herald-inbound while Postfix hands it 1,000 bounces: each recorded exactly once (Postfix retries what
+  got no 250).
+- No log line of any process carries an address.
+
+Prints one line per check and a closing "N passed, N failed".
+"""
+import concurrent.futures
+import os
+import re
+import smtplib
+import subprocess
+import sys
+import time
+import urllib.request
+import uuid
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "fault"))
+import fleet as fleet_module  # noqa: E402
+import providers  # noqa: E402
+
+API = "127.0.0.1:18680"
+POSTFIX_PORT = 12587
+INBOUND_PORT = 12526
+BOUNCE_DOMAIN = "bounces.test"
+SECRET = "bounce-secret-" + uuid.uuid4().hex
+MAX_BYTES = 65536
+SUPPRESSION_DAYS = 30
+KNOWN = ["known%d" % n for n in range(1, 6)]
+ROOT = os.path.abspath(os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", ".."))
+POSTFIX_DIR = os.path.join(ROOT, ".herald", "postfix")
+fleet_module.use("herald_inbound", "herald-inbound", API, ".herald/inbound", {
+    "HERALD_SMTP_URL": "smtp://127.0.0.1:%d" % POSTFIX_PORT, "HERALD_SMTP_FROM": "Acme <news@acme.test>",
+    "HERALD_BOUNCE_DOMAIN": BOUNCE_DOMAIN, "HERALD_TOKEN_SECRET": SECRET,
+    "HERALD_INBOUND_SMTP_ADDRESS": "127.0.0.1:%d" % INBOUND_PORT, "HERALD_INBOUND_MAX_BYTES": str(MAX_BYTES),
+    "HERALD_HARD_BOUNCE_SUPPRESSION_DAYS": str(SUPPRESSION_DAYS), "LOG_LEVEL": "info"})
+from fleet import Checks, Fleet, http, log_lines_matching, psql, wait_for  # noqa: E402
+
+BIN = sys.argv[1]
+KINDS = ["herald-api", "herald-renderer", "herald-email", "herald-callbacks", "herald-inbound"]
+check = Checks("inbound")
+
+
+def ctl(*arguments):
+    return fleet_module.ctl(BIN, *arguments)
+
+
+def send(key, addresses):
+    """Accepts one email per address (16 requests at once, each with its Idempotency-Key); returns their ids."""
+    def one(address):
+        idempotency_key = str(uuid.uuid4())
+        for _ in range(50):
+            status, reply = http("POST", "/v1/messages", {"channel": "email", "to": {"email": address},
+                                                          "template": "note", "variables": {}}, key,
+                                 idempotency_key=idempotency_key)
+            if status == 202:
+                return reply["id"]
+            time.sleep(0.2)
+        raise RuntimeError("an email was not accepted: %s %s" % (status, reply))
+    with concurrent.futures.ThreadPoolExecutor(16) as pool:
+        return list(pool.map(one, addresses))
+
+
+def state(message_id):
+    return psql("select state from messages where id = '%s'" % message_id)
+
+
+def states(ids):
+    rows = psql("select state, count(*) from messages where id in (%s) group by state" % ",".join("'%s'" % i for i in ids))
+    return {line.split("|")[0]: int(line.split("|")[1]) for line in rows.splitlines() if line}
+
+
+def bounce_address(message_id):
+    """The envelope sender herald-email gave the message, as Postfix logged it."""
+    return BOUNCE_ADDRESSES.get(message_id) or find_bounce_address(message_id)
+
+
+BOUNCE_ADDRESSES = {}
+
+
+def find_bounce_address(message_id):
+    hex_id = message_id.replace("-", "")
+    with open(os.path.join(POSTFIX_DIR, "maillog"), errors="replace") as log:
+        found = re.search(r"from=<(b\.%s\.[0-9a-f]{20}@%s)>" % (hex_id, re.escape(BOUNCE_DOMAIN)), log.read())
+    if not found:
+        raise RuntimeError("Postfix logged no envelope sender for %s" % message_id)
+    BOUNCE_ADDRESSES[message_id] = found.group(1)
+    return found.group(1)
+
+
+def postfix_deliveries(address):
+    with open(os.path.join(POSTFIX_DIR, "maillog"), errors="replace") as log:
+        return len(re.findall(r"to=<%s>" % re.escape(address), log.read()))
+
+
+def suppression(address):
+    return psql("""select reason, message_id, round(extract(epoch from expires_at - created_at) / 86400)
+                   from suppressions where address = '%s'""" % address)
+
+
+def inbound_smtp():
+    return smtplib.SMTP("127.0.0.1", INBOUND_PORT, timeout=10)
+
+
+def dsn(recipient, action="failed", status="5.1.1", boundary="b0undary"):
+    return ("From: MAILER-DAEMON@mx.example.net\r\nSubject: Delivery Status Notification\r\nMIME-Version: 1.0\r\n"
+            "Content-Type: multipart/report; report-type=delivery-status; boundary=\"%s\"\r\n\r\n"
+            "--%s\r\nContent-Type: text/plain\r\n\r\nNot delivered yet.\r\n"
+            "--%s\r\nContent-Type: message/delivery-status\r\n\r\nReporting-MTA: dns; mx.example.net\r\n\r\n"
+            "Final-Recipient: rfc822; %s\r\nAction: %s\r\nStatus: %s\r\nDiagnostic-Code: smtp; 451 4.4.1 try later\r\n"
+            "\r\n--%s--\r\n" % (boundary, boundary, boundary, recipient, action, status, boundary))
+
+
+def arf(recipient):
+    return ("From: feedback@mailbox.example\r\nSubject: complaint\r\nMIME-Version: 1.0\r\n"
+            "Content-Type: multipart/report; report-type=feedback-report; boundary=\"arf\"\r\n\r\n"
+            "--arf\r\nContent-Type: text/plain\r\n\r\nA complaint.\r\n"
+            "--arf\r\nContent-Type: message/feedback-report\r\n\r\nFeedback-Type: abuse\r\nUser-Agent: Test/1.0\r\n"
+            "Version: 1\r\nOriginal-Rcpt-To: <%s>\r\n\r\n"
+            "--arf\r\nContent-Type: text/rfc822-headers\r\n\r\nSubject: Note\r\n\r\n--arf--\r\n" % recipient)
+
+
+def inbound_counts():
+    body = urllib.request.urlopen("http://127.0.0.1:19096/metrics", timeout=5).read().decode()
+    return {kind: float(value) for kind, value in re.findall(r'herald_inbound_reports_total\{kind="(\w+)"\} (\S+)', body)}
+
+
+def check_bounce(key):
+    bounced_id, known_id = send(key, ["nobody1@example.test", "known1@example.test"])
+    wait_for(lambda: state(bounced_id) == "bounced" and state(known_id) == "sent", 60, "a bounce through Postfix")
+    error = psql("select last_error from messages where id = '%s'" % bounced_id)
+    check("an unknown user's email ends bounced with Postfix's status", "5.1.1" in error, error[:80])
+    reason = suppression("nobody1@example.test")
+    check("... its address suppressed as a hard bounce, for the set days",
+          reason == "hard_bounce|%s|%d" % (bounced_id, SUPPRESSION_DAYS), reason)
+    wait_for(lambda: providers.callbacks.snapshot().get((bounced_id, "bounced"), 0) > 0, 30, "the bounced callback")
+    check("... and the tenant called back", True)
+    mailbox = os.path.join(POSTFIX_DIR, "mail", "known1", "new")
+    delivered = [open(os.path.join(mailbox, name), errors="replace").read() for name in os.listdir(mailbox)]
+    return_path = re.search(r"^Return-Path: <([^>]*)>", delivered[0], re.M).group(1) if delivered else ""
+    check("a known user's email delivered, its Return-Path a signed bounce address",
+          len(delivered) == 1 and re.fullmatch(r"b\.%s\.[0-9a-f]{20}@%s" % (known_id.replace("-", ""), BOUNCE_DOMAIN), return_path),
+          "%d delivered, Return-Path %s" % (len(delivered), return_path.split("@")[-1]))
+    before = postfix_deliveries("nobody1@example.test")
+    second = send(key, ["nobody1@example.test"])[0]
+    wait_for(lambda: state(second) == "suppressed", 30, "the second email suppressed")
+    check("a second email to it ends suppressed, Postfix sees no new delivery",
+          postfix_deliveries("nobody1@example.test") == before, "%d deliveries logged before and after" % before)
+    return known_id
+
+
+def check_delay_and_complaint(key):
+    delayed, complained = send(key, ["known2@example.test", "known3@example.test"])
+    wait_for(lambda: state(delayed) == "sent" and state(complained) == "sent", 30, "two emails sent")
+    with inbound_smtp() as smtp:
+        smtp.sendmail("", [bounce_address(delayed)], dsn("known2@example.test", action="delayed", status="4.4.1"))
+        smtp.sendmail("", [bounce_address(delayed)], dsn("known2@example.test", action="delayed", status="4.4.1"))
+        smtp.sendmail("", [bounce_address(complained)], arf("known3@example.test"))
+    events = psql("select from_state || '>' || to_state || ' ' || detail from message_events where message_id = '%s' and from_state = 'sent'" % delayed)
+    check("a delay is one event, the message stays sent and unsuppressed",
+          state(delayed) == "sent" and events.count("sent>sent delayed: 4.4.1") == 1 and not suppression("known2@example.test"),
+          events.replace("\n", "; ")[:80])
+    check("an ARF complaint ends complained, the address suppressed",
+          state(complained) == "complained" and suppression("known3@example.test").startswith("complaint|"),
+          "%s, %s" % (state(complained), suppression("known3@example.test").split("|")[0]))
+
+
+def check_refusals(key, other_key):
+    sent = send(key, ["known4@example.test"])[0]
+    others = send(other_key, ["known5@example.test"])
+    wait_for(lambda: state(sent) == "sent" and state(others[0]) == "sent", 30, "emails sent")
+    address = bounce_address(sent)
+    local, domain = address.split("@")
+    forged = local[:-1] + ("0" if local[-1] != "0" else "1") + "@" + domain
+    refused = []
+    for recipient in (forged, "someone@example.net", "postmaster@" + BOUNCE_DOMAIN, address + ".evil"):
+        with inbound_smtp() as smtp:
+            smtp.ehlo()
+            smtp.mail("")
+            code, _ = smtp.rcpt(recipient)
+            refused.append(code)
+    check("a forged bounce address and other recipients refused (550: no relay)", refused == [550] * 4, str(refused))
+    counts = inbound_counts()
+    # Tenant B's message, reported with tenant A's recipient: the report is about A's address, not B's message.
+    with inbound_smtp() as smtp:
+        smtp.sendmail("", [bounce_address(others[0])], dsn("known4@example.test"))
+    dropped = inbound_counts().get("dropped", 0) - counts.get("dropped", 0)
+    check("a report whose recipient is not the message's (another tenant's) is dropped",
+          state(others[0]) == "sent" and dropped == 1 and not suppression("known4@example.test"), "%d dropped" % dropped)
+    answers = []
+    junk = [
+        "Subject: I am away\r\n\r\nOut of office.\r\n",
+        dsn("known4@example.test").replace("Status: 5.1.1\r\n", ""),
+        "Content-Type: multipart/report; report-type=delivery-status; boundary=x\r\n\r\n--x\r\n" + "\xff\xfe" * 100,
+        "".join("X-Bomb-%d: a\r\n" % n for n in range(2000)) + "\r\nbody\r\n",
+    ]
+    for mail in junk:
+        with inbound_smtp() as smtp:
+            try:
+                smtp.sendmail("", [address], mail.encode("utf-8", "surrogateescape"))
+                answers.append(250)
+            except (smtplib.SMTPDataError, smtplib.SMTPSenderRefused) as error:
+                answers.append(error.smtp_code)
+    big = "Subject: big\r\n\r\n" + ("x" * 998 + "\r\n") * (MAX_BYTES // 1000 + 10)
+    with inbound_smtp() as smtp:
+        # Declared too big (SIZE=), then sent too big without saying so.
+        try:
+            smtp.sendmail("", [address], big)
+            answers.append(250)
+        except smtplib.SMTPSenderRefused as error:
+            answers.append(error.smtp_code)
+        smtp.docmd("MAIL FROM:<>")
+        smtp.rcpt(address)
+        answers.append(smtp.data(big)[0])
+    check("auto-replies, malformed, 8-bit and header bombs dropped (250); oversized refused (552)",
+          answers == [250, 250, 250, 250, 552, 552] and state(sent) == "sent", str(answers))
+    check("... herald-inbound still answers", inbound_smtp().noop()[0] == 250)
+
+
+def check_kill(key, fleet):
+    """1,000 unknown users: Postfix bounces each, herald-inbound is killed mid-way and started again."""
+    addresses = ["gone%04d@example.test" % n for n in range(1000)]
+    ids = send(key, addresses)
+
+    def bounced():
+        return int(psql("select count(*) from messages where state = 'bounced' and id in (%s)" % ",".join("'%s'" % i for i in ids)))
+    wait_for(lambda: bounced() >= 300, 180, "a third of the bounces recorded")
+    fleet.kill("herald-inbound")
+    at_kill = bounced()
+    time.sleep(1)
+    fleet.start("herald-inbound")
+    wait_for(lambda: bounced() == len(ids), 300, "every bounce recorded")
+    events = psql("""select count(*), count(distinct message_id) from message_events where to_state = 'bounced'
+                     and message_id in (%s)""" % ",".join("'%s'" % i for i in ids))
+    reports = psql("select count(*) from inbound_reports where message_id in (%s)" % ",".join("'%s'" % i for i in ids))
+    with open(os.path.join(POSTFIX_DIR, "maillog"), errors="replace") as log:
+        deferred = len(re.findall(r"127\.0\.0\.1\]:%d.*status=deferred" % INBOUND_PORT, log.read()))
+    check("kill -9 of herald-inbound under 1,000 bounces: each recorded once",
+          at_kill < len(ids) and events == "1000|1000" and reports == "1000",
+          "killed at %d recorded, Postfix deferred %d; bounced events %s, reports %s" % (at_kill, deferred, events, reports))
+
+
+def check_logs():
+    leaked = log_lines_matching(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+\.[A-Za-z0-9.-]+")
+    check("no log line above debug carries an address", not leaked, "; ".join(leaked[:2]))
+
+
+def main():
+    smtp_port, tyntec_port, callback_port, stop_providers = providers.start()
+    fleet_module.PORTS.update(smtp=smtp_port, tyntec=tyntec_port, callbacks=callback_port)
+    fleet_module.fresh_servers()
+    subprocess.run([os.path.join(ROOT, "scripts", "postfix.sh"), "start", POSTFIX_DIR, str(POSTFIX_PORT),
+                    str(INBOUND_PORT), BOUNCE_DOMAIN, ",".join(KNOWN)], check=True)
+    ctl("migrate")
+    ctl("topology")
+    keys = {}
+    for tenant in ("acme", "globex"):
+        ctl("tenants", "create", tenant, "--rate-limit", "100000", "--burst", "10000")
+        keys[tenant] = ctl("keys", "create", tenant, "--tenant", tenant).stdout.strip().splitlines()[-1]
+    fleet = Fleet(BIN, kinds=KINDS)
+    fleet.start_all()
+    try:
+        for key in keys.values():
+            assert http("PUT", "/v1/callback", {"url": "http://127.0.0.1:%d/cb" % callback_port,
+                                                "secret": providers.CALLBACK_SECRET["value"]}, key)[0] == 200
+            assert http("PUT", "/v1/templates/note", {"channel": "email", "subject": "Note", "text": "A note."}, key)[0] in (200, 201)
+        check.run((("bounce", lambda: check_bounce(keys["acme"])),
+                   ("delay and complaint", lambda: check_delay_and_complaint(keys["acme"])),
+                   ("refusals", lambda: check_refusals(keys["acme"], keys["globex"])),
+                   ("kill", lambda: check_kill(keys["acme"], fleet))))
+        restarts = fleet.take_restarts()
+        check("no process exited on its own", not restarts, str(restarts))
+    finally:
+        fleet.stop_all()
+        stop_providers()
+        subprocess.run([os.path.join(ROOT, "scripts", "postfix.sh"), "stop", POSTFIX_DIR])
+    check_logs()
+    check.finish()
+
+
+if __name__ == "__main__":
+    main()
