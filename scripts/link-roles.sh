@@ -7,6 +7,6 @@ set -euo pipefail
 dir=${1:?usage: link-roles.sh DIR (the folder holding herald)}
 [ -x "$dir/herald" ] || { echo "link-roles: $dir/herald is not an executable" >&2; exit 1; }
 for name in herald-api herald-renderer herald-email herald-sms herald-poller herald-digest herald-callbacks \
-    herald-sandbox heraldctl; do
+    herald-inbound herald-sandbox heraldctl; do
   ln -sfn herald "$dir/$name"
 done

@@ -23,7 +23,9 @@ if [ "$(id -u)" != 0 ]; then
 fi
 
 # chromium is the browser the sandbox inbox test loads the page in.
-packages=(postgresql rabbitmq-server librabbitmq-dev libcurl4-openssl-dev pkg-config python3-pip chromium openssl ca-certificates)
+# postfix is the real MTA of the bounce tests (scripts/postfix.sh runs a private instance; the system one stays
+# unconfigured and stopped).
+packages=(postgresql rabbitmq-server librabbitmq-dev libcurl4-openssl-dev pkg-config python3-pip chromium openssl ca-certificates postfix)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
@@ -31,6 +33,7 @@ done
 if [ ${#missing[@]} -gt 0 ]; then
   log "installing ${missing[*]}"
   export DEBIAN_FRONTEND=noninteractive
+  echo "postfix postfix/main_mailer_type select No configuration" | debconf-set-selections
   apt-get update -qq
   # Package scripts try to start services through invoke-rc.d; without an init system that only prints warnings.
   apt-get install -y -qq "${missing[@]}" >/dev/null

@@ -31,7 +31,7 @@ trap 'clear_test_vhosts "the tests are over"' EXIT
 python3 Tests/deploy/deploy_test.py
 # Stage one, fail fast: build once, then the unit tests (no server, seconds).
 swift build --build-tests
-unit='HeraldTests\.|HeraldAPITests\.|HeraldWorkersTests\.'
+unit='HeraldTests\.|HeraldAPITests\.|HeraldWorkersTests\.|HeraldInboundTests\.'
 swift test --skip-build --disable-xctest --filter "$unit"
 # Stage two: the suites against the real servers and the fleet's own processes.
 swift test --skip-build --disable-xctest --skip "$unit" --skip BrokerRestartTests
@@ -48,6 +48,9 @@ python3 Tests/sms/sms_loop_test.py "$bin"
 # Delivery reports pushed by the Tyntec stand-in: flowing, lost (polling reconciles), duplicated and reordered, forged,
 # and a kill -9 of herald-api while 2,000 reports and 200 inbound SMS arrive.
 python3 Tests/sms/reports_test.py "$bin"
+# Bounces and complaints through a private Postfix (scripts/postfix.sh) to herald-inbound: bounced, suppressed,
+# complained, forged and relayed mail refused, bad mail dropped, and a kill -9 of herald-inbound under 1,000 bounces.
+python3 Tests/inbound/inbound_test.py "$bin"
 # A few thousand fuzzed requests against herald-api: no 5xx, every refusal problem+json, no secrets in its log; then
 # schemathesis checks the live API against its OpenAPI document.
 FUZZ_EXAMPLES=${FUZZ_EXAMPLES:-1000} python3 Tests/fuzz/api_fuzz.py "$bin"

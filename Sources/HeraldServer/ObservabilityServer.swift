@@ -12,7 +12,7 @@ public enum ObservabilityServer {
     /// Each executable's default metrics port, so that one of each kind can run on a host without settings.
     public static let defaultPorts: [String: Int] = [
         "herald-api": 9100, "herald-renderer": 9101, "herald-email": 9102, "herald-sms": 9103, "herald-poller": 9104,
-        "herald-digest": 9105, "herald-callbacks": 9106,
+        "herald-digest": 9105, "herald-callbacks": 9106, "herald-inbound": 9107,
     ]
 
     public static func service(

@@ -28,7 +28,7 @@ import yaml
 
 K8S = "deploy/kubernetes"
 WORKERS = {"herald-api", "herald-renderer", "herald-email", "herald-sms", "herald-poller", "herald-digest",
-           "herald-callbacks"}
+           "herald-callbacks", "herald-inbound"}
 # Every container runs the one program, `herald <role>`.
 ROLES = {name.replace("herald-", "", 1) for name in WORKERS} | {"sandbox", "ctl"}
 

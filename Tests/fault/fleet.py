@@ -134,8 +134,9 @@ class Fleet:
     watchdog ends a process whose work stalled) is started again, and counted."""
     kinds = ["herald-api", "herald-renderer", "herald-email", "herald-sms", "herald-poller", "herald-callbacks"]
 
-    def __init__(self, bin_folder):
+    def __init__(self, bin_folder, kinds=None):
         self.bin = bin_folder
+        self.kinds = kinds or Fleet.kinds
         self.processes = {}
         self.lock = threading.Lock()
         self.down = set()
@@ -147,7 +148,7 @@ class Fleet:
     def start(self, kind):
         log = open(os.path.join(STATE, kind + ".log"), "a")
         metrics = {"herald-api": 19090, "herald-renderer": 19091, "herald-email": 19092, "herald-sms": 19093,
-                   "herald-poller": 19094, "herald-callbacks": 19095}[kind]
+                   "herald-poller": 19094, "herald-callbacks": 19095, "herald-inbound": 19096}[kind]
         with self.lock:
             self.processes[kind] = subprocess.Popen(
                 [os.path.join(self.bin, "herald"), kind.replace("herald-", "", 1)], env=env(HERALD_METRICS_ADDRESS="127.0.0.1:%d" % metrics),

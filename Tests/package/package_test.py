@@ -34,10 +34,10 @@ DB, VHOST = "herald_package", "herald-package"
 API, SANDBOX = "127.0.0.1:18380", "127.0.0.1:18325"
 SMTP = "127.0.0.1:12725"
 WORKERS = ["api", "renderer", "email", "sms"]
-ROLES = ["api", "renderer", "email", "sms", "poller", "digest", "callbacks", "ctl", "sandbox"]
+ROLES = ["api", "renderer", "email", "sms", "poller", "digest", "callbacks", "inbound", "ctl", "sandbox"]
 # The roles' old names, symbolic links to herald for one release (heraldctl and herald-sandbox run through them here).
 OLD_NAMES = ["herald-api", "herald-renderer", "herald-email", "herald-sms", "herald-poller", "herald-digest",
-             "herald-callbacks", "herald-sandbox", "heraldctl"]
+             "herald-callbacks", "herald-inbound", "herald-sandbox", "heraldctl"]
 EMAILS, TEXTS = 40, 10
 
 

@@ -16,7 +16,7 @@ public struct ProcessOptions: OptionSource {
     var amqpCertFile: String?
     @Option(name: .customLong("amqp-key-file"), help: setting("HERALD_AMQP_KEY_FILE", "The client certificate's private key (PEM)", default: "none"))
     var amqpKeyFile: String?
-    @Option(name: .customLong("metrics-address"), help: setting("HERALD_METRICS_ADDRESS", "host:port of /metrics, /healthz and /readyz", default: "127.0.0.1:9100 api, 9101 renderer, 9102 email, 9103 sms, 9104 poller, 9105 digest, 9106 callbacks"))
+    @Option(name: .customLong("metrics-address"), help: setting("HERALD_METRICS_ADDRESS", "host:port of /metrics, /healthz and /readyz", default: "127.0.0.1:9100 api, 9101 renderer, 9102 email, 9103 sms, 9104 poller, 9105 digest, 9106 callbacks, 9107 inbound"))
     var metricsAddress: String?
     @Option(name: .customLong("log-format"), help: setting("HERALD_LOG_FORMAT", "text or json (one object per line)", default: "text"))
     var logFormat: String?
