@@ -51,6 +51,7 @@ let package = Package(
             .product(name: "NIOPosix", package: "swift-nio"),
             .product(name: "AsyncHTTPClient", package: "async-http-client"),
             .product(name: "Crypto", package: "swift-crypto"),
+            .product(name: "_CryptoExtras", package: "swift-crypto"),
         ]),
         .target(name: "HeraldServer", dependencies: [
             "HeraldCore", "HeraldBus", "HeraldStore",
@@ -93,6 +94,7 @@ let package = Package(
         ]),
         .executableTarget(name: "herald", dependencies: [
             "HeraldCore", "HeraldBus", "HeraldStore", "HeraldServer", "HeraldAPI", "HeraldWorkers", "HeraldSandbox", "HeraldInbound",
+            "HeraldProviders",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "Logging", package: "swift-log"),
@@ -107,6 +109,8 @@ let package = Package(
         ]),
         .testTarget(name: "HeraldTests", dependencies: [
             "HeraldCore", "HeraldRendering", "HeraldProviders", "HeraldBus", "HeraldStore", "HeraldSandbox",
+            .product(name: "Crypto", package: "swift-crypto"),
+            .product(name: "_CryptoExtras", package: "swift-crypto"),
         ]),
         .testTarget(name: "HeraldAPITests", dependencies: ["HeraldAPI"]),
         .testTarget(name: "HeraldWorkersTests", dependencies: ["HeraldWorkers"]),

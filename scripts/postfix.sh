@@ -4,10 +4,10 @@
 #   - it delivers the known users of example.test (USERS, comma-separated) to Maildirs under DIR/mail;
 #   - it accepts any other user of example.test and then bounces the mail itself, with its own DSN, to the
 #     envelope sender;
-#   - it routes BOUNCE_DOMAIN (where those DSNs go) to herald-inbound on 127.0.0.1:INBOUND_PORT, and retries every
-#     second what got no 250;
+#   - it routes BOUNCE_DOMAINS (comma-separated: where those DSNs go) to herald-inbound on 127.0.0.1:INBOUND_PORT,
+#     and retries every second what got no 250;
 #   - it relays nothing else for anyone outside loopback.
-# Usage: scripts/postfix.sh start DIR PORT INBOUND_PORT BOUNCE_DOMAIN USERS | scripts/postfix.sh stop DIR
+# Usage: scripts/postfix.sh start DIR PORT INBOUND_PORT BOUNCE_DOMAINS USERS | scripts/postfix.sh stop DIR
 set -euo pipefail
 
 log() { echo "postfix: $*" >&2; }
@@ -24,7 +24,7 @@ fi
 
 port=${3:?PORT}
 inbound=${4:?INBOUND_PORT}
-bounce_domain=${5:?BOUNCE_DOMAIN}
+bounce_domains=${5:?BOUNCE_DOMAINS}
 users=${6:-}
 
 [ -f "$etc/main.cf" ] && postfix -c "$etc" stop >/dev/null 2>&1 || true
@@ -41,7 +41,11 @@ IFS=, read -ra known <<< "$users"
 for user in "${known[@]}"; do
   [ -n "$user" ] && echo "$user@example.test $user/" >> "$etc/mailboxes"
 done
-echo "$bounce_domain smtp:[127.0.0.1]:$inbound" > "$etc/transport"
+: > "$etc/transport"
+IFS=, read -ra domains <<< "$bounce_domains"
+for domain in "${domains[@]}"; do
+  echo "$domain smtp:[127.0.0.1]:$inbound" >> "$etc/transport"
+done
 
 cat > "$etc/main.cf" <<CONF
 compatibility_level = 3.6

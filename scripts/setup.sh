@@ -45,6 +45,8 @@ python3 -c 'import aiosmtpd' 2>/dev/null || { log "installing aiosmtpd"; python3
 python3 -c 'import hypothesis' 2>/dev/null || { log "installing hypothesis"; python3 -m pip install -q hypothesis; }
 # pika publishes onto herald.intake in the fault test as an application next to the broker would.
 python3 -c 'import pika' 2>/dev/null || { log "installing pika"; python3 -m pip install -q pika; }
+# dkimpy verifies the DKIM signatures (RSA and Ed25519) of mail delivered through Postfix in the bounce tests.
+python3 -c 'import dkim, nacl' 2>/dev/null || { log "installing dkimpy"; python3 -m pip install -q "dkimpy[ed25519]"; }
 # schemathesis checks the live API against its own OpenAPI document.
 command -v schemathesis >/dev/null || { log "installing schemathesis"; python3 -m pip install -q schemathesis; }
 # kubernetes-validate checks deploy/kubernetes against the Kubernetes API schemas; docker-compose 1.29 (fetched as a

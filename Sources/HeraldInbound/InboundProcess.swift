@@ -43,16 +43,20 @@ public struct InboundProcess: Sendable {
             logger: logger)
         let addresses = process.addresses
         let maxBytes = process.maxBytes
+        let domains = ReturnPathDomains(store: SendingDomainStore(database: database, logger: logger), logger: logger)
         let server = try await InboundSMTPServer(
-            host: process.host, port: process.port, setting: "HERALD_INBOUND_SMTP_ADDRESS", logger: logger
+            host: process.host, port: process.port, setting: "HERALD_INBOUND_SMTP_ADDRESS", logger: logger,
+            beforeAccepting: domains.load
         ) {
-            InboundSession(hostname: addresses.domain, addresses: addresses, maxBytes: maxBytes) { mail, messages in
-                try await recorder.record(mail, messages: messages)
+            InboundSession(
+                hostname: addresses.domain, addresses: addresses, returnPathDomains: domains.current, maxBytes: maxBytes
+            ) { mail, recipients in
+                try await recorder.record(mail, recipients: recipients, bounceDomain: addresses.domain)
             }
         }
         logger.info("receiving reports for \(addresses.domain) on \(process.host):\(process.port)")
         let metrics = try ObservabilityServer.service(
             process: "herald-inbound", environment: environment, database: database, bus: nil, logger: logger)
-        try await ProcessRuntime.run([database, metrics, server], logger: logger)
+        try await ProcessRuntime.run([database, metrics, domains, server], logger: logger)
     }
 }

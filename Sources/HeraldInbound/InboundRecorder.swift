@@ -17,20 +17,24 @@ public struct InboundRecorder: Sendable {
         self.logger = logger
     }
 
-    public func record(_ mail: [UInt8], messages: [UUID]) async throws {
+    /// `bounceDomain` is the fleet's: a report to any other (a tenant's return-path domain) counts only for that
+    /// tenant's messages.
+    public func record(_ mail: [UInt8], recipients: [InboundSession.Recipient], bounceDomain: String) async throws {
         let report = InboundReport.read(mail[...])
-        for id in messages {
-            guard let emailReport = Self.emailReport(report, messageID: id) else {
+        for recipient in recipients {
+            let id = recipient.messageID
+            guard var emailReport = Self.emailReport(report, messageID: id) else {
                 if case .other(let why) = report { logger.debug("dropped a mail to a bounce address", metadata: ["message": "\(id)", "why": "\(why)"]) }
                 Self.count("dropped")
                 continue
             }
+            emailReport.returnPathDomain = recipient.domain == bounceDomain ? nil : recipient.domain
             let outcome = try await store.apply(emailReport, hardBounceSuppression: hardBounceSuppression)
             switch outcome {
             case .applied, .unchanged:
                 Self.count(report.kind)
                 logger.info("\(report.kind) recorded", metadata: ["message": "\(id)", "outcome": "\(outcome.rawValue)"])
-            case .recipientMismatch, .unknownMessage:
+            case .recipientMismatch, .unknownMessage, .foreignDomain:
                 Self.count("dropped")
                 logger.info("a \(report.kind) dropped", metadata: ["message": "\(id)", "outcome": "\(outcome.rawValue)"])
             }

@@ -11,12 +11,15 @@ public final class InboundSMTPServer: Service, Sendable {
     public typealias Connection = NIOAsyncChannel<SMTPLine, ByteBuffer>
     let server: NIOAsyncChannel<Connection, Never>
     let makeSession: @Sendable () -> InboundSession
+    let beforeAccepting: @Sendable () async throws -> Void
     let idleTimeout: TimeAmount
     let logger: Logger
 
-    /// Binds `host:port` (`setting` names it in the error when it cannot).
+    /// Binds `host:port` (`setting` names it in the error when it cannot). Connections wait in the backlog until
+    /// `beforeAccepting` (run once the process's services are up) has returned.
     public init(
         host: String, port: Int, setting: String, idleTimeout: TimeAmount = .minutes(5), logger: Logger,
+        beforeAccepting: @escaping @Sendable () async throws -> Void = {},
         makeSession: @escaping @Sendable () -> InboundSession
     ) async throws {
         let maxLine = 64 << 10
@@ -38,6 +41,7 @@ public final class InboundSMTPServer: Service, Sendable {
             throw ConfigurationError("\(setting): cannot listen on \(host):\(port): \(error)")
         }
         self.makeSession = makeSession
+        self.beforeAccepting = beforeAccepting
         self.idleTimeout = idleTimeout
         self.logger = logger
     }
@@ -45,6 +49,7 @@ public final class InboundSMTPServer: Service, Sendable {
     /// Accepts connections until shutdown; then stops accepting and lets the sessions under way finish.
     public func run() async throws {
         let server = server
+        try await beforeAccepting()
         try await withGracefulShutdownHandler {
             try await withThrowingDiscardingTaskGroup { group in
                 try await server.executeThenClose { connections in

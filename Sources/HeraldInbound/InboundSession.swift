@@ -7,27 +7,40 @@ import HeraldProviders
 /// unwanted gets a 5xx or a 250, never a 4xx that would have an MTA retry it for days. Only a failure to record
 /// (the database away) is a 451: that one should come again.
 public struct InboundSession {
+    /// A message a recipient names, and the domain it was addressed at (the bounce domain, or a tenant's
+    /// return-path domain).
+    public struct Recipient: Sendable, Equatable {
+        public var messageID: UUID
+        public var domain: String
+    }
+
     /// Records one received mail for the messages its recipients name.
-    public typealias Deliver = @Sendable (_ mail: [UInt8], _ messages: [UUID]) async throws -> Void
+    public typealias Deliver = @Sendable (_ mail: [UInt8], _ recipients: [Recipient]) async throws -> Void
 
     public static let maxRecipients = 100
 
     let hostname: String
     let addresses: BounceAddresses
+    /// Tenants' return-path domains, accepted besides the bounce domain.
+    let returnPathDomains: Set<String>
     let maxBytes: Int
     let deliver: Deliver
     var greeted = false
     var sender: String?
-    var recipients: [UUID] = []
+    var recipients: [Recipient] = []
     var data: [UInt8]?
     var tooBig = false
     /// False while the pieces of an overlong line of content arrive.
     var lineStart = true
     public private(set) var closed = false
 
-    public init(hostname: String, addresses: BounceAddresses, maxBytes: Int, deliver: @escaping Deliver) {
+    public init(
+        hostname: String, addresses: BounceAddresses, returnPathDomains: Set<String> = [], maxBytes: Int,
+        deliver: @escaping Deliver
+    ) {
         self.hostname = hostname
         self.addresses = addresses
+        self.returnPathDomains = returnPathDomains
         self.maxBytes = maxBytes
         self.deliver = deliver
     }
@@ -71,10 +84,10 @@ public struct InboundSession {
             guard sender != nil else { return "503 5.5.1 MAIL first" }
             guard argument.uppercased().hasPrefix("TO:") else { return "501 5.5.4 syntax: RCPT TO:<address>" }
             guard recipients.count < Self.maxRecipients else { return "452 4.5.3 too many recipients" }
-            guard let (id, kind) = addresses.parse(Self.path(argument)), kind == .bounce else {
+            guard let (id, kind, domain) = addresses.parse(Self.path(argument), otherDomains: returnPathDomains), kind == .bounce else {
                 return "550 5.7.1 relaying denied: this server accepts only reports for its own addresses"
             }
-            recipients.append(id)
+            recipients.append(Recipient(messageID: id, domain: domain))
             return "250 2.1.5 OK"
         case "DATA":
             guard !recipients.isEmpty else { return "554 5.5.1 no valid recipients" }

@@ -24,19 +24,23 @@ public struct BounceAddresses: Sendable {
         self.tokens = tokens
     }
 
-    public func address(for id: UUID, _ kind: Kind = .bounce) -> String {
-        kind.rawValue + "." + tokens.token(for: id, kind.purpose) + "@" + domain
+    /// The address at the bounce domain, or at `domain` (a tenant's return-path domain, whose MX is herald-inbound
+    /// too).
+    public func address(for id: UUID, _ kind: Kind = .bounce, at domain: String? = nil) -> String {
+        kind.rawValue + "." + tokens.token(for: id, kind.purpose) + "@" + (domain ?? self.domain)
     }
 
-    /// The message and kind an address at the bounce domain names; nil for another domain, a forged signature or
-    /// anything else. Compared without case: a relay may change it.
-    public func parse(_ address: some StringProtocol) -> (id: UUID, kind: Kind)? {
+    /// The message and kind an address names, and its domain; nil for a domain that is neither the bounce domain nor
+    /// one of `otherDomains`, a forged signature or anything else. Compared without case: a relay may change it.
+    public func parse(_ address: some StringProtocol, otherDomains: Set<String> = []) -> (id: UUID, kind: Kind, domain: String)? {
         let lowered = address.lowercased()
-        guard let at = lowered.lastIndex(of: "@"), lowered[lowered.index(after: at)...] == domain else { return nil }
+        guard let at = lowered.lastIndex(of: "@") else { return nil }
+        let addressDomain = String(lowered[lowered.index(after: at)...])
+        guard addressDomain == domain || otherDomains.contains(addressDomain) else { return nil }
         let local = lowered[..<at]
         guard let dot = local.firstIndex(of: "."), let kind = Kind(rawValue: String(local[..<dot])),
               let id = tokens.messageID(in: local[local.index(after: dot)...], kind.purpose)
         else { return nil }
-        return (id, kind)
+        return (id, kind, addressDomain)
     }
 }

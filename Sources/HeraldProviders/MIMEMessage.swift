@@ -12,6 +12,29 @@ public struct MIMEMessage: Sendable {
             self.name = name
         }
 
+        /// `Name <local@domain>` or a bare address, as stored for a message's or a tenant's sender.
+        public init?(parsing raw: String) {
+            var name: String?
+            var address = raw.trimmingCharacters(in: .whitespaces)
+            if let open = address.lastIndex(of: "<"), address.hasSuffix(">") {
+                name = String(address[..<open]).trimmingCharacters(in: .whitespaces).trimmingCharacters(in: CharacterSet(charactersIn: "\""))
+                address = String(address[address.index(after: open)..<address.index(before: address.endIndex)])
+            }
+            guard address.contains("@"), !address.isEmpty else { return nil }
+            self.init(address: address, name: name?.isEmpty == false ? name : nil)
+        }
+
+        /// The domain of the address, in lower case.
+        public var domain: String {
+            address.split(separator: "@").last.map { $0.lowercased() } ?? ""
+        }
+
+        /// `Name <address>` (or the bare address), as `init(parsing:)` reads it back.
+        public var stored: String {
+            guard let name, !name.isEmpty else { return address }
+            return "\(name) <\(address)>"
+        }
+
         func appendHeader(to out: inout [UInt8]) {
             guard let name, !name.isEmpty else {
                 out += address.utf8
@@ -33,6 +56,8 @@ public struct MIMEMessage: Sendable {
     public var date: Date
     /// The envelope sender (SMTP `MAIL FROM`, the Return-Path bounces go to) when it is not `from`'s address.
     public var envelopeFrom: String?
+    /// Keys that sign the message (DKIM), each with its own `DKIM-Signature`.
+    public var dkimKeys: [DKIMKey] = []
 
     public init(
         from: Mailbox, to: Mailbox, subject: String, text: String, html: String?, messageID: String, date: Date = Date(),
@@ -87,7 +112,14 @@ public struct MIMEMessage: Sendable {
         } else {
             Self.appendPart(text, type: "text/plain", to: &out)
         }
-        return out
+        guard !dkimKeys.isEmpty else { return out }
+        do {
+            return try DKIMSigner.sign(out, keys: dkimKeys, timestamp: date)
+        } catch {
+            // Signing with a key that was read fails only if the crypto library does; the mail goes unsigned rather
+            // than not at all, and a receiver treats it as it would any unsigned mail.
+            return out
+        }
     }
 
     static let crlf: [UInt8] = [13, 10]

@@ -21,6 +21,8 @@ public struct EmailReport: Sendable {
     public var recipients: [String]
     /// The event's detail and, for a bounce or complaint, the message's `last_error`.
     public var detail: String
+    /// The tenant's return-path domain the report came to; nil: the fleet's bounce domain.
+    public var returnPathDomain: String?
 
     public init(messageID: UUID, kind: Kind, recipients: [String], detail: String) {
         self.messageID = messageID
@@ -42,6 +44,8 @@ public struct BounceStore: Sendable {
         case recipientMismatch = "recipient_mismatch"
         /// No email with that id (erased by retention, or never one).
         case unknownMessage = "unknown_message"
+        /// It came to a return-path domain of another tenant than the message's.
+        case foreignDomain = "foreign_domain"
     }
 
     let client: PostgresClient
@@ -68,9 +72,13 @@ public struct BounceStore: Sendable {
         }
         let expirySeconds = report.kind == .bounce ? hardBounceSuppression?.inSeconds : nil
         let rows = try await client.query("""
-            with m as (
+            with found as (
                 select id, tenant_id, lower(to_address) as address, state from messages
                 where id = \(report.messageID) and channel = 'email'
+            ), m as (
+                select * from found where \(report.returnPathDomain)::text is null or exists (
+                    select 1 from tenant_domains d where d.tenant_id = found.tenant_id
+                      and d.return_path_domain = \(report.returnPathDomain))
             ), matching as (
                 select * from m where cardinality(\(report.recipients)::text[]) = 0 or address = any(\(report.recipients)::text[])
             ), seen as (
@@ -101,10 +109,12 @@ public struct BounceStore: Sendable {
                     set reason = excluded.reason, message_id = excluded.message_id, expires_at = excluded.expires_at
                     where suppressions.reason = 'hard_bounce'
             )
-            select (select count(*) from m), (select count(*) from matching), (select count(*) from events)
+            select (select count(*) from found), (select count(*) from m), (select count(*) from matching),
+                   (select count(*) from events)
             """, logger: logger)
-        for try await (found, matching, events) in rows.decode((Int, Int, Int).self) {
+        for try await (found, owned, matching, events) in rows.decode((Int, Int, Int, Int).self) {
             if found == 0 { return .unknownMessage }
+            if owned == 0 { return .foreignDomain }
             if matching == 0 { return .recipientMismatch }
             return events > 0 ? .applied : .unchanged
         }

@@ -10,8 +10,10 @@ public struct OutgoingMessage: Sendable {
     public let subject: String?
     public let text: String
     public let html: String?
-    /// SMS only: the sender id asked for, if any, and how many parts the text takes.
+    /// SMS: the sender id asked for, if any. Email: the From mailbox (`Name <local@domain>`) the message or its
+    /// tenant names, if any.
     public let sender: String?
+    /// SMS only: how many parts the text takes.
     public let segments: Int?
     public let attempts: Int
     /// When the API accepted it, for the accept-to-sent latency.

@@ -130,13 +130,14 @@ public struct PipelineStore: Sendable {
             ), moved as (
                 update messages set state = 'sending', attempts = attempts + 1, updated_at = now()
                 where id = any(\(ids)) and state = 'rendered' and id not in (select id from suppressed)
-                returning id, channel, to_address, to_name, sender, segments, attempts, created_at
+                returning id, tenant_id, channel, to_address, to_name, sender, segments, attempts, created_at
             ), events as (
                 insert into message_events (message_id, from_state, to_state) select id, 'rendered', 'sending' from moved
             )
-            select m.id, m.channel, m.to_address, m.to_name, c.subject, c.text_body, c.html_body, m.sender, m.segments,
-                   m.attempts, m.created_at
-            from moved m left join message_contents c on c.message_id = m.id
+            select m.id, m.channel, m.to_address, m.to_name, c.subject, c.text_body, c.html_body,
+                   case when m.channel = 'email' then coalesce(m.sender, t.email_sender) else m.sender end,
+                   m.segments, m.attempts, m.created_at
+            from moved m left join message_contents c on c.message_id = m.id join tenants t on t.id = m.tenant_id
             """, logger: logger)
         var claimed: [OutgoingMessage] = []
         for try await (id, channel, address, name, subject, text, html, sender, segments, attempts, createdAt) in rows.decode(

@@ -9,25 +9,43 @@ public protocol ChannelSender: Sendable {
     func send(_ messages: [OutgoingMessage], completed: @escaping @Sendable (Int, DeliveryOutcome) -> Void) async
 }
 
-/// Email through an SMTP provider: the MIME message is built here. With `bounces`, each email's envelope sender
-/// is its own address at the bounce domain, where herald-inbound learns what became of it.
+/// Email through an SMTP provider: the MIME message is built here, from the message's (or its tenant's) sender, else
+/// the fleet's, and signed by each DKIM key of the From domain. With `bounces`, each email's envelope sender is its
+/// own address at the bounce domain (or at the From domain's return-path domain), where herald-inbound learns what
+/// became of it.
 public struct EmailChannel: ChannelSender {
     let provider: any EmailProvider
     let from: MIMEMessage.Mailbox
     let bounces: BounceAddresses?
+    let domains: SenderDomains?
 
-    public init(provider: any EmailProvider, from: MIMEMessage.Mailbox, bounces: BounceAddresses? = nil) {
+    public init(provider: any EmailProvider, from: MIMEMessage.Mailbox, bounces: BounceAddresses? = nil, domains: SenderDomains? = nil) {
         self.provider = provider
         self.from = from
         self.bounces = bounces
+        self.domains = domains
     }
 
     public func send(_ messages: [OutgoingMessage], completed: @escaping @Sendable (Int, DeliveryOutcome) -> Void) async {
-        await provider.send(messages.map { message in
-            MIMEMessage(
-                from: from, to: .init(address: message.toAddress, name: message.toName), subject: message.subject ?? "",
-                text: message.text, html: message.html, messageID: MIMEMessage.messageID(for: message.id, from: from.address),
-                envelopeFrom: bounces?.address(for: message.id))
+        let senders = messages.map { message in message.sender.flatMap(MIMEMessage.Mailbox.init(parsing:)) ?? from }
+        var entries: [String: SenderDomains.Entry] = [:]
+        if let domains {
+            do {
+                entries = try await domains.entries(for: Set(senders.map(\.domain)))
+            } catch {
+                // Without the keys a mail would go out unsigned: try again later, as for a provider's 4xx.
+                for index in messages.indices { completed(index, .transient("the sending domains could not be read: \(error)")) }
+                return
+            }
+        }
+        await provider.send(zip(messages, senders).map { message, sender in
+            let entry = entries[sender.domain]
+            var mime = MIMEMessage(
+                from: sender, to: .init(address: message.toAddress, name: message.toName), subject: message.subject ?? "",
+                text: message.text, html: message.html, messageID: MIMEMessage.messageID(for: message.id, from: sender.address),
+                envelopeFrom: bounces?.address(for: message.id, at: entry?.returnPathDomain))
+            mime.dkimKeys = entry?.keys ?? []
+            return mime
         }, completed: completed)
     }
 }

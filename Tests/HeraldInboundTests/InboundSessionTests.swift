@@ -11,7 +11,7 @@ struct InboundSessionTests {
     static let id = UUID()
 
     final class Received: Sendable {
-        let mails = Mutex<[([UInt8], [UUID])]>([])
+        let mails = Mutex<[([UInt8], [InboundSession.Recipient])]>([])
     }
 
     static func session(maxBytes: Int = 4096, failing: Bool = false, into received: Received = Received()) -> InboundSession {
@@ -56,7 +56,7 @@ struct InboundSessionTests {
         let mails = received.mails.withLock { $0 }
         #expect(mails.count == 1)
         #expect(mails.first.map { String(decoding: $0.0, as: UTF8.self) } == "Subject: x\r\n\r\n.dotted\r\n")
-        #expect(mails.first?.1 == [Self.id])
+        #expect(mails.first?.1.map(\.messageID) == [Self.id])
         #expect(session.closed)
     }
 

@@ -105,7 +105,9 @@ struct SMSEndToEndTests {
                 (#"{"channel": "sms", "to": {"phone": "+48601234567"}, "from": "Herald!", "template": "case-sms", "variables": {"case": 1, "status": "x"}}"#,
                  "from", "an alphanumeric sender id takes letters, digits, spaces, '.', '-' and '_' only"),
                 (#"{"channel": "email", "to": {"email": "a@example.com"}, "from": "Herald", "template": "case-sms"}"#,
-                 "from", "is for SMS only; email is sent from HERALD_SMTP_FROM"),
+                 "from", "must be an object, got string"),
+                (#"{"channel": "email", "to": {"email": "a@example.com"}, "from": {"email": "news@nobody.example"}, "template": "case-sms"}"#,
+                 "from", "'nobody.example' is not a sending domain of this tenant (herald ctl domains add)"),
             ]
             for (body, field, reason) in cases {
                 let reply = try await fleet.request(.POST, "/v1/messages", body: body)

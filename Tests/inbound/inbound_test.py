@@ -1,7 +1,12 @@
-"""Bounces and complaints, end to end through a real MTA: the fleet's own processes send through a private Postfix
-(scripts/postfix.sh: Debian's package, loopback only), which delivers example.test's known users to Maildirs,
-accepts unknown users and then bounces them itself, with its own DSN, to each email's signed bounce address, and
-routes the bounce domain to herald-inbound.
+"""Bounces, complaints, sending domains and DKIM, end to end through a real MTA: the fleet's own processes send
+through a private Postfix (scripts/postfix.sh: Debian's package, loopback only), which delivers example.test's known
+users to Maildirs, accepts unknown users and then bounces them itself, with its own DSN, to each email's signed
+bounce address, and routes the bounce domains to herald-inbound.
+
+- The tenant acme sends from its own domain (herald ctl domains add, tenants sender), signed by an RSA and an
+  Ed25519 key (herald ctl dkim create): a delivered copy's signatures both verify with dkimpy given the DNS records
+  the command printed, and its Return-Path is at the domain's return-path domain; a `from` in another domain is a
+  422 naming `from` and the domain.
 
 - An unknown user's email ends `bounced` with Postfix's status, the address is suppressed (hard_bounce, expiring as
   HERALD_HARD_BOUNCE_SUPPRESSION_DAYS says), the tenant is called back; a second email to it ends `suppressed` and
@@ -17,6 +22,7 @@ routes the bounce domain to herald-inbound.
 Prints one line per check and a closing "N passed, N failed".
 """
 import concurrent.futures
+import json
 import os
 import re
 import smtplib
@@ -26,6 +32,8 @@ import time
 import urllib.request
 import uuid
 
+import dkim
+
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "fault"))
 import fleet as fleet_module  # noqa: E402
 import providers  # noqa: E402
@@ -34,6 +42,7 @@ API = "127.0.0.1:18680"
 POSTFIX_PORT = 12587
 INBOUND_PORT = 12526
 BOUNCE_DOMAIN = "bounces.test"
+ACME_DOMAIN, ACME_RETURN_PATH = "acme.test", "bounces.acme.test"
 SECRET = "bounce-secret-" + uuid.uuid4().hex
 MAX_BYTES = 65536
 SUPPRESSION_DAYS = 30
@@ -41,7 +50,7 @@ KNOWN = ["known%d" % n for n in range(1, 6)]
 ROOT = os.path.abspath(os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", ".."))
 POSTFIX_DIR = os.path.join(ROOT, ".herald", "postfix")
 fleet_module.use("herald_inbound", "herald-inbound", API, ".herald/inbound", {
-    "HERALD_SMTP_URL": "smtp://127.0.0.1:%d" % POSTFIX_PORT, "HERALD_SMTP_FROM": "Acme <news@acme.test>",
+    "HERALD_SMTP_URL": "smtp://127.0.0.1:%d" % POSTFIX_PORT, "HERALD_SMTP_FROM": "Herald <herald@fleet.test>",
     "HERALD_BOUNCE_DOMAIN": BOUNCE_DOMAIN, "HERALD_TOKEN_SECRET": SECRET,
     "HERALD_INBOUND_SMTP_ADDRESS": "127.0.0.1:%d" % INBOUND_PORT, "HERALD_INBOUND_MAX_BYTES": str(MAX_BYTES),
     "HERALD_HARD_BOUNCE_SUPPRESSION_DAYS": str(SUPPRESSION_DAYS), "LOG_LEVEL": "info"})
@@ -92,7 +101,7 @@ BOUNCE_ADDRESSES = {}
 def find_bounce_address(message_id):
     hex_id = message_id.replace("-", "")
     with open(os.path.join(POSTFIX_DIR, "maillog"), errors="replace") as log:
-        found = re.search(r"from=<(b\.%s\.[0-9a-f]{20}@%s)>" % (hex_id, re.escape(BOUNCE_DOMAIN)), log.read())
+        found = re.search(r"from=<(b\.%s\.[0-9a-f]{20}@[a-z.]+)>" % hex_id, log.read())
     if not found:
         raise RuntimeError("Postfix logged no envelope sender for %s" % message_id)
     BOUNCE_ADDRESSES[message_id] = found.group(1)
@@ -136,6 +145,17 @@ def inbound_counts():
     return {kind: float(value) for kind, value in re.findall(r'herald_inbound_reports_total\{kind="(\w+)"\} (\S+)', body)}
 
 
+def delivered(user, message_id):
+    """The copy of a message Postfix delivered to the user's Maildir (as bytes), if any."""
+    folder = os.path.join(POSTFIX_DIR, "mail", user, "new")
+    for name in os.listdir(folder) if os.path.isdir(folder) else []:
+        with open(os.path.join(folder, name), "rb") as copy:
+            raw = copy.read()
+        if message_id.encode() in raw:
+            return raw
+    return None
+
+
 def check_bounce(key):
     bounced_id, known_id = send(key, ["nobody1@example.test", "known1@example.test"])
     wait_for(lambda: state(bounced_id) == "bounced" and state(known_id) == "sent", 60, "a bounce through Postfix")
@@ -146,18 +166,46 @@ def check_bounce(key):
           reason == "hard_bounce|%s|%d" % (bounced_id, SUPPRESSION_DAYS), reason)
     wait_for(lambda: providers.callbacks.snapshot().get((bounced_id, "bounced"), 0) > 0, 30, "the bounced callback")
     check("... and the tenant called back", True)
-    mailbox = os.path.join(POSTFIX_DIR, "mail", "known1", "new")
-    delivered = [open(os.path.join(mailbox, name), errors="replace").read() for name in os.listdir(mailbox)]
-    return_path = re.search(r"^Return-Path: <([^>]*)>", delivered[0], re.M).group(1) if delivered else ""
-    check("a known user's email delivered, its Return-Path a signed bounce address",
-          len(delivered) == 1 and re.fullmatch(r"b\.%s\.[0-9a-f]{20}@%s" % (known_id.replace("-", ""), BOUNCE_DOMAIN), return_path),
-          "%d delivered, Return-Path %s" % (len(delivered), return_path.split("@")[-1]))
+    wait_for(lambda: delivered("known1", known_id) is not None, 30, "the known user's copy")
+    copy = delivered("known1", known_id).decode(errors="replace")
+    return_path = re.search(r"^Return-Path: <([^>]*)>", copy, re.M).group(1)
+    check("a known user's email delivered, its Return-Path a signed address at the return-path domain",
+          re.fullmatch(r"b\.%s\.[0-9a-f]{20}@%s" % (known_id.replace("-", ""), re.escape(ACME_RETURN_PATH)), return_path),
+          "Return-Path at %s" % return_path.split("@")[-1])
     before = postfix_deliveries("nobody1@example.test")
     second = send(key, ["nobody1@example.test"])[0]
     wait_for(lambda: state(second) == "suppressed", 30, "the second email suppressed")
     check("a second email to it ends suppressed, Postfix sees no new delivery",
           postfix_deliveries("nobody1@example.test") == before, "%d deliveries logged before and after" % before)
     return known_id
+
+
+def check_dkim(key, records):
+    """The tenant's default sender, signed by both keys; each signature verified by dkimpy against the printed records."""
+    message_id = send(key, ["known1@example.test"])[0]
+    wait_for(lambda: delivered("known1", message_id) is not None, 30, "a signed copy delivered")
+    raw = delivered("known1", message_id)
+    # Postfix's own Return-Path and Delivered-To fields come first; the signatures sign the fields below them.
+    signatures = len(re.findall(rb"^DKIM-Signature:", raw, re.M))
+
+    def lookup(name, timeout=5):
+        return records.get(name.decode().rstrip(".").lower(), "").encode()
+    results = [dkim.DKIM(raw).verify(idx=index, dnsfunc=lookup) for index in range(signatures)]
+    algorithms = sorted(re.findall(rb"a=([a-z0-9-]+);", raw))
+    sender = re.search(rb"^From: (.*)$", raw, re.M).group(1).decode().strip()
+    check("a delivered copy's RSA and Ed25519 signatures verify with dkimpy",
+          results == [True, True] and algorithms == [b"ed25519-sha256", b"rsa-sha256"] and sender.endswith("@acme.test>"),
+          "%s %s, From %s" % (results, [a.decode() for a in algorithms], sender.split("@")[-1]))
+    signed = re.search(rb"h=([a-z:-]+);", raw).group(1).decode().split(":")
+    check("... covering From, To, Subject, Date, Message-ID, MIME-Version and Content-Type",
+          set(signed) >= {"from", "to", "subject", "date", "message-id", "mime-version", "content-type"}, ":".join(signed))
+    status, body = http("POST", "/v1/messages", {"channel": "email", "to": {"email": "known1@example.test"},
+                                                 "from": {"email": "ceo@globex.test"}, "template": "note"}, key,
+                        idempotency_key=str(uuid.uuid4()))
+    problem = body if isinstance(body, dict) else json.loads(body)
+    named = [p for p in problem.get("invalid-params", []) if p.get("name") == "from" and "globex.test" in p.get("reason", "")]
+    check("a from in another tenant's or no tenant's domain: 422 naming from and the domain", status == 422 and named,
+          "%d %s" % (status, problem.get("invalid-params")))
 
 
 def check_delay_and_complaint(key):
@@ -184,6 +232,7 @@ def check_refusals(key, other_key):
     local, domain = address.split("@")
     forged = local[:-1] + ("0" if local[-1] != "0" else "1") + "@" + domain
     refused = []
+    others_at_acme = bounce_address(others[0]).split("@")[0] + "@" + ACME_RETURN_PATH
     for recipient in (forged, "someone@example.net", "postmaster@" + BOUNCE_DOMAIN, address + ".evil"):
         with inbound_smtp() as smtp:
             smtp.ehlo()
@@ -195,9 +244,12 @@ def check_refusals(key, other_key):
     # Tenant B's message, reported with tenant A's recipient: the report is about A's address, not B's message.
     with inbound_smtp() as smtp:
         smtp.sendmail("", [bounce_address(others[0])], dsn("known4@example.test"))
+        # Globex's message reported to acme's return-path domain: acme's domain speaks for acme's messages only.
+        smtp.sendmail("", [others_at_acme], dsn("known5@example.test"))
     dropped = inbound_counts().get("dropped", 0) - counts.get("dropped", 0)
-    check("a report whose recipient is not the message's (another tenant's) is dropped",
-          state(others[0]) == "sent" and dropped == 1 and not suppression("known4@example.test"), "%d dropped" % dropped)
+    check("reports about another tenant's message (recipient, return-path domain) are dropped",
+          state(others[0]) == "sent" and dropped == 2 and not suppression("known4@example.test")
+          and not suppression("known5@example.test"), "%d dropped" % dropped)
     answers = []
     junk = [
         "Subject: I am away\r\n\r\nOut of office.\r\n",
@@ -229,17 +281,20 @@ def check_refusals(key, other_key):
 
 
 def check_kill(key, fleet):
-    """1,000 unknown users: Postfix bounces each, herald-inbound is killed mid-way and started again."""
+    """1,000 unknown users: Postfix bounces each as they are accepted; herald-inbound is killed once the first have
+    been recorded, and started again a second later."""
     addresses = ["gone%04d@example.test" % n for n in range(1000)]
-    ids = send(key, addresses)
 
     def bounced():
-        return int(psql("select count(*) from messages where state = 'bounced' and id in (%s)" % ",".join("'%s'" % i for i in ids)))
-    wait_for(lambda: bounced() >= 300, 180, "a third of the bounces recorded")
-    fleet.kill("herald-inbound")
-    at_kill = bounced()
-    time.sleep(1)
-    fleet.start("herald-inbound")
+        return int(psql("select count(*) from messages where state = 'bounced' and to_address like 'gone%'"))
+    with concurrent.futures.ThreadPoolExecutor(1) as pool:
+        sending = pool.submit(send, key, addresses)
+        wait_for(lambda: bounced() >= 50, 180, "the first bounces recorded")
+        fleet.kill("herald-inbound")
+        at_kill = bounced()
+        time.sleep(1)
+        fleet.start("herald-inbound")
+        ids = sending.result()
     wait_for(lambda: bounced() == len(ids), 300, "every bounce recorded")
     events = psql("""select count(*), count(distinct message_id) from message_events where to_state = 'bounced'
                      and message_id in (%s)""" % ",".join("'%s'" % i for i in ids))
@@ -261,13 +316,20 @@ def main():
     fleet_module.PORTS.update(smtp=smtp_port, tyntec=tyntec_port, callbacks=callback_port)
     fleet_module.fresh_servers()
     subprocess.run([os.path.join(ROOT, "scripts", "postfix.sh"), "start", POSTFIX_DIR, str(POSTFIX_PORT),
-                    str(INBOUND_PORT), BOUNCE_DOMAIN, ",".join(KNOWN)], check=True)
+                    str(INBOUND_PORT), BOUNCE_DOMAIN + "," + ACME_RETURN_PATH, ",".join(KNOWN)], check=True)
     ctl("migrate")
     ctl("topology")
     keys = {}
     for tenant in ("acme", "globex"):
         ctl("tenants", "create", tenant, "--rate-limit", "100000", "--burst", "10000")
         keys[tenant] = ctl("keys", "create", tenant, "--tenant", tenant).stdout.strip().splitlines()[-1]
+    ctl("domains", "add", "acme", ACME_DOMAIN, "--return-path-domain", ACME_RETURN_PATH)
+    ctl("tenants", "sender", "acme", "Acme News <news@%s>" % ACME_DOMAIN)
+    records = {}
+    for selector, algorithm in (("rsa1", "rsa-sha256"), ("ed1", "ed25519-sha256")):
+        line = ctl("dkim", "create", "acme", ACME_DOMAIN, "--selector", selector, "--algorithm", algorithm).stdout.strip().splitlines()[-1]
+        name, _, rest = line.partition(" IN TXT ")
+        records[name.rstrip(".")] = "".join(re.findall(r'"([^"]*)"', rest))
     fleet = Fleet(BIN, kinds=KINDS)
     fleet.start_all()
     try:
@@ -276,6 +338,7 @@ def main():
                                                 "secret": providers.CALLBACK_SECRET["value"]}, key)[0] == 200
             assert http("PUT", "/v1/templates/note", {"channel": "email", "subject": "Note", "text": "A note."}, key)[0] in (200, 201)
         check.run((("bounce", lambda: check_bounce(keys["acme"])),
+                   ("dkim", lambda: check_dkim(keys["acme"], records)),
                    ("delay and complaint", lambda: check_delay_and_complaint(keys["acme"])),
                    ("refusals", lambda: check_refusals(keys["acme"], keys["globex"])),
                    ("kill", lambda: check_kill(keys["acme"], fleet))))

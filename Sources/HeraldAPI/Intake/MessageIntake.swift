@@ -14,6 +14,7 @@ struct MessageIntake: Sendable {
     let templates: TemplateRepository
     let tenants: TenantRepository
     let quietHours: QuietHoursStore
+    let domains: SendingDomainStore
     let publisher: JobPublisher
     /// The locale templates fall back to for tenants that set none.
     let defaultLocale: String
@@ -24,6 +25,7 @@ struct MessageIntake: Sendable {
         templates = TemplateRepository(database: infrastructure.database, logger: logger)
         tenants = TenantRepository(database: infrastructure.database, logger: logger)
         quietHours = QuietHoursStore(database: infrastructure.database, logger: logger)
+        domains = SendingDomainStore(database: infrastructure.database, logger: logger)
         publisher = infrastructure.publisher(logger: logger)
         self.defaultLocale = defaultLocale
         self.logger = logger
@@ -45,9 +47,13 @@ struct MessageIntake: Sendable {
     func prepare(
         _ requests: [MessageRequest], paths: [String], principal: Principal, now: Date = Date()
     ) async throws -> [NewMessage] {
-        var problems: [Problem.InvalidParam] = []
-        var resolved: [String: TemplateResolution] = [:]
         let tenantID = principal.tenantID
+        let senders: [(path: String, sender: String)] = zip(requests, paths).compactMap { request, path in
+            guard request.channel == .email, let sender = request.sender else { return nil }
+            return (path.isEmpty ? "from" : "\(path).from", sender)
+        }
+        var problems = try await EmailSender.check(senders, tenantID: tenantID, domains: domains)
+        var resolved: [String: TemplateResolution] = [:]
         for request in requests {
             let key = "\(request.template)\u{0}\(request.locale)"
             if resolved[key] == nil {

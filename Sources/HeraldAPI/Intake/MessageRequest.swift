@@ -14,7 +14,7 @@ struct MessageRequest: Sendable {
     var locale: String
     var variablesJSON: String
     var sendAt: Date?
-    /// SMS only: the sender id for this message.
+    /// SMS: the sender id for this message. Email: its From mailbox (`Name <local@domain>`).
     var sender: String?
     /// The client's own reference.
     var reference: String?
@@ -50,15 +50,13 @@ struct MessageRequest: Sendable {
         let urgent = reader.bool("urgent", problems: &problems) ?? false
         var timeZone: String?
         var sender: String?
-        if let from = reader.string("from", maxLength: 16, problems: &problems) {
-            if channel == .email {
-                problems.append(.init(reader.name("from"), "is for SMS only; email is sent from HERALD_SMTP_FROM"))
-            } else {
-                do {
-                    sender = try SMSSenderID(from).value
-                } catch {
-                    problems.append(.init(reader.name("from"), error.description))
-                }
+        if channel == .email {
+            sender = EmailSender.parse(reader, problems: &problems)
+        } else if let from = reader.string("from", maxLength: 16, problems: &problems) {
+            do {
+                sender = try SMSSenderID(from).value
+            } catch {
+                problems.append(.init(reader.name("from"), error.description))
             }
         }
 
@@ -75,7 +73,8 @@ struct MessageRequest: Sendable {
                 destination = parseAddress(to, channel: channel, path: reader.name("to"), timeZone: &timeZone, problems: &problems)
             }
         }
-        if let sender, case .address(let phone, _)? = destination, let refusal = try? SMSSenderID(sender).refusal(to: phone) {
+        if channel == .sms, let sender, case .address(let phone, _)? = destination,
+           let refusal = try? SMSSenderID(sender).refusal(to: phone) {
             problems.append(.init(reader.name("from"), refusal))
         }
         guard problems.count == before, let channel, let template, let destination else { return nil }

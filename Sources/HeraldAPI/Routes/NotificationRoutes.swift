@@ -18,7 +18,8 @@ extension APIHandlers {
         if let replay = try await replay(request, context: context, body: bytes) { return replay }
         var problems: [Problem.InvalidParam] = []
         let reader = FieldReader(
-            body, allowed: ["recipient", "template", "variables", "category", "locale", "reference", "urgent"], problems: &problems)
+            body, allowed: ["recipient", "template", "variables", "category", "locale", "reference", "urgent", "from"],
+            problems: &problems)
         let recipientID = reader.string("recipient", required: true, maxLength: 200, problems: &problems)
         let templateName = reader.string("template", required: true, maxLength: 200, problems: &problems)
         let variables = reader.object("variables", problems: &problems) ?? .object([:])
@@ -26,6 +27,7 @@ extension APIHandlers {
         let requestedLocale = reader.string("locale", maxLength: 35, problems: &problems)
         let reference = reader.string("reference", maxLength: 128, problems: &problems)
         let urgent = reader.bool("urgent", problems: &problems) ?? false
+        let sender = EmailSender.parse(reader, problems: &problems)
         guard problems.isEmpty, let recipientID, let templateName else { throw Problem.validation(problems) }
 
         let principal = try context.authenticated()
@@ -38,11 +40,17 @@ extension APIHandlers {
         guard let template = resolution.template else {
             throw Problem.validation([.init("template", resolution.problem(name: templateName, locale: locale) ?? "")])
         }
+        if let sender {
+            guard template.channel == .email else { throw Problem.validation([.init("from", "is for email templates only")]) }
+            let refused = try await EmailSender.check([("from", sender)], tenantID: principal.tenantID, domains: intake.domains)
+            if !refused.isEmpty { throw Problem.validation(refused) }
+        }
         let now = clock.now()
         let preference = recipient.preference(for: template.channel)
         var row = try NotificationPlan.message(
             to: recipient, template: template, variables: variables, category: category, now: now, renderer: renderer)
         row.reference = reference
+        row.sender = sender
         if !urgent, recipient.timeZoneGiven {
             QuietHoursRule.hold(&row, hours: try await intake.quietHours.get(tenantID: principal.tenantID)[template.channel],
                                 timeZone: recipient.timeZone)

@@ -1,6 +1,7 @@
 import HeraldBus
 import HeraldProviders
 import HeraldServer
+import HeraldStore
 import Logging
 import ServiceLifecycle
 
@@ -19,7 +20,9 @@ public struct EmailProcess: Sendable {
         try infrastructure.recovery.requireSendingTimeout(longerThan: email.smtp.timeout, setting: "HERALD_SMTP_TIMEOUT_SECONDS")
         try await worker.topology.verify(on: infrastructure.bus, stages: [.sendEmail])
         let sendWorker = SendWorker(
-            channel: .email, infrastructure: infrastructure, sender: EmailChannel(provider: sender, from: email.from, bounces: email.bounces),
+            channel: .email, infrastructure: infrastructure, sender: EmailChannel(
+                provider: sender, from: email.from, bounces: email.bounces,
+                domains: SenderDomains(store: SendingDomainStore(database: infrastructure.database, logger: logger), logger: logger)),
             topology: worker.topology, slice: worker.sendSlice, logger: logger)
         return [StageConsumer(
             bus: infrastructure.bus, stage: .sendEmail, prefetch: worker.prefetch, concurrency: worker.concurrency,

@@ -1,13 +1,14 @@
 import ArgumentParser
 import Foundation
 import HeraldCore
+import HeraldProviders
 import HeraldServer
 import HeraldStore
 
 struct Tenants: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Manage tenants: the applications the fleet serves, each with its own keys, templates, recipients and limits.",
-        subcommands: [Create.self, List.self, Limit.self])
+        subcommands: [Create.self, List.self, Limit.self, Sender.self])
 
     struct Create: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Create a tenant.")
@@ -46,6 +47,34 @@ struct Tenants: AsyncParsableCommand {
                     let tenant = try await TenantRepository(database: database, logger: tool.logger)
                         .setLimits(name: name, ratePerMinute: rateLimit, burst: burst)
                     print(Tenants.line(tenant))
+                }
+            }
+        }
+    }
+
+    struct Sender: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Set the tenant's default sender, for emails that name no `from` (HERALD_SMTP_FROM otherwise).")
+        @Argument(help: "The tenant's name.") var name: String
+        @Argument(help: "\"Name <local@DOMAIN>\" or local@DOMAIN, DOMAIN one of the tenant's; \"\" clears it.") var sender: String
+        @OptionGroup var settings: ToolOptions
+
+        func run() async throws {
+            var mailbox: MIMEMessage.Mailbox?
+            if !sender.isEmpty {
+                guard let parsed = MIMEMessage.Mailbox(parsing: sender) else { throw ValidationError("'\(sender)' is not a mailbox") }
+                do {
+                    _ = try EmailAddress(parsed.address)
+                } catch {
+                    throw ValidationError("'\(parsed.address)' \(error)")
+                }
+                mailbox = parsed
+            }
+            try await command(settings) { tool in
+                try await tool.withDatabase { database in
+                    try await SendingDomainStore(database: database, logger: tool.logger)
+                        .setSender(mailbox?.stored, domain: mailbox?.domain, tenant: name)
+                    print("\(name)\t\(mailbox?.stored ?? "HERALD_SMTP_FROM")")
                 }
             }
         }
