@@ -39,7 +39,7 @@ public struct APIConfiguration: Sendable {
     /// The stop and start words of SMS replies.
     public var smsKeywords: SMSKeywords
     /// What checks the tokens of Tyntec's delivery-report URLs; nil: reports are refused (404).
-    public var reportTokens: ProviderTokens?
+    public var providerTokens: ProviderTokens?
     /// How long past a `BUFFERED` report the poller leaves a message alone.
     public var receiptGrace: Duration
 
@@ -87,7 +87,7 @@ public struct APIConfiguration: Sendable {
            token.count < 16 || !token.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-" || $0 == "_") }) {
             throw ConfigurationError("HERALD_TYNTEC_INBOUND_TOKEN must be at least 16 letters, digits, '-' or '_'")
         }
-        reportTokens = environment.optional("HERALD_TOKEN_SECRET") == nil
+        providerTokens = environment.optional("HERALD_TOKEN_SECRET") == nil
             ? nil : ProviderTokens(secret: try environment.tokenSecret(for: "herald-api"))
         receiptGrace = .seconds(try environment.int("HERALD_RECEIPT_GRACE_SECONDS", default: 600))
         smsKeywords = SMSKeywords(

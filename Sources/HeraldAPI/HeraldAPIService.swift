@@ -58,8 +58,11 @@ public enum HeraldAPIService {
         handlers.addProviderRoutes(to: providers, inboundToken: configuration.tyntecInboundToken)
         ReportRoutes(
             store: DeliveryReportStore(database: infrastructure.database, logger: logger),
-            tokens: configuration.reportTokens, grace: configuration.receiptGrace
+            tokens: configuration.providerTokens, grace: configuration.receiptGrace
         ).add(to: providers)
+        UnsubscribeRoutes(
+            suppressions: SuppressionStore(database: infrastructure.database, logger: logger), tokens: configuration.providerTokens
+        ).add(to: router)
         DeadLetterRoutes(desk: DeadLetterDesk(infrastructure: infrastructure, logger: logger), maxBodySize: configuration.maxBodySize)
             .add(to: v1)
         return router

@@ -39,7 +39,8 @@ public struct InboundProcess: Sendable {
         let database = try await Infrastructure.database(
             environment: environment, connections: process.databaseConnections, logger: logger)
         let recorder = InboundRecorder(
-            store: BounceStore(database: database, logger: logger), hardBounceSuppression: process.hardBounceSuppression,
+            store: BounceStore(database: database, logger: logger),
+            suppressions: SuppressionStore(database: database, logger: logger), hardBounceSuppression: process.hardBounceSuppression,
             logger: logger)
         let addresses = process.addresses
         let maxBytes = process.maxBytes

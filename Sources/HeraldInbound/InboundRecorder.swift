@@ -8,11 +8,13 @@ import Metrics
 /// the database, to the tenant's callbacks, and to logs at debug only.
 public struct InboundRecorder: Sendable {
     let store: BounceStore
+    let suppressions: SuppressionStore
     let hardBounceSuppression: Duration?
     let logger: Logger
 
-    public init(store: BounceStore, hardBounceSuppression: Duration?, logger: Logger) {
+    public init(store: BounceStore, suppressions: SuppressionStore, hardBounceSuppression: Duration?, logger: Logger) {
         self.store = store
+        self.suppressions = suppressions
         self.hardBounceSuppression = hardBounceSuppression
         self.logger = logger
     }
@@ -23,6 +25,13 @@ public struct InboundRecorder: Sendable {
         let report = InboundReport.read(mail[...])
         for recipient in recipients {
             let id = recipient.messageID
+            if recipient.kind == .unsubscribe {
+                // Whatever the mail says: writing to the address is the request (RFC 2369's mailto).
+                let found = try await suppressions.unsubscribe(messageID: id)
+                Self.count(found ? "unsubscribe" : "dropped")
+                logger.info(found ? "unsubscribe recorded" : "an unsubscribe dropped", metadata: ["message": "\(id)"])
+                continue
+            }
             guard var emailReport = Self.emailReport(report, messageID: id) else {
                 if case .other(let why) = report { logger.debug("dropped a mail to a bounce address", metadata: ["message": "\(id)", "why": "\(why)"]) }
                 Self.count("dropped")

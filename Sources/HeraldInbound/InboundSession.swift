@@ -1,8 +1,8 @@
 import Foundation
 import HeraldProviders
 
-/// One SMTP conversation of herald-inbound, apart from the network: lines in, replies out. Only addresses at the
-/// bounce domain that carry a valid signature are accepted as recipients (anything else: 550 5.7.1, so it is never
+/// One SMTP conversation of herald-inbound, apart from the network: lines in, replies out. Only signed bounce and
+/// unsubscribe addresses at the bounce domain (or a tenant's return-path domain) are accepted as recipients (anything else: 550 5.7.1, so it is never
 /// a relay); a mail is answered 250 only once `deliver` has recorded what it says, and a mail too big or otherwise
 /// unwanted gets a 5xx or a 250, never a 4xx that would have an MTA retry it for days. Only a failure to record
 /// (the database away) is a 451: that one should come again.
@@ -12,6 +12,8 @@ public struct InboundSession {
     public struct Recipient: Sendable, Equatable {
         public var messageID: UUID
         public var domain: String
+        /// A bounce address (reports), or an unsubscribe address (List-Unsubscribe's mailto).
+        public var kind: BounceAddresses.Kind = .bounce
     }
 
     /// Records one received mail for the messages its recipients name.
@@ -84,10 +86,10 @@ public struct InboundSession {
             guard sender != nil else { return "503 5.5.1 MAIL first" }
             guard argument.uppercased().hasPrefix("TO:") else { return "501 5.5.4 syntax: RCPT TO:<address>" }
             guard recipients.count < Self.maxRecipients else { return "452 4.5.3 too many recipients" }
-            guard let (id, kind, domain) = addresses.parse(Self.path(argument), otherDomains: returnPathDomains), kind == .bounce else {
+            guard let (id, kind, domain) = addresses.parse(Self.path(argument), otherDomains: returnPathDomains) else {
                 return "550 5.7.1 relaying denied: this server accepts only reports for its own addresses"
             }
-            recipients.append(Recipient(messageID: id, domain: domain))
+            recipients.append(Recipient(messageID: id, domain: domain, kind: kind))
             return "250 2.1.5 OK"
         case "DATA":
             guard !recipients.isEmpty else { return "554 5.5.1 no valid recipients" }

@@ -58,6 +58,8 @@ public struct MIMEMessage: Sendable {
     public var envelopeFrom: String?
     /// Keys that sign the message (DKIM), each with its own `DKIM-Signature`.
     public var dkimKeys: [DKIMKey] = []
+    /// `List-Unsubscribe` URIs (RFC 2369): an https one (which makes it one-click, RFC 8058) and/or a mailto.
+    public var listUnsubscribe: [String] = []
 
     public init(
         from: Mailbox, to: Mailbox, subject: String, text: String, html: String?, messageID: String, date: Date = Date(),
@@ -99,6 +101,12 @@ public struct MIMEMessage: Sendable {
         out += Self.crlf
         line("Date: ", Self.rfc5322Date(date))
         line("Message-ID: ", messageID)
+        if !listUnsubscribe.isEmpty {
+            line("List-Unsubscribe: ", listUnsubscribe.map { "<\($0)>" }.joined(separator: ", "))
+            if listUnsubscribe.contains(where: { $0.hasPrefix("https://") || $0.hasPrefix("http://") }) {
+                line("List-Unsubscribe-Post: List-Unsubscribe=One-Click")
+            }
+        }
         line("MIME-Version: 1.0")
         if let html {
             let boundary = "=_herald_" + String(decoding: messageID.utf8.lazy.filter(Self.isASCIIAlphanumeric).prefix(32), as: UTF8.self)

@@ -13,11 +13,13 @@ public struct ProviderTokens: Sendable {
         case bounce
         /// The `mailto:` of an email's List-Unsubscribe.
         case unsubscribeMail = "unsubscribe-mail"
+        /// The one-click link of an email's List-Unsubscribe (`/u/{token}` on herald-api).
+        case unsubscribe
 
         /// Hex digits of signature: 20 (80 bits) where the token is an address's local part.
         var signatureDigits: Int {
             switch self {
-            case .tyntecReport: 32
+            case .tyntecReport, .unsubscribe: 32
             case .bounce, .unsubscribeMail: 20
             }
         }
@@ -79,5 +81,20 @@ public struct TyntecReportURLs: Sendable {
 
     public func url(for messageID: UUID) -> String {
         publicURL + "/v1/providers/tyntec/reports/" + tokens.token(for: messageID, .tyntecReport)
+    }
+}
+
+/// An email's one-click unsubscribe link (RFC 8058): `HERALD_PUBLIC_URL/u/{token}`, the token naming the message.
+public struct UnsubscribeURLs: Sendable {
+    public let publicURL: String
+    public let tokens: ProviderTokens
+
+    public init(publicURL: String, tokens: ProviderTokens) {
+        self.publicURL = publicURL.hasSuffix("/") ? String(publicURL.dropLast()) : publicURL
+        self.tokens = tokens
+    }
+
+    public func url(for messageID: UUID) -> String {
+        publicURL + "/u/" + tokens.token(for: messageID, .unsubscribe)
     }
 }

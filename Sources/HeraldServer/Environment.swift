@@ -40,6 +40,18 @@ public struct Environment: Sendable {
         return secret
     }
 
+    /// `HERALD_PUBLIC_URL`, where herald-api is reached from outside (providers' webhooks, unsubscribe links);
+    /// nil when unset.
+    public static func publicURL(_ environment: Environment) throws -> String? {
+        guard let publicURL = environment.optional("HERALD_PUBLIC_URL"), !publicURL.isEmpty else { return nil }
+        guard let url = URL(string: publicURL), ["http", "https"].contains(url.scheme ?? ""), url.host != nil,
+              url.query == nil, url.fragment == nil
+        else {
+            throw ConfigurationError("HERALD_PUBLIC_URL must be an http:// or https:// URL without query, got '\(publicURL)'")
+        }
+        return publicURL
+    }
+
     public static let defaultDatabaseURL = "postgres://herald:herald@127.0.0.1:5432/herald"
     public static let defaultAMQPURL = "amqp://herald:herald@127.0.0.1:5672/herald"
 }

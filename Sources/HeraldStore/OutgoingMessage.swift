@@ -18,4 +18,6 @@ public struct OutgoingMessage: Sendable {
     public let attempts: Int
     /// When the API accepted it, for the accept-to-sent latency.
     public let createdAt: Date
+    /// Email: its template is `unsubscribe`, so it carries List-Unsubscribe.
+    public var unsubscribe = false
 }

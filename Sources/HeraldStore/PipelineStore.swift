@@ -47,17 +47,18 @@ public struct PipelineStore: Sendable {
     /// Queued messages with their pinned template, for rendering. Messages in any other state are left out.
     public func renderInputs(_ ids: [UUID]) async throws -> [RenderInput] {
         let rows = try await client.query("""
-            select m.id, m.template_id, m.channel, m.locale, m.variables::text, t.subject, t.text_body, t.html_body
+            select m.id, m.template_id, m.channel, m.locale, m.variables::text, t.subject, t.text_body, t.html_body,
+                   t.unsubscribe
             from messages m join templates t on t.id = m.template_id
             where m.id = any(\(ids)) and m.state = 'queued'
             """, logger: logger)
         var inputs: [RenderInput] = []
-        for try await (id, templateID, channel, locale, variables, subject, text, html) in rows.decode(
-            (UUID, Int64, String, String, String, String?, String, String?).self)
+        for try await (id, templateID, channel, locale, variables, subject, text, html, unsubscribe) in rows.decode(
+            (UUID, Int64, String, String, String, String?, String, String?, Bool).self)
         {
             inputs.append(RenderInput(
                 id: id, templateID: templateID, channel: MessageChannel(rawValue: channel) ?? .email, locale: locale, variablesJSON: variables,
-                subject: subject, text: text, html: html))
+                subject: subject, text: text, html: html, unsubscribe: unsubscribe))
         }
         return inputs
     }
@@ -116,9 +117,13 @@ public struct PipelineStore: Sendable {
                     last_error = 'the address is on the suppression list (' || s.reason || ')'
                 from (
                     select distinct on (m2.id) m2.id, s2.reason
-                    from messages m2 join suppressions s2 on s2.tenant_id = m2.tenant_id and s2.channel = m2.channel
-                        and s2.address = lower(m2.to_address) and (s2.category = '' or s2.category = m2.category)
+                    from messages m2 join templates t2 on t2.id = m2.template_id
+                    join suppressions s2 on s2.tenant_id = m2.tenant_id and s2.channel = m2.channel
+                        and s2.address = lower(m2.to_address)
+                        and (s2.category = '' or s2.category = coalesce(m2.category, t2.category))
                         and (s2.expires_at is null or s2.expires_at > now())
+                        -- An email unsubscribe stops only mail one can unsubscribe from (an SMS STOP stops all SMS).
+                        and (s2.reason <> 'unsubscribe' or m2.channel = 'sms' or t2.unsubscribe)
                     where m2.id = any(\(ids)) and m2.state = 'rendered'
                     order by m2.id, s2.category
                 ) s
@@ -130,23 +135,24 @@ public struct PipelineStore: Sendable {
             ), moved as (
                 update messages set state = 'sending', attempts = attempts + 1, updated_at = now()
                 where id = any(\(ids)) and state = 'rendered' and id not in (select id from suppressed)
-                returning id, tenant_id, channel, to_address, to_name, sender, segments, attempts, created_at
+                returning id, tenant_id, template_id, channel, to_address, to_name, sender, segments, attempts, created_at
             ), events as (
                 insert into message_events (message_id, from_state, to_state) select id, 'rendered', 'sending' from moved
             )
             select m.id, m.channel, m.to_address, m.to_name, c.subject, c.text_body, c.html_body,
                    case when m.channel = 'email' then coalesce(m.sender, t.email_sender) else m.sender end,
-                   m.segments, m.attempts, m.created_at
+                   m.segments, m.attempts, m.created_at, coalesce(tp.unsubscribe, false)
             from moved m left join message_contents c on c.message_id = m.id join tenants t on t.id = m.tenant_id
+            left join templates tp on tp.id = m.template_id
             """, logger: logger)
         var claimed: [OutgoingMessage] = []
-        for try await (id, channel, address, name, subject, text, html, sender, segments, attempts, createdAt) in rows.decode(
-            (UUID, String, String, String?, String?, String?, String?, String?, Int?, Int, Date).self)
+        for try await (id, channel, address, name, subject, text, html, sender, segments, attempts, createdAt, unsubscribe) in rows.decode(
+            (UUID, String, String, String?, String?, String?, String?, String?, Int?, Int, Date, Bool).self)
         {
             claimed.append(OutgoingMessage(
                 id: id, channel: MessageChannel(rawValue: channel) ?? .email, toAddress: address, toName: name,
                 subject: subject, text: text ?? "", html: html, sender: sender, segments: segments, attempts: attempts,
-                createdAt: createdAt))
+                createdAt: createdAt, unsubscribe: unsubscribe))
         }
         return claimed
     }

@@ -11,4 +11,6 @@ public struct RenderInput: Sendable {
     public let subject: String?
     public let text: String
     public let html: String?
+    /// Its template is `unsubscribe`: `{{unsubscribe_url}}` is its own one-click link.
+    public var unsubscribe = false
 }

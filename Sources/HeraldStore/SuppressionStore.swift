@@ -130,3 +130,24 @@ public struct SuppressionStore: Sendable {
         return entries
     }
 }
+
+extension SuppressionStore {
+    /// Suppresses an email's address for its tenant and its category (none: all the tenant's unsubscribable mail),
+    /// as its recipient asked by one-click or by mail; idempotent. False when no such email is (still) stored.
+    public func unsubscribe(messageID: UUID) async throws -> Bool {
+        let rows = try await client.query("""
+            with m as (
+                select m.id, m.tenant_id, lower(m.to_address) as address, coalesce(m.category, t.category, '') as category
+                from messages m join templates t on t.id = m.template_id
+                where m.id = \(messageID) and m.channel = 'email' and m.erased_at is null
+            ), added as (
+                insert into suppressions (tenant_id, channel, address, category, reason, message_id)
+                select tenant_id, 'email', address, category, 'unsubscribe', id from m
+                on conflict (tenant_id, channel, address, category) do nothing
+                returning 1
+            )
+            select count(*) from m
+            """, logger: logger)
+        return try await rows.decode(Int.self).collect().first == 1
+    }
+}

@@ -14,6 +14,11 @@ public struct Template: Sendable, Equatable {
     public let text: String
     public let html: String?
     public let createdAt: Date
+    /// What its messages are about, for suppressions by category (an unsubscribe from it covers that category).
+    public var category: String? = nil
+    /// Email: its messages carry List-Unsubscribe (RFC 8058 one-click) and `{{unsubscribe_url}}`, and an unsubscribe
+    /// stops them; mail from templates without it still goes.
+    public var unsubscribe = false
 
     /// Locales to try for a wanted locale, most specific first: `pl-PL`, then `pl`, then the default locale and its
     /// language, then none (a template stored without a locale).
@@ -72,21 +77,23 @@ public struct TemplateRepository: Sendable {
     }
 
     public func put(
-        tenantID: UUID, name: String, locale: String, channel: MessageChannel, subject: String?, text: String, html: String?
+        tenantID: UUID, name: String, locale: String, channel: MessageChannel, subject: String?, text: String, html: String?,
+        category: String? = nil, unsubscribe: Bool = false
     ) async throws -> Template {
         try await client.withTransaction(logger: logger) { connection in
             // Serialises versions of one template name without blocking other names.
             try await connection.query("select pg_advisory_xact_lock(hashtext('template:' || \(tenantID.uuidString) || ':' || \(name)))", logger: logger)
             let rows = try await connection.query("""
-                insert into templates (tenant_id, name, locale, version, channel, subject, text_body, html_body)
-                select \(tenantID), \(name), \(locale), coalesce(max(version), 0) + 1, \(channel.rawValue), \(subject), \(text), \(html)
+                insert into templates (tenant_id, name, locale, version, channel, subject, text_body, html_body, category, unsubscribe)
+                select \(tenantID), \(name), \(locale), coalesce(max(version), 0) + 1, \(channel.rawValue), \(subject), \(text), \(html),
+                       \(category), \(unsubscribe)
                 from templates where tenant_id = \(tenantID) and name = \(name) and locale = \(locale)
                 returning id, version, created_at
                 """, logger: logger)
             for try await (id, version, createdAt) in rows.decode((Int64, Int, Date).self) {
                 return Template(
                     id: id, name: name, locale: locale, version: version, channel: channel, subject: subject,
-                    text: text, html: html, createdAt: createdAt)
+                    text: text, html: html, createdAt: createdAt, category: category, unsubscribe: unsubscribe)
             }
             throw StoreError(.notFound, "template not stored")
         }
@@ -120,16 +127,16 @@ public struct TemplateRepository: Sendable {
         return try await Self.decode(rows)
     }
 
-    static let columns = "id, name, locale, version, channel, subject, text_body, html_body, created_at"
+    static let columns = "id, name, locale, version, channel, subject, text_body, html_body, created_at, category, unsubscribe"
 
     static func decode(_ rows: PostgresRowSequence) async throws -> [Template] {
         var templates: [Template] = []
-        for try await (id, name, locale, version, channel, subject, text, html, createdAt) in rows.decode(
-            (Int64, String, String, Int, String, String?, String, String?, Date).self)
+        for try await (id, name, locale, version, channel, subject, text, html, createdAt, category, unsubscribe) in rows.decode(
+            (Int64, String, String, Int, String, String?, String, String?, Date, String?, Bool).self)
         {
             templates.append(Template(
                 id: id, name: name, locale: locale, version: version, channel: MessageChannel(rawValue: channel) ?? .email,
-                subject: subject, text: text, html: html, createdAt: createdAt))
+                subject: subject, text: text, html: html, createdAt: createdAt, category: category, unsubscribe: unsubscribe))
         }
         return templates
     }

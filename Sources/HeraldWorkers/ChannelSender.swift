@@ -18,12 +18,17 @@ public struct EmailChannel: ChannelSender {
     let from: MIMEMessage.Mailbox
     let bounces: BounceAddresses?
     let domains: SenderDomains?
+    let unsubscribe: UnsubscribeURLs?
 
-    public init(provider: any EmailProvider, from: MIMEMessage.Mailbox, bounces: BounceAddresses? = nil, domains: SenderDomains? = nil) {
+    public init(
+        provider: any EmailProvider, from: MIMEMessage.Mailbox, bounces: BounceAddresses? = nil, domains: SenderDomains? = nil,
+        unsubscribe: UnsubscribeURLs? = nil
+    ) {
         self.provider = provider
         self.from = from
         self.bounces = bounces
         self.domains = domains
+        self.unsubscribe = unsubscribe
     }
 
     public func send(_ messages: [OutgoingMessage], completed: @escaping @Sendable (Int, DeliveryOutcome) -> Void) async {
@@ -45,6 +50,11 @@ public struct EmailChannel: ChannelSender {
                 text: message.text, html: message.html, messageID: MIMEMessage.messageID(for: message.id, from: sender.address),
                 envelopeFrom: bounces?.address(for: message.id, at: entry?.returnPathDomain))
             mime.dkimKeys = entry?.keys ?? []
+            if message.unsubscribe {
+                mime.listUnsubscribe = [unsubscribe?.url(for: message.id),
+                                        bounces.map { "mailto:" + $0.address(for: message.id, .unsubscribe, at: entry?.returnPathDomain) + "?subject=unsubscribe" }]
+                    .compactMap { $0 }
+            }
             return mime
         }, completed: completed)
     }

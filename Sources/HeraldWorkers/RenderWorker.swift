@@ -1,6 +1,7 @@
 import Foundation
 import HeraldBus
 import HeraldCore
+import HeraldProviders
 import HeraldRendering
 import HeraldStore
 import Logging
@@ -24,10 +25,15 @@ public struct RenderWorker: Sendable {
 
     let settler: JobSettler
 
+    /// With `unsubscribe`, a message of an unsubscribe template has `{{unsubscribe_url}}`, its own one-click link.
+    let unsubscribe: UnsubscribeURLs?
+
     public init(
-        infrastructure: Infrastructure, topology: Topology, renderer: MessageRenderer = MessageRenderer(), logger: Logger
+        infrastructure: Infrastructure, topology: Topology, renderer: MessageRenderer = MessageRenderer(),
+        unsubscribe: UnsubscribeURLs? = nil, logger: Logger
     ) {
         self.renderer = renderer
+        self.unsubscribe = unsubscribe
         settler = JobSettler(stage: .render, waitingState: .queued, infrastructure: infrastructure, topology: topology, logger: logger)
         messages = PipelineStore(database: infrastructure.database, logger: logger)
         bus = infrastructure.bus
@@ -57,7 +63,8 @@ public struct RenderWorker: Sendable {
         for input in inputs {
             let started = ContinuousClock.now
             do {
-                let variables = try JSONValue.parse(Array(input.variablesJSON.utf8)).object ?? [:]
+                var variables = try JSONValue.parse(Array(input.variablesJSON.utf8)).object ?? [:]
+                if input.unsubscribe, let unsubscribe { variables["unsubscribe_url"] = .string(unsubscribe.url(for: input.id)) }
                 let output = try renderer.render(channel: input.channel, template: try templates.template(
                     id: input.templateID, subject: input.subject, text: input.text, html: input.html), variables: variables)
                 contents.append(RenderedContent(

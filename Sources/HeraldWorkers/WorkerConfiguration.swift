@@ -32,6 +32,8 @@ public struct EmailConfiguration: Sendable {
     public var from: MIMEMessage.Mailbox
     /// Each email's envelope sender at `HERALD_BOUNCE_DOMAIN`; nil: the From address, and nothing comes back.
     public var bounces: BounceAddresses?
+    /// One-click unsubscribe links at `HERALD_PUBLIC_URL`; nil: List-Unsubscribe has the mailto only, if any.
+    public var unsubscribe: UnsubscribeURLs?
 
     public init(environment: Environment = Environment()) throws {
         let rawTLS = environment.optional("HERALD_SMTP_TLS")
@@ -52,6 +54,13 @@ public struct EmailConfiguration: Sendable {
         }
         from = try Self.mailbox(environment.string("HERALD_SMTP_FROM", default: "Herald <herald@herald.localhost>"))
         bounces = try Self.bounceAddresses(environment)
+        unsubscribe = try Self.unsubscribeURLs(environment)
+    }
+
+    /// `HERALD_PUBLIC_URL` (herald-api from outside), signed with `HERALD_TOKEN_SECRET`.
+    public static func unsubscribeURLs(_ environment: Environment) throws -> UnsubscribeURLs? {
+        guard let publicURL = try Environment.publicURL(environment) else { return nil }
+        return UnsubscribeURLs(publicURL: publicURL, tokens: ProviderTokens(secret: try environment.tokenSecret(for: "HERALD_PUBLIC_URL")))
     }
 
     /// `HERALD_BOUNCE_DOMAIN`, signed with `HERALD_TOKEN_SECRET` (herald-inbound checks with the same).
@@ -132,12 +141,7 @@ public struct SMSConfiguration: Sendable {
     }
 
     static func reportURLs(_ environment: Environment) throws -> TyntecReportURLs? {
-        guard let publicURL = environment.optional("HERALD_PUBLIC_URL"), !publicURL.isEmpty else { return nil }
-        guard let url = URL(string: publicURL), ["http", "https"].contains(url.scheme ?? ""), url.host != nil,
-              url.query == nil, url.fragment == nil
-        else {
-            throw ConfigurationError("HERALD_PUBLIC_URL must be an http:// or https:// URL without query, got '\(publicURL)'")
-        }
+        guard let publicURL = try Environment.publicURL(environment) else { return nil }
         return TyntecReportURLs(publicURL: publicURL, tokens: ProviderTokens(secret: try environment.tokenSecret(for: "HERALD_PUBLIC_URL")))
     }
 }

@@ -65,7 +65,7 @@ struct InboundSessionTests {
         var session = Self.session()
         let replies = await Self.converse(&session, [
             "EHLO x", "MAIL FROM:<a@example.com>", "RCPT TO:<victim@example.net>",
-            "RCPT TO:<u.\(String(repeating: "0", count: 32)).\(String(repeating: "0", count: 20))@bounces.example.org>",
+            "RCPT TO:<b.\(String(repeating: "0", count: 32)).\(String(repeating: "0", count: 20))@bounces.example.org>",
             "RCPT TO:<postmaster@bounces.example.org>", "DATA",
         ])
         #expect(replies.map { $0.prefix(5) } == ["250-b", "250 2", "550 5", "550 5", "550 5", "554 5"])

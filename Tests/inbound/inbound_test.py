@@ -11,6 +11,10 @@ bounce address, and routes the bounce domains to herald-inbound.
 - An unknown user's email ends `bounced` with Postfix's status, the address is suppressed (hard_bounce, expiring as
   HERALD_HARD_BOUNCE_SUPPRESSION_DAYS says), the tenant is called back; a second email to it ends `suppressed` and
   Postfix logs no new delivery for it. A known user's email is delivered with the bounce address as Return-Path.
+- One-click unsubscribe: an unsubscribe template's email carries List-Unsubscribe (the signed link and a mailto)
+  and List-Unsubscribe-Post, signed, and `{{unsubscribe_url}}` in its body; GET of the link changes nothing, POST
+  suppresses the address for the template's category, the next such email ends `suppressed` while mail from other
+  templates still goes; mail to the mailto unsubscribes too; a forged link is a 404.
 - A delay notice is an event and nothing more; an ARF report ends the message `complained` and suppresses it.
 - A forged bounce address and any other recipient are refused (550 5.7.1: never a relay); a report whose recipient
   is not the message's (another tenant's message) is dropped; malformed, 8-bit, oversized and header-bomb mail is
@@ -22,6 +26,7 @@ bounce address, and routes the bounce domains to herald-inbound.
 Prints one line per check and a closing "N passed, N failed".
 """
 import concurrent.futures
+import email
 import json
 import os
 import re
@@ -29,6 +34,7 @@ import smtplib
 import subprocess
 import sys
 import time
+import urllib.error
 import urllib.request
 import uuid
 
@@ -46,14 +52,15 @@ ACME_DOMAIN, ACME_RETURN_PATH = "acme.test", "bounces.acme.test"
 SECRET = "bounce-secret-" + uuid.uuid4().hex
 MAX_BYTES = 65536
 SUPPRESSION_DAYS = 30
-KNOWN = ["known%d" % n for n in range(1, 6)]
+KNOWN = ["known%d" % n for n in range(1, 9)]
 ROOT = os.path.abspath(os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", ".."))
 POSTFIX_DIR = os.path.join(ROOT, ".herald", "postfix")
 fleet_module.use("herald_inbound", "herald-inbound", API, ".herald/inbound", {
     "HERALD_SMTP_URL": "smtp://127.0.0.1:%d" % POSTFIX_PORT, "HERALD_SMTP_FROM": "Herald <herald@fleet.test>",
     "HERALD_BOUNCE_DOMAIN": BOUNCE_DOMAIN, "HERALD_TOKEN_SECRET": SECRET,
     "HERALD_INBOUND_SMTP_ADDRESS": "127.0.0.1:%d" % INBOUND_PORT, "HERALD_INBOUND_MAX_BYTES": str(MAX_BYTES),
-    "HERALD_HARD_BOUNCE_SUPPRESSION_DAYS": str(SUPPRESSION_DAYS), "LOG_LEVEL": "info"})
+    "HERALD_HARD_BOUNCE_SUPPRESSION_DAYS": str(SUPPRESSION_DAYS), "HERALD_PUBLIC_URL": "http://" + API,
+    "LOG_LEVEL": "info"})
 from fleet import Checks, Fleet, http, log_lines_matching, psql, wait_for  # noqa: E402
 
 BIN = sys.argv[1]
@@ -65,13 +72,13 @@ def ctl(*arguments):
     return fleet_module.ctl(BIN, *arguments)
 
 
-def send(key, addresses):
+def send(key, addresses, template="note"):
     """Accepts one email per address (16 requests at once, each with its Idempotency-Key); returns their ids."""
     def one(address):
         idempotency_key = str(uuid.uuid4())
         for _ in range(50):
             status, reply = http("POST", "/v1/messages", {"channel": "email", "to": {"email": address},
-                                                          "template": "note", "variables": {}}, key,
+                                                          "template": template, "variables": {}}, key,
                                  idempotency_key=idempotency_key)
             if status == 202:
                 return reply["id"]
@@ -208,6 +215,56 @@ def check_dkim(key, records):
           "%d %s" % (status, problem.get("invalid-params")))
 
 
+def check_unsubscribe(key):
+    first, other = send(key, ["known6@example.test", "known7@example.test"], template="news")
+    wait_for(lambda: delivered("known6", first) is not None and state(other) == "sent", 30, "two newsletters delivered")
+    raw = delivered("known6", first)
+    parsed = email.message_from_bytes(raw)
+    links = re.findall(r"<([^>]+)>", parsed.get("List-Unsubscribe", ""))
+    url = next((link for link in links if link.startswith("http://")), "")
+    mailto = next((link[len("mailto:"):].split("?")[0] for link in links if link.startswith("mailto:")), "")
+    body = parsed.get_payload(decode=True).decode()
+    signed = re.search(rb"h=([a-z:-]+);", raw).group(1).decode().split(":")
+    check("an unsubscribe email carries List-Unsubscribe (link and mailto) and -Post, signed, the link in its body",
+          url and mailto.endswith("@" + ACME_RETURN_PATH) and parsed.get("List-Unsubscribe-Post") == "List-Unsubscribe=One-Click"
+          and url in body and {"list-unsubscribe", "list-unsubscribe-post"} <= set(signed), "%d links, h=%s" % (len(links), ":".join(signed)))
+    status, page = raw_request("GET", url)
+    check("GET of the link shows a page and changes nothing", status == 200 and b"<form" in page and not suppression("known6@example.test"),
+          "%d" % status)
+    forged = url[:-1] + ("0" if url[-1] != "0" else "1")
+    statuses = [raw_request("GET", forged)[0], raw_request("POST", forged, b"List-Unsubscribe=One-Click")[0]]
+    posted = [raw_request("POST", url, b"List-Unsubscribe=One-Click")[0] for _ in range(2)]
+    check("POST suppresses the address for the category, idempotently; a forged link is a 404",
+          posted == [200, 200] and statuses == [404, 404] and suppression("known6@example.test").startswith("unsubscribe|" + first),
+          "posts %s, forged %s, %s" % (posted, statuses, psql("select reason, category from suppressions where address = 'known6@example.test'")))
+    news, note = send(key, ["known6@example.test"], template="news")[0], send(key, ["known6@example.test"])[0]
+    wait_for(lambda: state(news) in ("suppressed", "sent") and state(note) == "sent", 30, "a newsletter and a note")
+    check("the next newsletter ends suppressed, a note from another template still goes",
+          state(news) == "suppressed" and state(note) == "sent", "%s, %s" % (state(news), state(note)))
+    with inbound_smtp() as smtp:
+        smtp.sendmail("", [mailto_for(other)], "Subject: unsubscribe\r\n\r\nunsubscribe\r\n")
+    check("mail to the mailto unsubscribes too", suppression("known7@example.test").startswith("unsubscribe|" + other),
+          suppression("known7@example.test").split("|")[0])
+
+
+def mailto_for(message_id):
+    raw = delivered("known7", message_id)
+    links = re.findall(r"<([^>]+)>", email.message_from_bytes(raw).get("List-Unsubscribe", ""))
+    return next(link[len("mailto:"):].split("?")[0] for link in links if link.startswith("mailto:"))
+
+
+def raw_request(method, url, body=None):
+    """(status, body) of a request without an API key, as a mailbox provider or a browser makes it."""
+    prepared = urllib.request.Request(url, method=method, data=body)
+    if body is not None:
+        prepared.add_header("Content-Type", "application/x-www-form-urlencoded")
+    try:
+        with urllib.request.urlopen(prepared, timeout=10) as response:
+            return response.status, response.read()
+    except urllib.error.HTTPError as error:
+        return error.code, error.read()
+
+
 def check_delay_and_complaint(key):
     delayed, complained = send(key, ["known2@example.test", "known3@example.test"])
     wait_for(lambda: state(delayed) == "sent" and state(complained) == "sent", 30, "two emails sent")
@@ -337,8 +394,12 @@ def main():
             assert http("PUT", "/v1/callback", {"url": "http://127.0.0.1:%d/cb" % callback_port,
                                                 "secret": providers.CALLBACK_SECRET["value"]}, key)[0] == 200
             assert http("PUT", "/v1/templates/note", {"channel": "email", "subject": "Note", "text": "A note."}, key)[0] in (200, 201)
+            assert http("PUT", "/v1/templates/news", {"channel": "email", "subject": "News", "category": "newsletter",
+                                                       "unsubscribe": True, "text": "News. Unsubscribe: {{unsubscribe_url}}"},
+                        key)[0] in (200, 201)
         check.run((("bounce", lambda: check_bounce(keys["acme"])),
                    ("dkim", lambda: check_dkim(keys["acme"], records)),
+                   ("unsubscribe", lambda: check_unsubscribe(keys["acme"])),
                    ("delay and complaint", lambda: check_delay_and_complaint(keys["acme"])),
                    ("refusals", lambda: check_refusals(keys["acme"], keys["globex"])),
                    ("kill", lambda: check_kill(keys["acme"], fleet))))

@@ -67,16 +67,23 @@ extension APIHandlers {
         let name = try templateName(context)
         let body = try await readJSON(request)
         var problems: [Problem.InvalidParam] = []
-        let reader = FieldReader(body, allowed: ["channel", "locale", "subject", "text", "html"], problems: &problems)
+        let reader = FieldReader(
+            body, allowed: ["channel", "locale", "subject", "text", "html", "category", "unsubscribe"], problems: &problems)
         let channel = reader.choice("channel", MessageChannel.self, problems: &problems)
         let locale = reader.string("locale", maxLength: 35, problems: &problems) ?? ""
         let subject = reader.string("subject", maxLength: 1000, problems: &problems)
         let text = reader.string("text", required: true, maxLength: 100_000, singleLine: false, problems: &problems)
         let html = reader.string("html", maxLength: 500_000, singleLine: false, problems: &problems)
+        let category = reader.string("category", maxLength: 100, problems: &problems)
+        let unsubscribe = reader.bool("unsubscribe", problems: &problems) ?? false
+        if unsubscribe, channel == .sms {
+            problems.append(.init("unsubscribe", "is for email templates (SMS recipients answer STOP)"))
+        }
         TemplateRules.check(channel: channel, subject: subject, text: text, html: html, problems: &problems)
         guard problems.isEmpty, let channel, let text else { throw Problem.validation(problems) }
         let template = try await templates.put(
-            tenantID: try context.authenticated().tenantID, name: name, locale: locale, channel: channel, subject: subject, text: text, html: html)
+            tenantID: try context.authenticated().tenantID, name: name, locale: locale, channel: channel, subject: subject,
+            text: text, html: html, category: category, unsubscribe: unsubscribe)
         return json(.created, templateJSON(template))
     }
 
@@ -105,6 +112,8 @@ extension APIHandlers {
         ]
         if let subject = template.subject { object["subject"] = .string(subject) }
         if let html = template.html { object["html"] = .string(html) }
+        if let category = template.category { object["category"] = .string(category) }
+        if template.channel == .email { object["unsubscribe"] = .bool(template.unsubscribe) }
         if template.channel == .sms {
             let encoding = renderer.smsEncoding(ofTemplate: template.text)
             object["encoding"] = .string(encoding.alphabet.label)

@@ -16,8 +16,10 @@ public struct SMTPOptions: OptionSource {
     var timeout: String?
     @Option(name: .customLong("bounce-domain"), help: setting("HERALD_BOUNCE_DOMAIN", "Domain whose MX is herald-inbound: each email's envelope sender is a signed address there, so bounces and complaints come back", default: "none: the From address, and nothing comes back"))
     var bounceDomain: String?
-    @Option(name: .customLong("token-secret"), help: setting("HERALD_TOKEN_SECRET", "Key (at least 32 characters) that signs the bounce addresses; herald-inbound needs the same", default: "none; required with HERALD_BOUNCE_DOMAIN"))
+    @Option(name: .customLong("token-secret"), help: setting("HERALD_TOKEN_SECRET", "Key (at least 32 characters) that signs the bounce addresses and unsubscribe links; herald-inbound and herald-api need the same", default: "none; required with HERALD_BOUNCE_DOMAIN or HERALD_PUBLIC_URL"))
     var tokenSecret: String?
+    @Option(name: .customLong("public-url"), help: setting("HERALD_PUBLIC_URL", "Where herald-api is reached from outside: emails of unsubscribe templates carry PUBLIC_URL/u/TOKEN as their one-click List-Unsubscribe", default: "none: List-Unsubscribe has the mailto only (with HERALD_BOUNCE_DOMAIN)"))
+    var publicURL: String?
 
     public init() {}
 
@@ -25,7 +27,7 @@ public struct SMTPOptions: OptionSource {
         [
             "HERALD_SMTP_URL": url, "HERALD_SMTP_FROM": from, "HERALD_SMTP_TLS": tls, "HERALD_SMTP_CA_FILE": caFile,
             "HERALD_SMTP_CONNECTIONS": connections, "HERALD_SMTP_TIMEOUT_SECONDS": timeout,
-            "HERALD_BOUNCE_DOMAIN": bounceDomain, "HERALD_TOKEN_SECRET": tokenSecret,
+            "HERALD_BOUNCE_DOMAIN": bounceDomain, "HERALD_TOKEN_SECRET": tokenSecret, "HERALD_PUBLIC_URL": publicURL,
         ]
     }
 }

@@ -4,7 +4,7 @@ public enum Settings {
     static let sources: [any OptionSource.Type] = [
         ProcessOptions.self, TopologyOptions.self, RecoveryOptions.self, ConsumerOptions.self, SMTPOptions.self,
         TyntecOptions.self, PollerOptions.self, RendererOptions.self, DigestOptions.self, APIOptions.self, CallbackOptions.self,
-        InboundOptions.self,
+        InboundOptions.self, LinkOptions.self,
     ]
 
     /// Variables of the project's scripts and tests, not of an executable.

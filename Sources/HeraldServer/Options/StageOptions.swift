@@ -151,3 +151,17 @@ public struct InboundOptions: OptionSource {
         ]
     }
 }
+
+/// Where herald-api is reached from outside, for the links herald-renderer puts into emails (`{{unsubscribe_url}}`).
+public struct LinkOptions: OptionSource {
+    @Option(name: .customLong("public-url"), help: setting("HERALD_PUBLIC_URL", "Where herald-api is reached from outside: {{unsubscribe_url}} is PUBLIC_URL/u/TOKEN", default: "none: {{unsubscribe_url}} is empty"))
+    var publicURL: String?
+    @Option(name: .customLong("token-secret"), help: setting("HERALD_TOKEN_SECRET", "Key (at least 32 characters) that signs the links' tokens; herald-api needs the same", default: "none; required with HERALD_PUBLIC_URL"))
+    var tokenSecret: String?
+
+    public init() {}
+
+    public var values: [String: String?] {
+        ["HERALD_PUBLIC_URL": publicURL, "HERALD_TOKEN_SECRET": tokenSecret]
+    }
+}

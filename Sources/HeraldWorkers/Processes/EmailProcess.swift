@@ -22,7 +22,8 @@ public struct EmailProcess: Sendable {
         let sendWorker = SendWorker(
             channel: .email, infrastructure: infrastructure, sender: EmailChannel(
                 provider: sender, from: email.from, bounces: email.bounces,
-                domains: SenderDomains(store: SendingDomainStore(database: infrastructure.database, logger: logger), logger: logger)),
+                domains: SenderDomains(store: SendingDomainStore(database: infrastructure.database, logger: logger), logger: logger),
+                unsubscribe: email.unsubscribe),
             topology: worker.topology, slice: worker.sendSlice, logger: logger)
         return [StageConsumer(
             bus: infrastructure.bus, stage: .sendEmail, prefetch: worker.prefetch, concurrency: worker.concurrency,

@@ -1,4 +1,5 @@
 import HeraldBus
+import HeraldProviders
 import HeraldRendering
 import HeraldServer
 import Logging
@@ -8,19 +9,22 @@ import ServiceLifecycle
 public struct RendererProcess: Sendable {
     public var worker: WorkerConfiguration
     public var renderer: MessageRenderer
+    public var unsubscribe: UnsubscribeURLs?
 
     public init(environment: Environment) throws {
         worker = try WorkerConfiguration(environment: environment)
         let settings = try RenderSettings(environment: environment)
         renderer = MessageRenderer(
             maxSMSSegments: settings.maxSMSSegments, maxBytes: settings.maxBytes, transliterate: settings.transliterate)
+        unsubscribe = try EmailConfiguration.unsubscribeURLs(environment)
     }
 
     /// The consumer of `herald.render`, once the broker is checked to hold the topology it retries through.
     public func services(infrastructure: Infrastructure, logger: Logger) async throws -> [any Service] {
         try await worker.topology.verify(on: infrastructure.bus, stages: [.render])
         let renderer = RenderWorker(
-            infrastructure: infrastructure, topology: worker.topology, renderer: renderer, logger: logger)
+            infrastructure: infrastructure, topology: worker.topology, renderer: renderer, unsubscribe: unsubscribe,
+            logger: logger)
         return [StageConsumer(
             bus: infrastructure.bus, stage: .render, prefetch: worker.prefetch, concurrency: worker.concurrency,
             watchdog: infrastructure.watchdog(logger: logger), logger: logger, handle: renderer.handle)]

@@ -17,8 +17,9 @@ struct RendererRole: HeraldDaemon {
     @OptionGroup(title: "Recovery") var recovery: RecoveryOptions
     @OptionGroup(title: "Consuming") var consumer: ConsumerOptions
     @OptionGroup(title: "Rendering") var rendering: RendererOptions
+    @OptionGroup(title: "Links in emails") var links: LinkOptions
 
-    var sources: [any OptionSource] { [process, topology, recovery, consumer, rendering] }
+    var sources: [any OptionSource] { [process, topology, recovery, consumer, rendering, links] }
 
     func start(environment: Environment, logger: Logger) async throws {
         try await RendererProcess.run(environment: environment, logger: logger)
