@@ -106,8 +106,9 @@ public struct PipelineStore: Sendable {
     }
 
     /// Claims rendered messages for sending (`rendered` -> `sending`, one more attempt). A message already claimed or
-    /// sent is not returned, so a redelivered job never sends twice.
-    public func claimForSending(_ ids: [UUID]) async throws -> [OutgoingMessage] {
+    /// sent is not returned, so a redelivered job never sends twice. Those that ended `suppressed` instead are
+    /// counted by the reason of their suppression.
+    public func claimForSending(_ ids: [UUID]) async throws -> (messages: [OutgoingMessage], suppressed: [String]) {
         // A message whose address the tenant suppressed (for all its messages, or for the message's category) ends
         // `suppressed` instead, in the same statement: checked at the last moment, so a suppression that arrived
         // after acceptance counts. Both updates read the same snapshot; the second skips what the first takes.
@@ -141,20 +142,25 @@ public struct PipelineStore: Sendable {
             )
             select m.id, m.channel, m.to_address, m.to_name, c.subject, c.text_body, c.html_body,
                    case when m.channel = 'email' then coalesce(m.sender, t.email_sender) else m.sender end,
-                   m.segments, m.attempts, m.created_at, coalesce(tp.unsubscribe, false)
-            from moved m left join message_contents c on c.message_id = m.id join tenants t on t.id = m.tenant_id
-            left join templates tp on tp.id = m.template_id
+                   m.segments, m.attempts, m.created_at, coalesce(tp.unsubscribe, false), r.reasons
+            from (select coalesce(array_agg(reason), '{}') as reasons from suppressed) r
+            left join moved m on true left join message_contents c on c.message_id = m.id
+            left join tenants t on t.id = m.tenant_id left join templates tp on tp.id = m.template_id
             """, logger: logger)
         var claimed: [OutgoingMessage] = []
-        for try await (id, channel, address, name, subject, text, html, sender, segments, attempts, createdAt, unsubscribe) in rows.decode(
-            (UUID, String, String, String?, String?, String?, String?, String?, Int?, Int, Date, Bool).self)
+        var suppressed: [String] = []
+        // One row when nothing was claimed (its message columns null), so that the suppressed are known either way.
+        for try await (id, channel, address, name, subject, text, html, sender, segments, attempts, createdAt, unsubscribe, reasons) in rows.decode(
+            (UUID?, String?, String?, String?, String?, String?, String?, String?, Int?, Int?, Date?, Bool, [String]).self)
         {
+            suppressed = reasons
+            guard let id, let channel, let address, let attempts, let createdAt else { continue }
             claimed.append(OutgoingMessage(
                 id: id, channel: MessageChannel(rawValue: channel) ?? .email, toAddress: address, toName: name,
                 subject: subject, text: text ?? "", html: html, sender: sender, segments: segments, attempts: attempts,
                 createdAt: createdAt, unsubscribe: unsubscribe))
         }
-        return claimed
+        return (claimed, suppressed)
     }
 
     /// `sending` -> `sent` with the provider's id for each message.

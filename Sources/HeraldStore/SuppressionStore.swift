@@ -151,3 +151,41 @@ extension SuppressionStore {
         return try await rows.decode(Int.self).collect().first == 1
     }
 }
+
+/// What a tenant's email became over a recent period (`GET /v1/deliverability`).
+public struct Deliverability: Sendable {
+    public var sent = 0
+    public var hardBounces = 0
+    public var complaints = 0
+    /// Suppressions added in the period, by reason.
+    public var suppressions: [Suppression.Reason: Int] = [:]
+}
+
+extension SuppressionStore {
+    /// The tenant's emails sent, bounced and complained about, and suppressions added, over the last `period`.
+    public func deliverability(tenantID: UUID, period: Duration) async throws -> Deliverability {
+        let seconds = period.inSeconds
+        let rows = try await client.query("""
+            select 'event', e.to_state, count(*)
+            from message_events e join messages m on m.id = e.message_id
+            where m.tenant_id = \(tenantID) and m.channel = 'email' and e.at > now() - make_interval(secs => \(seconds))
+              and e.to_state in ('sent', 'bounced', 'complained') and e.from_state is distinct from e.to_state
+            group by e.to_state
+            union all
+            select 'suppression', reason, count(*) from suppressions
+            where tenant_id = \(tenantID) and created_at > now() - make_interval(secs => \(seconds))
+            group by reason
+            """, logger: logger)
+        var summary = Deliverability()
+        for try await (kind, name, count) in rows.decode((String, String, Int).self) {
+            switch (kind, name) {
+            case ("event", "sent"): summary.sent = count
+            case ("event", "bounced"): summary.hardBounces = count
+            case ("event", "complained"): summary.complaints = count
+            default:
+                if let reason = Suppression.Reason(rawValue: name) { summary.suppressions[reason] = count }
+            }
+        }
+        return summary
+    }
+}

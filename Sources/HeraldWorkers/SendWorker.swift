@@ -32,6 +32,8 @@ public struct SendWorker: Sendable {
     let providerTime: Timer
     let acceptToSent: Timer
     let warnings: RateLimitedLog
+    /// Messages that ended `suppressed` when claimed, by the reason of their suppression.
+    let suppressed: [String: Counter]
 
     public init(
         channel: MessageChannel, infrastructure: Infrastructure, sender: any ChannelSender, polling: SMSPolling? = nil,
@@ -53,6 +55,9 @@ public struct SendWorker: Sendable {
         providerTime = Timer(label: "herald_provider_call_seconds", dimensions: [("channel", channel.rawValue)], preferredDisplayUnit: .seconds)
         acceptToSent = Timer(label: "herald_accept_to_sent_seconds", dimensions: [("channel", channel.rawValue)], preferredDisplayUnit: .seconds)
         warnings = RateLimitedLog(logger: logger, interval: .seconds(10))
+        suppressed = Dictionary(uniqueKeysWithValues: Suppression.Reason.allCases.map { reason in
+            (reason.rawValue, Counter(label: "herald_suppressed_messages_total", dimensions: [("channel", channel.rawValue), ("reason", reason.rawValue)]))
+        })
     }
 
     /// What became of one slice.
@@ -101,7 +106,9 @@ public struct SendWorker: Sendable {
         var result = SliceResult()
         let claimed: [OutgoingMessage]
         do {
-            claimed = try await messages.claimForSending(ids)
+            let claim = try await messages.claimForSending(ids)
+            claimed = claim.messages
+            for reason in claim.suppressed { suppressed[reason]?.increment() }
         } catch {
             result.unclaimed = ids
             result.claimError = ProcessRuntime.describe(error)

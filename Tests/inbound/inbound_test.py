@@ -363,6 +363,22 @@ def check_kill(key, fleet):
           "killed at %d recorded, Postfix deferred %d; bounced events %s, reports %s" % (at_kill, deferred, events, reports))
 
 
+def check_deliverability(key):
+    """GET /v1/deliverability against the database's own counts; the suppressed-messages metric of herald-email."""
+    status, summary = http("GET", "/v1/deliverability", None, key)
+    sent = int(psql("""select count(*) from message_events e join messages m on m.id = e.message_id join tenants t
+                       on t.id = m.tenant_id where t.name = 'acme' and e.to_state = 'sent' and e.from_state <> 'sent'"""))
+    expected = {"sent": sent, "hard_bounces": 1001, "complaints": 1,
+                "suppressions": {"hard_bounce": 1001, "complaint": 1, "unsubscribe": 2, "manual": 0}}
+    got = {name: summary.get(name) for name in expected} if status == 200 else summary
+    check("GET /v1/deliverability: the last 24 hours as the database has them", got == expected
+          and abs(summary["bounce_rate"] - 1001 / sent) < 1e-9, "%s, bounce rate %.3f" % (got, summary.get("bounce_rate", -1)))
+    body = urllib.request.urlopen("http://127.0.0.1:19092/metrics", timeout=5).read().decode()
+    counted = re.findall(r'herald_suppressed_messages_total\{channel="email",reason="(\w+)"\} (\S+)', body)
+    check("herald_suppressed_messages_total counts suppressed emails by reason",
+          dict(counted).get("hard_bounce") == "1" and dict(counted).get("unsubscribe") == "1", str(counted))
+
+
 def check_logs():
     leaked = log_lines_matching(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+\.[A-Za-z0-9.-]+")
     check("no log line above debug carries an address", not leaked, "; ".join(leaked[:2]))
@@ -402,7 +418,8 @@ def main():
                    ("unsubscribe", lambda: check_unsubscribe(keys["acme"])),
                    ("delay and complaint", lambda: check_delay_and_complaint(keys["acme"])),
                    ("refusals", lambda: check_refusals(keys["acme"], keys["globex"])),
-                   ("kill", lambda: check_kill(keys["acme"], fleet))))
+                   ("kill", lambda: check_kill(keys["acme"], fleet)),
+                   ("deliverability", lambda: check_deliverability(keys["acme"]))))
         restarts = fleet.take_restarts()
         check("no process exited on its own", not restarts, str(restarts))
     finally:

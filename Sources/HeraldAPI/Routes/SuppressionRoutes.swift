@@ -11,6 +11,22 @@ extension APIHandlers {
         group.get("suppressions", use: listSuppressions)
         group.put("suppressions/:channel/:address", use: putSuppression)
         group.delete("suppressions/:channel/:address", use: deleteSuppression)
+        group.get("deliverability", use: getDeliverability)
+    }
+
+    /// The tenant's last 24 hours of email: sent, hard bounces, complaints, their rates (of sent), and suppressions
+    /// added by reason. Mailbox providers act on a complaint rate of 0.3% and more.
+    func getDeliverability(_ request: Request, context: HeraldRequestContext) async throws -> Response {
+        let summary = try await suppressions.deliverability(tenantID: try context.authenticated().tenantID, period: .seconds(86_400))
+        func rate(_ count: Int) -> JSONValue { .double(summary.sent == 0 ? 0 : Double(count) / Double(summary.sent)) }
+        return json(.ok, .object([
+            "period_hours": .int(24), "sent": .int(Int64(summary.sent)), "hard_bounces": .int(Int64(summary.hardBounces)),
+            "complaints": .int(Int64(summary.complaints)), "bounce_rate": rate(summary.hardBounces),
+            "complaint_rate": rate(summary.complaints),
+            "suppressions": .object(Dictionary(uniqueKeysWithValues: Suppression.Reason.allCases.map {
+                ($0.rawValue, JSONValue.int(Int64(summary.suppressions[$0] ?? 0)))
+            })),
+        ]))
     }
 
     func listSuppressions(_ request: Request, context: HeraldRequestContext) async throws -> Response {
