@@ -68,8 +68,8 @@ KINDS = ["herald-api", "herald-renderer", "herald-email", "herald-callbacks", "h
 check = Checks("inbound")
 
 
-def ctl(*arguments):
-    return fleet_module.ctl(BIN, *arguments)
+def ctl(*arguments, ok=True):
+    return fleet_module.ctl(BIN, *arguments, ok=ok)
 
 
 def send(key, addresses, template="note"):
@@ -379,6 +379,18 @@ def check_deliverability(key):
           dict(counted).get("hard_bounce") == "1" and dict(counted).get("unsubscribe") == "1", str(counted))
 
 
+def check_ctl_suppressions():
+    complaints = ctl("suppressions", "list", "acme", "--reason", "complaint").stdout.split()
+    ctl("suppressions", "add", "acme", "email", "Manual@Example.test", "--note", "asked by phone")
+    added = ctl("suppressions", "list", "acme", "--reason", "manual").stdout.split()
+    ctl("suppressions", "remove", "acme", "email", "manual@example.test")
+    after = ctl("suppressions", "list", "acme", "--reason", "manual").stdout.strip()
+    missing = ctl("suppressions", "remove", "globex", "email", "known3@example.test", ok=False)
+    check("herald ctl suppressions list, add, remove; another tenant's entry is not found",
+          "known3@example.test" in complaints and "manual@example.test" in added and after == ""
+          and missing.returncode == 1 and "globex" in missing.stderr, missing.stderr.strip())
+
+
 def check_logs():
     leaked = log_lines_matching(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+\.[A-Za-z0-9.-]+")
     check("no log line above debug carries an address", not leaked, "; ".join(leaked[:2]))
@@ -419,7 +431,8 @@ def main():
                    ("delay and complaint", lambda: check_delay_and_complaint(keys["acme"])),
                    ("refusals", lambda: check_refusals(keys["acme"], keys["globex"])),
                    ("kill", lambda: check_kill(keys["acme"], fleet)),
-                   ("deliverability", lambda: check_deliverability(keys["acme"]))))
+                   ("deliverability", lambda: check_deliverability(keys["acme"])),
+                   ("ctl suppressions", check_ctl_suppressions)))
         restarts = fleet.take_restarts()
         check("no process exited on its own", not restarts, str(restarts))
     finally:

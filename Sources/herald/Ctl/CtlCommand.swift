@@ -17,7 +17,7 @@ struct CtlCommand: AsyncParsableCommand {
             """,
         version: HeraldVersion.current,
         subcommands: [
-            Migrate.self, Topology.self, Tenants.self, Keys.self, Numbers.self, Domains.self, DKIM.self, DeadLetters.self, Intake.self, Queues.self,
+            Migrate.self, Topology.self, Tenants.self, Keys.self, Numbers.self, Domains.self, DKIM.self, Suppressions.self, DeadLetters.self, Intake.self, Queues.self,
             MessageCommand.self,
         ])
 }
