@@ -8,9 +8,12 @@
 # callback to the sandbox's receiver, so herald-callbacks works during the email and SMS paths; then callbacks alone:
 # the email path's 'sent' changes called back again from a standing start (callbacks/s), once alone and once beside a
 # tenant whose receiver never answers (a tarpit). Without "callbacks" in PARTS
-# the tenant has no callback. Release build, linked as scripts/package.sh links it (scripts/release-build.sh).
+# the tenant has no callback. "dkim" runs the email path again with the tenant sending from its own domain, signed
+# by an Ed25519 key, then by an RSA key; "inbound" hands DSNs to herald-inbound over SMTP (bounces recorded/s).
+# Release build, linked as scripts/package.sh links it (scripts/release-build.sh).
 #   MESSAGES=20000 SMS=20000 BATCH=500 CONCURRENCY=4 bash scripts/bench.sh
-# PARTS picks what to measure (default: all of "bus email sms callbacks poller digest"), e.g. PARTS=email bash scripts/bench.sh
+# PARTS picks what to measure (default: all of "bus email dkim sms callbacks poller reports inbound digest"),
+# e.g. PARTS=email bash scripts/bench.sh
 # REPLICAS (1) runs that many of each worker kind (renderer, email and SMS senders, callbacks) beside one herald-api.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -18,7 +21,7 @@ MESSAGES=${MESSAGES:-20000}
 SMS=${SMS:-20000}
 BATCH=${BATCH:-500}
 CONCURRENCY=${CONCURRENCY:-4}
-PARTS=${PARTS:-bus email sms callbacks poller reports digest}
+PARTS=${PARTS:-bus email dkim sms callbacks poller reports inbound digest}
 REPLICAS=${REPLICAS:-1}
 wants() { [[ " $PARTS " == *" $1 "* ]]; }
 
@@ -64,16 +67,18 @@ declare -A pids
 pids[herald-sandbox]=$!
 "$bin/herald" api >"$logs/herald-api.log" 2>&1 &
 pids[herald-api]=$!
-for process in herald-renderer herald-email herald-sms herald-callbacks; do
+# Starts REPLICAS of a worker kind; further replicas serve their metrics on ports of their own (9310 on).
+start_workers() {
+  local process=$1 replica name metrics
   for replica in $(seq 1 "$REPLICAS"); do
-    # Further replicas serve their metrics on ports of their own (9310 on).
     name=$process; [ "$replica" = 1 ] || name=$process-$replica
     metrics=()
-    [ "$replica" = 1 ] || metrics=(--metrics-address "127.0.0.1:$((9300 + ${#pids[@]}))")
-    "$bin/herald" "${process#herald-}" "${metrics[@]}" >"$logs/$name.log" 2>&1 &
+    [ "$replica" = 1 ] || metrics=(--metrics-address "127.0.0.1:$((9300 + replica * 10 + ${#process}))")
+    "$bin/herald" "${process#herald-}" "${metrics[@]}" >>"$logs/$name.log" 2>&1 &
     pids[$name]=$!
   done
-done
+}
+for process in herald-renderer herald-email herald-sms herald-callbacks; do start_workers "$process"; done
 trap 'kill ${pids[@]} 2>/dev/null || true' EXIT
 for _ in $(seq 1 100); do curl -fsS "http://$HERALD_API_ADDRESS/readyz" >/dev/null 2>&1 && break; sleep 0.2; done
 "$bin/herald" ctl tenants create bench --rate-limit 100000000 --burst 1000000 >/dev/null
@@ -101,13 +106,13 @@ cpu_report() {
   python3 - "$messages" "$before" "$after" <<'PY'
 import sys
 n = int(sys.argv[1]); before = sys.argv[2].split(); after = sys.argv[3].split()
-names = ["busy", "idle", "steal", "herald-api", "herald-renderer", "herald-email", "herald-sms", "herald-callbacks", "herald-sandbox", "postgres", "beam.smp"]
+names = ["busy", "idle", "steal", "herald-api", "herald-renderer", "herald-email", "herald-sms", "herald-callbacks", "herald-inbound", "herald-sandbox", "postgres", "beam.smp"]
 delta = {k: float(a) - float(b) for k, b, a in zip(names, before, after)}
 print("machine: %.1f s busy, %.1f s idle, %.1f s stolen by the hypervisor; %.0f us of CPU per message" % (delta["busy"], delta["idle"], delta["steal"], delta["busy"] * 1e6 / n))
 print("per message: " + ", ".join("%s %.0f us" % (k, delta[k] * 1e6 / n) for k in names[3:] if delta[k] > 0))
 PY
 }
-cpu_snapshot() { echo "$(machine_cpu) $(for p in herald-api herald-renderer herald-email herald-sms herald-callbacks herald-sandbox postgres beam.smp; do process_cpu "$p"; done | tr '\n' ' ')"; }
+cpu_snapshot() { echo "$(machine_cpu) $(for p in herald-api herald-renderer herald-email herald-sms herald-callbacks herald-inbound herald-sandbox postgres beam.smp; do process_cpu "$p"; done | tr '\n' ' ')"; }
 
 if wants email; then
   echo
@@ -116,6 +121,28 @@ if wants email; then
   "$bin/herald-bench" send --channel email --api "http://$HERALD_API_ADDRESS" --key "$key" --messages "$MESSAGES" --batch "$BATCH" --concurrency "$CONCURRENCY"
   cpu_report "$MESSAGES" "$before" "$(cpu_snapshot)"
   echo "sandbox received: $(curl -fsS http://127.0.0.1:8035/mail | python3 -c 'import json,sys; print(json.load(sys.stdin)["count"])') emails, $(callbacks_received) callbacks so far"
+fi
+
+if wants dkim; then
+  "$bin/herald" ctl domains add bench bench.example >/dev/null
+  "$bin/herald" ctl tenants sender bench "Bench <news@bench.example>" >/dev/null
+  for algorithm in ed25519-sha256 rsa-sha256; do
+    selector=${algorithm%%-*}
+    "$bin/herald" ctl dkim create bench bench.example --selector "$selector" --algorithm "$algorithm" >/dev/null
+    # herald-email reads a domain's keys at most 30 s old: started again, it signs from the first email.
+    for name in "${!pids[@]}"; do
+      [[ $name == herald-email* ]] && { kill "${pids[$name]}"; wait "${pids[$name]}" 2>/dev/null || true; unset "pids[$name]"; }
+    done
+    start_workers herald-email
+    echo
+    echo "== email path with DKIM $algorithm (the tenant's own domain and sender): $MESSAGES emails"
+    before=$(cpu_snapshot)
+    "$bin/herald-bench" send --channel email --api "http://$HERALD_API_ADDRESS" --key "$key" --messages "$MESSAGES" --batch "$BATCH" --concurrency "$CONCURRENCY"
+    cpu_report "$MESSAGES" "$before" "$(cpu_snapshot)"
+    "$bin/herald" ctl dkim remove bench bench.example --selector "$selector"
+  done
+  "$bin/herald" ctl tenants sender bench "" >/dev/null
+  "$bin/herald" ctl domains remove bench bench.example
 fi
 
 if wants callbacks; then
@@ -222,6 +249,19 @@ if wants reports; then
     python3 -c "print('reports %-3s: %d poll requests for %d SMS = %.3f per delivered SMS, all final after %.0f s' % ('$mode', $after - $before, $report_sms, ($after - $before) / $report_sms, $ended - $started))"
   done
   kill "${pids[herald-poller]}"; unset "pids[herald-poller]"
+fi
+
+if wants inbound; then
+  echo
+  echo "== bounces: ${BOUNCES:-20000} DSNs handed to one herald-inbound over 16 SMTP sessions, as an MTA hands them over"
+  HERALD_BOUNCE_DOMAIN=bounces.bench.example HERALD_INBOUND_SMTP_ADDRESS=127.0.0.1:2536 \
+    "$bin/herald" inbound >"$logs/herald-inbound.log" 2>&1 &
+  pids[herald-inbound]=$!
+  for _ in $(seq 1 100); do curl -fsS http://127.0.0.1:9107/readyz >/dev/null 2>&1 && break; sleep 0.2; done
+  before=$(cpu_snapshot)
+  "$bin/herald-bench" inbound --smtp smtp://127.0.0.1:2536 --bounce-domain bounces.bench.example \
+    --messages "${BOUNCES:-20000}" --connections 16
+  cpu_report "${BOUNCES:-20000}" "$before" "$(cpu_snapshot)"
 fi
 
 if wants digest; then

@@ -4,8 +4,9 @@ import Logging
 import Metrics
 
 /// Reads each mail herald-inbound receives and records what it says about the messages its recipients name,
-/// counting every one in `herald_inbound_reports_total{kind}`. What the mail quotes (addresses, diagnostics) goes to
-/// the database, to the tenant's callbacks, and to logs at debug only.
+/// counting every one in `herald_inbound_reports_total{kind}` (one log line each at debug only: at thousands a
+/// second they would be the process's main work). What the mail quotes (addresses, diagnostics) goes to the
+/// database and the tenant's callbacks, never to a log.
 public struct InboundRecorder: Sendable {
     let store: BounceStore
     let suppressions: SuppressionStore
@@ -29,7 +30,7 @@ public struct InboundRecorder: Sendable {
                 // Whatever the mail says: writing to the address is the request (RFC 2369's mailto).
                 let found = try await suppressions.unsubscribe(messageID: id)
                 Self.count(found ? "unsubscribe" : "dropped")
-                logger.info(found ? "unsubscribe recorded" : "an unsubscribe dropped", metadata: ["message": "\(id)"])
+                logger.debug(found ? "unsubscribe recorded" : "an unsubscribe dropped", metadata: ["message": "\(id)"])
                 continue
             }
             guard var emailReport = Self.emailReport(report, messageID: id) else {
@@ -42,10 +43,10 @@ public struct InboundRecorder: Sendable {
             switch outcome {
             case .applied, .unchanged:
                 Self.count(report.kind)
-                logger.info("\(report.kind) recorded", metadata: ["message": "\(id)", "outcome": "\(outcome.rawValue)"])
+                logger.debug("\(report.kind) recorded", metadata: ["message": "\(id)", "outcome": "\(outcome.rawValue)"])
             case .recipientMismatch, .unknownMessage, .foreignDomain:
                 Self.count("dropped")
-                logger.info("a \(report.kind) dropped", metadata: ["message": "\(id)", "outcome": "\(outcome.rawValue)"])
+                logger.debug("a \(report.kind) dropped", metadata: ["message": "\(id)", "outcome": "\(outcome.rawValue)"])
             }
         }
     }

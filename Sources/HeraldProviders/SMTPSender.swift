@@ -59,8 +59,32 @@ public final class SMTPSender: EmailProvider, Sendable {
     public func send(
         _ messages: [MIMEMessage], completed: @escaping @Sendable (Int, DeliveryOutcome) -> Void
     ) async {
-        guard !messages.isEmpty else { return }
-        let batch = Batch(messages, completed: completed)
+        await send(envelopes: messages.map { message in
+            Envelope(from: message.envelopeFrom ?? message.from.address, to: message.to.address, data: message.rendered(),
+                     messageID: message.messageID)
+        }, completed: completed)
+    }
+
+    /// One mail as SMTP carries it: envelope sender and recipient, and DATA.
+    public struct Envelope: Sendable {
+        public var from: String
+        public var to: String
+        public var data: [UInt8]
+        /// The provider id an accepted one reports.
+        public var messageID: String
+
+        public init(from: String, to: String, data: [UInt8], messageID: String) {
+            self.from = from
+            self.to = to
+            self.data = data
+            self.messageID = messageID
+        }
+    }
+
+    /// Mail already in its SMTP form (the benchmark's reports to herald-inbound).
+    public func send(envelopes: [Envelope], completed: @escaping @Sendable (Int, DeliveryOutcome) -> Void) async {
+        guard !envelopes.isEmpty else { return }
+        let batch = Batch(envelopes, completed: completed)
         await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
             batch.submit(to: pool.pointer, continuation: continuation)
         }
@@ -76,17 +100,16 @@ public final class SMTPSender: EmailProvider, Sendable {
         private var allocations: [UnsafeMutableRawPointer] = []
         private var continuation: CheckedContinuation<Void, Never>?
 
-        init(_ messages: [MIMEMessage], completed: @escaping @Sendable (Int, DeliveryOutcome) -> Void) {
-            count = messages.count
-            messageIDs = messages.map(\.messageID)
+        init(_ envelopes: [Envelope], completed: @escaping @Sendable (Int, DeliveryOutcome) -> Void) {
+            count = envelopes.count
+            messageIDs = envelopes.map(\.messageID)
             self.completed = completed
             items = .allocate(capacity: count)
             batch = .allocate(capacity: 1)
-            for (index, message) in messages.enumerated() {
-                let data = message.rendered()
+            for (index, envelope) in envelopes.enumerated() {
                 items[index] = herald_smtp_item(
-                    from: cString("<\(message.envelopeFrom ?? message.from.address)>"), to: cString("<\(message.to.address)>"),
-                    data: bytes(data), length: data.count, result: herald_smtp_result())
+                    from: cString("<\(envelope.from)>"), to: cString("<\(envelope.to)>"),
+                    data: bytes(envelope.data), length: envelope.data.count, result: herald_smtp_result())
             }
         }
 

@@ -9,7 +9,7 @@ import Logging
 struct HeraldBench: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "herald-bench", abstract: "Measure Herald's throughput on this machine.",
-        subcommands: [BusBench.self, SendBench.self, DigestBench.self, ReportBench.self])
+        subcommands: [BusBench.self, SendBench.self, DigestBench.self, ReportBench.self, InboundBench.self])
 }
 
 /// The bus alone: confirmed publishes and acked consumption on a quorum queue, in a vhost of its own.
