@@ -84,7 +84,7 @@ let package = Package(
             "HeraldServer", "HeraldRendering", "HeraldProviders",
         ]),
         .target(name: "HeraldSandbox", dependencies: [
-            "HeraldCore", "HeraldRendering",
+            "HeraldCore", "HeraldRendering", "HeraldProviders",
             .product(name: "AsyncHTTPClient", package: "async-http-client"),
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOPosix", package: "swift-nio"),
@@ -101,7 +101,7 @@ let package = Package(
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
         ]),
         .executableTarget(name: "herald-bench", dependencies: [
-            "HeraldServer", "HeraldWorkers", "HeraldProviders",
+            "HeraldServer", "HeraldWorkers", "HeraldProviders", "HeraldSandbox",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "AsyncHTTPClient", package: "async-http-client"),
             .product(name: "PostgresNIO", package: "postgres-nio"),

@@ -35,6 +35,10 @@ export HERALD_PUBLIC_URL=${HERALD_PUBLIC_URL:-http://${HERALD_API_ADDRESS:-127.0
 export HERALD_TOKEN_SECRET=${HERALD_TOKEN_SECRET:-demo-token-secret-not-for-production-use}
 export HERALD_RECEIPT_GRACE_SECONDS=${HERALD_RECEIPT_GRACE_SECONDS:-30}
 export HERALD_TYNTEC_INBOUND_TOKEN=${HERALD_TYNTEC_INBOUND_TOKEN:-demo-inbound-token-0123}
+# Each email's envelope sender is a signed address at the bounce domain, whose "MX" is herald-inbound: the sandbox
+# bounces mail to recipients starting with "bounce" there, as a receiving MTA would.
+export HERALD_BOUNCE_DOMAIN=${HERALD_BOUNCE_DOMAIN:-bounces.herald.localhost}
+export HERALD_INBOUND_SMTP_ADDRESS=${HERALD_INBOUND_SMTP_ADDRESS:-127.0.0.1:2526}
 # The sandbox's callback receiver is on loopback, which callbacks may reach only where the operator allows it.
 export HERALD_CALLBACK_ALLOWED_NETWORKS=${HERALD_CALLBACK_ALLOWED_NETWORKS:-127.0.0.0/8}
 api="http://$HERALD_API_ADDRESS"
@@ -54,9 +58,10 @@ $keep || trap stop EXIT
 
 say "starting the sandbox provider and the fleet (logs in $state/logs)"
 "$bin/herald" sandbox --smtp 127.0.0.1:2525 --http 127.0.0.1:8025 --maildir "$state/mail" \
-  --inbound-url "$api/v1/providers/tyntec/inbound/$HERALD_TYNTEC_INBOUND_TOKEN" >"$state/logs/sandbox.log" 2>&1 &
+  --inbound-url "$api/v1/providers/tyntec/inbound/$HERALD_TYNTEC_INBOUND_TOKEN" \
+  --bounce-smtp "$HERALD_INBOUND_SMTP_ADDRESS" >"$state/logs/sandbox.log" 2>&1 &
 pids+=($!)
-for role in api renderer email sms poller digest callbacks; do
+for role in api renderer email sms poller digest callbacks inbound; do
   "$bin/herald" "$role" >"$state/logs/herald-$role.log" 2>&1 &
   pids+=($!)
 done
@@ -67,6 +72,10 @@ tenant="demo-$(date +%s)-$$"
 say "creating tenant $tenant and its API key"
 "$bin/herald" ctl tenants create "$tenant" --rate-limit 6000 --burst 2000
 key=$("$bin/herald" ctl keys create demo --tenant "$tenant" | tail -n 1)
+say "giving it a sending domain, signed with an Ed25519 DKIM key (publish the record printed last), and its sender"
+"$bin/herald" ctl domains add "$tenant" "$tenant.example"
+"$bin/herald" ctl dkim create "$tenant" "$tenant.example" --selector demo --algorithm ed25519-sha256
+"$bin/herald" ctl tenants sender "$tenant" "Herald Demo <sprawy@$tenant.example>"
 auth="Authorization: Bearer $key"
 
 say "pointing the tenant's delivery-status callbacks at the sandbox's receiver"
@@ -136,9 +145,9 @@ done
 printf '%s' "$summary" | python3 -c 'import json,sys; print("counts:", json.load(sys.stdin)["counts"])'
 
 say "each process's own /metrics (Prometheus; README lists every metric and port)"
-for port in 9100 9101 9102 9103 9104 9105 9106; do
+for port in 9100 9101 9102 9103 9104 9105 9106 9107; do
   curl -fsS "http://127.0.0.1:$port/metrics" 2>/dev/null \
-    | grep -E '^herald_(messages_accepted_total|messages_total|status_polls_total|queue_messages|digests_total|callbacks_total)' \
+    | grep -E '^herald_(messages_accepted_total|messages_total|status_polls_total|queue_messages|digests_total|callbacks_total|inbound_reports_total)' \
     | sed "s/^/  :$port  /" || true
 done
 
@@ -198,6 +207,26 @@ for _ in $(seq 1 100); do
   sleep 0.2
 done
 echo "the next SMS to that number: $state"
+
+say "an email to an address that does not exist bounces back: the message ends bounced, the address is suppressed"
+bounced=$(curl -fsS -X POST "$api/v1/messages" -H "$auth" -H 'Content-Type: application/json' \
+  -d '{"channel": "email", "to": {"email": "bounce-demo@example.com"}, "template": "case-update",
+       "variables": {"name": "Nikt", "case": "2026/123", "status": "-"}}' \
+  | python3 -c 'import json,sys; print(json.load(sys.stdin)["id"])')
+for _ in $(seq 1 100); do
+  state=$(curl -fsS "$api/v1/messages/$bounced" -H "$auth" | python3 -c 'import json,sys; print(json.load(sys.stdin)["state"])')
+  [ "$state" = bounced ] && break
+  sleep 0.2
+done
+curl -fsS "$api/v1/messages/$bounced" -H "$auth" | python3 -c '
+import json, sys
+m = json.load(sys.stdin)
+print("%s  %s  %s" % (m["state"], " -> ".join(e["to"] for e in m["events"]), m["last_error"]))'
+curl -fsS "$api/v1/suppressions?channel=email&address=bounce-demo@example.com" -H "$auth" | python3 -c '
+import json, sys
+for s in json.load(sys.stdin)["suppressions"]:
+    print("suppressed: %s (%s) until %s" % (s["address"], s["reason"], s["expires_at"]))'
+curl -fsS "$api/v1/deliverability" -H "$auth"; echo
 
 say "delivery preferences: one recipient wants notifications at once, another a daily digest at 08:00 New York time"
 curl -fsS -X PUT "$api/v1/recipients/demo-anna" -H "$auth" -H 'Content-Type: application/json' \

@@ -96,6 +96,9 @@ enum InboxPage {
           const li = el("li");
           li.append(el("div", "subject", item.subject || "(no subject)"));
           li.append(el("div", "meta", "From " + (item.from_header || item.from) + " to " + (item.to_header || item.to.join(", ")) + " · " + time(item.received_at)));
+          li.append(el("div", "meta", "Return-Path " + (item.from || "<>")
+            + (item.dkim.length ? " · DKIM " + item.dkim.join(", ") : " · unsigned")
+            + (item.list_unsubscribe ? " · List-Unsubscribe" + (item.one_click ? " (one-click)" : "") : "")));
           if (item.text) {
             const text = el("details"); text.open = !item.html;
             text.append(el("summary", null, "text"), el("pre", null, item.text));

@@ -9,12 +9,20 @@ public struct ReceivedMail: Sendable, Equatable {
     public var to: String
     public var text: String?
     public var html: String?
+    /// `List-Unsubscribe` as sent, and whether `List-Unsubscribe-Post` makes it one-click (RFC 8058).
+    public var listUnsubscribe: String?
+    public var oneClick = false
+    /// Each DKIM signature's domain, selector and algorithm (`acme.com s1 ed25519-sha256`), in order.
+    public var dkim: [String] = []
 
     public init(_ data: [UInt8]) {
         let (fields, body) = Self.split(data[...])
         subject = Self.decodeWords(fields["subject"] ?? "")
         from = Self.decodeWords(fields["from"] ?? "")
         to = Self.decodeWords(fields["to"] ?? "")
+        listUnsubscribe = fields["list-unsubscribe"]
+        oneClick = fields["list-unsubscribe-post"]?.lowercased() == "list-unsubscribe=one-click"
+        dkim = Self.signatures(data[...])
         var parts = (text: String?.none, html: String?.none)
         Self.collect(fields: fields, body: body, into: &parts, depth: 0)
         (text, html) = parts
@@ -47,6 +55,28 @@ public struct ReceivedMail: Sendable, Equatable {
             }
         }
         return (fields, data[index...])
+    }
+
+    /// The tags d, s and a of every DKIM-Signature field (`split` keeps the first field of a name only).
+    static func signatures(_ data: ArraySlice<UInt8>) -> [String] {
+        let header = String(decoding: data.prefix(64 << 10), as: UTF8.self)
+        var fields: [String] = []
+        for line in header.split(omittingEmptySubsequences: false, whereSeparator: { $0 == "\n" || $0 == "\r\n" }) {
+            if line.isEmpty { break }
+            if line.first == " " || line.first == "\t", !fields.isEmpty {
+                fields[fields.count - 1] += String(line)
+            } else {
+                fields.append(String(line))
+            }
+        }
+        return fields.filter { $0.lowercased().hasPrefix("dkim-signature:") }.map { field in
+            var tags: [String: String] = [:]
+            for part in field.drop(while: { $0 != ":" }).dropFirst().split(separator: ";") {
+                let pair = part.split(separator: "=", maxSplits: 1)
+                if pair.count == 2 { tags[pair[0].trimmingCharacters(in: .whitespaces)] = pair[1].trimmingCharacters(in: .whitespaces) }
+            }
+            return [tags["d"], tags["s"], tags["a"]].map { $0 ?? "?" }.joined(separator: " ")
+        }
     }
 
     /// Decodes RFC 2047 encoded words (`=?UTF-8?B?...?=`, `=?UTF-8?Q?...?=`); the space between two adjacent

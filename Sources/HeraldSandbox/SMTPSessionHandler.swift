@@ -3,7 +3,8 @@ import NIOCore
 
 /// One SMTP session of the sandbox sink: EHLO/HELO, AUTH PLAIN/LOGIN (any credentials), MAIL, RCPT, DATA, RSET,
 /// NOOP, QUIT. Recipients whose local part starts with `reject` get a 550 and with `tempfail` a 451, so the failure
-/// paths can be shown without a real provider.
+/// paths can be shown without a real provider; with a `Bouncer`, those starting with `bounce` are taken and then
+/// bounced to the envelope sender.
 final class SMTPSessionHandler: ChannelInboundHandler {
     typealias InboundIn = ByteBuffer
     typealias OutboundOut = ByteBuffer
@@ -17,6 +18,7 @@ final class SMTPSessionHandler: ChannelInboundHandler {
     }
 
     private let store: MailStore
+    private let bouncer: Bouncer?
     private var buffer = ByteBuffer()
     private var phase = Phase.command
     private var from: String?
@@ -24,8 +26,9 @@ final class SMTPSessionHandler: ChannelInboundHandler {
     private var data: [UInt8] = []
     static let maxSize = 10 << 20
 
-    init(store: MailStore) {
+    init(store: MailStore, bouncer: Bouncer? = nil) {
         self.store = store
+        self.bouncer = bouncer
     }
 
     func channelActive(context: ChannelHandlerContext) {
@@ -56,6 +59,8 @@ final class SMTPSessionHandler: ChannelInboundHandler {
         case .data:
             if line.count == 1, line.first == UInt8(ascii: ".") {
                 store.add(from: from ?? "", recipients: recipients, data: data)
+                let bounced = recipients.filter(Bouncer.wantsBounce)
+                if let bouncer, !bounced.isEmpty { bouncer.bounce(sender: from ?? "", recipients: bounced, original: data) }
                 reply(context, "250 2.0.0 OK: queued as \(store.count)")
                 resetTransaction()
                 phase = .command

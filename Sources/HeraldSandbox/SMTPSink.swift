@@ -8,17 +8,20 @@ public struct SMTPSink: Service {
     public let host: String
     public let port: Int
     public let store: MailStore
+    let bouncer: Bouncer?
     let logger: Logger
 
-    public init(host: String, port: Int, store: MailStore, logger: Logger) {
+    public init(host: String, port: Int, store: MailStore, bouncer: Bouncer? = nil, logger: Logger) {
         self.host = host
         self.port = port
         self.store = store
+        self.bouncer = bouncer
         self.logger = logger
     }
 
     public func run() async throws {
         let store = store
+        let bouncer = bouncer
         // Every session on one event loop: a sink does little per line, and one busy thread that finds several
         // sessions ready at each wakeup costs less CPU than two threads waking for one line each.
         let channel = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton.next())
@@ -26,7 +29,7 @@ public struct SMTPSink: Service {
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
             .childChannelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
-                    try channel.pipeline.syncOperations.addHandler(SMTPSessionHandler(store: store))
+                    try channel.pipeline.syncOperations.addHandler(SMTPSessionHandler(store: store, bouncer: bouncer))
                 }
             }
             .bind(host: host, port: port).get()

@@ -23,6 +23,8 @@ public enum SandboxHTTP {
                     "to": .array(mail.recipients.map(JSONValue.string)), "subject": .string(read.subject),
                     "from_header": .string(read.from), "to_header": .string(read.to),
                     "text": part(read.text), "html": part(read.html),
+                    "list_unsubscribe": read.listUnsubscribe.map(JSONValue.string) ?? .null, "one_click": .bool(read.oneClick),
+                    "dkim": .array(read.dkim.map(JSONValue.string)),
                     "size": .int(Int64(mail.data.count)),
                     "received_at": .string(mail.receivedAt.formatted(Date.ISO8601FormatStyle(includingFractionalSeconds: true))),
                 ])

@@ -157,7 +157,7 @@ public struct Deliverability: Sendable {
     public var sent = 0
     public var hardBounces = 0
     public var complaints = 0
-    /// Suppressions added in the period, by reason.
+    /// Email suppressions added in the period, by reason.
     public var suppressions: [Suppression.Reason: Int] = [:]
 }
 
@@ -173,7 +173,7 @@ extension SuppressionStore {
             group by e.to_state
             union all
             select 'suppression', reason, count(*) from suppressions
-            where tenant_id = \(tenantID) and created_at > now() - make_interval(secs => \(seconds))
+            where tenant_id = \(tenantID) and channel = 'email' and created_at > now() - make_interval(secs => \(seconds))
             group by reason
             """, logger: logger)
         var summary = Deliverability()

@@ -2,13 +2,14 @@ import ArgumentParser
 import Foundation
 import HeraldCore
 import HeraldProviders
+import HeraldSandbox
 import HeraldServer
 import HeraldStore
 import Logging
 import Synchronization
 
 /// Bounces recorded by a running herald-inbound: sent emails made in the database, then one delivery status
-/// notification (RFC 3464, Postfix's shape) per message to its signed bounce address, over `connections` SMTP
+/// notification (RFC 3464, as the sandbox bounces) per message to its signed bounce address, over `connections` SMTP
 /// sessions (libcurl, as an MTA would hand them over); timed until the last is answered and checked against the
 /// database.
 struct InboundBench: AsyncParsableCommand {
@@ -32,42 +33,6 @@ struct InboundBench: AsyncParsableCommand {
         }
     }
 
-    static func dsn(to recipient: String, bounceAddress: String, index: Int) -> [UInt8] {
-        let boundary = "bench.\(index)/mx.bench"
-        return Array("""
-            From: MAILER-DAEMON@mx.bench (Mail Delivery System)\r
-            To: \(bounceAddress)\r
-            Subject: Undelivered Mail Returned to Sender\r
-            MIME-Version: 1.0\r
-            Content-Type: multipart/report; report-type=delivery-status;\r
-            \tboundary="\(boundary)"\r
-            \r
-            --\(boundary)\r
-            Content-Type: text/plain; charset=us-ascii\r
-            \r
-            Your message could not be delivered.\r
-            \r
-            --\(boundary)\r
-            Content-Type: message/delivery-status\r
-            \r
-            Reporting-MTA: dns; mx.bench\r
-            \r
-            Final-Recipient: rfc822; \(recipient)\r
-            Original-Recipient: rfc822;\(recipient)\r
-            Action: failed\r
-            Status: 5.1.1\r
-            Diagnostic-Code: smtp; 550 5.1.1 <\(recipient)>: Recipient address rejected: User unknown\r
-            \r
-            --\(boundary)\r
-            Content-Type: text/rfc822-headers\r
-            \r
-            Subject: Bench\r
-            \r
-            --\(boundary)--\r
-
-            """.utf8)
-    }
-
     private func measure(database: Database, addresses: BounceAddresses, logger: Logger) async throws {
         let procedureID = UUID()
         let tenant = Tenant.defaultID
@@ -84,7 +49,8 @@ struct InboundBench: AsyncParsableCommand {
         for try await (id, address) in rows.decode((UUID, String).self) {
             let bounceAddress = addresses.address(for: id)
             envelopes.append(.init(
-                from: "", to: bounceAddress, data: Self.dsn(to: address, bounceAddress: bounceAddress, index: envelopes.count),
+                from: "", to: bounceAddress,
+                data: Bouncer.notification(to: bounceAddress, recipient: address, original: Array("Subject: Bench\r\n\r\n".utf8)),
                 messageID: id.uuidString))
         }
         let sender = try SMTPSender(configuration: SMTPConfiguration(

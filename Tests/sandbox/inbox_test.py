@@ -67,6 +67,10 @@ def main():
             for value in (item["subject"], item["from_header"]):
                 if value not in text:
                     problems.append("mail %r not shown" % value)
+        # The demo's tenant signs its mail with its own Ed25519 key: the inbox shows each signature.
+        signed = [item for item in mail if item["dkim"]]
+        if not signed or not all(" ed25519-sha256" in item["dkim"][0] and item["dkim"][0] in text for item in signed):
+            problems.append("DKIM signatures not shown: %s" % [item["dkim"] for item in mail][:3])
         for item in sms:
             if item["message"] not in text or item["status"] not in text:
                 problems.append("SMS %r (%s) not shown" % (item["message"], item["status"]))

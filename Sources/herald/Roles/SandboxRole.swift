@@ -27,6 +27,8 @@ struct SandboxRole: AsyncParsableCommand {
     @Flag(help: "Push an SMS's final report before its BUFFERED one.") var smsReportReorder = false
     @Option(help: "Each delivery report waits up to this many milliseconds more, at random.") var smsReportLateMs = 0
     @Option(help: "herald-api's inbound SMS URL (with its token), where the inbox page's replies go.") var inboundURL: String?
+    @Option(help: "host:port of herald-inbound: mail to a recipient starting with 'bounce' is taken, then bounced there to its Return-Path.")
+    var bounceSmtp: String?
 
     func run() async throws {
         ProcessRuntime.nameProcess("herald-sandbox")
@@ -35,7 +37,11 @@ struct SandboxRole: AsyncParsableCommand {
         let (smtpHost, smtpPort) = try Self.address(smtp, option: "--smtp")
         let (httpHost, httpPort) = try Self.address(http, option: "--http")
         let store = try MailStore(keep: keep, directory: maildir.map { URL(fileURLWithPath: $0) })
-        let sink = SMTPSink(host: smtpHost, port: smtpPort, store: store, logger: logger)
+        let bouncer = try bounceSmtp.map { raw in
+            let (host, port) = try Self.address(raw, option: "--bounce-smtp")
+            return try Bouncer(url: "smtp://\(host):\(port)", logger: logger)
+        }
+        let sink = SMTPSink(host: smtpHost, port: smtpPort, store: store, bouncer: bouncer, logger: logger)
         guard (0...1).contains(smsFailureShare), (0...1).contains(smsRateLimitShare), (0...1).contains(smsReportDuplicates)
         else {
             throw ValidationError("--sms-failure-share, --sms-rate-limit-share and --sms-report-duplicates are shares between 0 and 1")
