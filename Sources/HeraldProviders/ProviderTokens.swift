@@ -68,9 +68,9 @@ public struct ProviderTokens: Sendable {
     }
 }
 
-/// Where Tyntec pushes each SMS's delivery reports: `HERALD_PUBLIC_URL` (the address herald-api is reached at from
-/// outside) with `/v1/providers/tyntec/reports/{token}`.
-public struct TyntecReportURLs: Sendable {
+/// Links on herald-api's public address (`HERALD_PUBLIC_URL`) whose last segment is a signed token naming a message:
+/// where Tyntec pushes an SMS's delivery reports, and an email's one-click unsubscribe (RFC 8058).
+public struct PublicLinks: Sendable {
     public let publicURL: String
     public let tokens: ProviderTokens
 
@@ -79,22 +79,13 @@ public struct TyntecReportURLs: Sendable {
         self.tokens = tokens
     }
 
-    public func url(for messageID: UUID) -> String {
+    /// `/v1/providers/tyntec/reports/{token}`
+    public func tyntecReport(for messageID: UUID) -> String {
         publicURL + "/v1/providers/tyntec/reports/" + tokens.token(for: messageID, .tyntecReport)
     }
-}
 
-/// An email's one-click unsubscribe link (RFC 8058): `HERALD_PUBLIC_URL/u/{token}`, the token naming the message.
-public struct UnsubscribeURLs: Sendable {
-    public let publicURL: String
-    public let tokens: ProviderTokens
-
-    public init(publicURL: String, tokens: ProviderTokens) {
-        self.publicURL = publicURL.hasSuffix("/") ? String(publicURL.dropLast()) : publicURL
-        self.tokens = tokens
-    }
-
-    public func url(for messageID: UUID) -> String {
+    /// `/u/{token}`
+    public func unsubscribe(for messageID: UUID) -> String {
         publicURL + "/u/" + tokens.token(for: messageID, .unsubscribe)
     }
 }

@@ -18,17 +18,17 @@ public struct EmailChannel: ChannelSender {
     let from: MIMEMessage.Mailbox
     let bounces: BounceAddresses?
     let domains: SenderDomains?
-    let unsubscribe: UnsubscribeURLs?
+    let links: PublicLinks?
 
     public init(
         provider: any EmailProvider, from: MIMEMessage.Mailbox, bounces: BounceAddresses? = nil, domains: SenderDomains? = nil,
-        unsubscribe: UnsubscribeURLs? = nil
+        links: PublicLinks? = nil
     ) {
         self.provider = provider
         self.from = from
         self.bounces = bounces
         self.domains = domains
-        self.unsubscribe = unsubscribe
+        self.links = links
     }
 
     public func send(_ messages: [OutgoingMessage], completed: @escaping @Sendable (Int, DeliveryOutcome) -> Void) async {
@@ -51,7 +51,7 @@ public struct EmailChannel: ChannelSender {
                 envelopeFrom: bounces?.address(for: message.id, at: entry?.returnPathDomain))
             mime.dkimKeys = entry?.keys ?? []
             if message.unsubscribe {
-                mime.listUnsubscribe = [unsubscribe?.url(for: message.id),
+                mime.listUnsubscribe = [links?.unsubscribe(for: message.id),
                                         bounces.map { "mailto:" + $0.address(for: message.id, .unsubscribe, at: entry?.returnPathDomain) + "?subject=unsubscribe" }]
                     .compactMap { $0 }
             }
@@ -65,9 +65,9 @@ public struct EmailChannel: ChannelSender {
 public struct SMSChannel: ChannelSender {
     let client: any SMSProvider
     let from: String
-    let reports: TyntecReportURLs?
+    let reports: PublicLinks?
 
-    public init(client: any SMSProvider, from: String, reports: TyntecReportURLs? = nil) {
+    public init(client: any SMSProvider, from: String, reports: PublicLinks? = nil) {
         self.client = client
         self.from = from
         self.reports = reports
@@ -85,7 +85,7 @@ public struct SMSChannel: ChannelSender {
                     }
                     completed(index, await client.send(SMSSubmission(
                         to: message.toAddress, from: sender, message: message.text,
-                        reference: message.id.uuidString.lowercased(), callbackURL: reports?.url(for: message.id))))
+                        reference: message.id.uuidString.lowercased(), callbackURL: reports?.tyntecReport(for: message.id))))
                 }
             }
         }

@@ -25,15 +25,15 @@ public struct RenderWorker: Sendable {
 
     let settler: JobSettler
 
-    /// With `unsubscribe`, a message of an unsubscribe template has `{{unsubscribe_url}}`, its own one-click link.
-    let unsubscribe: UnsubscribeURLs?
+    /// With `links`, a message of an unsubscribe template has `{{unsubscribe_url}}`, its own one-click link.
+    let links: PublicLinks?
 
     public init(
         infrastructure: Infrastructure, topology: Topology, renderer: MessageRenderer = MessageRenderer(),
-        unsubscribe: UnsubscribeURLs? = nil, logger: Logger
+        links: PublicLinks? = nil, logger: Logger
     ) {
         self.renderer = renderer
-        self.unsubscribe = unsubscribe
+        self.links = links
         settler = JobSettler(stage: .render, waitingState: .queued, infrastructure: infrastructure, topology: topology, logger: logger)
         messages = PipelineStore(database: infrastructure.database, logger: logger)
         bus = infrastructure.bus
@@ -64,7 +64,7 @@ public struct RenderWorker: Sendable {
             let started = ContinuousClock.now
             do {
                 var variables = try JSONValue.parse(Array(input.variablesJSON.utf8)).object ?? [:]
-                if input.unsubscribe, let unsubscribe { variables["unsubscribe_url"] = .string(unsubscribe.url(for: input.id)) }
+                if input.unsubscribe, let links { variables["unsubscribe_url"] = .string(links.unsubscribe(for: input.id)) }
                 let output = try renderer.render(channel: input.channel, template: try templates.template(
                     id: input.templateID, subject: input.subject, text: input.text, html: input.html), variables: variables)
                 contents.append(RenderedContent(

@@ -33,7 +33,7 @@ public struct EmailConfiguration: Sendable {
     /// Each email's envelope sender at `HERALD_BOUNCE_DOMAIN`; nil: the From address, and nothing comes back.
     public var bounces: BounceAddresses?
     /// One-click unsubscribe links at `HERALD_PUBLIC_URL`; nil: List-Unsubscribe has the mailto only, if any.
-    public var unsubscribe: UnsubscribeURLs?
+    public var links: PublicLinks?
 
     public init(environment: Environment = Environment()) throws {
         let rawTLS = environment.optional("HERALD_SMTP_TLS")
@@ -54,13 +54,13 @@ public struct EmailConfiguration: Sendable {
         }
         from = try Self.mailbox(environment.string("HERALD_SMTP_FROM", default: "Herald <herald@herald.localhost>"))
         bounces = try Self.bounceAddresses(environment)
-        unsubscribe = try Self.unsubscribeURLs(environment)
+        links = try Self.publicLinks(environment)
     }
 
-    /// `HERALD_PUBLIC_URL` (herald-api from outside), signed with `HERALD_TOKEN_SECRET`.
-    public static func unsubscribeURLs(_ environment: Environment) throws -> UnsubscribeURLs? {
+    /// Links at `HERALD_PUBLIC_URL` (herald-api from outside), signed with `HERALD_TOKEN_SECRET`; nil without it.
+    public static func publicLinks(_ environment: Environment) throws -> PublicLinks? {
         guard let publicURL = try Environment.publicURL(environment) else { return nil }
-        return UnsubscribeURLs(publicURL: publicURL, tokens: ProviderTokens(secret: try environment.tokenSecret(for: "HERALD_PUBLIC_URL")))
+        return PublicLinks(publicURL: publicURL, tokens: ProviderTokens(secret: try environment.tokenSecret(for: "HERALD_PUBLIC_URL")))
     }
 
     /// `HERALD_BOUNCE_DOMAIN`, signed with `HERALD_TOKEN_SECRET` (herald-inbound checks with the same).
@@ -98,12 +98,12 @@ public struct SMSConfiguration: Sendable {
     public var from: String
     public var poller: PollerConfiguration
     /// Where Tyntec pushes delivery reports (`HERALD_PUBLIC_URL` and `HERALD_TOKEN_SECRET`); nil: polling only.
-    public var reports: TyntecReportURLs?
+    public var reports: PublicLinks?
     /// With reports pushed, how long a sent SMS waits for one before the poller asks.
     public var receiptGrace: Duration
 
     public init(environment: Environment = Environment()) throws {
-        reports = try Self.reportURLs(environment)
+        reports = try EmailConfiguration.publicLinks(environment)
         receiptGrace = .seconds(try environment.int("HERALD_RECEIPT_GRACE_SECONDS", default: 600, minimum: 1))
         let url = try environment.string("HERALD_TYNTEC_URL", default: "https://api.tyntec.com")
         guard url.hasPrefix("http://") || url.hasPrefix("https://") else {
@@ -138,11 +138,6 @@ public struct SMSConfiguration: Sendable {
     /// asks about what no report settled.
     public var polling: SMSPolling {
         SMSPolling(firstPoll: reports == nil ? poller.delays[0] : receiptGrace, validity: tyntec.validity)
-    }
-
-    static func reportURLs(_ environment: Environment) throws -> TyntecReportURLs? {
-        guard let publicURL = try Environment.publicURL(environment) else { return nil }
-        return TyntecReportURLs(publicURL: publicURL, tokens: ProviderTokens(secret: try environment.tokenSecret(for: "HERALD_PUBLIC_URL")))
     }
 }
 

@@ -23,7 +23,7 @@ public struct EmailProcess: Sendable {
             channel: .email, infrastructure: infrastructure, sender: EmailChannel(
                 provider: sender, from: email.from, bounces: email.bounces,
                 domains: SenderDomains(store: SendingDomainStore(database: infrastructure.database, logger: logger), logger: logger),
-                unsubscribe: email.unsubscribe),
+                links: email.links),
             topology: worker.topology, slice: worker.sendSlice, logger: logger)
         return [StageConsumer(
             bus: infrastructure.bus, stage: .sendEmail, prefetch: worker.prefetch, concurrency: worker.concurrency,

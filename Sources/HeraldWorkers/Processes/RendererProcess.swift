@@ -9,21 +9,21 @@ import ServiceLifecycle
 public struct RendererProcess: Sendable {
     public var worker: WorkerConfiguration
     public var renderer: MessageRenderer
-    public var unsubscribe: UnsubscribeURLs?
+    public var links: PublicLinks?
 
     public init(environment: Environment) throws {
         worker = try WorkerConfiguration(environment: environment)
         let settings = try RenderSettings(environment: environment)
         renderer = MessageRenderer(
             maxSMSSegments: settings.maxSMSSegments, maxBytes: settings.maxBytes, transliterate: settings.transliterate)
-        unsubscribe = try EmailConfiguration.unsubscribeURLs(environment)
+        links = try EmailConfiguration.publicLinks(environment)
     }
 
     /// The consumer of `herald.render`, once the broker is checked to hold the topology it retries through.
     public func services(infrastructure: Infrastructure, logger: Logger) async throws -> [any Service] {
         try await worker.topology.verify(on: infrastructure.bus, stages: [.render])
         let renderer = RenderWorker(
-            infrastructure: infrastructure, topology: worker.topology, renderer: renderer, unsubscribe: unsubscribe,
+            infrastructure: infrastructure, topology: worker.topology, renderer: renderer, links: links,
             logger: logger)
         return [StageConsumer(
             bus: infrastructure.bus, stage: .render, prefetch: worker.prefetch, concurrency: worker.concurrency,
