@@ -1,5 +1,6 @@
 """The fleet under test: Herald's own executables against the local PostgreSQL (database herald_fault) and RabbitMQ
 (vhost herald-fault), with short timeouts so that faults resolve within the test; and small HTTP and SQL helpers."""
+import concurrent.futures
 import json
 import os
 import re
@@ -9,6 +10,7 @@ import sys
 import threading
 import time
 import urllib.request
+import uuid
 
 DB = "herald_fault"
 VHOST = "herald-fault"
@@ -227,6 +229,30 @@ def stop_processes(processes):
             process.wait(timeout=20)
         except subprocess.TimeoutExpired:
             process.kill()
+
+
+def accept_each(key, bodies):
+    """POSTs each body to /v1/messages (16 at once, each with its own Idempotency-Key, retried until accepted);
+    returns the ids in order."""
+    def accept(body):
+        idempotency_key = str(uuid.uuid4())
+        for _ in range(50):
+            status, reply = http("POST", "/v1/messages", body, key, idempotency_key=idempotency_key)
+            if status == 202:
+                return reply["id"]
+            time.sleep(0.2)
+        raise RuntimeError("a message was not accepted: %s %s" % (status, reply))
+    with concurrent.futures.ThreadPoolExecutor(16) as pool:
+        return list(pool.map(accept, bodies))
+
+
+def start_providers():
+    """Starts the providers of providers.py (SMTP, Tyntec, callback receiver) and points PORTS at them; returns
+    (the callback receiver's port, stop)."""
+    import providers
+    smtp_port, tyntec_port, callback_port, stop = providers.start()
+    PORTS.update(smtp=smtp_port, tyntec=tyntec_port, callbacks=callback_port)
+    return callback_port, stop
 
 
 def wait_for(condition, seconds, what):

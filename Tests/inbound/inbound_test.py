@@ -61,7 +61,7 @@ fleet_module.use("herald_inbound", "herald-inbound", API, ".herald/inbound", {
     "HERALD_INBOUND_SMTP_ADDRESS": "127.0.0.1:%d" % INBOUND_PORT, "HERALD_INBOUND_MAX_BYTES": str(MAX_BYTES),
     "HERALD_HARD_BOUNCE_SUPPRESSION_DAYS": str(SUPPRESSION_DAYS), "HERALD_PUBLIC_URL": "http://" + API,
     "LOG_LEVEL": "info"})
-from fleet import Checks, Fleet, http, log_lines_matching, psql, wait_for  # noqa: E402
+from fleet import Checks, Fleet, accept_each, http, log_lines_matching, psql, wait_for  # noqa: E402
 
 BIN = sys.argv[1]
 KINDS = ["herald-api", "herald-renderer", "herald-email", "herald-callbacks", "herald-inbound"]
@@ -73,19 +73,7 @@ def ctl(*arguments, ok=True):
 
 
 def send(key, addresses, template="note"):
-    """Accepts one email per address (16 requests at once, each with its Idempotency-Key); returns their ids."""
-    def one(address):
-        idempotency_key = str(uuid.uuid4())
-        for _ in range(50):
-            status, reply = http("POST", "/v1/messages", {"channel": "email", "to": {"email": address},
-                                                          "template": template, "variables": {}}, key,
-                                 idempotency_key=idempotency_key)
-            if status == 202:
-                return reply["id"]
-            time.sleep(0.2)
-        raise RuntimeError("an email was not accepted: %s %s" % (status, reply))
-    with concurrent.futures.ThreadPoolExecutor(16) as pool:
-        return list(pool.map(one, addresses))
+    return accept_each(key, [{"channel": "email", "to": {"email": a}, "template": template} for a in addresses])
 
 
 def state(message_id):
@@ -397,8 +385,7 @@ def check_logs():
 
 
 def main():
-    smtp_port, tyntec_port, callback_port, stop_providers = providers.start()
-    fleet_module.PORTS.update(smtp=smtp_port, tyntec=tyntec_port, callbacks=callback_port)
+    callback_port, stop_providers = fleet_module.start_providers()
     fleet_module.fresh_servers()
     subprocess.run([os.path.join(ROOT, "scripts", "postfix.sh"), "start", POSTFIX_DIR, str(POSTFIX_PORT),
                     str(INBOUND_PORT), BOUNCE_DOMAIN + "," + ACME_RETURN_PATH, ",".join(KNOWN)], check=True)

@@ -13,7 +13,6 @@ Tyntec does.
 
 Prints one line per check and a closing "N passed, N failed".
 """
-import concurrent.futures
 import hashlib
 import hmac
 import os
@@ -32,7 +31,7 @@ GRACE = 5
 fleet_module.use("herald_reports", "herald-reports", API, ".herald/reports", {
     "HERALD_PUBLIC_URL": "http://" + API, "HERALD_TOKEN_SECRET": SECRET, "HERALD_RECEIPT_GRACE_SECONDS": str(GRACE),
     "HERALD_TYNTEC_INBOUND_TOKEN": INBOUND_TOKEN, "LOG_LEVEL": "info"})
-from fleet import Checks, Fleet, http, log_lines_matching, psql, wait_for  # noqa: E402
+from fleet import Checks, Fleet, accept_each, http, log_lines_matching, psql, wait_for  # noqa: E402
 
 BIN = sys.argv[1]
 NUMBER = "+4915200000001"
@@ -44,18 +43,7 @@ def ctl(*arguments):
 
 
 def send_all(key, phones):
-    """Accepts one SMS per phone (16 requests at once, each with its Idempotency-Key, retried until accepted)."""
-    def send(phone):
-        idempotency_key = str(uuid.uuid4())
-        for _ in range(50):
-            status, reply = http("POST", "/v1/messages", {"channel": "sms", "to": {"phone": phone}, "template": "note",
-                                                          "variables": {}}, key, idempotency_key=idempotency_key)
-            if status == 202:
-                return reply["id"]
-            time.sleep(0.2)
-        raise RuntimeError("an SMS was not accepted: %s %s" % (status, reply))
-    with concurrent.futures.ThreadPoolExecutor(16) as pool:
-        return list(pool.map(send, phones))
+    return accept_each(key, [{"channel": "sms", "to": {"phone": phone}, "template": "note"} for phone in phones])
 
 
 def states(ids):
@@ -196,8 +184,7 @@ def check_logs():
 
 
 def main():
-    smtp_port, tyntec_port, callback_port, stop_providers = providers.start()
-    fleet_module.PORTS.update(smtp=smtp_port, tyntec=tyntec_port, callbacks=callback_port)
+    callback_port, stop_providers = fleet_module.start_providers()
     fleet_module.fresh_servers()
     ctl("migrate")
     ctl("topology")

@@ -261,8 +261,7 @@ def check_logs():
 
 
 def main():
-    smtp_port, tyntec_port, callback_port, stop_providers = providers.start()
-    fleet_module.PORTS.update(smtp=smtp_port, tyntec=tyntec_port, callbacks=callback_port)
+    callback_port, stop_providers = fleet_module.start_providers()
     fleet_module.fresh_servers()
     ctl("migrate")
     ctl("topology")
