@@ -141,7 +141,7 @@ public struct PipelineStore: Sendable {
                 insert into message_events (message_id, from_state, to_state) select id, 'rendered', 'sending' from moved
             )
             select m.id, m.channel, m.to_address, m.to_name, c.subject, c.text_body, c.html_body,
-                   case when m.channel = 'email' then coalesce(m.sender, t.email_sender) else m.sender end,
+                   case when m.channel = 'email' then coalesce(m.sender, tp.sender, t.email_sender) else m.sender end,
                    m.segments, m.attempts, m.created_at, coalesce(tp.unsubscribe, false), r.reasons
             from (select coalesce(array_agg(reason), '{}') as reasons from suppressed) r
             left join moved m on true left join message_contents c on c.message_id = m.id

@@ -19,6 +19,8 @@ public struct Template: Sendable, Equatable {
     /// Email: its messages carry List-Unsubscribe (RFC 8058 one-click) and `{{unsubscribe_url}}`, and an unsubscribe
     /// stops them; mail from templates without it still goes.
     public var unsubscribe = false
+    /// Email: the From mailbox (`Name <local@domain>`) for its messages that name none.
+    public var sender: String? = nil
 
     /// Locales to try for a wanted locale, most specific first: `pl-PL`, then `pl`, then the default locale and its
     /// language, then none (a template stored without a locale).
@@ -78,22 +80,22 @@ public struct TemplateRepository: Sendable {
 
     public func put(
         tenantID: UUID, name: String, locale: String, channel: MessageChannel, subject: String?, text: String, html: String?,
-        category: String? = nil, unsubscribe: Bool = false
+        category: String? = nil, unsubscribe: Bool = false, sender: String? = nil
     ) async throws -> Template {
         try await client.withTransaction(logger: logger) { connection in
             // Serialises versions of one template name without blocking other names.
             try await connection.query("select pg_advisory_xact_lock(hashtext('template:' || \(tenantID.uuidString) || ':' || \(name)))", logger: logger)
             let rows = try await connection.query("""
-                insert into templates (tenant_id, name, locale, version, channel, subject, text_body, html_body, category, unsubscribe)
+                insert into templates (tenant_id, name, locale, version, channel, subject, text_body, html_body, category, unsubscribe, sender)
                 select \(tenantID), \(name), \(locale), coalesce(max(version), 0) + 1, \(channel.rawValue), \(subject), \(text), \(html),
-                       \(category), \(unsubscribe)
+                       \(category), \(unsubscribe), \(sender)
                 from templates where tenant_id = \(tenantID) and name = \(name) and locale = \(locale)
                 returning id, version, created_at
                 """, logger: logger)
             for try await (id, version, createdAt) in rows.decode((Int64, Int, Date).self) {
                 return Template(
                     id: id, name: name, locale: locale, version: version, channel: channel, subject: subject,
-                    text: text, html: html, createdAt: createdAt, category: category, unsubscribe: unsubscribe)
+                    text: text, html: html, createdAt: createdAt, category: category, unsubscribe: unsubscribe, sender: sender)
             }
             throw StoreError(.notFound, "template not stored")
         }
@@ -127,16 +129,17 @@ public struct TemplateRepository: Sendable {
         return try await Self.decode(rows)
     }
 
-    static let columns = "id, name, locale, version, channel, subject, text_body, html_body, created_at, category, unsubscribe"
+    static let columns = "id, name, locale, version, channel, subject, text_body, html_body, created_at, category, unsubscribe, sender"
 
     static func decode(_ rows: PostgresRowSequence) async throws -> [Template] {
         var templates: [Template] = []
-        for try await (id, name, locale, version, channel, subject, text, html, createdAt, category, unsubscribe) in rows.decode(
-            (Int64, String, String, Int, String, String?, String, String?, Date, String?, Bool).self)
+        for try await (id, name, locale, version, channel, subject, text, html, createdAt, category, unsubscribe, sender) in rows.decode(
+            (Int64, String, String, Int, String, String?, String, String?, Date, String?, Bool, String?).self)
         {
             templates.append(Template(
                 id: id, name: name, locale: locale, version: version, channel: MessageChannel(rawValue: channel) ?? .email,
-                subject: subject, text: text, html: html, createdAt: createdAt, category: category, unsubscribe: unsubscribe))
+                subject: subject, text: text, html: html, createdAt: createdAt, category: category, unsubscribe: unsubscribe,
+                sender: sender))
         }
         return templates
     }

@@ -175,7 +175,7 @@ def check_bounce(key):
     return known_id
 
 
-def check_dkim(key, records):
+def check_dkim(key, other_key, records):
     """The tenant's default sender, signed by both keys; each signature verified by dkimpy against the printed records."""
     message_id = send(key, ["known1@example.test"])[0]
     wait_for(lambda: delivered("known1", message_id) is not None, 30, "a signed copy delivered")
@@ -194,13 +194,31 @@ def check_dkim(key, records):
     signed = re.search(rb"h=([a-z:-]+);", raw).group(1).decode().split(":")
     check("... covering From, To, Subject, Date, Message-ID, MIME-Version and Content-Type",
           set(signed) >= {"from", "to", "subject", "date", "message-id", "mime-version", "content-type"}, ":".join(signed))
-    status, body = http("POST", "/v1/messages", {"channel": "email", "to": {"email": "known1@example.test"},
-                                                 "from": {"email": "ceo@globex.test"}, "template": "note"}, key,
-                        idempotency_key=str(uuid.uuid4()))
-    problem = body if isinstance(body, dict) else json.loads(body)
-    named = [p for p in problem.get("invalid-params", []) if p.get("name") == "from" and "globex.test" in p.get("reason", "")]
-    check("a from in another tenant's or no tenant's domain: 422 naming from and the domain", status == 422 and named,
-          "%d %s" % (status, problem.get("invalid-params")))
+    # Globex may not send as acme (a message or a template), nor as a domain no tenant has.
+    refusals = [
+        http("POST", "/v1/messages", {"channel": "email", "to": {"email": "known1@example.test"}, "template": "note",
+                                      "from": {"email": "ceo@" + ACME_DOMAIN}}, other_key, idempotency_key=str(uuid.uuid4())),
+        http("PUT", "/v1/templates/spoof", {"channel": "email", "subject": "x", "text": "x", "from": {"email": "ceo@" + ACME_DOMAIN}},
+             other_key),
+        http("POST", "/v1/messages", {"channel": "email", "to": {"email": "known1@example.test"}, "template": "note",
+                                      "from": {"email": "ceo@nobody.test"}}, key, idempotency_key=str(uuid.uuid4())),
+    ]
+    named = [status == 422 and any(p.get("name") == "from" and domain in p.get("reason", "")
+                                   for p in json.loads(body).get("invalid-params", []))
+             for (status, body), domain in zip(refusals, [ACME_DOMAIN, ACME_DOMAIN, "nobody.test"])]
+    check("a from in another tenant's or no tenant's domain (message or template): 422 naming from and the domain",
+          named == [True, True, True], str([status for status, _ in refusals]))
+    # A template's own sender, in the tenant's domain, wins over the tenant's.
+    assert http("PUT", "/v1/templates/cases", {"channel": "email", "subject": "Case", "text": "A case.",
+                                               "from": {"email": "cases@" + ACME_DOMAIN, "name": "Acme Cases"}}, key)[0] == 201
+    case_id = send(key, ["known8@example.test"], template="cases")[0]
+    wait_for(lambda: delivered("known8", case_id) is not None, 30, "the template's sender's email")
+    sender = email.message_from_bytes(delivered("known8", case_id)).get("From", "")
+    check("a template's from is its emails' sender", sender == '"Acme Cases" <cases@acme.test>', sender)
+    private = psql("select private_key from dkim_keys where selector = 'ed1'")
+    outputs = ctl("dkim", "list", "acme").stdout + ctl("domains", "list", "acme").stdout
+    check("a private key is in no command's output and no log line", private and private not in outputs
+          and "PRIVATE KEY" not in outputs and not log_lines_matching(re.escape(private) + "|PRIVATE KEY"))
 
 
 def check_unsubscribe(key):
@@ -413,7 +431,7 @@ def main():
                                                        "unsubscribe": True, "text": "News. Unsubscribe: {{unsubscribe_url}}"},
                         key)[0] in (200, 201)
         check.run((("bounce", lambda: check_bounce(keys["acme"])),
-                   ("dkim", lambda: check_dkim(keys["acme"], records)),
+                   ("dkim", lambda: check_dkim(keys["acme"], keys["globex"], records)),
                    ("unsubscribe", lambda: check_unsubscribe(keys["acme"])),
                    ("delay and complaint", lambda: check_delay_and_complaint(keys["acme"])),
                    ("refusals", lambda: check_refusals(keys["acme"], keys["globex"])),

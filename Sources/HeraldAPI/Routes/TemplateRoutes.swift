@@ -1,5 +1,6 @@
 import Foundation
 import HeraldCore
+import HeraldProviders
 import HeraldRendering
 import HeraldServer
 import HeraldStore
@@ -68,7 +69,7 @@ extension APIHandlers {
         let body = try await readJSON(request)
         var problems: [Problem.InvalidParam] = []
         let reader = FieldReader(
-            body, allowed: ["channel", "locale", "subject", "text", "html", "category", "unsubscribe"], problems: &problems)
+            body, allowed: ["channel", "locale", "subject", "text", "html", "category", "unsubscribe", "from"], problems: &problems)
         let channel = reader.choice("channel", MessageChannel.self, problems: &problems)
         let locale = reader.string("locale", maxLength: 35, problems: &problems) ?? ""
         let subject = reader.string("subject", maxLength: 1000, problems: &problems)
@@ -79,11 +80,19 @@ extension APIHandlers {
         if unsubscribe, channel == .sms {
             problems.append(.init("unsubscribe", "is for email templates (SMS recipients answer STOP)"))
         }
+        let sender = EmailSender.parse(reader, problems: &problems)
+        if sender != nil, channel == .sms {
+            problems.append(.init("from", "is for email templates (an SMS names its sender id per message)"))
+        }
+        let tenantID = try context.authenticated().tenantID
+        if let sender, channel == .email {
+            problems += try await EmailSender.check([("from", sender)], tenantID: tenantID, domains: intake.domains)
+        }
         TemplateRules.check(channel: channel, subject: subject, text: text, html: html, problems: &problems)
         guard problems.isEmpty, let channel, let text else { throw Problem.validation(problems) }
         let template = try await templates.put(
-            tenantID: try context.authenticated().tenantID, name: name, locale: locale, channel: channel, subject: subject,
-            text: text, html: html, category: category, unsubscribe: unsubscribe)
+            tenantID: tenantID, name: name, locale: locale, channel: channel, subject: subject,
+            text: text, html: html, category: category, unsubscribe: unsubscribe, sender: sender)
         return json(.created, templateJSON(template))
     }
 
@@ -114,6 +123,11 @@ extension APIHandlers {
         if let html = template.html { object["html"] = .string(html) }
         if let category = template.category { object["category"] = .string(category) }
         if template.channel == .email { object["unsubscribe"] = .bool(template.unsubscribe) }
+        if let sender = template.sender.flatMap(MIMEMessage.Mailbox.init(parsing:)) {
+            var from: [String: JSONValue] = ["email": .string(sender.address)]
+            if let name = sender.name { from["name"] = .string(name) }
+            object["from"] = .object(from)
+        }
         if template.channel == .sms {
             let encoding = renderer.smsEncoding(ofTemplate: template.text)
             object["encoding"] = .string(encoding.alphabet.label)
