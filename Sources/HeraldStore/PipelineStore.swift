@@ -118,13 +118,13 @@ public struct PipelineStore: Sendable {
                     last_error = 'the address is on the suppression list (' || s.reason || ')'
                 from (
                     select distinct on (m2.id) m2.id, s2.reason
-                    from messages m2 join templates t2 on t2.id = m2.template_id
+                    from messages m2 left join templates t2 on t2.id = m2.template_id
                     join suppressions s2 on s2.tenant_id = m2.tenant_id and s2.channel = m2.channel
                         and s2.address = lower(m2.to_address)
                         and (s2.category = '' or s2.category = coalesce(m2.category, t2.category))
                         and (s2.expires_at is null or s2.expires_at > now())
                         -- An email unsubscribe stops only mail one can unsubscribe from (an SMS STOP stops all SMS).
-                        and (s2.reason <> 'unsubscribe' or m2.channel = 'sms' or t2.unsubscribe)
+                        and (s2.reason <> 'unsubscribe' or m2.channel = 'sms' or coalesce(t2.unsubscribe, false))
                     where m2.id = any(\(ids)) and m2.state = 'rendered'
                     order by m2.id, s2.category
                 ) s
