@@ -44,7 +44,8 @@ struct SendBench: AsyncParsableCommand {
             : #"{"channel": "sms", "text": "Sprawa {{case}}: {{status}}. Szczegoly w e-mailu."}"#
         _ = try await send(.PUT, "/v1/templates/bench-\(channel)", template)
         let noun = channel == "email" ? "emails" : "SMS"
-        let kind = "bench-\(channel)"
+        // A kind of this run's own: the counts below are of this run's messages, not of an earlier run's.
+        let kind = "bench-\(channel)-\(UUID().uuidString.prefix(8).lowercased())"
 
         let requests = (messages + batch - 1) / batch
         // The database's clock marks the start too, so that the time to the last `sent` event does not depend on
