@@ -1,4 +1,5 @@
 import Foundation
+import HeraldServer
 import HeraldStore
 import Logging
 import Metrics
@@ -8,15 +9,16 @@ import Metrics
 /// second they would be the process's main work). What the mail quotes (addresses, diagnostics) goes to the
 /// database and the tenant's callbacks, never to a log.
 public struct InboundRecorder: Sendable {
-    let store: BounceStore
+    /// Reports arriving together (over several SMTP sessions) share one statement.
+    let reports: GroupCommit<UUID, EmailReport, BounceStore.Outcome>
     let suppressions: SuppressionStore
-    let hardBounceSuppression: Duration?
     let logger: Logger
 
     public init(store: BounceStore, suppressions: SuppressionStore, hardBounceSuppression: Duration?, logger: Logger) {
-        self.store = store
+        reports = GroupCommit(missing: .unknownMessage, key: \.messageID) { batch in
+            try await store.apply(batch, hardBounceSuppression: hardBounceSuppression)
+        }
         self.suppressions = suppressions
-        self.hardBounceSuppression = hardBounceSuppression
         self.logger = logger
     }
 
@@ -39,7 +41,7 @@ public struct InboundRecorder: Sendable {
                 continue
             }
             emailReport.returnPathDomain = recipient.domain == bounceDomain ? nil : recipient.domain
-            let outcome = try await store.apply(emailReport, hardBounceSuppression: hardBounceSuppression)
+            let outcome = try await reports.apply(emailReport)
             switch outcome {
             case .applied, .unchanged:
                 Self.count(report.kind)

@@ -8,7 +8,7 @@ import ServiceLifecycle
 /// herald-inbound's SMTP listener: one `InboundSession` per connection, read a line at a time. Bound before the
 /// process starts its services, so an address in use is the process's one line at start.
 public final class InboundSMTPServer: Service, Sendable {
-    public typealias Connection = NIOAsyncChannel<SMTPLine, ByteBuffer>
+    public typealias Connection = NIOAsyncChannel<[SMTPLine], ByteBuffer>
     let server: NIOAsyncChannel<Connection, Never>
     let makeSession: @Sendable () -> InboundSession
     let beforeAccepting: @Sendable () async throws -> Void
@@ -31,7 +31,7 @@ public final class InboundSMTPServer: Service, Sendable {
                     channel.eventLoop.makeCompletedFuture {
                         try channel.pipeline.syncOperations.addHandler(IdleStateHandler(readTimeout: idleTimeout))
                         try channel.pipeline.syncOperations.addHandler(CloseWhenIdle())
-                        try channel.pipeline.syncOperations.addHandler(ByteToMessageHandler(SMTPLineDecoder(maxLength: maxLine)))
+                        try channel.pipeline.syncOperations.addHandler(SMTPLineSplitter(maxLength: maxLine))
                         return try Connection(wrappingChannelSynchronously: channel)
                     }
                 }
@@ -66,11 +66,17 @@ public final class InboundSMTPServer: Service, Sendable {
     func converse(_ connection: Connection) async {
         var session = makeSession()
         do {
-            try await connection.executeThenClose { lines, replies in
+            try await connection.executeThenClose { reads, replies in
                 try await replies.write(ByteBuffer(string: session.greeting + "\r\n"))
-                for try await line in lines {
-                    guard let reply = await session.handle(line.bytes.readableBytesView, ended: line.ended) else { continue }
-                    try await replies.write(ByteBuffer(string: reply + "\r\n"))
+                for try await lines in reads {
+                    // The replies to one read's lines (pipelined commands) go out together.
+                    var answer = ""
+                    for line in lines {
+                        guard let reply = await session.handle(line.bytes.readableBytesView, ended: line.ended) else { continue }
+                        answer += reply + "\r\n"
+                        if session.closed { break }
+                    }
+                    if !answer.isEmpty { try await replies.write(ByteBuffer(string: answer)) }
                     if session.closed { return }
                 }
             }

@@ -56,68 +56,72 @@ public struct BounceStore: Sendable {
         self.logger = logger
     }
 
-    /// Applies a report in one statement. A bounce or complaint moves the message from `sending` (the MTA can bounce
-    /// before herald-email has recorded `sent`) or `sent`; a hard bounce's suppression lasts `hardBounceSuppression`
-    /// (nil: for good) and never replaces a complaint, an unsubscribe or an operator's entry.
-    public func apply(_ report: EmailReport, hardBounceSuppression: Duration?) async throws -> Outcome {
-        let target: String? = switch report.kind {
-        case .bounce: MessageState.bounced.rawValue
-        case .complaint: MessageState.complained.rawValue
-        case .delay: nil
-        }
-        let reason: String? = switch report.kind {
-        case .bounce: "hard_bounce"
-        case .complaint: "complaint"
-        case .delay: nil
-        }
-        let expirySeconds = report.kind == .bounce ? hardBounceSuppression?.inSeconds : nil
+    /// Applies reports (one per message) in one statement; returns each message's outcome. A bounce or complaint
+    /// moves its message from `sending` (the MTA can bounce before herald-email has recorded `sent`) or `sent`; a
+    /// hard bounce's suppression lasts `hardBounceSuppression` (nil: for good) and never replaces a complaint, an
+    /// unsubscribe or an operator's entry. Two messages to one address in a batch make one suppression, a
+    /// complaint's if either is one.
+    public func apply(_ reports: [EmailReport], hardBounceSuppression: Duration?) async throws -> [UUID: Outcome] {
+        guard !reports.isEmpty else { return [:] }
+        let ids = reports.map(\.messageID)
+        let kinds = reports.map(\.kind.rawValue)
+        // One text per report: its recipients joined by U+0001, which no address holds.
+        let recipients = reports.map { $0.recipients.joined(separator: "\u{1}") }
+        let details = reports.map(\.detail)
+        let domains = reports.map { $0.returnPathDomain ?? "" }
+        let expirySeconds = hardBounceSuppression?.inSeconds
         let rows = try await client.query("""
-            with found as (
-                select id, tenant_id, lower(to_address) as address, state from messages
-                where id = \(report.messageID) and channel = 'email'
-            ), m as (
-                select * from found where \(report.returnPathDomain)::text is null or exists (
-                    select 1 from tenant_domains d where d.tenant_id = found.tenant_id
-                      and d.return_path_domain = \(report.returnPathDomain))
+            with r as (
+                select * from unnest(\(ids)::uuid[], \(kinds)::text[], \(recipients)::text[], \(details)::text[], \(domains)::text[])
+                    as r(id, kind, recipients, detail, domain)
+            ), found as (
+                select r.*, m.tenant_id, lower(m.to_address) as address, m.state
+                from r join messages m on m.id = r.id and m.channel = 'email'
+            ), owned as (
+                select * from found f where f.domain = '' or exists (
+                    select 1 from tenant_domains d where d.tenant_id = f.tenant_id and d.return_path_domain = f.domain)
             ), matching as (
-                select * from m where cardinality(\(report.recipients)::text[]) = 0 or address = any(\(report.recipients)::text[])
+                select * from owned where recipients = '' or address = any(string_to_array(recipients, chr(1)))
             ), seen as (
                 insert into inbound_reports (message_id, kind, digest)
-                select id, \(report.kind.rawValue), md5(\(report.detail)) from matching
+                select id, kind, md5(detail) from matching
                 on conflict do nothing
                 returning message_id
             ), moved as (
-                update messages u set state = \(target), last_error = \(report.detail), updated_at = now()
-                from matching
-                where \(target)::text is not null and u.id = matching.id and u.id in (select message_id from seen)
+                update messages u set state = case mt.kind when 'bounce' then 'bounced' else 'complained' end,
+                    last_error = mt.detail, updated_at = now()
+                from matching mt
+                where u.id = mt.id and mt.kind in ('bounce', 'complaint') and u.id in (select message_id from seen)
                   and u.state in ('sending', 'sent')
-                returning u.id, matching.state as from_state, matching.tenant_id, matching.address
+                returning u.id, mt.state as from_state, u.state as to_state, mt.tenant_id, mt.address, mt.kind, mt.detail
             ), events as (
                 insert into message_events (message_id, from_state, to_state, detail)
-                select id, from_state, \(target), \(report.detail) from moved
+                select id, from_state, to_state, detail from moved
                 union all
-                select id, state, state, \(report.detail) from matching
-                where \(target)::text is null and id in (select message_id from seen) and state in ('sending', 'sent')
-                returning 1
+                select id, state, state, detail from matching
+                where kind = 'delay' and id in (select message_id from seen) and state in ('sending', 'sent')
+                returning message_id
             ), suppressed as (
                 insert into suppressions (tenant_id, channel, address, category, reason, message_id, expires_at)
-                select tenant_id, 'email', address, '', \(reason), id,
-                       case when \(expirySeconds)::float8 is null then null
-                            else now() + make_interval(secs => \(expirySeconds)::float8) end
-                from moved where \(reason)::text is not null
+                select distinct on (tenant_id, address) tenant_id, 'email', address, '',
+                       case kind when 'bounce' then 'hard_bounce' else 'complaint' end, id,
+                       case when kind = 'bounce' and \(expirySeconds)::float8 is not null
+                            then now() + make_interval(secs => \(expirySeconds)::float8) end
+                from moved
+                order by tenant_id, address, kind = 'complaint' desc
                 on conflict (tenant_id, channel, address, category) do update
                     set reason = excluded.reason, message_id = excluded.message_id, expires_at = excluded.expires_at
                     where suppressions.reason = 'hard_bounce'
             )
-            select (select count(*) from found), (select count(*) from m), (select count(*) from matching),
-                   (select count(*) from events)
+            select r.id, f.id is not null, o.id is not null, mt.id is not null,
+                   exists (select 1 from events e where e.message_id = r.id)
+            from r left join found f on f.id = r.id left join owned o on o.id = r.id left join matching mt on mt.id = r.id
             """, logger: logger)
-        for try await (found, owned, matching, events) in rows.decode((Int, Int, Int, Int).self) {
-            if found == 0 { return .unknownMessage }
-            if owned == 0 { return .foreignDomain }
-            if matching == 0 { return .recipientMismatch }
-            return events > 0 ? .applied : .unchanged
+        var outcomes: [UUID: Outcome] = [:]
+        for try await (id, found, owned, matching, changed) in rows.decode((UUID, Bool, Bool, Bool, Bool).self) {
+            outcomes[id] = !found ? .unknownMessage : !owned ? .foreignDomain : !matching ? .recipientMismatch
+                : changed ? .applied : .unchanged
         }
-        return .unknownMessage
+        return outcomes
     }
 }

@@ -1,6 +1,7 @@
 import Foundation
 import HeraldCore
 import HeraldProviders
+import HeraldServer
 import HeraldStore
 import Hummingbird
 import Metrics
@@ -10,13 +11,13 @@ import Metrics
 /// (a forged, foreign or unknown one is a 404 and changes nothing). A report moves the message forward only and is
 /// committed before the 2xx; a duplicate, late or stale report is answered 200 so that Tyntec stops, and one that
 /// outran the sender (the message is not `sent` yet) a 409, so that Tyntec sends it again. Reports arriving together
-/// share one statement (`ReportBatcher`).
+/// share one statement (`GroupCommit`).
 struct ReportRoutes: Sendable {
-    let reports: ReportBatcher
+    let reports: GroupCommit<UUID, DeliveryReport, DeliveryReportOutcome>
     let tokens: ProviderTokens?
 
     init(store: DeliveryReportStore, tokens: ProviderTokens?, grace: Duration) {
-        reports = ReportBatcher(store: store, grace: grace)
+        reports = GroupCommit(missing: .unknown, key: \.messageID) { batch in try await store.apply(batch, grace: grace) }
         self.tokens = tokens
     }
 
