@@ -44,12 +44,7 @@ public struct APIConfiguration: Sendable {
     public var receiptGrace: Duration
 
     public init(environment: Environment = Environment()) throws {
-        let address = try environment.string("HERALD_API_ADDRESS", default: "127.0.0.1:8080")
-        guard let colon = address.lastIndex(of: ":"), let port = Int(address[address.index(after: colon)...]),
-              (1...65535).contains(port)
-        else { throw ConfigurationError("HERALD_API_ADDRESS must be host:port, got '\(address)'") }
-        host = String(address[..<colon]).trimmingCharacters(in: CharacterSet(charactersIn: "[]"))
-        self.port = port
+        (host, port) = try environment.hostAndPort("HERALD_API_ADDRESS", default: "127.0.0.1:8080")
         let rawMode = try environment.string("HERALD_API_MODE", default: "all")
         guard let mode = Mode(rawValue: rawMode) else {
             throw ConfigurationError("HERALD_API_MODE must be all, http or relay, got '\(rawMode)'")

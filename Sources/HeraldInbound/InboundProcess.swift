@@ -18,14 +18,9 @@ public struct InboundProcess: Sendable {
     public var databaseConnections: Int
 
     public init(environment: Environment) throws {
-        let address = try environment.string("HERALD_INBOUND_SMTP_ADDRESS", default: "127.0.0.1:2526")
-        guard let colon = address.lastIndex(of: ":"), let port = Int(address[address.index(after: colon)...]),
-              (1...65535).contains(port)
-        else { throw ConfigurationError("HERALD_INBOUND_SMTP_ADDRESS must be host:port, got '\(address)'") }
-        host = String(address[..<colon]).trimmingCharacters(in: CharacterSet(charactersIn: "[]"))
-        self.port = port
+        (host, port) = try environment.hostAndPort("HERALD_INBOUND_SMTP_ADDRESS", default: "127.0.0.1:2526")
         maxBytes = try environment.int("HERALD_INBOUND_MAX_BYTES", default: 2 << 20, minimum: 1024)
-        guard let domain = environment.optional("HERALD_BOUNCE_DOMAIN"), !domain.isEmpty else {
+        guard let domain = try environment.bounceDomain() else {
             throw ConfigurationError("HERALD_BOUNCE_DOMAIN is required: herald-inbound accepts mail for that domain only")
         }
         addresses = BounceAddresses(domain: domain, tokens: ProviderTokens(secret: try environment.tokenSecret(for: "HERALD_BOUNCE_DOMAIN")))

@@ -1,4 +1,5 @@
 import Foundation
+import HeraldCore
 
 /// Reads `HERALD_*` settings from the process environment.
 public struct Environment: Sendable {
@@ -50,6 +51,27 @@ public struct Environment: Sendable {
             throw ConfigurationError("HERALD_PUBLIC_URL must be an http:// or https:// URL without query, got '\(publicURL)'")
         }
         return publicURL
+    }
+
+    /// A `host:port` setting (brackets around an IPv6 host removed), or an error naming the setting.
+    public func hostAndPort(_ name: String, default defaultValue: String) throws -> (host: String, port: Int) {
+        let address = try string(name, default: defaultValue)
+        guard let colon = address.lastIndex(of: ":"), let port = Int(address[address.index(after: colon)...]),
+              (1...65535).contains(port)
+        else { throw ConfigurationError("\(name) must be host:port, got '\(address)'") }
+        return (String(address[..<colon]).trimmingCharacters(in: CharacterSet(charactersIn: "[]")), port)
+    }
+
+    /// `HERALD_BOUNCE_DOMAIN` in lower case, checked to be a domain name; nil when unset.
+    public func bounceDomain() throws -> String? {
+        guard let domain = optional("HERALD_BOUNCE_DOMAIN"), !domain.isEmpty else { return nil }
+        do {
+            guard !domain.contains("@") else { throw EmailAddress.Problem.malformed }
+            _ = try EmailAddress("postmaster@" + domain)
+        } catch {
+            throw ConfigurationError("HERALD_BOUNCE_DOMAIN must be a domain name, got '\(domain)'")
+        }
+        return domain.lowercased()
     }
 
     public static let defaultDatabaseURL = "postgres://herald:herald@127.0.0.1:5432/herald"

@@ -65,13 +65,7 @@ public struct EmailConfiguration: Sendable {
 
     /// `HERALD_BOUNCE_DOMAIN`, signed with `HERALD_TOKEN_SECRET` (herald-inbound checks with the same).
     public static func bounceAddresses(_ environment: Environment) throws -> BounceAddresses? {
-        guard let domain = environment.optional("HERALD_BOUNCE_DOMAIN"), !domain.isEmpty else { return nil }
-        do {
-            guard !domain.contains("@") else { throw EmailAddress.Problem.malformed }
-            _ = try EmailAddress("postmaster@" + domain)
-        } catch {
-            throw ConfigurationError("HERALD_BOUNCE_DOMAIN must be a domain name, got '\(domain)'")
-        }
+        guard let domain = try environment.bounceDomain() else { return nil }
         return BounceAddresses(domain: domain, tokens: ProviderTokens(secret: try environment.tokenSecret(for: "HERALD_BOUNCE_DOMAIN")))
     }
 
