@@ -153,6 +153,12 @@ public final class BusClient: Service, Sendable {
         }
     }
 
+    /// Which connection the bus is on: 0 for the first, one more for each reconnect. A connection that stays up (kept
+    /// alive by heartbeats, say) keeps its number.
+    public func connectionGeneration() async throws -> Int {
+        try await perform { connection throws(BusError) in connection.generation }
+    }
+
     public func run() async throws {
         try? await gracefulShutdown()
         await shutdown()

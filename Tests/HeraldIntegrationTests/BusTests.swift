@@ -124,9 +124,12 @@ struct BusTests {
             configuration.heartbeat = 2
             let bus = try await BusClient.connect(configuration, logger: TestInfrastructure.logger)
             try await Topology().declare(on: bus)
+            let first = try await bus.connectionGeneration()
+            // Idle for more than two heartbeat timeouts (the broker closes a connection after two missed heartbeats).
             try await Task.sleep(for: .seconds(7))
             try await bus.publishJobs([Job(messageID: UUID())], to: .render)
             #expect(try await bus.queueStatus(Stage.render.queue).messages == 1)
+            #expect(try await bus.connectionGeneration() == first, "the connection was replaced: heartbeats did not keep it")
             await bus.shutdown()
         }
     }
