@@ -75,56 +75,24 @@ public struct DigestRepository: Sendable {
                 where d.tenant_id = r.tenant_id and d.recipient_id = r.recipient_id and d.due_at <= \(now)
                 returning d.message_id, d.tenant_id, d.recipient_id, d.channel, d.due_at
                 """, logger: logger)
-            var taken: [UUID: (recipient: String, channel: String, dueAt: Date)] = [:]
+            var rows = DeferredRows()
             for try await (id, tenant, recipient, channel, dueAt) in deleted.decode((UUID, UUID, String, String, Date).self) {
-                taken[id] = (Self.key(tenant, recipient), channel, dueAt)
+                rows.taken[id] = (Self.key(tenant, recipient), channel, dueAt)
             }
-            let ids = Array(taken.keys)
+            let ids = Array(rows.taken.keys)
             let found = try await connection.query("""
                 select id, category, created_at from messages where id = any(\(ids)) and state = 'deferred'
                 """, logger: logger)
-            var messages: [(id: UUID, category: String?, acceptedAt: Date)] = []
             for try await (id, category, acceptedAt) in found.decode((UUID, String?, Date).self) {
-                messages.append((id, category, acceptedAt))
+                rows.messages.append((id, category, acceptedAt))
             }
             let contentRows = try await connection.query("""
                 select message_id, subject, text_body, html_body from message_contents where message_id = any(\(ids))
                 """, logger: logger)
-            var contents: [UUID: (subject: String?, text: String, html: String?)] = [:]
             for try await (id, subject, text, html) in contentRows.decode((UUID, String?, String, String?).self) {
-                contents[id] = (subject, text, html)
+                rows.contents[id] = (subject, text, html)
             }
-
-            var items: [(recipient: String, channel: String, item: DeferredItem)] = []
-            for message in messages {
-                guard let place = taken[message.id] else { continue }
-                let content = contents[message.id]
-                items.append((place.recipient, place.channel, DeferredItem(
-                    messageID: message.id, subject: content?.subject, text: content?.text ?? "", html: content?.html,
-                    category: message.category, acceptedAt: message.acceptedAt, dueAt: place.dueAt)))
-            }
-            items.sort {
-                ($0.recipient, $0.channel, $0.item.acceptedAt, $0.item.messageID)
-                    < ($1.recipient, $1.channel, $1.item.acceptedAt, $1.item.messageID)
-            }
-            var groups: [DeferredGroup] = []
-            var current: (recipient: String, channel: String, items: [DeferredItem])?
-            func close() {
-                if let current, let recipient = recipients[current.recipient],
-                   let channel = MessageChannel(rawValue: current.channel)
-                {
-                    groups.append(DeferredGroup(recipient: recipient, channel: channel, items: current.items))
-                }
-            }
-            for (recipient, channel, item) in items {
-                if current?.recipient == recipient && current?.channel == channel {
-                    current?.items.append(item)
-                } else {
-                    close()
-                    current = (recipient, channel, [item])
-                }
-            }
-            close()
+            let groups = rows.groups(recipients: recipients)
 
             var digests: [(tenantID: UUID, message: NewMessage)] = []
             var digested: [(item: UUID, digest: UUID)] = []
@@ -179,8 +147,10 @@ public struct DigestRepository: Sendable {
         }
     }
 
-    /// A recipient's key across tenants.
-    static func key(_ tenantID: UUID, _ externalID: String) -> String {
+    /// A recipient's key across tenants: its tenant and its id there.
+    typealias RecipientKey = String
+
+    static func key(_ tenantID: UUID, _ externalID: String) -> RecipientKey {
         "\(tenantID.uuidString) \(externalID)"
     }
 
