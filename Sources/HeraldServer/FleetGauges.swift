@@ -6,7 +6,7 @@ import Metrics
 import ServiceLifecycle
 
 /// Gauges of what waits in the fleet, read every `interval`: each work queue's depth and consumers, each stage's dead
-/// letters, the tables of scheduled, deferred and pending-poll messages and of jobs in flight (the outbox, and the
+/// letters, the tables of scheduled, deferred and pending-poll messages and of jobs in flight (the job ledger, and the
 /// part of it past its deadline, which the sweeper is about to resolve), and the messages in `sending`, with those
 /// past the sending timeout (a sender died at the provider). Run by `herald-api`.
 public struct FleetGauges: Service {
@@ -45,8 +45,8 @@ public struct FleetGauges: Service {
             let depths = try await counts.depths(sendingTimeout: infrastructure.recovery.sendingTimeout)
             Gauge(label: "herald_scheduled_messages").record(depths.scheduled)
             Gauge(label: "herald_deferred_messages").record(depths.deferred)
-            Gauge(label: "herald_outbox_rows").record(depths.outbox)
-            Gauge(label: "herald_outbox_overdue_rows").record(depths.outboxOverdue)
+            Gauge(label: "herald_job_ledger_rows").record(depths.ledgerRows)
+            Gauge(label: "herald_job_ledger_overdue_rows").record(depths.ledgerOverdue)
             Gauge(label: "herald_sms_polls_pending").record(depths.pendingPolls)
             Gauge(label: "herald_sending_messages").record(depths.sending)
             Gauge(label: "herald_stale_sending_messages").record(depths.staleSending)

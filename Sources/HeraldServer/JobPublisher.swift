@@ -23,7 +23,7 @@ public struct JobPublisher: Sendable {
     public func publish(_ publication: PendingPublication?) async -> Bool {
         guard let publication else { return true }
         do {
-            try await bus.publishJobs(for: publication.messageIDs, to: publication.stage, ledger: publication.outboxID)
+            try await bus.publishJobs(for: publication.messageIDs, to: publication.stage, ledger: publication.ledgerRow)
         } catch {
             failures.increment()
             logger.warning("jobs not confirmed by the broker; the sweeper will publish them", metadata: [

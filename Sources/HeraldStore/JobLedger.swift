@@ -3,7 +3,7 @@ import HeraldCore
 import Logging
 import PostgresNIO
 
-/// The ledger of jobs in flight (table `outbox`): every batch of messages made ready for a stage gets a row in the
+/// The ledger of jobs in flight (table `job_ledger`): every batch of messages made ready for a stage gets a row in the
 /// transaction that readies them; the row stays until the stage's consumer is done with all its messages. So every
 /// message in `queued`, `rendered` or `sending` has a row that owns it and a deadline (`due_at`), and the sweeper
 /// finds what a lost job or a dead process left behind without scanning `messages`.
@@ -24,36 +24,36 @@ public struct JobLedger: Sendable {
     ) async throws -> PendingPublication? {
         guard !ids.isEmpty else { return nil }
         let rows = try await connection.query(
-            "insert into outbox (message_ids, stage) values (\(ids), \(stage.rawValue)) returning id", logger: logger)
-        for try await outboxID in rows.decode(Int64.self) {
-            return PendingPublication(outboxID: outboxID, stage: stage, messageIDs: ids)
+            "insert into job_ledger (message_ids, stage) values (\(ids), \(stage.rawValue)) returning id", logger: logger)
+        for try await row in rows.decode(Int64.self) {
+            return PendingPublication(ledgerRow: row, stage: stage, messageIDs: ids)
         }
-        throw StoreError(.unavailable, "the outbox insert returned no row")
+        throw StoreError(.unavailable, "the job ledger insert returned no row")
     }
 
     /// Records that the broker confirmed the publication's jobs: the sweeper leaves them to their consumer until the
     /// job timeout.
     public func confirmed(_ publication: PendingPublication) async throws {
         try await client.query("""
-            update outbox set confirmed = true, due_at = now() + make_interval(secs => \(policy.jobTimeout.inSeconds))
-            where id = \(publication.outboxID)
+            update job_ledger set confirmed = true, due_at = now() + make_interval(secs => \(policy.jobTimeout.inSeconds))
+            where id = \(publication.ledgerRow)
             """, logger: logger)
     }
 
     /// Called by a consumer once it settled jobs: deletes the rows none of whose messages still wait for `stage`.
     /// Rows it keeps (a message retried later, or left in `sending` by a process that died) are looked at again by
     /// the sweeper no later than the sending timeout.
-    public func settle(_ outboxIDs: [Int64], stage: Stage) async throws {
-        guard !outboxIDs.isEmpty else { return }
+    public func settle(_ rows: [Int64], stage: Stage) async throws {
+        guard !rows.isEmpty else { return }
         let waiting = stage.waitingStates.map(\.rawValue)
         try await client.query("""
             with done as (
-                delete from outbox o where o.id = any(\(outboxIDs)) and not exists (
+                delete from job_ledger o where o.id = any(\(rows)) and not exists (
                     select 1 from messages m where m.id = any(o.message_ids) and m.state = any(\(waiting)))
                 returning o.id
             )
-            update outbox set due_at = least(due_at, now() + make_interval(secs => \(policy.sendingTimeout.inSeconds)))
-            where id = any(\(outboxIDs)) and id not in (select id from done)
+            update job_ledger set due_at = least(due_at, now() + make_interval(secs => \(policy.sendingTimeout.inSeconds)))
+            where id = any(\(rows)) and id not in (select id from done)
             """, logger: logger)
     }
 
@@ -78,7 +78,7 @@ public struct JobLedger: Sendable {
     public func sweep(limit: Int) async throws -> SweepOutcome {
         try await client.withTransaction(logger: logger) { connection in
             let taken = try await connection.query("""
-                select id, stage, confirmed, message_ids from outbox
+                select id, stage, confirmed, message_ids from job_ledger
                 where due_at < now() and (confirmed or created_at < now() - make_interval(secs => \(policy.publishGrace.inSeconds)))
                 order by due_at limit \(limit) for update skip locked
                 """, logger: logger)
@@ -112,7 +112,7 @@ public struct JobLedger: Sendable {
                     }
                 }
             }
-            try await connection.query("delete from outbox where id = any(\(rows.map(\.id)))", logger: logger)
+            try await connection.query("delete from job_ledger where id = any(\(rows.map(\.id)))", logger: logger)
 
             let resend = policy.staleSending == .resend ? stale.filter { $0.attempts < policy.maxAttempts }.map(\.id) : []
             let fail = stale.map(\.id).filter { !resend.contains($0) }
@@ -137,7 +137,7 @@ public struct JobLedger: Sendable {
             }
             for (stage, kept) in keep {
                 try await connection.query("""
-                    insert into outbox (message_ids, stage, confirmed, due_at)
+                    insert into job_ledger (message_ids, stage, confirmed, due_at)
                     values (\(kept.ids), \(stage.rawValue), true, to_timestamp(\(kept.due)))
                     """, logger: logger)
             }

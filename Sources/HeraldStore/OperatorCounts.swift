@@ -16,8 +16,8 @@ public struct OperatorCounts: Sendable {
     public struct Depths: Sendable {
         public var scheduled = 0
         public var deferred = 0
-        public var outbox = 0
-        public var outboxOverdue = 0
+        public var ledgerRows = 0
+        public var ledgerOverdue = 0
         public var pendingPolls = 0
         /// Messages a sender claimed (`sending`), and those of them claimed longer ago than the sending timeout.
         public var sending = 0
@@ -29,16 +29,16 @@ public struct OperatorCounts: Sendable {
     public func depths(sendingTimeout: Duration) async throws -> Depths {
         let rows = try await client.query("""
             select (select count(*) from schedule)::int8, (select count(*) from deferred_items)::int8,
-                   (select count(*) from outbox)::int8, (select count(*) from outbox where due_at < now())::int8,
+                   (select count(*) from job_ledger)::int8, (select count(*) from job_ledger where due_at < now())::int8,
                    (select count(*) from sms_polls)::int8,
                    count(*)::int8, (count(*) filter (where m.updated_at < now() - make_interval(secs => \(sendingTimeout.inSeconds))))::int8
             from messages m
-            where m.id in (select unnest(message_ids) from outbox where stage <> 'render') and m.state = 'sending'
+            where m.id in (select unnest(message_ids) from job_ledger where stage <> 'render') and m.state = 'sending'
             """, logger: logger)
         var depths = Depths()
-        for try await (scheduled, deferred, outbox, overdue, polls, sending, stale) in rows.decode((Int, Int, Int, Int, Int, Int, Int).self) {
+        for try await (scheduled, deferred, ledger, overdue, polls, sending, stale) in rows.decode((Int, Int, Int, Int, Int, Int, Int).self) {
             depths = Depths(
-                scheduled: scheduled, deferred: deferred, outbox: outbox, outboxOverdue: overdue, pendingPolls: polls,
+                scheduled: scheduled, deferred: deferred, ledgerRows: ledger, ledgerOverdue: overdue, pendingPolls: polls,
                 sending: sending, staleSending: stale)
         }
         return depths

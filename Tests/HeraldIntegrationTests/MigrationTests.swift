@@ -72,7 +72,16 @@ struct MigrationTests {
                 }
                 return values
             }
-            #expect(try await strings("select unnest(message_ids)::text from outbox") == ["00000000-0000-0000-0000-000000000001"])
+            #expect(try await strings("select unnest(message_ids)::text from job_ledger") == ["00000000-0000-0000-0000-000000000001"])
+            // A process of the release before, which still writes `outbox`, keeps working through the view while an
+            // upgrade replaces it: the row it inserts gets its id from the ledger's sequence and is in the ledger.
+            let inserted = try await strings("""
+                insert into outbox (message_ids, stage) values ('{00000000-0000-0000-0000-000000000002}', 'render') returning id::text
+                """)
+            #expect(inserted.count == 1)
+            #expect(try await strings("select id::text from job_ledger where stage = 'render' order by id desc limit 1") == inserted)
+            try await client.query("delete from outbox where id = \(Int64(inserted.first ?? "0") ?? 0)", logger: logger)
+            #expect(try await strings("select count(*)::text from job_ledger") == ["1"])
             #expect(try await strings("select message_id::text from schedule") == ["00000000-0000-0000-0000-000000000003"])
             #expect(try await strings("select concat_ws(' ', message_id, subject, text_body) from message_contents")
                 == ["00000000-0000-0000-0000-000000000004 Subject Text"])

@@ -180,7 +180,7 @@ def run_fault(name, fleet, key, strike, check=None):
 
 
 METRICS = {
-    19090: ["herald_messages_accepted_total", "herald_queue_messages", "herald_outbox_rows", "herald_intake_requests_total"],
+    19090: ["herald_messages_accepted_total", "herald_queue_messages", "herald_job_ledger_rows", "herald_intake_requests_total"],
     19091: ['herald_messages_total{stage="render"', "herald_render_seconds"],
     19092: ['herald_messages_total{stage="send.email"', "herald_accept_to_sent_seconds", "herald_provider_call_seconds"],
     19093: ['herald_messages_total{stage="send.sms"', "herald_accept_to_sent_seconds"],
