@@ -69,14 +69,3 @@ public enum DeliveryPreference: Sendable, Equatable, CustomStringConvertible {
         public init(_ description: String) { self.description = description }
     }
 }
-
-/// The time as Herald's services see it. Production reads the system clock; tests set it, so that no test waits for
-/// an hour to pass.
-public protocol HeraldClock: Sendable {
-    func now() -> Date
-}
-
-public struct SystemClock: HeraldClock {
-    public init() {}
-    public func now() -> Date { Date() }
-}
