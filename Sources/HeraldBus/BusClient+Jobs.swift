@@ -44,16 +44,17 @@ extension BusClient {
     /// so a crash in between leaves a duplicate, never a loss. `notBefore` (a provider's `Retry-After`) picks the
     /// first delay queue at least that long, if the attempt's own delay is shorter. `only` settles part of a job:
     /// a job of just those messages goes on, and the delivery is left for the caller to ack once all of it is settled.
+    /// `attempted` counts the attempts already made when the job's messages know more of them than the delivery.
     @discardableResult
     public func settleFailure(
         _ delivery: BusDelivery, stage: Stage, error: String, retryable: Bool, notBefore: Duration? = nil,
-        only part: Job? = nil, topology: Topology
+        attempted: Int = 0, only part: Job? = nil, topology: Topology
     ) async throws -> FailureOutcome {
         var headers = delivery.headers.filter { !$0.key.hasPrefix("x-") }
         headers[Topology.errorHeader] = .string(String(error.prefix(1000)))
         let body = part?.encoded() ?? delivery.body
         headers[Topology.messagesHeader] = .int(Int64(part?.messageIDs.count ?? delivery.messageCount))
-        let attempt = delivery.attempt
+        let attempt = max(delivery.attempt, attempted)
         let outcome: FailureOutcome
         let message: BusMessage
         if retryable && attempt < topology.maxAttempts {

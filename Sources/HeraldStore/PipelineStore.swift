@@ -187,16 +187,24 @@ public struct PipelineStore: Sendable {
             """, logger: logger)
     }
 
-    /// Gives a message back for another attempt after a transient failure (`sending` -> `rendered`).
-    public func releaseForRetry(_ id: UUID, error: String) async throws {
-        try await client.query("""
+    /// Gives a message back for another attempt after a transient failure (`sending` -> `rendered`), and returns
+    /// the attempts it has had since it was last brought back from `dead` or `failed` (a replay or a client's retry
+    /// starts a round of its own).
+    public func releaseForRetry(_ id: UUID, error: String) async throws -> Int {
+        let rows = try await client.query("""
             with moved as (
                 update messages set state = 'rendered', last_error = \(error), updated_at = now()
                 where id = \(id) and state = 'sending' returning id
+            ), events as (
+                insert into message_events (message_id, from_state, to_state, detail)
+                select id, 'sending', 'rendered', \(error) from moved
             )
-            insert into message_events (message_id, from_state, to_state, detail)
-            select id, 'sending', 'rendered', \(error) from moved
+            select count(*)::int from message_events e
+            where e.message_id = \(id) and e.to_state = 'sending' and e.id > coalesce((
+                select max(r.id) from message_events r where r.message_id = \(id) and r.from_state in ('dead', 'failed')), 0)
             """, logger: logger)
+        for try await count in rows.decode(Int.self) { return count }
+        return 0
     }
 
     /// Current state and channel of each message that exists.

@@ -36,14 +36,16 @@ struct JobSettler: Sendable {
 
     /// Schedules a retry (no sooner than `notBefore`, when the provider asked for that), or dead-letters the job and
     /// marks its messages `dead` after the last attempt. With `only`, just those of the job's messages go on (as a
-    /// job of their own) and the delivery is left for the caller to ack. Returns whether the job was settled.
+    /// job of their own) and the delivery is left for the caller to ack. `attempted`: the attempts the messages have
+    /// had, when more than the delivery's count. Returns whether the job was settled.
     @discardableResult
     func retryOrDead(
-        _ delivery: BusDelivery, job: Job, error: String, notBefore: Duration? = nil, only part: Job? = nil
+        _ delivery: BusDelivery, job: Job, error: String, notBefore: Duration? = nil, attempted: Int = 0, only part: Job? = nil
     ) async -> Bool {
         do {
             let outcome = try await bus.settleFailure(
-                delivery, stage: stage, error: error, retryable: true, notBefore: notBefore, only: part, topology: topology)
+                delivery, stage: stage, error: error, retryable: true, notBefore: notBefore, attempted: attempted, only: part,
+                topology: topology)
             if case .deadLettered = outcome {
                 try await messages.transition((part ?? job).messageIDs, from: waitingState, to: .dead, detail: error)
             }

@@ -193,10 +193,15 @@ public struct SendWorker: Sendable {
             let plan = RetryPlan(job: job, outcomes: result.outcomes, unclaimed: unclaimed)
             var retry = plan.unclaimed
             var reasons = Array(repeating: result.claimError ?? "not claimed", count: plan.unclaimed.count)
+            // The attempts of this round each message has had: a job may travel in two copies (the relay publishes
+            // again what the broker did not confirm in time), each counting its own attempts, so the retry counts
+            // the messages' instead, which both copies share. Each message then ends `dead` after its last attempt
+            // whichever copy made it.
+            var rounds: [Int] = []
             for (id, reason) in plan.refused {
                 retried.increment()
                 do {
-                    try await messages.releaseForRetry(id, error: reason)
+                    rounds.append(try await messages.releaseForRetry(id, error: reason))
                 } catch {
                     logger.error("could not release a message for retry", metadata: ["message.id": "\(id)", "error": "\(ProcessRuntime.describe(error))"])
                     continue
@@ -212,6 +217,7 @@ public struct SendWorker: Sendable {
                 ])
                 settled = await settler.retryOrDead(
                     delivery, job: job, error: reasons.first ?? "", notBefore: notBefore,
+                    attempted: plan.unclaimed.isEmpty ? rounds.min() ?? 0 : 0,
                     only: Job(messageIDs: retry, ledger: job.ledger)) && settled
             }
             if settled { bus.ack(delivery) }
