@@ -18,15 +18,15 @@ public struct InboundProcess: Sendable {
     public var databaseConnections: Int
 
     public init(environment: Environment) throws {
-        (host, port) = try environment.hostAndPort("HERALD_INBOUND_SMTP_ADDRESS", default: "127.0.0.1:2526")
-        maxBytes = try environment.int("HERALD_INBOUND_MAX_BYTES", default: 2 << 20, minimum: 1024)
+        (host, port) = try environment.hostAndPort(.inboundSMTPAddress)
+        maxBytes = try environment.int(.inboundMaxBytes, minimum: 1024)
         guard let domain = try environment.bounceDomain() else {
             throw ConfigurationError("HERALD_BOUNCE_DOMAIN is required: herald-inbound accepts mail for that domain only")
         }
-        addresses = BounceAddresses(domain: domain, tokens: ProviderTokens(secret: try environment.tokenSecret(for: "HERALD_BOUNCE_DOMAIN")))
-        let days = try environment.int("HERALD_HARD_BOUNCE_SUPPRESSION_DAYS", default: 90, minimum: 0)
+        addresses = BounceAddresses(domain: domain, tokens: ProviderTokens(secret: try environment.tokenSecret(for: .bounceDomain)))
+        let days = try environment.int(.hardBounceSuppressionDays, minimum: 0)
         hardBounceSuppression = days == 0 ? nil : .seconds(days * 86_400)
-        databaseConnections = try environment.int("HERALD_DATABASE_CONNECTIONS", default: 10)
+        databaseConnections = try environment.int(.databaseConnections)
     }
 
     public static func run(environment: Environment, logger: Logger) async throws {

@@ -9,31 +9,56 @@ public struct Environment: Sendable {
         self.values = values
     }
 
-    public func string(_ name: String, default defaultValue: String? = nil) throws -> String {
-        if let value = values[name], !value.isEmpty { return value }
-        if let defaultValue { return defaultValue }
-        throw ConfigurationError("\(name) is not set")
+    /// The value given for `setting` (an empty one counts as not given), else its default for `role`; nil: neither.
+    public func optional(_ setting: Setting, role: Role? = nil) -> String? {
+        values[setting.variable].flatMap { $0.isEmpty ? nil : $0 } ?? setting.defaultValue(for: role)
     }
 
-    public func optional(_ name: String) -> String? {
-        values[name].flatMap { $0.isEmpty ? nil : $0 }
+    /// Whether `setting` was given (not empty), whatever its default.
+    public func isGiven(_ setting: Setting) -> Bool {
+        !(values[setting.variable] ?? "").isEmpty
+    }
+
+    /// The value of `setting` or its default, or an error naming it.
+    public func string(_ setting: Setting, role: Role? = nil) throws -> String {
+        guard let value = optional(setting, role: role) else { throw ConfigurationError("\(setting.variable) is not set") }
+        return value
     }
 
     /// A whole number of at least `minimum` (1 unless a setting documents 0 as meaningful).
-    public func int(_ name: String, default defaultValue: Int, minimum: Int = 1) throws -> Int {
-        guard let raw = optional(name) else { return defaultValue }
+    public func int(_ setting: Setting, role: Role? = nil, minimum: Int = 1) throws -> Int {
+        let raw = try string(setting, role: role)
         guard let value = Int(raw), value >= minimum else {
             let kind = minimum == 1 ? "a positive whole number" : minimum == 0 ? "a whole number, 0 or more" : "a whole number of at least \(minimum)"
-            throw ConfigurationError("\(name) must be \(kind), got '\(raw)'")
+            throw ConfigurationError("\(setting.variable) must be \(kind), got '\(raw)'")
         }
         return value
     }
 
+    /// `on` or `off` (also true/false, 1/0, yes/no).
+    public func flag(_ setting: Setting) throws -> Bool {
+        switch try string(setting).lowercased() {
+        case "on", "true", "1", "yes": return true
+        case "off", "false", "0", "no": return false
+        case let other: throw ConfigurationError("\(setting.variable) must be on or off, got '\(other)'")
+        }
+    }
+
+    /// A list of milliseconds such as `1000,5000,30000`.
+    public func milliseconds(_ setting: Setting) throws -> [Duration] {
+        let raw = try string(setting)
+        let values = raw.split(separator: ",").map { Int($0.trimmingCharacters(in: .whitespaces)) }
+        guard !values.isEmpty, values.allSatisfy({ ($0 ?? 0) > 0 }) else {
+            throw ConfigurationError("\(setting.variable) must be positive milliseconds separated by commas, got '\(raw)'")
+        }
+        return values.map { .milliseconds($0!) }
+    }
+
     /// `HERALD_TOKEN_SECRET`, the key of the tokens Herald hands to providers, which `setting` needs.
-    public func tokenSecret(for setting: String) throws -> String {
+    public func tokenSecret(for setting: Setting) throws -> String {
         let least = 32
-        guard let secret = optional("HERALD_TOKEN_SECRET") else {
-            throw ConfigurationError("\(setting) needs HERALD_TOKEN_SECRET (at least \(least) characters) to sign the tokens it hands to providers")
+        guard let secret = optional(.tokenSecret) else {
+            throw ConfigurationError("\(setting.variable) needs HERALD_TOKEN_SECRET (at least \(least) characters) to sign the tokens it hands to providers")
         }
         guard secret.count >= least else {
             throw ConfigurationError("HERALD_TOKEN_SECRET must have at least \(least) characters, it has \(secret.count)")
@@ -44,7 +69,7 @@ public struct Environment: Sendable {
     /// `HERALD_PUBLIC_URL`, where herald-api is reached from outside (providers' webhooks, unsubscribe links);
     /// nil when unset.
     public static func publicURL(_ environment: Environment) throws -> String? {
-        guard let publicURL = environment.optional("HERALD_PUBLIC_URL"), !publicURL.isEmpty else { return nil }
+        guard let publicURL = environment.optional(.publicURL) else { return nil }
         guard let url = URL(string: publicURL), ["http", "https"].contains(url.scheme ?? ""), url.host != nil,
               url.query == nil, url.fragment == nil
         else {
@@ -54,17 +79,17 @@ public struct Environment: Sendable {
     }
 
     /// A `host:port` setting (brackets around an IPv6 host removed), or an error naming the setting.
-    public func hostAndPort(_ name: String, default defaultValue: String) throws -> (host: String, port: Int) {
-        let address = try string(name, default: defaultValue)
+    public func hostAndPort(_ setting: Setting, role: Role? = nil, ports: ClosedRange<Int> = 1...65535) throws -> (host: String, port: Int) {
+        let address = try string(setting, role: role)
         guard let colon = address.lastIndex(of: ":"), let port = Int(address[address.index(after: colon)...]),
-              (1...65535).contains(port)
-        else { throw ConfigurationError("\(name) must be host:port, got '\(address)'") }
+              ports.contains(port)
+        else { throw ConfigurationError("\(setting.variable) must be host:port, got '\(address)'") }
         return (String(address[..<colon]).trimmingCharacters(in: CharacterSet(charactersIn: "[]")), port)
     }
 
     /// `HERALD_BOUNCE_DOMAIN` in lower case, checked to be a domain name; nil when unset.
     public func bounceDomain() throws -> String? {
-        guard let domain = optional("HERALD_BOUNCE_DOMAIN"), !domain.isEmpty else { return nil }
+        guard let domain = optional(.bounceDomain) else { return nil }
         do {
             guard !domain.contains("@") else { throw EmailAddress.Problem.malformed }
             _ = try EmailAddress("postmaster@" + domain)
@@ -74,8 +99,6 @@ public struct Environment: Sendable {
         return domain.lowercased()
     }
 
-    public static let defaultDatabaseURL = "postgres://herald:herald@127.0.0.1:5432/herald"
-    public static let defaultAMQPURL = "amqp://herald:herald@127.0.0.1:5672/herald"
 }
 
 /// How messages are rendered (`herald-renderer`, and `herald-api`'s previews): read once, for both.
@@ -88,12 +111,8 @@ public struct RenderSettings: Sendable {
     public var transliterate: Bool
 
     public init(environment: Environment) throws {
-        maxSMSSegments = try environment.int("HERALD_SMS_MAX_SEGMENTS", default: 10)
-        maxBytes = try environment.int("HERALD_RENDER_MAX_BYTES", default: 1 << 20)
-        switch environment.optional("HERALD_SMS_TRANSLITERATE")?.lowercased() {
-        case nil, "on", "true", "1", "yes": transliterate = true
-        case "off", "false", "0", "no": transliterate = false
-        case let other?: throw ConfigurationError("HERALD_SMS_TRANSLITERATE must be on or off, got '\(other)'")
-        }
+        maxSMSSegments = try environment.int(.smsMaxSegments)
+        maxBytes = try environment.int(.renderMaxBytes)
+        transliterate = try environment.flag(.smsTransliterate)
     }
 }

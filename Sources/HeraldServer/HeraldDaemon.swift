@@ -1,47 +1,57 @@
 import ArgumentParser
 import Foundation
+import HeraldCore
 import Logging
 
-/// A role of the fleet (`herald email`, …): its option groups (each option also a `HERALD_*` variable) and what it
-/// runs.
+/// A role of the fleet (`herald email`, …): what it is, and what it runs.
 ///
-/// `herald`'s root command parses the command line: `--help` lists every option with its variable and default, and an
-/// unknown option is one line on stderr and exit status 1. `run` reads the environment with the options given on top,
-/// reports a `HERALD_*` variable no role knows as a warning, names the process after the role (what `ps`, `pgrep` and
-/// `top` show), sets up logging and metrics and runs `start`; a failure to start is one readable line and exit
-/// status 1.
+/// Its command line is read against the settings table (`Setting.all`): `--help` lists the role's options with their
+/// variables and defaults, an option is `--name value` or `--name=value` and wins over its variable, and an unknown
+/// option, or one of another role, is one line on stderr and exit status 1. `run` reads the environment with the
+/// options given on top, reports a `HERALD_*` variable no role knows as a warning, names the process after the role
+/// (what `ps`, `pgrep` and `top` show), sets up logging and metrics and runs `start`; a failure to start is one
+/// readable line and exit status 1.
 public protocol HeraldDaemon: AsyncParsableCommand {
-    /// The process's name in logs, metrics and the process table: `herald-email`.
-    static var processName: String { get }
-    var sources: [any OptionSource] { get }
+    static var role: Role { get }
+    /// One line on what the role does, for `herald --help` and the role's own.
+    static var abstract: String { get }
+    /// More on what it does, for its `--help`.
+    static var discussion: String { get }
+    /// The command line after `herald <role>` (`@Argument(parsing: .allUnrecognized, help: .private)`).
+    var arguments: [String] { get }
     func start(environment: Environment, logger: Logger) async throws
 }
 
 extension HeraldDaemon {
-    public func run() async throws {
-        await launch(Self.processName)
+    public static var discussion: String { "" }
+
+    /// The role's subcommand; its options are read from `arguments`, so ArgumentParser leaves `--help` to the role.
+    public static var configuration: CommandConfiguration {
+        CommandConfiguration(commandName: role.rawValue, abstract: abstract, version: HeraldVersion.current, helpNames: [])
     }
 
-    /// The environment this process reads: its own, with the options given on the command line on top.
-    public var environment: Environment { Environment(overriding: sources) }
+    public func run() async throws {
+        switch try Self.role.read(arguments) {
+        case .help:
+            print(Self.role.help(abstract: Self.abstract, discussion: Self.discussion, version: HeraldVersion.current))
+        case .run(let given):
+            await launch(Environment(overriding: given))
+        }
+    }
 
-    func launch(_ name: String) async {
+    func launch(_ environment: Environment) async {
+        let name = Self.role.processName
         ProcessRuntime.nameProcess(name)
-        let environment = environment
         _ = ProcessRuntime.bootstrap(environment: environment)
         let logger = Logger(label: name)
-        for line in Settings.unknownVariables(in: ProcessInfo.processInfo.environment) { logger.warning("\(line)") }
+        for line in Setting.unknownVariables(in: ProcessInfo.processInfo.environment) { logger.warning("\(line)") }
         await ProcessRuntime.main(name) { try await start(environment: environment, logger: logger) }
     }
 }
 
 extension Environment {
-    /// The process's environment with the options given on the command line on top.
-    public init(overriding sources: [any OptionSource]) {
-        var values = ProcessInfo.processInfo.environment
-        for source in sources {
-            for case let (variable, value?) in source.values { values[variable] = value }
-        }
-        self.init(values)
+    /// The process's environment with the variables given on the command line on top.
+    public init(overriding given: [String: String]) {
+        self.init(ProcessInfo.processInfo.environment.merging(given) { _, option in option })
     }
 }

@@ -44,12 +44,12 @@ public struct Infrastructure: Sendable {
     /// `HERALD_AMQP_KEY_FILE` for `amqps://`.
     public static func amqp(environment: Environment, processName: String) throws -> AMQPConfiguration {
         var configuration = try AMQPConfiguration(
-            url: environment.string("HERALD_AMQP_URL", default: Environment.defaultAMQPURL), connectionName: processName)
-        let names = ["HERALD_AMQP_CA_FILE", "HERALD_AMQP_CERT_FILE", "HERALD_AMQP_KEY_FILE"]
-        let files = try names.map { try readableFile($0, environment: environment) }
+            url: environment.string(.amqpURL), connectionName: processName)
+        let settings: [Setting] = [.amqpCAFile, .amqpCertFile, .amqpKeyFile]
+        let files = try settings.map { try readableFile($0, environment: environment) }
         if configuration.tls == nil {
-            if let name = zip(names, files).first(where: { $0.1 != nil })?.0 {
-                throw ConfigurationError("\(name) is set but HERALD_AMQP_URL is not amqps://")
+            if let setting = zip(settings, files).first(where: { $0.1 != nil })?.0 {
+                throw ConfigurationError("\(setting.variable) is set but HERALD_AMQP_URL is not amqps://")
             }
             return configuration
         }
@@ -58,10 +58,10 @@ public struct Infrastructure: Sendable {
     }
 
     /// The file a setting names, if set; one that cannot be read is a configuration error naming it.
-    static func readableFile(_ name: String, environment: Environment) throws -> String? {
-        guard let path = environment.optional(name) else { return nil }
+    static func readableFile(_ setting: Setting, environment: Environment) throws -> String? {
+        guard let path = environment.optional(setting) else { return nil }
         guard FileManager.default.isReadableFile(atPath: path) else {
-            throw ConfigurationError("\(name): cannot read '\(path)'")
+            throw ConfigurationError("\(setting.variable): cannot read '\(path)'")
         }
         return path
     }
@@ -75,9 +75,9 @@ public struct Infrastructure: Sendable {
 
     private static func unchecked(environment: Environment, connections: Int, logger: Logger) throws -> Database {
         var configuration = try DatabaseConfiguration(
-            url: environment.string("HERALD_DATABASE_URL", default: Environment.defaultDatabaseURL),
+            url: environment.string(.databaseURL),
             maximumConnections: connections)
-        if let caFile = try readableFile("HERALD_DATABASE_CA_FILE", environment: environment) {
+        if let caFile = try readableFile(.databaseCAFile, environment: environment) {
             guard configuration.tls == .verifyCA || configuration.tls == .verifyFull else {
                 throw ConfigurationError("HERALD_DATABASE_CA_FILE is set but HERALD_DATABASE_URL's sslmode is not verify-ca or verify-full")
             }

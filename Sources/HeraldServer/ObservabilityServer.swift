@@ -9,19 +9,11 @@ import ServiceLifecycle
 /// What every Herald process serves on its own `HERALD_METRICS_ADDRESS`: `/metrics` (Prometheus text), `/healthz`
 /// (the process runs) and `/readyz` (its database and, where it uses one, the broker answer).
 public enum ObservabilityServer {
-    /// Each executable's default metrics port, so that one of each kind can run on a host without settings.
-    public static let defaultPorts: [String: Int] = [
-        "herald-api": 9100, "herald-renderer": 9101, "herald-email": 9102, "herald-sms": 9103, "herald-poller": 9104,
-        "herald-digest": 9105, "herald-callbacks": 9106, "herald-inbound": 9107,
-    ]
-
     public static func service(
         process: String, environment: Environment, database: Database, bus: BusClient?, logger: Logger
     ) throws -> any Service {
-        let raw = try environment.string("HERALD_METRICS_ADDRESS", default: "127.0.0.1:\(defaultPorts[process] ?? 9100)")
-        guard let colon = raw.lastIndex(of: ":"), let port = Int(raw[raw.index(after: colon)...]), (0...65535).contains(port)
-        else { throw ConfigurationError("HERALD_METRICS_ADDRESS must be host:port, got '\(raw)'") }
-        let host = String(raw[..<colon]).trimmingCharacters(in: .init(charactersIn: "[]"))
+        // Each role has a port of its own by default, so that one of each can run on a host without settings.
+        let (host, port) = try environment.hostAndPort(.metricsAddress, role: Role(processName: process), ports: 0...65535)
         let router = Router()
         addRoutes(to: router, database: database, bus: bus, logger: logger)
         return Application(router: router, configuration: .init(address: .hostname(host, port: port)), logger: logger)

@@ -15,8 +15,8 @@ public enum ProcessRuntime {
 
     @discardableResult
     public static func bootstrap(environment: Environment = Environment()) -> Logger.Level {
-        let level = environment.optional("LOG_LEVEL").flatMap(Logger.Level.init(rawValue:)) ?? .info
-        let json = environment.optional("HERALD_LOG_FORMAT") == "json"
+        let level = environment.optional(.logLevel).flatMap(Logger.Level.init(rawValue:)) ?? .info
+        let json = environment.optional(.logFormat) == "json"
         LoggingSystem.bootstrap { label in
             if json { return RedactingLogHandler(JSONLogHandler(label: label, level: level)) }
             var handler = StreamLogHandler.standardError(label: label)

@@ -18,10 +18,10 @@ public struct WorkerConfiguration: Sendable {
     public var sendSlice: Int
 
     public init(environment: Environment = Environment()) throws {
-        prefetch = UInt16(min(try environment.int("HERALD_PREFETCH", default: 20), Int(UInt16.max)))
-        concurrency = try environment.int("HERALD_CONCURRENCY", default: 2)
-        databaseConnections = try environment.int("HERALD_DATABASE_CONNECTIONS", default: 10)
-        sendSlice = try environment.int("HERALD_SEND_SLICE", default: 16)
+        prefetch = UInt16(min(try environment.int(.prefetch), Int(UInt16.max)))
+        concurrency = try environment.int(.concurrency)
+        databaseConnections = try environment.int(.databaseConnections)
+        sendSlice = try environment.int(.sendSlice)
         topology = try Topology(environment: environment)
     }
 }
@@ -36,7 +36,7 @@ public struct EmailConfiguration: Sendable {
     public var links: PublicLinks?
 
     public init(environment: Environment = Environment()) throws {
-        let rawTLS = environment.optional("HERALD_SMTP_TLS")
+        let rawTLS = environment.optional(.smtpTLS)
         let tls = try rawTLS.map { raw in
             guard let tls = SMTPConfiguration.TLS(rawValue: raw) else {
                 throw ConfigurationError("HERALD_SMTP_TLS must be required, opportunistic or none, got '\(raw)'")
@@ -45,14 +45,14 @@ public struct EmailConfiguration: Sendable {
         }
         do {
             smtp = try SMTPConfiguration(
-                url: environment.string("HERALD_SMTP_URL", default: "smtp://127.0.0.1:2525"), tls: tls,
-                caFile: environment.optional("HERALD_SMTP_CA_FILE"),
-                timeout: .seconds(try environment.int("HERALD_SMTP_TIMEOUT_SECONDS", default: 30)),
-                connections: try environment.int("HERALD_SMTP_CONNECTIONS", default: 8))
+                url: environment.string(.smtpURL), tls: tls,
+                caFile: environment.optional(.smtpCAFile),
+                timeout: .seconds(try environment.int(.smtpTimeout)),
+                connections: try environment.int(.smtpConnections))
         } catch let error as SMTPConfiguration.Invalid {
             throw ConfigurationError(error.description)
         }
-        from = try Self.mailbox(environment.string("HERALD_SMTP_FROM", default: "Herald <herald@herald.localhost>"))
+        from = try Self.mailbox(environment.string(.smtpFrom))
         bounces = try Self.bounceAddresses(environment)
         links = try Self.publicLinks(environment)
     }
@@ -60,13 +60,13 @@ public struct EmailConfiguration: Sendable {
     /// Links at `HERALD_PUBLIC_URL` (herald-api from outside), signed with `HERALD_TOKEN_SECRET`; nil without it.
     public static func publicLinks(_ environment: Environment) throws -> PublicLinks? {
         guard let publicURL = try Environment.publicURL(environment) else { return nil }
-        return PublicLinks(publicURL: publicURL, tokens: ProviderTokens(secret: try environment.tokenSecret(for: "HERALD_PUBLIC_URL")))
+        return PublicLinks(publicURL: publicURL, tokens: ProviderTokens(secret: try environment.tokenSecret(for: .publicURL)))
     }
 
     /// `HERALD_BOUNCE_DOMAIN`, signed with `HERALD_TOKEN_SECRET` (herald-inbound checks with the same).
     public static func bounceAddresses(_ environment: Environment) throws -> BounceAddresses? {
         guard let domain = try environment.bounceDomain() else { return nil }
-        return BounceAddresses(domain: domain, tokens: ProviderTokens(secret: try environment.tokenSecret(for: "HERALD_BOUNCE_DOMAIN")))
+        return BounceAddresses(domain: domain, tokens: ProviderTokens(secret: try environment.tokenSecret(for: .bounceDomain)))
     }
 
     /// `Name <address>` or a bare address.
@@ -98,33 +98,31 @@ public struct SMSConfiguration: Sendable {
 
     public init(environment: Environment = Environment()) throws {
         reports = try EmailConfiguration.publicLinks(environment)
-        receiptGrace = .seconds(try environment.int("HERALD_RECEIPT_GRACE_SECONDS", default: 600, minimum: 1))
-        let url = try environment.string("HERALD_TYNTEC_URL", default: "https://api.tyntec.com")
+        receiptGrace = .seconds(try environment.int(.receiptGrace, minimum: 1))
+        let url = try environment.string(.tyntecURL)
         guard url.hasPrefix("http://") || url.hasPrefix("https://") else {
             throw ConfigurationError("HERALD_TYNTEC_URL must be an http:// or https:// URL, got '\(url)'")
         }
-        guard let key = environment.optional("HERALD_TYNTEC_API_KEY"), !key.isEmpty else {
+        guard let key = environment.optional(.tyntecAPIKey), !key.isEmpty else {
             throw ConfigurationError("HERALD_TYNTEC_API_KEY is required (the key Tyntec issued for the account)")
         }
-        let validityMinutes = try environment.int("HERALD_SMS_VALIDITY_MINUTES", default: 2880)
+        let validityMinutes = try environment.int(.smsValidity)
         guard validityMinutes > 0 else { throw ConfigurationError("HERALD_SMS_VALIDITY_MINUTES must be positive") }
         tyntec = TyntecConfiguration(
-            baseURL: url, apiKey: key, connections: try environment.int("HERALD_TYNTEC_CONNECTIONS", default: 32),
-            timeout: .seconds(try environment.int("HERALD_TYNTEC_TIMEOUT_SECONDS", default: 10)),
+            baseURL: url, apiKey: key, connections: try environment.int(.tyntecConnections),
+            timeout: .seconds(try environment.int(.tyntecTimeout)),
             validity: .seconds(validityMinutes * 60))
-        let rawFrom = try environment.string("HERALD_SMS_FROM", default: "Herald")
+        let rawFrom = try environment.string(.smsFrom)
         do {
             from = try SMSSenderID(rawFrom).value
         } catch {
             throw ConfigurationError("HERALD_SMS_FROM: \(error)")
         }
         var poller = PollerConfiguration()
-        if let raw = environment.optional("HERALD_POLL_DELAYS_MS") {
-            poller.delays = try Environment.milliseconds(raw, name: "HERALD_POLL_DELAYS_MS")
-        }
-        poller.batchSize = try environment.int("HERALD_POLL_BATCH", default: poller.batchSize)
-        poller.concurrency = try environment.int("HERALD_POLL_CONCURRENCY", default: poller.concurrency)
-        poller.lease = .seconds(try environment.int("HERALD_POLL_LEASE_SECONDS", default: 60))
+        poller.delays = try environment.milliseconds(.pollDelays)
+        poller.batchSize = try environment.int(.pollBatch)
+        poller.concurrency = try environment.int(.pollConcurrency)
+        poller.lease = .seconds(try environment.int(.pollLease))
         self.poller = poller
     }
 

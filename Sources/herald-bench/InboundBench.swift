@@ -25,7 +25,7 @@ struct InboundBench: AsyncParsableCommand {
         var logger = Logger(label: "herald-bench")
         logger.logLevel = .warning
         let addresses = BounceAddresses(
-            domain: bounceDomain, tokens: ProviderTokens(secret: try Environment().tokenSecret(for: "herald-bench inbound")))
+            domain: bounceDomain, tokens: ProviderTokens(secret: try Environment().tokenSecret(for: .bounceDomain)))
         try await ProcessRuntime.command("herald-bench") {
             try await Infrastructure.withDatabase(logger: logger) { database in
                 try await measure(database: database, addresses: addresses, logger: logger)

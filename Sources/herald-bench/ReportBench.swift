@@ -24,7 +24,7 @@ struct ReportBench: AsyncParsableCommand {
     func run() async throws {
         var logger = Logger(label: "herald-bench")
         logger.logLevel = .warning
-        let tokens = ProviderTokens(secret: try Environment().tokenSecret(for: "herald-bench reports"))
+        let tokens = ProviderTokens(secret: try Environment().tokenSecret(for: .publicURL))
         try await ProcessRuntime.command("herald-bench") {
             try await Infrastructure.withDatabase(logger: logger) { database in
                 try await measure(database: database, tokens: tokens, logger: logger)

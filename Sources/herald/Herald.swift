@@ -20,7 +20,7 @@ struct Herald: AsyncParsableCommand {
         version: HeraldVersion.current,
         subcommands: [
             APIRole.self, RendererRole.self, EmailRole.self, SMSRole.self, PollerRole.self, DigestRole.self,
-            CallbacksRole.self, InboundRole.self, CtlCommand.self, SandboxRole.self,
+            CallbacksRole.self, InboundRole.self, CtlCommand.self, SandboxRole.self, SettingsCommand.self,
         ])
 
     /// The old executable names and the subcommand each stands for.

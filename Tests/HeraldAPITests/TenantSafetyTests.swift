@@ -78,8 +78,8 @@ struct SettingsTests {
         let documented = Set(text.matches(of: /`(HERALD_[A-Z0-9_]+)`/).map { String($0.1) })
             .subtracting(["HERALD_TEST_VHOSTS", "HERALD_TEST_BROKER_RESTART", "HERALD_AMQP_INTAKE_USER", "HERALD_AMQP_INTAKE_PASSWORD"])
         #expect(documented.count > 40)
-        #expect(documented.subtracting(Settings.known).isEmpty, "documented but unknown: \(documented.subtracting(Settings.known).sorted())")
-        #expect(Settings.unknownVariables(in: ["HERALD_INTAKE_CONCURRENCY": "4"]).isEmpty)
+        #expect(documented.subtracting(Setting.known).isEmpty, "documented but unknown: \(documented.subtracting(Setting.known).sorted())")
+        #expect(Setting.unknownVariables(in: ["HERALD_INTAKE_CONCURRENCY": "4"]).isEmpty)
     }
 
     @Test func intakeConcurrencyZeroIsAValue() throws {

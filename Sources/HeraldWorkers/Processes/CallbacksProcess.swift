@@ -18,20 +18,20 @@ public struct CallbacksProcess: Sendable {
         worker = try WorkerConfiguration(environment: environment)
         let addresses: CallbackAddressPolicy
         do {
-            addresses = try CallbackAddressPolicy(allowedNetworks: environment.optional("HERALD_CALLBACK_ALLOWED_NETWORKS"))
+            addresses = try CallbackAddressPolicy(allowedNetworks: environment.optional(.callbackAllowedNetworks))
         } catch {
             throw ConfigurationError(error.description)
         }
         client = CallbackConfiguration(
-            timeout: .milliseconds(try environment.int("HERALD_CALLBACK_TIMEOUT_MS", default: 5000)),
-            connectionsPerHost: try environment.int("HERALD_CALLBACK_CONNECTIONS", default: 32), addresses: addresses)
+            timeout: .milliseconds(try environment.int(.callbackTimeout)),
+            connectionsPerHost: try environment.int(.callbackConnections), addresses: addresses)
         sending = CallbackWorker.Settings(
-            parallelism: try environment.int("HERALD_CALLBACK_PARALLELISM", default: 128),
-            perReceiver: try environment.int("HERALD_CALLBACK_RECEIVER_PARALLELISM", default: 64),
-            breakerFailures: try environment.int("HERALD_CALLBACK_BREAKER_FAILURES", default: 5),
-            breakerMaximum: .seconds(try environment.int("HERALD_CALLBACK_BREAKER_MAX_SECONDS", default: 60)))
-        relayInterval = .milliseconds(try environment.int("HERALD_CALLBACK_RELAY_INTERVAL_MS", default: 200))
-        relayBatch = try environment.int("HERALD_CALLBACK_RELAY_BATCH", default: 1000)
+            parallelism: try environment.int(.callbackParallelism),
+            perReceiver: try environment.int(.callbackReceiverParallelism),
+            breakerFailures: try environment.int(.callbackBreakerFailures),
+            breakerMaximum: .seconds(try environment.int(.callbackBreakerMaxSeconds)))
+        relayInterval = .milliseconds(try environment.int(.callbackRelayInterval))
+        relayBatch = try environment.int(.callbackRelayBatch)
     }
 
     public func services(infrastructure: Infrastructure, client: CallbackClient, logger: Logger) async throws -> [any Service] {

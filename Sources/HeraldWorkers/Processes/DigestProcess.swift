@@ -11,12 +11,12 @@ public struct DigestProcess: Sendable {
 
     public init(environment: Environment) throws {
         configuration = DigestConfiguration(
-            emailTemplate: try environment.string("HERALD_DIGEST_TEMPLATE", default: "digest"),
-            smsTemplate: try environment.string("HERALD_DIGEST_SMS_TEMPLATE", default: "digest-sms"),
-            interval: .seconds(try environment.int("HERALD_DIGEST_INTERVAL_SECONDS", default: 5)),
-            batchSize: try environment.int("HERALD_DIGEST_BATCH", default: 500),
-            defaultLocale: try environment.string("HERALD_DEFAULT_LOCALE", default: "en"))
-        databaseConnections = try environment.int("HERALD_DATABASE_CONNECTIONS", default: 4)
+            emailTemplate: try environment.string(.digestTemplate),
+            smsTemplate: try environment.string(.digestSMSTemplate),
+            interval: .seconds(try environment.int(.digestInterval)),
+            batchSize: try environment.int(.digestBatch),
+            defaultLocale: try environment.string(.defaultLocale))
+        databaseConnections = try environment.int(.databaseConnections, role: .digest)
     }
 
     public func aggregator(

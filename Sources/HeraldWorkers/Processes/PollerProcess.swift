@@ -13,7 +13,7 @@ public struct PollerProcess: Sendable {
 
     public init(environment: Environment) throws {
         sms = try SMSConfiguration(environment: environment)
-        databaseConnections = try environment.int("HERALD_DATABASE_CONNECTIONS", default: 4)
+        databaseConnections = try environment.int(.databaseConnections, role: .poller)
         stallTimeout = try RecoveryPolicy(environment: environment).stallTimeout
     }
 

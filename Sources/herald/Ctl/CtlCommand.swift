@@ -13,7 +13,7 @@ struct CtlCommand: AsyncParsableCommand {
         discussion: """
             Every subcommand takes --database-url, --amqp-url and the topology and recovery settings as options, \
             or reads them from the same HERALD_* variables as the fleet (HERALD_DATABASE_URL, default \
-            \(Environment.defaultDatabaseURL); HERALD_AMQP_URL, default \(Environment.defaultAMQPURL)).
+            \(Setting.databaseURL.defaultDescription); HERALD_AMQP_URL, default \(Setting.amqpURL.defaultDescription)).
             """,
         version: HeraldVersion.current,
         subcommands: [

@@ -4,36 +4,45 @@ import HeraldServer
 import HeraldStore
 import Logging
 
-/// Settings every subcommand takes, as options over the environment (the same names as the fleet's).
-struct ToolOptions: OptionSource {
-    @Option(name: .customLong("database-url"), help: "PostgreSQL URL [HERALD_DATABASE_URL; default \(Environment.defaultDatabaseURL)]")
-    var databaseURL: String?
-    @Option(name: .customLong("amqp-url"), help: "RabbitMQ URL [HERALD_AMQP_URL; default \(Environment.defaultAMQPURL)]")
-    var amqpURL: String?
-    @Option(name: .customLong("database-ca-file"), help: "CA certificate for sslmode=verify-ca/verify-full [HERALD_DATABASE_CA_FILE]")
-    var databaseCAFile: String?
-    @Option(name: .customLong("amqp-ca-file"), help: "CA certificate for amqps:// [HERALD_AMQP_CA_FILE]")
-    var amqpCAFile: String?
-    @Option(name: .customLong("amqp-cert-file"), help: "Client certificate for amqps:// [HERALD_AMQP_CERT_FILE]")
-    var amqpCertFile: String?
-    @Option(name: .customLong("amqp-key-file"), help: "The client certificate's key [HERALD_AMQP_KEY_FILE]")
-    var amqpKeyFile: String?
-    @Option(name: .customLong("log-level"), help: "trace, debug, info, notice, warning, error or critical [LOG_LEVEL; default warning]")
-    var logLevel: String?
-    @OptionGroup(title: "Broker topology") var topology: TopologyOptions
-    @OptionGroup(title: "Recovery") var recovery: RecoveryOptions
+/// Settings every subcommand takes, as options over the environment: the table's settings of `Role.ctl`, with the
+/// same names as the fleet's.
+struct ToolOptions: ParsableArguments {
+    @Option(name: long(.databaseURL), help: help(.databaseURL)) var databaseURL: String?
+    @Option(name: long(.databaseCAFile), help: help(.databaseCAFile)) var databaseCAFile: String?
+    @Option(name: long(.amqpURL), help: help(.amqpURL)) var amqpURL: String?
+    @Option(name: long(.amqpCAFile), help: help(.amqpCAFile)) var amqpCAFile: String?
+    @Option(name: long(.amqpCertFile), help: help(.amqpCertFile)) var amqpCertFile: String?
+    @Option(name: long(.amqpKeyFile), help: help(.amqpKeyFile)) var amqpKeyFile: String?
+    @Option(name: long(.logLevel), help: help(.logLevel)) var logLevel: String?
+    @Option(name: long(.retryDelays), help: help(.retryDelays)) var retryDelays: String?
+    @Option(name: long(.deliveryLimit), help: help(.deliveryLimit)) var deliveryLimit: String?
+    @Option(name: long(.relayGrace), help: help(.relayGrace)) var relayGrace: String?
+    @Option(name: long(.jobTimeout), help: help(.jobTimeout)) var jobTimeout: String?
+    @Option(name: long(.sendingTimeout), help: help(.sendingTimeout)) var sendingTimeout: String?
+    @Option(name: long(.staleSending), help: help(.staleSending)) var staleSending: String?
+    @Option(name: long(.stall), help: help(.stall)) var stall: String?
+    @Option(name: long(.retentionDays), help: help(.retentionDays)) var retentionDays: String?
 
     init() {}
 
-    var values: [String: String?] {
-        [
-            "HERALD_DATABASE_URL": databaseURL, "HERALD_AMQP_URL": amqpURL, "LOG_LEVEL": logLevel,
-            "HERALD_DATABASE_CA_FILE": databaseCAFile, "HERALD_AMQP_CA_FILE": amqpCAFile,
-            "HERALD_AMQP_CERT_FILE": amqpCertFile, "HERALD_AMQP_KEY_FILE": amqpKeyFile,
+    /// The settings given as options, by variable.
+    var values: [String: String] {
+        let given: [Setting: String?] = [
+            .databaseURL: databaseURL, .databaseCAFile: databaseCAFile, .amqpURL: amqpURL, .amqpCAFile: amqpCAFile,
+            .amqpCertFile: amqpCertFile, .amqpKeyFile: amqpKeyFile, .logLevel: logLevel, .retryDelays: retryDelays,
+            .deliveryLimit: deliveryLimit, .relayGrace: relayGrace, .jobTimeout: jobTimeout, .sendingTimeout: sendingTimeout,
+            .staleSending: staleSending, .stall: stall, .retentionDays: retentionDays,
         ]
-            .merging(topology.values) { first, _ in first }
-            .merging(recovery.values) { first, _ in first }
+        return Dictionary(uniqueKeysWithValues: given.compactMap { setting, value in value.map { (setting.variable, $0) } })
     }
+}
+
+/// A tool option's name: the setting's.
+private func long(_ setting: Setting) -> NameSpecification { .customLong(String(setting.option.dropFirst(2))) }
+
+/// A tool option's help: what the setting sets, its variable and its default.
+private func help(_ setting: Setting) -> ArgumentHelp {
+    ArgumentHelp("\(setting.summary) [\(setting.variable); default \(setting.defaultDescription(for: .ctl))]")
 }
 
 /// What a subcommand works with: its settings and a logger, and the database and broker opened from them.
@@ -69,9 +78,9 @@ struct Tool {
 
 /// Runs a subcommand's body, printing failures as one line and exiting non-zero.
 func command(_ options: ToolOptions, _ body: (Tool) async throws -> Void) async throws {
-    let environment = Environment(overriding: [options])
+    let environment = Environment(overriding: options.values)
     ProcessRuntime.bootstrap(environment: environment)
     var logger = Logger(label: "heraldctl")
-    logger.logLevel = environment.optional("LOG_LEVEL").flatMap(Logger.Level.init(rawValue:)) ?? .warning
+    logger.logLevel = environment.optional(.logLevel, role: .ctl).flatMap(Logger.Level.init(rawValue:)) ?? .warning
     try await ProcessRuntime.command("heraldctl") { try await body(Tool(environment: environment, logger: logger)) }
 }

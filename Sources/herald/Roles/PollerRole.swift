@@ -5,21 +5,11 @@ import HeraldWorkers
 import Logging
 
 struct PollerRole: HeraldDaemon {
-    static let processName = "herald-poller"
-    static let configuration = CommandConfiguration(
-        commandName: "poller",
-        abstract: "Asks Tyntec for the delivery state of sent SMS and records delivered or undeliverable.",
-        discussion: """
-            Replicas share the work through leased batches (FOR UPDATE SKIP LOCKED). Every option can be given as its \
-            environment variable instead; an option given wins.
-            """,
-        version: HeraldVersion.current)
+    static let role = Role.poller
+    static let abstract = "Asks Tyntec for the delivery state of sent SMS and records delivered or undeliverable."
+    static let discussion = "Replicas share the work through leased batches (FOR UPDATE SKIP LOCKED)."
 
-    @OptionGroup(title: "Database, broker and process") var process: ProcessOptions
-    @OptionGroup(title: "Tyntec") var tyntec: TyntecOptions
-    @OptionGroup(title: "Polling") var polling: PollerOptions
-
-    var sources: [any OptionSource] { [process, tyntec, polling] }
+    @Argument(parsing: .allUnrecognized, help: .private) var arguments: [String] = []
 
     func start(environment: Environment, logger: Logger) async throws {
         try await PollerProcess.run(environment: environment, logger: logger)

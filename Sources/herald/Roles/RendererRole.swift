@@ -5,21 +5,10 @@ import HeraldWorkers
 import Logging
 
 struct RendererRole: HeraldDaemon {
-    static let processName = "herald-renderer"
-    static let configuration = CommandConfiguration(
-        commandName: "renderer",
-        abstract: "Renders queued messages from herald.render and publishes their send jobs.",
-        discussion: "Every option can be given as its environment variable instead; an option given wins.",
-        version: HeraldVersion.current)
+    static let role = Role.renderer
+    static let abstract = "Renders queued messages from herald.render and publishes their send jobs."
 
-    @OptionGroup(title: "Database, broker and process") var process: ProcessOptions
-    @OptionGroup(title: "Broker topology") var topology: TopologyOptions
-    @OptionGroup(title: "Recovery") var recovery: RecoveryOptions
-    @OptionGroup(title: "Consuming") var consumer: ConsumerOptions
-    @OptionGroup(title: "Rendering") var rendering: RendererOptions
-    @OptionGroup(title: "Links in emails") var links: LinkOptions
-
-    var sources: [any OptionSource] { [process, topology, recovery, consumer, rendering, links] }
+    @Argument(parsing: .allUnrecognized, help: .private) var arguments: [String] = []
 
     func start(environment: Environment, logger: Logger) async throws {
         try await RendererProcess.run(environment: environment, logger: logger)

@@ -33,7 +33,7 @@ struct SandboxRole: AsyncParsableCommand {
     func run() async throws {
         ProcessRuntime.nameProcess("herald-sandbox")
         var logger = Logger(label: "herald-sandbox")
-        logger.logLevel = ProcessInfo.processInfo.environment["LOG_LEVEL"].flatMap(Logger.Level.init(rawValue:)) ?? .info
+        logger.logLevel = Environment().optional(.logLevel).flatMap(Logger.Level.init(rawValue:)) ?? .info
         let (smtpHost, smtpPort) = try Self.address(smtp, option: "--smtp")
         let (httpHost, httpPort) = try Self.address(http, option: "--http")
         let store = try MailStore(keep: keep, directory: maildir.map { URL(fileURLWithPath: $0) })

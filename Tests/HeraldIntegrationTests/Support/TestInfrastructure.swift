@@ -13,12 +13,12 @@ enum TestInfrastructure {
     static let environment = Environment()
     static var logger: Logger {
         var logger = Logger(label: "herald.test")
-        logger.logLevel = environment.optional("LOG_LEVEL").flatMap(Logger.Level.init(rawValue:)) ?? .warning
+        logger.logLevel = environment.optional(.logLevel, role: .ctl).flatMap(Logger.Level.init(rawValue:)) ?? .warning
         return logger
     }
 
-    static var databaseURL: String { environment.optional("HERALD_DATABASE_URL") ?? Environment.defaultDatabaseURL }
-    static var amqpURL: String { environment.optional("HERALD_AMQP_URL") ?? Environment.defaultAMQPURL }
+    static var databaseURL: String { try! environment.string(.databaseURL) }
+    static var amqpURL: String { try! environment.string(.amqpURL) }
 
     static func uniqueName(_ prefix: String) -> String {
         "\(prefix)_\(UUID().uuidString.prefix(12).lowercased().replacingOccurrences(of: "-", with: ""))"
