@@ -27,7 +27,10 @@ extension HeraldDaemon {
 
     /// The role's subcommand; its options are read from `arguments`, so ArgumentParser leaves `--help` to the role.
     public static var configuration: CommandConfiguration {
-        CommandConfiguration(commandName: role.rawValue, abstract: abstract, version: HeraldVersion.current, helpNames: [])
+        CommandConfiguration(
+            commandName: role.rawValue, abstract: abstract,
+            discussion: "herald \(role.rawValue) --help lists its options, each with its variable and default.",
+            version: HeraldVersion.current, helpNames: [])
     }
 
     public func run() async throws {
