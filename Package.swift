@@ -1,4 +1,4 @@
-// swift-tools-version:6.0
+// swift-tools-version:6.2
 import PackageDescription
 
 let package = Package(
@@ -23,13 +23,12 @@ let package = Package(
         .package(url: "https://github.com/vapor/postgres-nio.git", from: "1.25.0"),
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.10.0"),
         .package(url: "https://github.com/hummingbird-project/swift-mustache.git", from: "2.0.0"),
+        .package(url: "https://github.com/apple/swift-http-types.git", from: "1.0.0"),
     ],
     targets: [
         .systemLibrary(name: "CRabbitMQ", pkgConfig: "librabbitmq", providers: [.apt(["librabbitmq-dev"])]),
         .target(name: "CCurl", linkerSettings: [.linkedLibrary("curl")]),
-        .target(name: "HeraldCore", dependencies: [
-            .product(name: "Logging", package: "swift-log"),
-        ]),
+        .target(name: "HeraldCore"),
         .target(name: "HeraldBus", dependencies: [
             "CRabbitMQ", "HeraldCore",
             .product(name: "Logging", package: "swift-log"),
@@ -40,6 +39,7 @@ let package = Package(
             .product(name: "PostgresNIO", package: "postgres-nio"),
             .product(name: "NIOSSL", package: "swift-nio-ssl"),
             .product(name: "Logging", package: "swift-log"),
+            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
         ]),
         .target(name: "HeraldRendering", dependencies: [
             "HeraldCore",
@@ -47,7 +47,8 @@ let package = Package(
         ]),
         .target(name: "HeraldProviders", dependencies: [
             "CCurl", "HeraldCore",
-            .product(name: "Logging", package: "swift-log"),
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "NIOHTTP1", package: "swift-nio"),
             .product(name: "NIOPosix", package: "swift-nio"),
             .product(name: "AsyncHTTPClient", package: "async-http-client"),
             .product(name: "Crypto", package: "swift-crypto"),
@@ -59,12 +60,18 @@ let package = Package(
             .product(name: "Metrics", package: "swift-metrics"),
             .product(name: "Prometheus", package: "swift-prometheus"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            .product(name: "UnixSignals", package: "swift-service-lifecycle"),
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Hummingbird", package: "hummingbird"),
+            .product(name: "NIOCore", package: "swift-nio"),
         ]),
         .target(name: "HeraldAPI", dependencies: [
-            "HeraldServer", "HeraldRendering", "HeraldProviders",
+            "HeraldCore", "HeraldBus", "HeraldStore", "HeraldServer", "HeraldRendering", "HeraldProviders",
             .product(name: "Hummingbird", package: "hummingbird"),
+            .product(name: "HTTPTypes", package: "swift-http-types"),
+            .product(name: "Logging", package: "swift-log"),
+            .product(name: "Metrics", package: "swift-metrics"),
+            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOHTTP1", package: "swift-nio"),
             .product(name: "NIOHTTPTypes", package: "swift-nio-extras"),
@@ -73,7 +80,7 @@ let package = Package(
             .embedInCode("openapi.json"),
         ]),
         .target(name: "HeraldInbound", dependencies: [
-            "HeraldServer", "HeraldProviders",
+            "HeraldCore", "HeraldStore", "HeraldServer", "HeraldProviders",
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOPosix", package: "swift-nio"),
             .product(name: "Logging", package: "swift-log"),
@@ -81,12 +88,16 @@ let package = Package(
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
         ]),
         .target(name: "HeraldWorkers", dependencies: [
-            "HeraldServer", "HeraldRendering", "HeraldProviders",
+            "HeraldCore", "HeraldBus", "HeraldStore", "HeraldServer", "HeraldRendering", "HeraldProviders",
+            .product(name: "Logging", package: "swift-log"),
+            .product(name: "Metrics", package: "swift-metrics"),
+            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
         ]),
         .target(name: "HeraldSandbox", dependencies: [
             "HeraldCore", "HeraldRendering", "HeraldProviders",
             .product(name: "AsyncHTTPClient", package: "async-http-client"),
             .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "NIOHTTP1", package: "swift-nio"),
             .product(name: "NIOPosix", package: "swift-nio"),
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "Logging", package: "swift-log"),
@@ -99,9 +110,12 @@ let package = Package(
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "Logging", package: "swift-log"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            .product(name: "UnixSignals", package: "swift-service-lifecycle"),
         ]),
         .executableTarget(name: "herald-bench", dependencies: [
-            "HeraldServer", "HeraldWorkers", "HeraldProviders", "HeraldSandbox",
+            "HeraldCore", "HeraldBus", "HeraldStore", "HeraldServer", "HeraldWorkers", "HeraldProviders", "HeraldSandbox",
+            .product(name: "Logging", package: "swift-log"),
+            .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "AsyncHTTPClient", package: "async-http-client"),
             .product(name: "PostgresNIO", package: "postgres-nio"),
@@ -112,13 +126,34 @@ let package = Package(
             .product(name: "Crypto", package: "swift-crypto"),
             .product(name: "_CryptoExtras", package: "swift-crypto"),
         ]),
-        .testTarget(name: "HeraldAPITests", dependencies: ["HeraldAPI"]),
-        .testTarget(name: "HeraldWorkersTests", dependencies: ["HeraldWorkers"]),
-        .testTarget(name: "HeraldInboundTests", dependencies: ["HeraldInbound"]),
+        .testTarget(name: "HeraldAPITests", dependencies: [
+            "HeraldAPI", "HeraldCore", "HeraldProviders", "HeraldServer", "HeraldStore",
+        ]),
+        .testTarget(name: "HeraldWorkersTests", dependencies: ["HeraldWorkers", "HeraldCore", "HeraldProviders", "HeraldStore"]),
+        .testTarget(name: "HeraldInboundTests", dependencies: ["HeraldInbound", "HeraldProviders"]),
         .testTarget(name: "HeraldIntegrationTests", dependencies: [
-            "HeraldAPI", "HeraldWorkers", "HeraldSandbox",
+            "HeraldAPI", "HeraldWorkers", "HeraldSandbox", "HeraldBus", "HeraldCore", "HeraldProviders", "HeraldServer",
+            "HeraldStore",
+            .product(name: "Hummingbird", package: "hummingbird"),
+            .product(name: "Logging", package: "swift-log"),
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "PostgresNIO", package: "postgres-nio"),
+            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             .product(name: "AsyncHTTPClient", package: "async-http-client"),
             .product(name: "NIOHTTP1", package: "swift-nio"),
         ], exclude: ["Support/smtp_server.py", "Support/callback_receiver.py"]),
     ]
 )
+
+// Every target of ours is compiled with the language's stricter defaults: `any` spelled out, members visible only
+// from modules a file imports itself, and imports internal unless a file says `public import`. A warning fails the
+// debug build (the one the tests and CI use); a release build only reports it, so a newer compiler's new warning
+// cannot stop a deployment.
+for target in package.targets where target.type != .system {
+    target.swiftSettings = (target.swiftSettings ?? []) + [
+        .enableUpcomingFeature("ExistentialAny"),
+        .enableUpcomingFeature("MemberImportVisibility"),
+        .enableUpcomingFeature("InternalImportsByDefault"),
+        .treatAllWarnings(as: .error, .when(configuration: .debug)),
+    ]
+}

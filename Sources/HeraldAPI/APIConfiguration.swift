@@ -1,8 +1,8 @@
-import HeraldCore
-import HeraldProviders
-import HeraldRendering
-import HeraldServer
-import HeraldStore
+public import HeraldCore
+public import HeraldProviders
+public import HeraldRendering
+public import HeraldServer
+public import HeraldStore
 import struct Foundation.CharacterSet
 
 /// `herald-api` settings, from the environment.

@@ -1,12 +1,12 @@
 import Foundation
 import HeraldBus
-import HeraldCore
+public import HeraldCore
 import HeraldRendering
-import HeraldServer
+public import HeraldServer
 import HeraldStore
-import Hummingbird
-import Logging
-import ServiceLifecycle
+public import Hummingbird
+public import Logging
+public import ServiceLifecycle
 
 /// Everything `herald-api` runs, built from its configuration: the HTTP application, the intake queue's consumer
 /// and the relay.

@@ -1,6 +1,6 @@
-import Foundation
-import HeraldStore
-import Hummingbird
+public import Foundation
+public import HeraldStore
+public import Hummingbird
 
 /// The per-request context: Hummingbird's core plus who the request acts for, once authenticated.
 public struct HeraldRequestContext: RequestContext {

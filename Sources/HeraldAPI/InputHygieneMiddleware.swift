@@ -1,4 +1,5 @@
 import Hummingbird
+import Foundation
 
 /// Refuses, before any handler or database sees them, what PostgreSQL cannot store and what no client means: a path
 /// whose percent-decoding is not UTF-8 or holds a control character (`%00` among them), and header values with

@@ -6,6 +6,7 @@ import HeraldStore
 import Logging
 import Metrics
 import ServiceLifecycle
+import HTTPTypes
 
 /// Consumes `herald.intake`: message requests that applications publish straight onto the broker. Each carries the
 /// JSON of `POST /v1/messages` (or of `POST /v1/procedures`: a body with a `messages` field), the API key in an

@@ -5,6 +5,7 @@ import HeraldStore
 import Logging
 import Metrics
 import ServiceLifecycle
+import HTTPTypes
 
 /// Stores the requests parked by `IntakeConsumer` as their tenants' rate limits allow: each pass takes every tenant
 /// whose oldest waiting request is due and tries its requests in order until one must wait again (then that one

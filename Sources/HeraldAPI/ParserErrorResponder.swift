@@ -2,6 +2,7 @@ import Hummingbird
 import NIOCore
 import NIOHTTP1
 import NIOHTTPTypes
+import HeraldCore
 
 /// Answers a request the HTTP parser refused (bytes that are not HTTP, a raw non-ASCII path, a control character in
 /// a header, headers over the size limit) with a problem+json body and closes the connection, where the server
@@ -28,6 +29,7 @@ final class ParserErrorResponder: ChannelInboundHandler, RemovableChannelHandler
         ])
         context.write(wrapOutboundOut(.head(head)), promise: nil)
         context.write(wrapOutboundOut(.body(body)), promise: nil)
-        context.writeAndFlush(wrapOutboundOut(.end(nil))).whenComplete { _ in context.close(promise: nil) }
+        let loopBound = NIOLoopBound(context, eventLoop: context.eventLoop)
+        context.writeAndFlush(wrapOutboundOut(.end(nil))).whenComplete { _ in loopBound.value.close(promise: nil) }
     }
 }

@@ -1,6 +1,6 @@
 import Foundation
-import Hummingbird
-import HeraldCore
+public import Hummingbird
+public import HeraldCore
 
 /// An RFC 7807 problem, the body of every error response (`application/problem+json`).
 public struct Problem: Error, HTTPResponseError, Sendable {

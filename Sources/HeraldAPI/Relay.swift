@@ -1,9 +1,9 @@
 import Foundation
-import HeraldServer
+public import HeraldServer
 import HeraldStore
-import Logging
+public import Logging
 import Metrics
-import ServiceLifecycle
+public import ServiceLifecycle
 
 /// Releases scheduled messages when they come due, and sweeps the job ledger: jobs the broker never confirmed, jobs
 /// lost after it did, and messages left in `sending` by a sender that died are found past their deadline and moved

@@ -1,8 +1,8 @@
-import HeraldServer
-import HeraldStore
-import Logging
+public import HeraldServer
+public import HeraldStore
+public import Logging
 import Metrics
-import ServiceLifecycle
+public import ServiceLifecycle
 
 /// Runs with the relay: every interval, erases the personal data of messages final for longer than the retention
 /// period, deletes the rows older than the history period and expires idempotency keys, in batches of `batchSize`

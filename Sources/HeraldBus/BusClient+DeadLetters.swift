@@ -1,5 +1,5 @@
-import Foundation
-import HeraldCore
+public import Foundation
+public import HeraldCore
 
 /// A job that failed for good, as it waits in its stage's dead-letter queue.
 public struct DeadLetter: Sendable {

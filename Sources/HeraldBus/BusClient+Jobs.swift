@@ -1,6 +1,6 @@
-import Foundation
-import HeraldCore
-import Logging
+public import Foundation
+public import HeraldCore
+public import Logging
 
 /// What became of a job whose handler failed.
 public enum FailureOutcome: Sendable, Equatable {

@@ -1,7 +1,7 @@
 import CRabbitMQ
 import Foundation
-import Logging
-import ServiceLifecycle
+public import Logging
+public import ServiceLifecycle
 import Synchronization
 
 /// A connection to RabbitMQ that publishes with confirms, consumes with manual acks and reconnects on its own.
@@ -15,7 +15,7 @@ import Synchronization
 /// connection; list it before the services that use it so it stops after them.
 public final class BusClient: Service, Sendable {
     /// Deliveries in the batches they arrived in: everything the broker had sent when the bus thread last read.
-    public typealias Deliveries = AsyncThrowingStream<[BusDelivery], Error>
+    public typealias Deliveries = AsyncThrowingStream<[BusDelivery], any Error>
 
     enum Settlement: Sendable {
         case ack
@@ -34,11 +34,11 @@ public final class BusClient: Service, Sendable {
     final class PublishRequest: @unchecked Sendable {
         let messages: [BusMessage]
         let deadline: ContinuousClock.Instant
-        let continuation: CheckedContinuation<Void, Error>
+        let continuation: CheckedContinuation<Void, any Error>
         var unconfirmed: Int
         var failure: BusError?
 
-        init(messages: [BusMessage], deadline: ContinuousClock.Instant, continuation: CheckedContinuation<Void, Error>) {
+        init(messages: [BusMessage], deadline: ContinuousClock.Instant, continuation: CheckedContinuation<Void, any Error>) {
             self.messages = messages
             self.deadline = deadline
             self.continuation = continuation
@@ -65,7 +65,7 @@ public final class BusClient: Service, Sendable {
         _ configuration: AMQPConfiguration, publishTimeout: Duration = .seconds(30), logger: Logger
     ) async throws -> BusClient {
         let client = try BusClient(configuration: configuration, publishTimeout: publishTimeout, logger: logger)
-        try await withCheckedThrowingContinuation { (started: CheckedContinuation<Void, Error>) in
+        try await withCheckedThrowingContinuation { (started: CheckedContinuation<Void, any Error>) in
             let thread = Thread { client.threadMain(started: started) }
             thread.name = "herald-amqp"
             thread.start()
@@ -138,7 +138,7 @@ public final class BusClient: Service, Sendable {
 
     /// Runs `body` on the bus thread with the open connection (for declarations and operator tools).
     func perform<T: Sendable>(_ body: @escaping (AMQPConnection) throws(BusError) -> T) async throws -> T {
-        try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<T, Error>) in
+        try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<T, any Error>) in
             let accepted = submit(.admin { connection, error in
                 guard let connection else {
                     return continuation.resume(throwing: error ?? BusError(.connectionLost, "not connected"))
@@ -195,7 +195,7 @@ public final class BusClient: Service, Sendable {
 
     // MARK: The bus thread
 
-    private func threadMain(started: CheckedContinuation<Void, Error>) {
+    private func threadMain(started: CheckedContinuation<Void, any Error>) {
         let loop: BusLoop
         do {
             loop = try BusLoop(client: self)

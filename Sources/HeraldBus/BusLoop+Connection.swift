@@ -1,4 +1,5 @@
 import Foundation
+import Logging
 
 extension BusLoop {
     /// The first node of `configuration` that answers, and its index; if none does, an error naming why each did not.

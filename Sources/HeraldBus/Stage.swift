@@ -1,4 +1,4 @@
-import HeraldCore
+public import HeraldCore
 
 extension Stage {
     /// The routing key on the `herald` exchange, and on `herald.dead` for this stage's dead letters.

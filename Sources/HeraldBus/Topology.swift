@@ -1,4 +1,4 @@
-import HeraldCore
+public import HeraldCore
 
 /// The exchanges and queues Herald uses, and its retry policy. Declaring is idempotent: declaring again with the same
 /// settings changes nothing, and the broker refuses (with a clear error) a queue that exists with other settings.

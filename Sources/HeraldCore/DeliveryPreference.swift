@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 
 /// How a recipient wants system notifications on one channel: at once, or gathered and sent when their window
 /// closes (on the hour; daily at an hour of their local day; weekly on a weekday at an hour).

@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 
 /// The time as Herald's services see it. Production reads the system clock; tests set it, so that no test waits for
 /// an hour to pass.

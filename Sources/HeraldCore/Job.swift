@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 
 /// What travels on a work queue: the ids of the messages to work on. Everything else is read from the database,
 /// which is the record. A job carries up to `Job.maximumIDs` messages, so that the broker handles one job where it

@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 
 /// Hours of the day in which a tenant's messages of one channel are not sent, in the recipient's own time zone:
 /// `21:00`-`08:00` holds an SMS due at 23:30 in Warsaw until 08:00 the next morning there. A window may wrap midnight;

@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 
 /// How Herald writes and reads times everywhere (API, logs, operator tools, template values): RFC 3339 in UTC.
 public enum Timestamp {

@@ -1,8 +1,8 @@
 import Foundation
-import HeraldProviders
-import HeraldServer
+public import HeraldProviders
+public import HeraldServer
 import HeraldStore
-import Logging
+public import Logging
 import NIOCore
 import ServiceLifecycle
 

@@ -1,8 +1,9 @@
 import Foundation
 import HeraldServer
-import HeraldStore
-import Logging
+public import HeraldStore
+public import Logging
 import Metrics
+import HeraldProviders
 
 /// Reads each mail herald-inbound receives and records what it says about the messages its recipients name,
 /// counting every one in `herald_inbound_reports_total{kind}` (one log line each at debug only: at thousands a

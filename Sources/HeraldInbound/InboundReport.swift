@@ -1,3 +1,4 @@
+import Foundation
 /// What a mail sent back to an email's bounce address says about it: read from a delivery status notification
 /// (RFC 3464: `multipart/report; report-type=delivery-status`) or a complaint (ARF, RFC 5965:
 /// `report-type=feedback-report`). Anything else (an auto-reply, a human's answer, a malformed report) is

@@ -1,9 +1,9 @@
 import Foundation
 import HeraldServer
-import Logging
-import NIOCore
+public import Logging
+public import NIOCore
 import NIOPosix
-import ServiceLifecycle
+public import ServiceLifecycle
 
 /// herald-inbound's SMTP listener: one `InboundSession` per connection, read a line at a time. Bound before the
 /// process starts its services, so an address in use is the process's one line at start.

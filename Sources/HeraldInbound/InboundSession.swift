@@ -1,5 +1,5 @@
-import Foundation
-import HeraldProviders
+public import Foundation
+public import HeraldProviders
 
 /// One SMTP conversation of herald-inbound, apart from the network: lines in, replies out. Only signed bounce and
 /// unsubscribe addresses at the bounce domain (or a tenant's return-path domain) are accepted as recipients (anything else: 550 5.7.1, so it is never

@@ -1,8 +1,8 @@
 import Foundation
 import HeraldServer
-import HeraldStore
-import Logging
-import ServiceLifecycle
+public import HeraldStore
+public import Logging
+public import ServiceLifecycle
 import Synchronization
 
 /// The tenants' return-path domains herald-inbound accepts mail for besides the bounce domain, read from the database

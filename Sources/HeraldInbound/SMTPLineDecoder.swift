@@ -1,4 +1,4 @@
-import NIOCore
+public import NIOCore
 
 /// One line the client sent, without its line end; `ended` is false for a piece of a line longer than the splitter's
 /// `maxLength`, which arrives in several pieces rather than growing a buffer without bound.

@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 
 /// The envelope senders (VERP) of emails when `HERALD_BOUNCE_DOMAIN` is set: `b.{message hex}.{signature}@domain`,
 /// so a delivery status notification or a feedback report sent back to it names its message, and a forged or

@@ -1,5 +1,5 @@
 import Crypto
-import Foundation
+public import Foundation
 
 /// DKIM signatures (RFC 6376), relaxed/relaxed, for a message as SMTP DATA: one `DKIM-Signature` field per key,
 /// put before the message's own fields. The body is hashed once for all keys. Written here because no Swift

@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 
 /// An email in RFC 5322 / MIME form: UTF-8 throughout, RFC 2047 encoded words for a non-ASCII subject and display
 /// names, `multipart/alternative` when there is an HTML body, base64 bodies, CRLF line ends.

@@ -1,5 +1,5 @@
 import Crypto
-import Foundation
+public import Foundation
 
 /// Tokens Herald puts into what it hands a provider (the URL Tyntec pushes a delivery report to), so that what comes
 /// back names its message and a forged one is told apart: the message id in hex, a dot, and 128 bits of

@@ -1,6 +1,6 @@
 import AsyncHTTPClient
 import Foundation
-import HeraldCore
+public import HeraldCore
 import NIOCore
 import NIOHTTP1
 

@@ -1,5 +1,5 @@
 import Foundation
-import HeraldCore
+public import HeraldCore
 
 /// Renders a message's subject and bodies from its template and variables.
 public struct MessageRenderer: Sendable {

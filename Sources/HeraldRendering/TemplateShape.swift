@@ -1,3 +1,4 @@
+import Foundation
 /// What a scan of a Mustache template's tags finds, following set-delimiter tags as the engine does: how deep
 /// sections nest, how many tags there are, and the variables used outside any section. Checked before the template
 /// is parsed, because the engine's parser recurses once per nesting level and a deep enough template would exhaust

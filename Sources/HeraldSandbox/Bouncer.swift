@@ -1,6 +1,6 @@
 import Foundation
 import HeraldProviders
-import Logging
+public import Logging
 
 /// What the sandbox does, with `--bounce-smtp`, for a recipient whose local part starts with `bounce`: it takes the
 /// mail (250), then sends the envelope sender (the Return-Path) a delivery status notification (RFC 3464, in

@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 import Synchronization
 
 /// What the sandbox SMTP sink received: a count, the latest messages in memory, and optionally one `.eml` file each.

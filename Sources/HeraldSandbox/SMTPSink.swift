@@ -1,7 +1,7 @@
-import Logging
+public import Logging
 import NIOCore
 import NIOPosix
-import ServiceLifecycle
+public import ServiceLifecycle
 
 /// The sandbox's SMTP server: accepts every message (except addresses meant to fail) into a `MailStore`.
 public struct SMTPSink: Service {

@@ -1,6 +1,6 @@
 import Foundation
 import HeraldCore
-import Hummingbird
+public import Hummingbird
 import Logging
 
 /// The sandbox's HTTP side: a web inbox (`/`) and JSON listings of what the SMTP sink received, for people (and the

@@ -4,6 +4,8 @@ import HeraldCore
 import HeraldRendering
 import Hummingbird
 import NIOCore
+import Synchronization
+import NIOHTTP1
 
 /// The sandbox's side of Tyntec's webhooks: delivery reports pushed to an SMS's `callbackUrl`, and replies from the
 /// inbox page's form sent on to herald-api's inbound URL, each POSTed until a 2xx as Tyntec does.

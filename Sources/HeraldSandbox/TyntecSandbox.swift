@@ -1,7 +1,7 @@
-import Foundation
+public import Foundation
 import HeraldCore
 import HeraldRendering
-import Hummingbird
+public import Hummingbird
 import NIOCore
 import Synchronization
 

@@ -1,8 +1,8 @@
-import Foundation
-import HeraldBus
-import HeraldCore
+public import Foundation
+public import HeraldBus
+public import HeraldCore
 import HeraldStore
-import Logging
+public import Logging
 
 /// What operators do with dead letters, over HTTP and from `herald ctl`: list them without consuming them, replay all
 /// or some back to their work queue (their messages back from `dead` to where the stage starts), or discard them.

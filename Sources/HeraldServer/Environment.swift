@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 import HeraldCore
 
 /// Reads `HERALD_*` settings from the process environment.

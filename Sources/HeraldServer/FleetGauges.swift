@@ -1,9 +1,9 @@
 import HeraldBus
 import HeraldCore
 import HeraldStore
-import Logging
+public import Logging
 import Metrics
-import ServiceLifecycle
+public import ServiceLifecycle
 
 /// Gauges of what waits in the fleet, read every `interval`: each work queue's depth and consumers, each stage's dead
 /// letters, the tables of scheduled, deferred and pending-poll messages and of jobs in flight (the job ledger, and the

@@ -1,7 +1,7 @@
-import ArgumentParser
+public import ArgumentParser
 import Foundation
 import HeraldCore
-import Logging
+public import Logging
 
 /// A role of the fleet (`herald email`, …): what it is, and what it runs.
 ///

@@ -1,7 +1,7 @@
 import Foundation
-import HeraldBus
-import HeraldStore
-import Logging
+public import HeraldBus
+public import HeraldStore
+public import Logging
 
 /// The database and the broker, as every Herald process uses them, with the deadlines of the states jobs own.
 public struct Infrastructure: Sendable {

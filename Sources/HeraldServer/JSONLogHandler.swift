@@ -1,6 +1,6 @@
 import Foundation
 import HeraldCore
-import Logging
+public import Logging
 
 /// One JSON object per line on stderr (`HERALD_LOG_FORMAT=json`): `ts`, `level`, `logger`, `message`, then the
 /// metadata's keys as they are (`message.id`, `error`, ...).

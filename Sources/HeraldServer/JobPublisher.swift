@@ -1,7 +1,7 @@
-import HeraldBus
+public import HeraldBus
 import HeraldCore
-import HeraldStore
-import Logging
+public import HeraldStore
+public import Logging
 import Metrics
 
 /// Publishes the jobs of a publication recorded in the job ledger and records the broker's confirmation. Nothing is

@@ -1,10 +1,12 @@
-import HeraldBus
+public import HeraldBus
 import HeraldCore
-import HeraldStore
-import Hummingbird
-import Logging
+public import HeraldStore
+public import Hummingbird
+public import Logging
 import NIOCore
-import ServiceLifecycle
+public import ServiceLifecycle
+import Foundation
+import Prometheus
 
 /// What every Herald process serves on its own `HERALD_METRICS_ADDRESS`: `/metrics` (Prometheus text), `/healthz`
 /// (the process runs) and `/readyz` (its database and, where it uses one, the broker answer).

@@ -2,10 +2,11 @@ import ArgumentParser
 import Foundation
 import HeraldBus
 import HeraldStore
-import Logging
+public import Logging
 import Metrics
-import Prometheus
-import ServiceLifecycle
+public import Prometheus
+public import ServiceLifecycle
+import UnixSignals
 
 /// What every Herald executable does around its services: logging and metrics set up once, graceful shutdown on
 /// SIGTERM and SIGINT, and one readable line on stderr (and exit status 1) when it cannot start.

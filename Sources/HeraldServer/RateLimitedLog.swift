@@ -1,4 +1,4 @@
-import Logging
+public import Logging
 import Synchronization
 
 /// Warnings that may come thousands of times a second (a provider refusing every message, a database that is

@@ -1,4 +1,4 @@
-import HeraldStore
+public import HeraldStore
 
 extension RecoveryPolicy {
     /// `HERALD_SENDING_TIMEOUT_SECONDS` (600), `HERALD_STALE_SENDING` (`resend` | `fail`), `HERALD_JOB_TIMEOUT_SECONDS`

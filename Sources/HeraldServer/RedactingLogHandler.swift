@@ -1,5 +1,5 @@
 import HeraldCore
-import Logging
+public import Logging
 
 /// Wraps every process's log handler: above debug, the message and each metadata value go through
 /// `PersonalDataRedaction`, so no line at info or higher carries an address or a number, whoever wrote it (a

@@ -1,4 +1,4 @@
-import Logging
+public import Logging
 import ServiceLifecycle
 
 /// The loop of a periodic service: runs `round` until graceful shutdown (or cancellation), waiting after each round

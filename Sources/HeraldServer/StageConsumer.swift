@@ -1,8 +1,8 @@
 import Foundation
-import HeraldBus
-import HeraldCore
-import Logging
-import ServiceLifecycle
+public import HeraldBus
+public import HeraldCore
+public import Logging
+public import ServiceLifecycle
 
 /// Consumes one queue (a stage's, or the intake's) and hands deliveries to `handle` in batches, with at most
 /// `concurrency` batches in flight; a handler that becomes free takes everything that arrived meanwhile (up to

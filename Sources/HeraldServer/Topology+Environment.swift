@@ -1,4 +1,4 @@
-import HeraldBus
+public import HeraldBus
 
 extension Topology {
     /// `HERALD_RETRY_DELAYS_MS` (such as `1000,5000,30000`: the wait before each retry, a delay queue each) and

@@ -1,5 +1,5 @@
 import Foundation
-import Logging
+public import Logging
 
 /// Ends the process when one unit of work (a batch of jobs, a round of a periodic task) outlives its limit. A
 /// dependency that stops answering without failing (seen once: a database connection pool that, after the server

@@ -1,5 +1,5 @@
-import Foundation
-import Logging
+public import Foundation
+public import Logging
 import PostgresNIO
 
 /// API keys. Only a SHA-256 hash of each key is stored; the key itself is shown once, when it is created.

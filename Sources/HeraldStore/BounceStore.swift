@@ -1,6 +1,6 @@
-import Foundation
+public import Foundation
 import HeraldCore
-import Logging
+public import Logging
 import PostgresNIO
 
 /// What herald-inbound learned about one email, ready to record.

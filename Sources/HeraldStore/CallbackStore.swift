@@ -1,6 +1,6 @@
-import Foundation
+public import Foundation
 import HeraldCore
-import Logging
+public import Logging
 import PostgresNIO
 
 /// A delivery-status callback ready to POST: where, signed with what, and the state change it reports.

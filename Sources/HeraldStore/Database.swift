@@ -1,6 +1,6 @@
-import Logging
-import PostgresNIO
-import ServiceLifecycle
+public import Logging
+public import PostgresNIO
+public import ServiceLifecycle
 
 /// The PostgreSQL connection pool. Run it as a service (first in the group, so it stops last) and wait for
 /// `checkConnection()` before relying on it: that turns a wrong password or an unreachable server into one clear error.

@@ -1,6 +1,6 @@
-import Foundation
-import HeraldCore
-import Logging
+public import Foundation
+public import HeraldCore
+public import Logging
 import PostgresNIO
 
 /// What a pushed delivery report did.

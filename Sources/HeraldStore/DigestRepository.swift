@@ -1,6 +1,6 @@
-import Foundation
-import HeraldCore
-import Logging
+public import Foundation
+public import HeraldCore
+public import Logging
 import PostgresNIO
 
 /// A deferred notification whose window has closed, as it was rendered when accepted.

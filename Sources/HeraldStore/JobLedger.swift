@@ -1,6 +1,6 @@
 import Foundation
-import HeraldCore
-import Logging
+public import HeraldCore
+public import Logging
 import PostgresNIO
 
 /// The ledger of jobs in flight (table `job_ledger`): every batch of messages made ready for a stage gets a row in the

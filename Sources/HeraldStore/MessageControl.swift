@@ -1,6 +1,6 @@
-import Foundation
-import HeraldCore
-import Logging
+public import Foundation
+public import HeraldCore
+public import Logging
 import PostgresNIO
 
 /// What a client may do to its messages after accepting them: cancel those not yet handed to a provider, and send

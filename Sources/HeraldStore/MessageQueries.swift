@@ -1,6 +1,6 @@
-import Foundation
+public import Foundation
 import HeraldCore
-import Logging
+public import Logging
 import PostgresNIO
 
 /// The API's read models, each within one tenant: a message with its events, a procedure with a page of its

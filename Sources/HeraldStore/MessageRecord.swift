@@ -1,5 +1,5 @@
-import Foundation
-import HeraldCore
+public import Foundation
+public import HeraldCore
 
 /// A message as the API shows it.
 public struct MessageRecord: Sendable, Positioned {

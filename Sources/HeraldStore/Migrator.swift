@@ -1,4 +1,4 @@
-import Logging
+public import Logging
 import PostgresNIO
 
 /// Applies pending migrations. Safe when several processes start at once: each migration runs in a transaction that

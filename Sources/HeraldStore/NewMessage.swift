@@ -1,5 +1,5 @@
-import Foundation
-import HeraldCore
+public import Foundation
+public import HeraldCore
 
 /// A message as accepted by the API, before it is stored.
 public struct NewMessage: Sendable {

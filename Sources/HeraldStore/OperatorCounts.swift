@@ -1,5 +1,5 @@
 import HeraldCore
-import Logging
+public import Logging
 import PostgresNIO
 
 /// Depths of the tables that hold messages waiting for a time rather than a job, for the fleet's gauges, and

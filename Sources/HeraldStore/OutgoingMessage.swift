@@ -1,5 +1,5 @@
-import Foundation
-import HeraldCore
+public import Foundation
+public import HeraldCore
 
 /// A message a sender claimed: everything needed to hand it to the provider.
 public struct OutgoingMessage: Sendable {

@@ -1,6 +1,7 @@
-import Foundation
-import Logging
+public import Foundation
+public import Logging
 import PostgresNIO
+import HeraldCore
 
 /// A request from `herald.intake` waiting for its tenant's rate limit.
 public struct ParkedRequest: Sendable {

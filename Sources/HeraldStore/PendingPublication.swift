@@ -1,5 +1,5 @@
-import Foundation
-import HeraldCore
+public import Foundation
+public import HeraldCore
 
 /// Messages made ready for a stage in one transaction, whose jobs are still to be published; `ledgerRow` is the
 /// ledger row that stands for those jobs until their consumer is done with them.

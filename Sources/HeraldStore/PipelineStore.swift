@@ -1,6 +1,6 @@
-import Foundation
-import HeraldCore
-import Logging
+public import Foundation
+public import HeraldCore
+public import Logging
 import PostgresNIO
 
 /// The pipeline's transitions: rendering, claiming, sending and retrying. Every state change is a conditional update

@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 import HeraldCore
 
 /// A procedure as the API shows it: its counts per state and a page of its messages.

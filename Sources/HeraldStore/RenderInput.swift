@@ -1,5 +1,5 @@
-import Foundation
-import HeraldCore
+public import Foundation
+public import HeraldCore
 
 /// What the renderer needs of a queued message.
 public struct RenderInput: Sendable {

@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 import HeraldCore
 
 /// A rendered message to store.

@@ -1,6 +1,6 @@
 import Foundation
 import HeraldCore
-import Logging
+public import Logging
 import PostgresNIO
 
 /// How long Herald keeps what it was given: personal data (addresses, names, variables, rendered content, and the

@@ -1,6 +1,6 @@
-import Foundation
-import HeraldCore
-import Logging
+public import Foundation
+public import HeraldCore
+public import Logging
 import PostgresNIO
 
 /// When a sent SMS is first polled and how long its delivery state is worth waiting for.

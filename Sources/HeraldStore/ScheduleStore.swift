@@ -1,6 +1,6 @@
 import Foundation
 import HeraldCore
-import Logging
+public import Logging
 import PostgresNIO
 
 /// Scheduled messages (table `schedule`), released by the relay when due.

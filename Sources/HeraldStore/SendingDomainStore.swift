@@ -1,6 +1,6 @@
-import Foundation
+public import Foundation
 import HeraldCore
-import Logging
+public import Logging
 import PostgresNIO
 
 /// A tenant's sending domain as `herald ctl domains list` shows it (never with a private key).

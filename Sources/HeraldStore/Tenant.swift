@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 
 /// An application the fleet serves: its keys, templates, recipients and messages are its own, and so are its rate
 /// limit and its delivery-status callback.

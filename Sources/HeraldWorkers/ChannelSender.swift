@@ -1,6 +1,7 @@
 import HeraldCore
-import HeraldProviders
-import HeraldStore
+public import HeraldProviders
+public import HeraldStore
+import Foundation
 
 /// One channel's way out: hands claimed messages to its provider.
 public protocol ChannelSender: Sendable {

@@ -1,11 +1,11 @@
 import Foundation
 import HeraldBus
-import HeraldCore
-import HeraldServer
-import HeraldStore
-import Logging
+public import HeraldCore
+public import HeraldServer
+public import HeraldStore
+public import Logging
 import Metrics
-import ServiceLifecycle
+public import ServiceLifecycle
 
 /// How `herald-digest` works.
 public struct DigestConfiguration: Sendable {

@@ -1,11 +1,11 @@
 import Foundation
-import HeraldBus
+public import HeraldBus
 import HeraldCore
-import HeraldProviders
-import HeraldRendering
+public import HeraldProviders
+public import HeraldRendering
 import HeraldStore
-import Logging
-import HeraldServer
+public import Logging
+public import HeraldServer
 import Metrics
 
 /// Renders queued messages in batches: one query to load them, one transaction to store what rendered with the send

@@ -1,10 +1,10 @@
 import Foundation
-import HeraldBus
-import HeraldCore
+public import HeraldBus
+public import HeraldCore
 import HeraldProviders
-import HeraldStore
-import Logging
-import HeraldServer
+public import HeraldStore
+public import Logging
+public import HeraldServer
 import Metrics
 import Synchronization
 

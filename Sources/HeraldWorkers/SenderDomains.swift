@@ -1,7 +1,7 @@
 import Foundation
-import HeraldProviders
-import HeraldStore
-import Logging
+public import HeraldProviders
+public import HeraldStore
+public import Logging
 
 /// herald-email's view of the tenants' sending domains: each From domain's DKIM keys (parsed once) and return-path
 /// domain, read from the database for the domains of a batch and kept for `ttl`, so a key created, rotated or removed

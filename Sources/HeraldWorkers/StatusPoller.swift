@@ -1,11 +1,11 @@
 import Foundation
 import HeraldCore
-import HeraldProviders
-import HeraldServer
-import HeraldStore
-import Logging
+public import HeraldProviders
+public import HeraldServer
+public import HeraldStore
+public import Logging
 import Metrics
-import ServiceLifecycle
+public import ServiceLifecycle
 
 /// How `herald-poller` paces itself.
 public struct PollerConfiguration: Sendable {

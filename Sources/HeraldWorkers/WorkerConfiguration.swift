@@ -1,7 +1,7 @@
-import HeraldStore
-import HeraldBus
-import HeraldProviders
-import HeraldServer
+public import HeraldStore
+public import HeraldBus
+public import HeraldProviders
+public import HeraldServer
 import HeraldCore
 import struct Foundation.CharacterSet
 import struct Foundation.URL

@@ -7,6 +7,7 @@ import HeraldServer
 import HeraldStore
 import Logging
 import Synchronization
+import PostgresNIO
 
 /// Bounces recorded by a running herald-inbound: sent emails made in the database, then one delivery status
 /// notification (RFC 3464, as the sandbox bounces) per message to its signed bounce address, over `connections` SMTP

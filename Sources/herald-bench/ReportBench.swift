@@ -8,6 +8,7 @@ import HeraldStore
 import Logging
 import NIOCore
 import PostgresNIO
+import NIOHTTP1
 
 /// Delivery reports applied by a running herald-api: sent SMS made in the database (each with its poll row, as
 /// herald-sms leaves it), then one `DELIVERED` report per message POSTed to its signed report URL, `concurrency`

@@ -2,6 +2,8 @@ import Foundation
 import HeraldCore
 import HeraldStore
 import Testing
+import NIOHTTP1
+import PostgresNIO
 
 @Suite("Delivery-status callbacks to a receiver Herald did not write")
 struct CallbackTests {

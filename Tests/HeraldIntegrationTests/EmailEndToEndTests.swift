@@ -2,6 +2,8 @@ import Foundation
 import HeraldCore
 import HeraldStore
 import Testing
+import HeraldBus
+import NIOHTTP1
 
 @Suite("Email end to end: HTTP -> broker -> renderer -> sender -> aiosmtpd")
 struct EmailEndToEndTests {

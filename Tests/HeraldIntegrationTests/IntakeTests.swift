@@ -2,6 +2,7 @@ import Foundation
 import HeraldBus
 import HeraldCore
 import Testing
+import NIOHTTP1
 
 @Suite("Requests published straight onto herald.intake")
 struct IntakeTests {

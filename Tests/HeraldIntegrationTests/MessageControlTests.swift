@@ -3,6 +3,8 @@ import HeraldBus
 import HeraldCore
 import HeraldStore
 import Testing
+import NIOHTTP1
+import PostgresNIO
 
 @Suite("Listing, cancel and retry")
 struct MessageControlTests {

@@ -3,6 +3,8 @@ import HeraldCore
 import HeraldStore
 import HeraldWorkers
 import Testing
+import NIOHTTP1
+import PostgresNIO
 
 @Suite("Preferences, digests and reminders, end to end")
 struct PreferencesEndToEndTests {

@@ -3,6 +3,7 @@ import HeraldCore
 import HeraldStore
 import PostgresNIO
 import Testing
+import NIOHTTP1
 
 @Suite("Retention: personal data erased after the retention period, rows deleted after the history period")
 struct RetentionTests {

@@ -2,6 +2,9 @@ import Foundation
 import HeraldCore
 import HeraldSandbox
 import Testing
+import NIOHTTP1
+import PostgresNIO
+import HeraldStore
 
 @Suite("SMS end to end: HTTP -> broker -> renderer -> herald-sms -> Tyntec sandbox -> herald-poller")
 struct SMSEndToEndTests {

@@ -4,6 +4,8 @@ import HeraldCore
 import HeraldServer
 import HeraldStore
 import Testing
+import NIOHTTP1
+import PostgresNIO
 
 /// The CA scripts/setup.sh makes for the servers' loopback certificates.
 let localCA = "/etc/herald/local-ca/ca.pem"

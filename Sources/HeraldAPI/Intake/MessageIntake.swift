@@ -5,6 +5,7 @@ import HeraldServer
 import HeraldStore
 import Logging
 import Metrics
+import HTTPTypes
 
 /// Accepts messages: resolves their templates and recipients, stores them with their procedure in one transaction,
 /// then publishes render jobs for those due now. A failed publish loses nothing: the relay's sweep publishes any due

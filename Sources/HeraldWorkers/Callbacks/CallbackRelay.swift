@@ -1,10 +1,10 @@
 import Foundation
-import HeraldBus
+public import HeraldBus
 import HeraldCore
-import HeraldServer
-import HeraldStore
-import Logging
-import ServiceLifecycle
+public import HeraldServer
+public import HeraldStore
+public import Logging
+public import ServiceLifecycle
 
 /// Publishes the jobs of due callbacks: new ones (queued by the state changes' transactions) and any whose job was
 /// lost. Replicas claim disjoint rows. A publish that fails leaves the rows to come due again after the job timeout.

@@ -1,12 +1,12 @@
 import Foundation
-import HeraldBus
+public import HeraldBus
 import HeraldCore
-import HeraldProviders
-import HeraldServer
-import HeraldStore
-import Logging
+public import HeraldProviders
+public import HeraldServer
+public import HeraldStore
+public import Logging
 import Metrics
-import ServiceLifecycle
+public import ServiceLifecycle
 
 /// Delivers delivery-status callbacks. The `callbacks` ledger is their record and the broker's jobs only wake the
 /// sender: a batch of jobs is leased in the ledger (a sender that dies leaves its callbacks to come due again when

@@ -1,5 +1,6 @@
 import Foundation
 import HeraldStore
+import HeraldCore
 
 /// Decides which callback goes out next, so that one tenant's receiver can slow only that tenant's callbacks. Each
 /// receiver (tenant) has its own queue, at most `perReceiver` callbacks in flight, and a circuit breaker; senders

@@ -1,7 +1,7 @@
-import HeraldCore
-import HeraldServer
+public import HeraldCore
+public import HeraldServer
 import HeraldStore
-import Logging
+public import Logging
 import ServiceLifecycle
 
 /// `herald-digest`: its settings, read once, and the services it runs.

@@ -1,9 +1,10 @@
 import HeraldBus
-import HeraldProviders
-import HeraldServer
+public import HeraldProviders
+public import HeraldServer
 import HeraldStore
-import Logging
-import ServiceLifecycle
+public import Logging
+public import ServiceLifecycle
+import HeraldCore
 
 /// `herald-email`: its settings, read once, and the services it runs.
 public struct EmailProcess: Sendable {

@@ -1,9 +1,9 @@
-import HeraldProviders
+public import HeraldProviders
 import HeraldCore
-import HeraldServer
-import HeraldStore
-import Logging
-import ServiceLifecycle
+public import HeraldServer
+public import HeraldStore
+public import Logging
+public import ServiceLifecycle
 
 /// `herald-poller`: its settings, read once, and the services it runs (it needs the database only).
 public struct PollerProcess: Sendable {

@@ -1,9 +1,10 @@
 import HeraldBus
-import HeraldProviders
-import HeraldRendering
-import HeraldServer
-import Logging
-import ServiceLifecycle
+public import HeraldProviders
+public import HeraldRendering
+public import HeraldServer
+public import Logging
+public import ServiceLifecycle
+import HeraldCore
 
 /// `herald-renderer`: its settings, read once, and the services it runs.
 public struct RendererProcess: Sendable {

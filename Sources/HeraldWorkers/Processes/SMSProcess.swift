@@ -1,8 +1,9 @@
 import HeraldBus
-import HeraldProviders
-import HeraldServer
-import Logging
-import ServiceLifecycle
+public import HeraldProviders
+public import HeraldServer
+public import Logging
+public import ServiceLifecycle
+import HeraldCore
 
 /// `herald-sms`: its settings, read once, and the services it runs.
 public struct SMSProcess: Sendable {

@@ -6,6 +6,7 @@ import HeraldServer
 import Hummingbird
 import Logging
 import ServiceLifecycle
+import UnixSignals
 
 struct SandboxRole: AsyncParsableCommand {
     static let configuration = CommandConfiguration(

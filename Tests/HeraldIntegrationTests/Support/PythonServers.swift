@@ -1,6 +1,7 @@
 import AsyncHTTPClient
 import Foundation
 import HeraldCore
+import NIOCore
 
 /// Starts one of the tests' Python servers (next to this file), which prints "READY <port>" once listening.
 func startPythonServer(_ script: String, _ arguments: [String]) throws -> (Process, port: Int) {

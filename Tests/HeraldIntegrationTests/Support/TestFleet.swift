@@ -15,6 +15,7 @@ import NIOHTTP1
 import ServiceLifecycle
 import Synchronization
 import Testing
+import PostgresNIO
 
 /// The fleet as the executables run it (API with relay, renderer, email and SMS senders, delivery-status pollers),
 /// in-process, on a schema and a vhost of the test's own. Email goes over SMTP with STARTTLS and AUTH to aiosmtpd, a

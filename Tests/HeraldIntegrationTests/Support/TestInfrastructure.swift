@@ -6,6 +6,7 @@ import HeraldServer
 import HeraldStore
 import Logging
 import Testing
+import PostgresNIO
 
 /// Integration tests find PostgreSQL and RabbitMQ through the same variables as production; each test gets a schema
 /// and a vhost of its own, so tests run in parallel without seeing each other's rows or queues.
