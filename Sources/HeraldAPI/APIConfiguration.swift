@@ -1,49 +1,49 @@
-public import HeraldCore
-public import HeraldProviders
-public import HeraldRendering
-public import HeraldServer
-public import HeraldStore
+package import HeraldCore
+package import HeraldProviders
+package import HeraldRendering
+package import HeraldServer
+package import HeraldStore
 import struct Foundation.CharacterSet
 
 /// `herald-api` settings, from the environment.
-public struct APIConfiguration: Sendable {
-    public enum Mode: String, Sendable, CaseIterable {
+package struct APIConfiguration: Sendable {
+    package enum Mode: String, Sendable, CaseIterable {
         /// HTTP and the relay.
         case all
         case http
         case relay
     }
 
-    public var host: String
-    public var port: Int
-    public var mode: Mode
-    public var maxBodySize: Int
-    public var maxProcedureSize: Int
-    public var relayInterval: Duration
-    public var relayBatchSize: Int
-    public var databaseConnections: Int
-    public var retention: RetentionPolicy
-    public var retentionInterval: Duration
+    package var host: String
+    package var port: Int
+    package var mode: Mode
+    package var maxBodySize: Int
+    package var maxProcedureSize: Int
+    package var relayInterval: Duration
+    package var relayBatchSize: Int
+    package var databaseConnections: Int
+    package var retention: RetentionPolicy
+    package var retentionInterval: Duration
     /// The locale templates fall back to for tenants that set none.
-    public var defaultLocale: String
+    package var defaultLocale: String
     /// Previews render with the renderer's settings.
-    public var renderer: MessageRenderer
+    package var renderer: MessageRenderer
     /// Requests from `herald.intake` handled at once; 0 leaves the queue to other replicas.
-    public var intakeConcurrency: Int
+    package var intakeConcurrency: Int
     /// Which addresses tenants' callback URLs may reach.
-    public var callbackAddresses: CallbackAddressPolicy
+    package var callbackAddresses: CallbackAddressPolicy
     /// The least time between two retries of one message at the client's request.
-    public var retryInterval: Duration
+    package var retryInterval: Duration
     /// The token of the URL Tyntec posts inbound SMS to; nil: inbound SMS are refused (404).
-    public var tyntecInboundToken: String?
+    package var tyntecInboundToken: String?
     /// The stop and start words of SMS replies.
-    public var smsKeywords: SMSKeywords
+    package var smsKeywords: SMSKeywords
     /// What checks the tokens of Tyntec's delivery-report URLs; nil: reports are refused (404).
-    public var providerTokens: ProviderTokens?
+    package var providerTokens: ProviderTokens?
     /// How long past a `BUFFERED` report the poller leaves a message alone.
-    public var receiptGrace: Duration
+    package var receiptGrace: Duration
 
-    public init(environment: Environment = Environment()) throws {
+    package init(environment: Environment = Environment()) throws {
         (host, port) = try environment.hostAndPort(.apiAddress)
         let rawMode = try environment.string(.apiMode)
         guard let mode = Mode(rawValue: rawMode) else {

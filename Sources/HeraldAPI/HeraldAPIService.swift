@@ -1,16 +1,16 @@
 import Foundation
 import HeraldBus
-public import HeraldCore
+package import HeraldCore
 import HeraldRendering
-public import HeraldServer
+package import HeraldServer
 import HeraldStore
-public import Hummingbird
-public import Logging
-public import ServiceLifecycle
+package import Hummingbird
+package import Logging
+package import ServiceLifecycle
 
 /// Everything `herald-api` runs, built from its configuration: the HTTP application, the intake queue's consumer
 /// and the relay.
-public enum HeraldAPIService {
+package enum HeraldAPIService {
     static func handlers(
         infrastructure: Infrastructure, configuration: APIConfiguration, clock: any HeraldClock, logger: Logger
     ) -> APIHandlers {
@@ -26,7 +26,7 @@ public enum HeraldAPIService {
             inbound: InboundStore(database: infrastructure.database, logger: logger), smsKeywords: configuration.smsKeywords)
     }
 
-    public static func router(
+    package static func router(
         infrastructure: Infrastructure, configuration: APIConfiguration, clock: any HeraldClock = SystemClock(),
         logger: Logger
     ) -> Router<HeraldRequestContext> {
@@ -69,7 +69,7 @@ public enum HeraldAPIService {
     }
 
     /// Consumes `herald.intake` with the same rules as the HTTP routes.
-    public static func intakeConsumer(
+    package static func intakeConsumer(
         infrastructure: Infrastructure, configuration: APIConfiguration, clock: any HeraldClock = SystemClock(),
         logger: Logger
     ) -> any Service {
@@ -82,7 +82,7 @@ public enum HeraldAPIService {
     }
 
     /// The services to run after the database and the bus, per the configured mode.
-    public static func services(
+    package static func services(
         infrastructure: Infrastructure, configuration: APIConfiguration, logger: Logger
     ) -> [any Service] {
         var services: [any Service] = [FleetGauges(infrastructure: infrastructure, logger: logger)]
@@ -115,7 +115,7 @@ public enum HeraldAPIService {
     }
 
     /// Runs `herald-api` as its settings in `environment` say.
-    public static func run(environment: HeraldServer.Environment, logger: Logger) async throws {
+    package static func run(environment: HeraldServer.Environment, logger: Logger) async throws {
         let configuration = try APIConfiguration(environment: environment)
         try await ProcessRuntime.runWorker(
             "herald-api", environment: environment, databaseConnections: configuration.databaseConnections,

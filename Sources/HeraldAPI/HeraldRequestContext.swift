@@ -1,27 +1,27 @@
-public import Foundation
-public import HeraldStore
-public import Hummingbird
+package import Foundation
+package import HeraldStore
+package import Hummingbird
 
 /// The per-request context: Hummingbird's core plus who the request acts for, once authenticated.
-public struct HeraldRequestContext: RequestContext {
-    public var coreContext: CoreRequestContextStorage
-    public var principal: Principal?
+package struct HeraldRequestContext: RequestContext {
+    package var coreContext: CoreRequestContextStorage
+    package var principal: Principal?
 
-    public init(source: Source) {
+    package init(source: Source) {
         self.coreContext = .init(source: source)
         self.principal = nil
     }
 
-    public var apiKeyID: UUID? { principal?.keyID }
+    package var apiKeyID: UUID? { principal?.keyID }
 
     /// The authenticated principal; routes behind `AuthMiddleware` always have one.
-    public func authenticated() throws -> Principal {
+    package func authenticated() throws -> Principal {
         guard let principal else { throw AuthMiddleware.unauthorized("send an API key as 'Authorization: Bearer <key>'") }
         return principal
     }
 
     /// The authenticated principal if its key is an operator key: fleet-wide routes refuse tenant keys with a 403.
-    public func authenticatedOperator() throws -> Principal {
+    package func authenticatedOperator() throws -> Principal {
         let principal = try authenticated()
         guard principal.isOperator else {
             throw Problem(

@@ -1,28 +1,28 @@
 import Foundation
-public import Hummingbird
-public import HeraldCore
+package import Hummingbird
+package import HeraldCore
 
 /// An RFC 7807 problem, the body of every error response (`application/problem+json`).
-public struct Problem: Error, HTTPResponseError, Sendable {
-    public struct InvalidParam: Sendable, Equatable {
+package struct Problem: Error, HTTPResponseError, Sendable {
+    package struct InvalidParam: Sendable, Equatable {
         /// The field, as a path into the request body (`messages[3].to.email`) or a header name.
-        public var name: String
-        public var reason: String
+        package var name: String
+        package var reason: String
 
-        public init(_ name: String, _ reason: String) {
+        package init(_ name: String, _ reason: String) {
             self.name = name
             self.reason = reason
         }
     }
 
-    public var status: HTTPResponse.Status
-    public var type: String
-    public var title: String
-    public var detail: String
-    public var invalidParams: [InvalidParam]
-    public var headers: HTTPFields
+    package var status: HTTPResponse.Status
+    package var type: String
+    package var title: String
+    package var detail: String
+    package var invalidParams: [InvalidParam]
+    package var headers: HTTPFields
 
-    public init(
+    package init(
         _ status: HTTPResponse.Status, type: String, title: String, detail: String,
         invalidParams: [InvalidParam] = [], headers: HTTPFields = [:]
     ) {
@@ -34,7 +34,7 @@ public struct Problem: Error, HTTPResponseError, Sendable {
         self.headers = headers
     }
 
-    public static func validation(_ params: [InvalidParam]) -> Problem {
+    package static func validation(_ params: [InvalidParam]) -> Problem {
         let names = params.map(\.name).joined(separator: ", ")
         return Problem(
             .unprocessableContent, type: "validation", title: "The request has invalid fields",
@@ -42,16 +42,16 @@ public struct Problem: Error, HTTPResponseError, Sendable {
     }
 
     /// A request body over the API's limit (over HTTP, or published onto the intake queue).
-    public static func tooLarge(limit: Int) -> Problem {
+    package static func tooLarge(limit: Int) -> Problem {
         Problem(.contentTooLarge, type: "too-large", title: "Request body too large",
                 detail: "the body is larger than \(limit) bytes")
     }
 
-    public static func notFound(_ detail: String) -> Problem {
+    package static func notFound(_ detail: String) -> Problem {
         Problem(.notFound, type: "not-found", title: "Not found", detail: detail)
     }
 
-    public var json: JSONValue {
+    package var json: JSONValue {
         var object: [String: JSONValue] = [
             "type": .string(type), "title": .string(title), "status": .int(Int64(status.code)), "detail": .string(detail),
         ]
@@ -61,7 +61,7 @@ public struct Problem: Error, HTTPResponseError, Sendable {
         return .object(object)
     }
 
-    public func response(from request: Request, context: some RequestContext) throws -> Response {
+    package func response(from request: Request, context: some RequestContext) throws -> Response {
         var headers = headers
         headers[.contentType] = "application/problem+json"
         return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(string: json.encoded())))

@@ -1,15 +1,15 @@
 import Foundation
-public import HeraldServer
+package import HeraldServer
 import HeraldStore
-public import Logging
+package import Logging
 import Metrics
-public import ServiceLifecycle
+import ServiceLifecycle
 
 /// Releases scheduled messages when they come due, and sweeps the job ledger: jobs the broker never confirmed, jobs
 /// lost after it did, and messages left in `sending` by a sender that died are found past their deadline and moved
 /// on (published again, or resolved by the stale-sending policy). Several replicas share the work: both sweeps lock
 /// rows with `SKIP LOCKED`, and a job published twice is harmless because every transition is conditional.
-public struct Relay: Service {
+package struct Relay: Service {
     let schedule: ScheduleStore
     let ledger: JobLedger
     let publisher: JobPublisher
@@ -22,7 +22,7 @@ public struct Relay: Service {
     let resent = Counter(label: "herald_sweeper_messages_total", dimensions: [("outcome", "resent")])
     let failedStale = Counter(label: "herald_sweeper_messages_total", dimensions: [("outcome", "failed")])
 
-    public init(infrastructure: Infrastructure, interval: Duration, batchSize: Int, logger: Logger) {
+    package init(infrastructure: Infrastructure, interval: Duration, batchSize: Int, logger: Logger) {
         schedule = ScheduleStore(database: infrastructure.database, logger: logger)
         ledger = infrastructure.ledger(logger: logger)
         publisher = infrastructure.publisher(logger: logger)
@@ -32,7 +32,7 @@ public struct Relay: Service {
         watchdog = infrastructure.watchdog(logger: logger)
     }
 
-    public func run() async throws {
+    package func run() async throws {
         await repeatPasses("relay pass", interval: interval, watchdog: watchdog, logger: logger) {
             let (due, publication) = try await schedule.releaseDue(limit: batchSize)
             if let publication {

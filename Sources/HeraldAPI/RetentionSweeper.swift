@@ -1,13 +1,13 @@
-public import HeraldServer
-public import HeraldStore
-public import Logging
+package import HeraldServer
+package import HeraldStore
+package import Logging
 import Metrics
-public import ServiceLifecycle
+import ServiceLifecycle
 
 /// Runs with the relay: every interval, erases the personal data of messages final for longer than the retention
 /// period, deletes the rows older than the history period and expires idempotency keys, in batches of `batchSize`
 /// (one transaction each, so locks stay short) until a batch comes back short. Replicas share the work.
-public struct RetentionSweeper: Service {
+package struct RetentionSweeper: Service {
     let retention: Retention
     let interval: Duration
     let batchSize: Int
@@ -16,7 +16,7 @@ public struct RetentionSweeper: Service {
     let erased = Counter(label: "herald_retention_messages_total", dimensions: [("action", "erased")])
     let deleted = Counter(label: "herald_retention_messages_total", dimensions: [("action", "deleted")])
 
-    public init(infrastructure: Infrastructure, policy: RetentionPolicy, interval: Duration, batchSize: Int = 500, logger: Logger) {
+    package init(infrastructure: Infrastructure, policy: RetentionPolicy, interval: Duration, batchSize: Int = 500, logger: Logger) {
         retention = Retention(database: infrastructure.database, policy: policy, logger: logger)
         self.interval = interval
         self.batchSize = batchSize
@@ -24,7 +24,7 @@ public struct RetentionSweeper: Service {
         watchdog = infrastructure.watchdog(logger: logger)
     }
 
-    public func run() async throws {
+    package func run() async throws {
         await repeatPasses("retention pass", interval: interval, watchdog: watchdog, logger: logger) {
             let (erasedNow, deletedNow, keys, inbound) = try await passOnce()
             return erasedNow == batchSize || deletedNow == batchSize || keys == batchSize || inbound == batchSize

@@ -4,51 +4,51 @@ import Foundation
 /// comma-separated list of them naming the nodes of a cluster (`amqp://u:p@mq1:5672/herald,amqp://u:p@mq2:5672/herald`,
 /// or after the first just `mq2:5672`): the bus connects to the first node that answers and, when it loses it,
 /// moves on to the next.
-public struct AMQPConfiguration: Sendable, CustomStringConvertible {
+package struct AMQPConfiguration: Sendable, CustomStringConvertible {
     /// The node this configuration connects to first (or the one `node(_:)` picked).
-    public var host: String
-    public var port: Int
+    package var host: String
+    package var port: Int
     /// A node of a cluster.
-    public struct Node: Sendable, Equatable, CustomStringConvertible {
-        public var host: String
-        public var port: Int
+    package struct Node: Sendable, Equatable, CustomStringConvertible {
+        package var host: String
+        package var port: Int
 
-        public var description: String { "\(host):\(port)" }
+        package var description: String { "\(host):\(port)" }
     }
 
     /// The cluster's other nodes, tried in turn after `host`.
-    public var otherNodes: [Node] = []
+    package var otherNodes: [Node] = []
     /// Every node, in the order they are tried.
-    public var nodes: [Node] { [Node(host: host, port: port)] + otherNodes }
-    public var user: String
-    public var password: String
-    public var vhost: String
+    package var nodes: [Node] { [Node(host: host, port: port)] + otherNodes }
+    package var user: String
+    package var password: String
+    package var vhost: String
     /// Heartbeat interval negotiated with the broker, in seconds.
-    public var heartbeat: Int
+    package var heartbeat: Int
     /// Shown in the broker's connection list, so operators can tell the processes apart.
-    public var connectionName: String
+    package var connectionName: String
     /// How long connecting and each broker round trip may take.
-    public var timeout: Duration
+    package var timeout: Duration
     /// TLS (`amqps://`): the broker's certificate is verified, chain and host name, against `caFile` (else the
     /// system's trusted CAs); a client certificate and key are presented when both are set.
-    public var tls: TLS?
+    package var tls: TLS?
 
-    public struct TLS: Sendable, Equatable {
-        public var caFile: String?
-        public var certificateFile: String?
-        public var keyFile: String?
+    package struct TLS: Sendable, Equatable {
+        package var caFile: String?
+        package var certificateFile: String?
+        package var keyFile: String?
 
-        public init(caFile: String? = nil, certificateFile: String? = nil, keyFile: String? = nil) {
+        package init(caFile: String? = nil, certificateFile: String? = nil, keyFile: String? = nil) {
             self.caFile = caFile
             self.certificateFile = certificateFile
             self.keyFile = keyFile
         }
 
         /// Debian's bundle of the system's trusted CAs (package ca-certificates).
-        public static let systemBundle = "/etc/ssl/certs/ca-certificates.crt"
+        package static let systemBundle = "/etc/ssl/certs/ca-certificates.crt"
     }
 
-    public init(
+    package init(
         host: String = "127.0.0.1", port: Int = 5672, user: String = "guest", password: String = "guest",
         vhost: String = "/", heartbeat: Int = 30, connectionName: String = "herald", timeout: Duration = .seconds(10)
     ) {
@@ -62,7 +62,7 @@ public struct AMQPConfiguration: Sendable, CustomStringConvertible {
         self.timeout = timeout
     }
 
-    public init(url: String, connectionName: String = "herald") throws(BusError) {
+    package init(url: String, connectionName: String = "herald") throws(BusError) {
         let addresses = url.split(separator: ",", omittingEmptySubsequences: false)
             .map { $0.trimmingCharacters(in: .whitespaces) }
         try self.init(singleURL: addresses[0], connectionName: connectionName)
@@ -114,7 +114,7 @@ public struct AMQPConfiguration: Sendable, CustomStringConvertible {
     }
 
     /// Node `index` (modulo the number of nodes) alone, with the same credentials and settings.
-    public func node(_ index: Int) -> AMQPConfiguration {
+    package func node(_ index: Int) -> AMQPConfiguration {
         var copy = self
         let node = nodes[index % nodes.count]
         (copy.host, copy.port) = (node.host, node.port)
@@ -123,7 +123,7 @@ public struct AMQPConfiguration: Sendable, CustomStringConvertible {
     }
 
     /// The address without credentials, for logs and error messages.
-    public var description: String {
+    package var description: String {
         let scheme = tls == nil ? "amqp" : "amqps"
         return otherNodes.isEmpty
             ? "\(scheme)://\(host):\(port)/\(vhost)"

@@ -1,16 +1,16 @@
-public import Foundation
-public import HeraldCore
+package import Foundation
+package import HeraldCore
 
 /// A job that failed for good, as it waits in its stage's dead-letter queue.
-public struct DeadLetter: Sendable {
-    public let stage: Stage
+package struct DeadLetter: Sendable {
+    package let stage: Stage
     /// The job's messages; empty when the body is not a job Herald can read.
-    public let messageIDs: [UUID]
-    public let error: String?
-    public let attempts: Int
+    package let messageIDs: [UUID]
+    package let error: String?
+    package let attempts: Int
     /// When it was dead-lettered (absent for dead letters from before Herald recorded it, or from the broker's own
     /// delivery limit).
-    public let failedAt: Date?
+    package let failedAt: Date?
     let delivery: BusDelivery
 
     init(stage: Stage, delivery: BusDelivery) {
@@ -25,7 +25,7 @@ public struct DeadLetter: Sendable {
 
 extension BusClient {
     /// Up to `limit` dead letters of a stage, left in their queue.
-    public func peekDeadLetters(_ stage: Stage, limit: Int) async throws -> [DeadLetter] {
+    package func peekDeadLetters(_ stage: Stage, limit: Int) async throws -> [DeadLetter] {
         let held = try await holdDeadLetters(stage, limit: limit)
         try await release(held)
         return held
@@ -33,12 +33,12 @@ extension BusClient {
 
     /// Takes up to `limit` dead letters of a stage without settling them: the broker hands them to no one else until
     /// each is `release`d, `dropDeadLetter`ed or the connection closes (which puts them back).
-    public func holdDeadLetters(_ stage: Stage, limit: Int) async throws -> [DeadLetter] {
+    package func holdDeadLetters(_ stage: Stage, limit: Int) async throws -> [DeadLetter] {
         try await hold(stage.deadLetterQueue, limit: limit).map { DeadLetter(stage: stage, delivery: $0) }
     }
 
     /// Up to `limit` messages of any queue (the intake's refusals, say), left in it.
-    public func peek(_ queue: String, limit: Int) async throws -> [BusDelivery] {
+    package func peek(_ queue: String, limit: Int) async throws -> [BusDelivery] {
         try await perform { connection throws(BusError) in
             let held = try connection.hold(queue, limit: limit)
             for delivery in held { try connection.settleAdmin(delivery, ack: false) }
@@ -51,7 +51,7 @@ extension BusClient {
     }
 
     /// Puts held dead letters back in their queue.
-    public func release(_ letters: [DeadLetter]) async throws {
+    package func release(_ letters: [DeadLetter]) async throws {
         guard !letters.isEmpty else { return }
         try await perform { connection throws(BusError) in
             for letter in letters { try connection.settleAdmin(letter.delivery, ack: false) }
@@ -59,12 +59,12 @@ extension BusClient {
     }
 
     /// Removes a held dead letter for good (once what replaces it is confirmed).
-    public func dropDeadLetter(_ letter: DeadLetter) async throws {
+    package func dropDeadLetter(_ letter: DeadLetter) async throws {
         try await perform { connection throws(BusError) in try connection.settleAdmin(letter.delivery, ack: true) }
     }
 
     /// Puts the part of a held dead letter that stays dead back in its queue, with its error and attempts.
-    public func deadLetterAgain(_ letter: DeadLetter, keeping ids: [UUID]) async throws {
+    package func deadLetterAgain(_ letter: DeadLetter, keeping ids: [UUID]) async throws {
         var headers = letter.delivery.headers
         headers[Topology.messagesHeader] = .int(Int64(ids.count))
         try await publish(BusMessage(
@@ -73,7 +73,7 @@ extension BusClient {
     }
 
     /// Discards every dead letter of a stage; returns how many there were.
-    public func purgeDeadLetters(_ stage: Stage) async throws -> Int {
+    package func purgeDeadLetters(_ stage: Stage) async throws -> Int {
         try await purgeQueue(stage.deadLetterQueue)
     }
 }

@@ -1,9 +1,9 @@
-public import Foundation
-public import HeraldCore
-public import Logging
+package import Foundation
+package import HeraldCore
+package import Logging
 
 /// What became of a job whose handler failed.
-public enum FailureOutcome: Sendable, Equatable {
+package enum FailureOutcome: Sendable, Equatable {
     /// Parked in a delay queue; it comes back as attempt `attempt` after `delay`.
     case retrying(attempt: Int, delay: Duration)
     /// Moved to the stage's dead-letter queue after `attempts` attempts.
@@ -12,20 +12,20 @@ public enum FailureOutcome: Sendable, Equatable {
 
 extension BusDelivery {
     /// The 1-based attempt this delivery is, counting retries Herald scheduled (not broker redeliveries).
-    public var attempt: Int { headers[Topology.attemptHeader]?.intValue.map(Int.init) ?? 1 }
+    package var attempt: Int { headers[Topology.attemptHeader]?.intValue.map(Int.init) ?? 1 }
 
     /// Why the job was dead-lettered, when it was.
-    public var lastError: String? { headers[Topology.errorHeader]?.stringValue }
+    package var lastError: String? { headers[Topology.errorHeader]?.stringValue }
 }
 
 extension BusDelivery {
     /// How many messages the job names (`x-herald-messages`), for batching by work rather than by delivery.
-    public var messageCount: Int { headers[Topology.messagesHeader]?.intValue.map { max(Int($0), 1) } ?? 1 }
+    package var messageCount: Int { headers[Topology.messagesHeader]?.intValue.map { max(Int($0), 1) } ?? 1 }
 }
 
 extension BusClient {
     /// Publishes jobs to a stage's work queue and returns once the broker confirmed them all.
-    public func publishJobs(_ jobs: [Job], to stage: Stage) async throws {
+    package func publishJobs(_ jobs: [Job], to stage: Stage) async throws {
         try await publish(jobs.map { job in
             BusMessage(
                 exchange: Topology.exchange, routingKey: stage.routingKey, body: job.encoded(),
@@ -34,7 +34,7 @@ extension BusClient {
     }
 
     /// Publishes jobs for `ids`, `Job.maximumIDs` messages to a job.
-    public func publishJobs(for ids: [UUID], to stage: Stage, ledger: Int64? = nil) async throws {
+    package func publishJobs(for ids: [UUID], to stage: Stage, ledger: Int64? = nil) async throws {
         guard !ids.isEmpty else { return }
         try await publishJobs(Job.jobs(for: ids, ledger: ledger), to: stage)
     }
@@ -46,7 +46,7 @@ extension BusClient {
     /// a job of just those messages goes on, and the delivery is left for the caller to ack once all of it is settled.
     /// `attempted` counts the attempts already made when the job's messages know more of them than the delivery.
     @discardableResult
-    public func settleFailure(
+    package func settleFailure(
         _ delivery: BusDelivery, stage: Stage, error: String, retryable: Bool, notBefore: Duration? = nil,
         attempted: Int = 0, only part: Job? = nil, topology: Topology
     ) async throws -> FailureOutcome {
@@ -77,7 +77,7 @@ extension BusClient {
 
     /// Splits a stage's deliveries into decodable jobs and the rest, dead-lettering the rest at once: a job that is
     /// not JSON will not become JSON by retrying.
-    public func decodeJobs(
+    package func decodeJobs(
         _ deliveries: [BusDelivery], stage: Stage, topology: Topology, logger: Logger
     ) async -> [(job: Job, delivery: BusDelivery)] {
         var jobs: [(Job, BusDelivery)] = []
@@ -95,7 +95,7 @@ extension BusClient {
     // MARK: Operator tools
 
     /// Messages ready and consumers attached, for a queue that must exist.
-    public func queueStatus(_ queue: String) async throws -> (messages: Int, consumers: Int) {
+    package func queueStatus(_ queue: String) async throws -> (messages: Int, consumers: Int) {
         let (messages, consumers) = try await perform { connection throws(BusError) in
             try connection.declareQueue(queue, passive: true)
         }
@@ -105,7 +105,7 @@ extension BusClient {
 
 extension BusClient {
     /// Discards every message in a queue; returns how many there were.
-    public func purgeQueue(_ queue: String) async throws -> Int {
+    package func purgeQueue(_ queue: String) async throws -> Int {
         Int(try await perform { connection throws(BusError) in try connection.purgeQueue(queue) })
     }
 }
@@ -113,7 +113,7 @@ extension BusClient {
 extension BusMessage {
     /// A job that failed for good, for its stage's dead-letter queue: `headers` (its error and message count among
     /// them) with its attempts and the time it failed.
-    public static func deadLetter(
+    package static func deadLetter(
         body: [UInt8], stage: Stage, attempts: Int, headers: [String: BusHeaderValue]
     ) -> BusMessage {
         var headers = headers

@@ -1,7 +1,7 @@
 import CRabbitMQ
 import Foundation
-public import Logging
-public import ServiceLifecycle
+package import Logging
+import ServiceLifecycle
 import Synchronization
 
 /// A connection to RabbitMQ that publishes with confirms, consumes with manual acks and reconnects on its own.
@@ -13,9 +13,9 @@ import Synchronization
 ///
 /// As a `Service`, `run()` returns on graceful shutdown after the thread has flushed pending work and closed the
 /// connection; list it before the services that use it so it stops after them.
-public final class BusClient: Service, Sendable {
+package final class BusClient: Service, Sendable {
     /// Deliveries in the batches they arrived in: everything the broker had sent when the bus thread last read.
-    public typealias Deliveries = AsyncThrowingStream<[BusDelivery], any Error>
+    package typealias Deliveries = AsyncThrowingStream<[BusDelivery], any Error>
 
     enum Settlement: Sendable {
         case ack
@@ -51,9 +51,9 @@ public final class BusClient: Service, Sendable {
         var shuttingDown = false
     }
 
-    public let configuration: AMQPConfiguration
+    package let configuration: AMQPConfiguration
     /// How long a publish may wait for its confirm, including time spent reconnecting.
-    public let publishTimeout: Duration
+    package let publishTimeout: Duration
     let logger: Logger
     private let inbox = Mutex(Inbox())
     private let wakeRead: Int32
@@ -61,7 +61,7 @@ public final class BusClient: Service, Sendable {
     private let finished = Mutex<[CheckedContinuation<Void, Never>]?>([])
 
     /// Connects, failing at once with a clear error when the broker cannot be reached or refuses the login.
-    public static func connect(
+    package static func connect(
         _ configuration: AMQPConfiguration, publishTimeout: Duration = .seconds(30), logger: Logger
     ) async throws -> BusClient {
         let client = try BusClient(configuration: configuration, publishTimeout: publishTimeout, logger: logger)
@@ -98,7 +98,7 @@ public final class BusClient: Service, Sendable {
 
     /// Publishes and returns once the broker has confirmed every message, or throws: `unroutable` when no queue is
     /// bound for a routing key, `rejected` on a nack, `connectionLost` or `timeout` when the outcome is unknown.
-    public func publish(_ messages: [BusMessage]) async throws {
+    package func publish(_ messages: [BusMessage]) async throws {
         guard !messages.isEmpty else { return }
         let deadline = ContinuousClock.now.advanced(by: publishTimeout)
         try await withCheckedThrowingContinuation { continuation in
@@ -109,13 +109,13 @@ public final class BusClient: Service, Sendable {
         }
     }
 
-    public func publish(_ message: BusMessage) async throws {
+    package func publish(_ message: BusMessage) async throws {
         try await publish([message])
     }
 
     /// Starts consuming `queue`. Deliveries arrive until `stopConsuming()` or shutdown; at most `prefetch` unsettled.
     /// Across reconnects the stream goes on: unsettled deliveries of a lost connection are redelivered by the broker.
-    public func consume(queue: String, prefetch: UInt16) -> Deliveries {
+    package func consume(queue: String, prefetch: UInt16) -> Deliveries {
         let (stream, continuation) = Deliveries.makeStream()
         if !submit(.consume(queue: queue, prefetch: prefetch, continuation)) {
             continuation.finish(throwing: BusError(.shutdown, "consume after shutdown"))
@@ -124,15 +124,15 @@ public final class BusClient: Service, Sendable {
     }
 
     /// Cancels the consumer; deliveries already received can still be settled.
-    public func stopConsuming() {
+    package func stopConsuming() {
         _ = submit(.stopConsuming)
     }
 
-    public func ack(_ delivery: BusDelivery) {
+    package func ack(_ delivery: BusDelivery) {
         _ = submit(.settle(delivery, .ack))
     }
 
-    public func reject(_ delivery: BusDelivery, requeue: Bool) {
+    package func reject(_ delivery: BusDelivery, requeue: Bool) {
         _ = submit(.settle(delivery, .reject(requeue: requeue)))
     }
 
@@ -155,17 +155,17 @@ public final class BusClient: Service, Sendable {
 
     /// Which connection the bus is on: 0 for the first, one more for each reconnect. A connection that stays up (kept
     /// alive by heartbeats, say) keeps its number.
-    public func connectionGeneration() async throws -> Int {
+    package func connectionGeneration() async throws -> Int {
         try await perform { connection throws(BusError) in connection.generation }
     }
 
-    public func run() async throws {
+    package func run() async throws {
         try? await gracefulShutdown()
         await shutdown()
     }
 
     /// Finishes pending publishes, closes the connection and stops the thread.
-    public func shutdown() async {
+    package func shutdown() async {
         inbox.withLock { $0.shuttingDown = true }
         wake()
         await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in

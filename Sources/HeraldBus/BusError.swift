@@ -1,6 +1,6 @@
 /// An error from the message bus. `description` names what happened and never includes credentials.
-public struct BusError: Error, CustomStringConvertible, Sendable, Equatable {
-    public struct Code: Hashable, Sendable, CustomStringConvertible {
+package struct BusError: Error, CustomStringConvertible, Sendable, Equatable {
+    package struct Code: Hashable, Sendable, CustomStringConvertible {
         fileprivate enum Base: String, Sendable {
             case invalidURL = "invalid broker URL"
             case connectionRefused = "connection refused"
@@ -17,31 +17,31 @@ public struct BusError: Error, CustomStringConvertible, Sendable, Equatable {
             case protocolError = "protocol error"
         }
         fileprivate let base: Base
-        public var description: String { base.rawValue }
+        package var description: String { base.rawValue }
 
-        public static let invalidURL = Code(base: .invalidURL)
-        public static let connectionRefused = Code(base: .connectionRefused)
-        public static let tlsFailed = Code(base: .tlsFailed)
-        public static let authenticationFailed = Code(base: .authenticationFailed)
-        public static let accessRefused = Code(base: .accessRefused)
-        public static let connectionClosed = Code(base: .connectionClosed)
-        public static let channelClosed = Code(base: .channelClosed)
-        public static let connectionLost = Code(base: .connectionLost)
-        public static let timeout = Code(base: .timeout)
-        public static let unroutable = Code(base: .unroutable)
-        public static let rejected = Code(base: .rejected)
-        public static let shutdown = Code(base: .shutdown)
-        public static let protocolError = Code(base: .protocolError)
+        package static let invalidURL = Code(base: .invalidURL)
+        package static let connectionRefused = Code(base: .connectionRefused)
+        package static let tlsFailed = Code(base: .tlsFailed)
+        package static let authenticationFailed = Code(base: .authenticationFailed)
+        package static let accessRefused = Code(base: .accessRefused)
+        package static let connectionClosed = Code(base: .connectionClosed)
+        package static let channelClosed = Code(base: .channelClosed)
+        package static let connectionLost = Code(base: .connectionLost)
+        package static let timeout = Code(base: .timeout)
+        package static let unroutable = Code(base: .unroutable)
+        package static let rejected = Code(base: .rejected)
+        package static let shutdown = Code(base: .shutdown)
+        package static let protocolError = Code(base: .protocolError)
     }
 
-    public let code: Code
+    package let code: Code
     /// Details such as the broker's reply code and text, or the library's error string.
-    public let detail: String
+    package let detail: String
 
-    public init(_ code: Code, _ detail: String) {
+    package init(_ code: Code, _ detail: String) {
         self.code = code
         self.detail = detail
     }
 
-    public var description: String { detail.isEmpty ? "\(code)" : "\(code): \(detail)" }
+    package var description: String { detail.isEmpty ? "\(code)" : "\(code): \(detail)" }
 }

@@ -1,12 +1,12 @@
-public import HeraldCore
+package import HeraldCore
 
 extension Stage {
     /// The routing key on the `herald` exchange, and on `herald.dead` for this stage's dead letters.
-    public var routingKey: String { rawValue }
-    public var queue: String { "herald.\(rawValue)" }
-    public var deadLetterQueue: String { "herald.dead.\(rawValue)" }
+    package var routingKey: String { rawValue }
+    package var queue: String { "herald.\(rawValue)" }
+    package var deadLetterQueue: String { "herald.dead.\(rawValue)" }
 
-    public func retryQueue(delay: Duration) -> String {
+    package func retryQueue(delay: Duration) -> String {
         "herald.retry.\(rawValue).\(delay.milliseconds)ms"
     }
 }

@@ -1,4 +1,4 @@
-public import HeraldCore
+package import HeraldCore
 
 /// The exchanges and queues Herald uses, and its retry policy. Declaring is idempotent: declaring again with the same
 /// settings changes nothing, and the broker refuses (with a clear error) a queue that exists with other settings.
@@ -15,35 +15,35 @@ public import HeraldCore
 ///   exchange `herald.intake`, the one an application's own broker user may write to; the fleet's user may also use
 ///   the default exchange or `herald` with routing key `intake`); `herald.intake.refused` (bound to `herald.dead` by `intake`)
 ///   holds the ones refused, each with its problem document, and any the broker gave up redelivering.
-public struct Topology: Sendable {
-    public static let exchange = "herald"
-    public static let retryExchange = "herald.retry"
-    public static let deadLetterExchange = "herald.dead"
-    public static let intakeQueue = "herald.intake"
+package struct Topology: Sendable {
+    package static let exchange = "herald"
+    package static let retryExchange = "herald.retry"
+    package static let deadLetterExchange = "herald.dead"
+    package static let intakeQueue = "herald.intake"
     /// A fanout exchange to `herald.intake` alone: what an application's broker user may publish to (and nothing else).
-    public static let intakeExchange = "herald.intake"
-    public static let intakeRefusedQueue = "herald.intake.refused"
+    package static let intakeExchange = "herald.intake"
+    package static let intakeRefusedQueue = "herald.intake.refused"
     /// The intake's routing key on `herald`, and its refusals' on `herald.dead`.
-    public static let intakeRoutingKey = "intake"
+    package static let intakeRoutingKey = "intake"
 
-    public static let attemptHeader = "x-herald-attempt"
-    public static let errorHeader = "x-herald-error"
-    public static let attemptsHeader = "x-herald-attempts"
+    package static let attemptHeader = "x-herald-attempt"
+    package static let errorHeader = "x-herald-error"
+    package static let attemptsHeader = "x-herald-attempts"
     /// When a job was dead-lettered, in Unix milliseconds.
-    public static let failedAtHeader = "x-herald-failed-at"
+    package static let failedAtHeader = "x-herald-failed-at"
     /// How many messages a job names.
-    public static let messagesHeader = "x-herald-messages"
+    package static let messagesHeader = "x-herald-messages"
 
     /// The wait before each retry; a job is tried `retryDelays.count + 1` times in all.
-    public var retryDelays: [Duration]
+    package var retryDelays: [Duration]
     /// How often the broker hands out one job before dead-lettering it (guards against consumers that crash on it).
-    public var deliveryLimit: Int
+    package var deliveryLimit: Int
     /// How long a refused intake request is kept in `herald.intake.refused` (the personal-data retention), and how
     /// many at most (the oldest go first).
-    public var refusedRetention: Duration
-    public var refusedMaxLength: Int
+    package var refusedRetention: Duration
+    package var refusedMaxLength: Int
 
-    public init(
+    package init(
         retryDelays: [Duration] = [.seconds(1), .seconds(5), .seconds(30), .seconds(120), .seconds(600)],
         deliveryLimit: Int = 10, refusedRetention: Duration = .seconds(7 * 86_400), refusedMaxLength: Int = 100_000
     ) {
@@ -54,9 +54,9 @@ public struct Topology: Sendable {
         self.refusedMaxLength = refusedMaxLength
     }
 
-    public var maxAttempts: Int { retryDelays.count + 1 }
+    package var maxAttempts: Int { retryDelays.count + 1 }
 
-    public func declare(on bus: BusClient) async throws {
+    package func declare(on bus: BusClient) async throws {
         let topology = self
         try await bus.perform { connection throws(BusError) in
             try topology.declare(on: connection)
@@ -66,7 +66,7 @@ public struct Topology: Sendable {
     /// Checks that the broker holds this topology, as `herald ctl topology` declared it from the same settings: each
     /// stage's work queue with this delivery limit, and a delay queue for each retry delay. A worker that would
     /// publish retries nowhere refuses to start instead, with one line naming what differs.
-    public func verify(on bus: BusClient, stages: [Stage] = Stage.allCases) async throws {
+    package func verify(on bus: BusClient, stages: [Stage] = Stage.allCases) async throws {
         let topology = self
         do {
             try await bus.perform { connection throws(BusError) in
@@ -85,7 +85,7 @@ public struct Topology: Sendable {
     }
 
     /// Checks that the broker has the intake's queues, for a process that consumes them.
-    public static func verifyIntake(on bus: BusClient) async throws {
+    package static func verifyIntake(on bus: BusClient) async throws {
         do {
             try await bus.perform { connection throws(BusError) in
                 _ = try connection.declareQueue(intakeQueue, passive: true)

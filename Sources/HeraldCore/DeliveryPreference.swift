@@ -1,19 +1,19 @@
-public import Foundation
+package import Foundation
 
 /// How a recipient wants system notifications on one channel: at once, or gathered and sent when their window
 /// closes (on the hour; daily at an hour of their local day; weekly on a weekday at an hour).
-public enum DeliveryPreference: Sendable, Equatable, CustomStringConvertible {
+package enum DeliveryPreference: Sendable, Equatable, CustomStringConvertible {
     case immediate
     case hourly
     case daily(hour: Int)
     /// `weekday` is ISO: 1 is Monday, 7 is Sunday.
     case weekly(weekday: Int, hour: Int)
 
-    public static let weekdays = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
+    package static let weekdays = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
 
     /// From the stored or requested form: a mode (`immediate`, `hourly`, `daily`, `weekly`) with the hour and weekday
     /// that apply.
-    public init(mode: String, hour: Int, weekday: Int) throws(Invalid) {
+    package init(mode: String, hour: Int, weekday: Int) throws(Invalid) {
         guard (0...23).contains(hour) else { throw Invalid("the hour must be 0 to 23, got \(hour)") }
         guard (1...7).contains(weekday) else { throw Invalid("the weekday must be 1 (Monday) to 7 (Sunday), got \(weekday)") }
         switch mode {
@@ -25,7 +25,7 @@ public enum DeliveryPreference: Sendable, Equatable, CustomStringConvertible {
         }
     }
 
-    public var mode: String {
+    package var mode: String {
         switch self {
         case .immediate: "immediate"
         case .hourly: "hourly"
@@ -34,7 +34,7 @@ public enum DeliveryPreference: Sendable, Equatable, CustomStringConvertible {
         }
     }
 
-    public var description: String {
+    package var description: String {
         switch self {
         case .immediate, .hourly: mode
         case .daily(let hour): "daily at \(hour):00"
@@ -46,7 +46,7 @@ public enum DeliveryPreference: Sendable, Equatable, CustomStringConvertible {
     /// next time the local clock reads the chosen hour (on the chosen weekday). Daylight-saving changes are the
     /// calendar's business: a skipped hour moves to the next one that exists, a repeated hour counts once.
     /// Nil for `immediate`.
-    public func windowEnd(after instant: Date, in timeZone: TimeZone) -> Date? {
+    package func windowEnd(after instant: Date, in timeZone: TimeZone) -> Date? {
         var calendar = Calendar(identifier: .gregorian)
         calendar.timeZone = timeZone
         let components: DateComponents
@@ -64,8 +64,8 @@ public enum DeliveryPreference: Sendable, Equatable, CustomStringConvertible {
         return calendar.nextDate(after: instant, matching: components, matchingPolicy: .nextTime, repeatedTimePolicy: .first)
     }
 
-    public struct Invalid: Error, CustomStringConvertible, Sendable {
-        public let description: String
-        public init(_ description: String) { self.description = description }
+    package struct Invalid: Error, CustomStringConvertible, Sendable {
+        package let description: String
+        package init(_ description: String) { self.description = description }
     }
 }

@@ -1,15 +1,15 @@
 /// An email address accepted for sending: a plain `local@domain` (RFC 5321 limits), never anything that could break a
 /// header or an SMTP command.
-public struct EmailAddress: Sendable, Hashable, CustomStringConvertible {
-    public let value: String
+package struct EmailAddress: Sendable, Hashable, CustomStringConvertible {
+    package let value: String
 
-    public enum Problem: Error, Equatable, CustomStringConvertible {
+    package enum Problem: Error, Equatable, CustomStringConvertible {
         case empty
         case tooLong
         case controlCharacter
         case malformed
 
-        public var description: String {
+        package var description: String {
             switch self {
             case .empty: "is empty"
             case .tooLong: "is longer than 254 characters (or its local part than 64)"
@@ -19,7 +19,7 @@ public struct EmailAddress: Sendable, Hashable, CustomStringConvertible {
         }
     }
 
-    public init(_ raw: String) throws(Problem) {
+    package init(_ raw: String) throws(Problem) {
         guard !raw.isEmpty else { throw .empty }
         if raw.unicodeScalars.contains(where: { $0.value < 0x20 || $0.value == 0x7F }) { throw .controlCharacter }
         guard raw.utf8.count <= 254 else { throw .tooLong }
@@ -39,5 +39,5 @@ public struct EmailAddress: Sendable, Hashable, CustomStringConvertible {
         value = raw
     }
 
-    public var description: String { value }
+    package var description: String { value }
 }

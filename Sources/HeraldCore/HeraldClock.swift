@@ -1,12 +1,12 @@
-public import Foundation
+package import Foundation
 
 /// The time as Herald's services see it. Production reads the system clock; tests set it, so that no test waits for
 /// an hour to pass.
-public protocol HeraldClock: Sendable {
+package protocol HeraldClock: Sendable {
     func now() -> Date
 }
 
-public struct SystemClock: HeraldClock {
-    public init() {}
-    public func now() -> Date { Date() }
+package struct SystemClock: HeraldClock {
+    package init() {}
+    package func now() -> Date { Date() }
 }

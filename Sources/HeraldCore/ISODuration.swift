@@ -1,10 +1,10 @@
 /// An ISO 8601 duration of fixed length: `PnW`, or `PnDTnHnMnS` (any part may be left out; seconds may have a
 /// fraction). Years and months are refused: their length depends on the date they count from.
-public struct ISODuration: Sendable, Equatable, CustomStringConvertible {
-    public let text: String
-    public let seconds: Double
+package struct ISODuration: Sendable, Equatable, CustomStringConvertible {
+    package let text: String
+    package let seconds: Double
 
-    public init(_ text: String) throws(Invalid) {
+    package init(_ text: String) throws(Invalid) {
         let invalid = Invalid("'\(text)' is not an ISO 8601 duration such as P1D, PT1H or P1DT12H")
         guard text.hasPrefix("P"), text.count > 1 else { throw invalid }
         var total = 0.0
@@ -45,10 +45,10 @@ public struct ISODuration: Sendable, Equatable, CustomStringConvertible {
         seconds = total
     }
 
-    public var description: String { text }
+    package var description: String { text }
 
-    public struct Invalid: Error, CustomStringConvertible, Sendable {
-        public let description: String
+    package struct Invalid: Error, CustomStringConvertible, Sendable {
+        package let description: String
         init(_ description: String) { self.description = description }
     }
 }

@@ -2,14 +2,14 @@
 /// for every type a value is not (a string is tried as a Bool, an integer and a double first), which dominated the
 /// API's and the renderer's profiles; this reads the bytes once.
 extension JSONValue {
-    public struct ParseError: Error, CustomStringConvertible, Sendable {
-        public let description: String
+    package struct ParseError: Error, CustomStringConvertible, Sendable {
+        package let description: String
     }
 
     /// Nesting deeper than this is refused rather than risking the stack on hostile input.
     static let maximumDepth = 100
 
-    public static func parse(_ bytes: some Collection<UInt8>) throws(ParseError) -> JSONValue {
+    package static func parse(_ bytes: some Collection<UInt8>) throws(ParseError) -> JSONValue {
         let array = bytes as? [UInt8] ?? Array(bytes)
         return try array.withUnsafeBufferPointer { buffer throws(ParseError) in
             var reader = Reader(bytes: buffer)
@@ -21,7 +21,7 @@ extension JSONValue {
     }
 
     /// The document as compact JSON with object keys sorted, so equal values always encode to equal bytes.
-    public func encoded() -> String {
+    package func encoded() -> String {
         var output: [UInt8] = []
         output.reserveCapacity(64)
         write(to: &output)

@@ -2,7 +2,7 @@ import Foundation
 
 /// Any JSON document, decoded without loss of type (a `true` stays a Bool, `3` an integer). Read and written by
 /// `JSONValue+Parsing`, not through Codable.
-public enum JSONValue: Sendable, Equatable {
+package enum JSONValue: Sendable, Equatable {
     case null
     case bool(Bool)
     case int(Int64)
@@ -11,28 +11,28 @@ public enum JSONValue: Sendable, Equatable {
     case array([JSONValue])
     case object([String: JSONValue])
 
-    public var object: [String: JSONValue]? {
+    package var object: [String: JSONValue]? {
         if case .object(let value) = self { return value }
         return nil
     }
 
-    public var string: String? {
+    package var string: String? {
         if case .string(let value) = self { return value }
         return nil
     }
 
-    public var array: [JSONValue]? {
+    package var array: [JSONValue]? {
         if case .array(let value) = self { return value }
         return nil
     }
 
-    public var intValue: Int64? {
+    package var intValue: Int64? {
         if case .int(let value) = self { return value }
         return nil
     }
 
     /// The value as plain Swift values (`[String: Any]`, `[Any]`, `String`, `Bool`, ...), as template engines take it.
-    public var plain: Any {
+    package var plain: Any {
         switch self {
         case .null: Optional<String>.none as Any
         case .bool(let value): value
@@ -45,7 +45,7 @@ public enum JSONValue: Sendable, Equatable {
     }
 
     /// The JSON type name, for error messages.
-    public var typeName: String {
+    package var typeName: String {
         switch self {
         case .null: "null"
         case .bool: "boolean"

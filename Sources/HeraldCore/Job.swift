@@ -1,35 +1,35 @@
-public import Foundation
+package import Foundation
 
 /// What travels on a work queue: the ids of the messages to work on. Everything else is read from the database,
 /// which is the record. A job carries up to `Job.maximumIDs` messages, so that the broker handles one job where it
 /// would otherwise handle dozens; each message still changes state on its own, conditionally, so a job handled twice,
 /// or a message in two jobs, changes nothing the second time.
-public struct Job: Sendable, Hashable {
-    public var messageIDs: [UUID]
+package struct Job: Sendable, Hashable {
+    package var messageIDs: [UUID]
     /// The job ledger row that owns these messages until the consumer is done with them (absent for jobs replayed
     /// from dead letters).
-    public var ledger: Int64?
+    package var ledger: Int64?
 
     /// Messages per job that the stages publish.
-    public static let maximumIDs = 50
+    package static let maximumIDs = 50
 
-    public init(messageIDs: [UUID], ledger: Int64? = nil) {
+    package init(messageIDs: [UUID], ledger: Int64? = nil) {
         self.messageIDs = messageIDs
         self.ledger = ledger
     }
 
-    public init(messageID: UUID) {
+    package init(messageID: UUID) {
         self.init(messageIDs: [messageID])
     }
 
     /// The ids in jobs of at most `maximumIDs`.
-    public static func jobs(for ids: [UUID], ledger: Int64? = nil, size: Int = maximumIDs) -> [Job] {
+    package static func jobs(for ids: [UUID], ledger: Int64? = nil, size: Int = maximumIDs) -> [Job] {
         stride(from: 0, to: ids.count, by: size).map {
             Job(messageIDs: Array(ids[$0..<min($0 + size, ids.count)]), ledger: ledger)
         }
     }
 
-    public func encoded() -> [UInt8] {
+    package func encoded() -> [UInt8] {
         var bytes = Array(#"{"message_ids":["#.utf8)
         bytes.reserveCapacity(18 + messageIDs.count * 39)
         for (index, id) in messageIDs.enumerated() {
@@ -44,12 +44,12 @@ public struct Job: Sendable, Hashable {
         return bytes
     }
 
-    public struct Malformed: Error, CustomStringConvertible {
-        public let description: String
+    package struct Malformed: Error, CustomStringConvertible {
+        package let description: String
     }
 
     /// Reads `{"message_ids": [...]}`, or `{"message_id": "..."}` for a job of one.
-    public static func decode(_ bytes: [UInt8]) throws -> Job {
+    package static func decode(_ bytes: [UInt8]) throws -> Job {
         guard let object = try JSONValue.parse(bytes).object else { throw Malformed(description: "a job is a JSON object") }
         let raw: [JSONValue]
         if let ids = object["message_ids"]?.array {

@@ -1,5 +1,5 @@
 /// How a message travels.
-public enum MessageChannel: String, Codable, Sendable, CaseIterable {
+package enum MessageChannel: String, Codable, Sendable, CaseIterable {
     case email
     case sms
 }

@@ -1,5 +1,5 @@
 /// Where a message is in its life. Every change is a conditional update from an expected state, recorded as an event.
-public enum MessageState: String, Codable, Sendable, CaseIterable {
+package enum MessageState: String, Codable, Sendable, CaseIterable {
     /// Accepted with a `send_at` in the future; the relay queues it when due.
     case scheduled
     /// Due; a render job is (or is about to be) on the broker.
@@ -28,7 +28,7 @@ public enum MessageState: String, Codable, Sendable, CaseIterable {
 
     /// States from which a message of `channel` will not move on by itself: an email ends at `sent` (unless a bounce
     /// or complaint comes back later), an SMS goes on to `delivered` or `undeliverable` once the provider reports.
-    public func isFinal(for channel: MessageChannel) -> Bool {
+    package func isFinal(for channel: MessageChannel) -> Bool {
         switch self {
         case .sent: channel == .email
         case .delivered, .undeliverable, .digested, .failed, .dead, .cancelled, .suppressed, .bounced, .complained: true
@@ -39,13 +39,13 @@ public enum MessageState: String, Codable, Sendable, CaseIterable {
 
 extension Duration {
     /// The duration in (fractional) seconds, for SQL intervals and HTTP headers.
-    public var inSeconds: Double {
+    package var inSeconds: Double {
         let (seconds, attoseconds) = components
         return Double(seconds) + Double(attoseconds) / 1e18
     }
 
     /// The duration in whole nanoseconds, as metrics take it.
-    public var nanoseconds: Int64 {
+    package var nanoseconds: Int64 {
         let (seconds, attoseconds) = components
         return seconds * 1_000_000_000 + attoseconds / 1_000_000_000
     }

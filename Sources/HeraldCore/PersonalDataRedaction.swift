@@ -4,12 +4,12 @@
 ///
 /// It is a scanner, not a set of regular expressions, so that it runs in one pass over the UTF-8 bytes and leaves
 /// what the fleet itself logs alone: UUIDs, timestamps, durations, ports and counts below seven digits.
-public enum PersonalDataRedaction {
-    public static let address = "[address]"
-    public static let number = "[number]"
+package enum PersonalDataRedaction {
+    package static let address = "[address]"
+    package static let number = "[number]"
 
     /// `text` with each email address and phone number replaced; the same string when there was none.
-    public static func redact(_ text: String) -> String {
+    package static func redact(_ text: String) -> String {
         let bytes = Array(text.utf8)
         guard bytes.contains(UInt8(ascii: "@")) || bytes.contains(where: isDigit) else { return text }
         var out: [UInt8] = []

@@ -1,14 +1,14 @@
-public import Foundation
+package import Foundation
 
 /// Hours of the day in which a tenant's messages of one channel are not sent, in the recipient's own time zone:
 /// `21:00`-`08:00` holds an SMS due at 23:30 in Warsaw until 08:00 the next morning there. A window may wrap midnight;
 /// its end is found on the calendar of the zone, so the change to and from summer time moves it with the clocks.
-public struct QuietHours: Sendable, Equatable {
+package struct QuietHours: Sendable, Equatable {
     /// Minutes after midnight.
-    public let start: Int
-    public let end: Int
+    package let start: Int
+    package let end: Int
 
-    public init(start: Int, end: Int) throws(ValidationError) {
+    package init(start: Int, end: Int) throws(ValidationError) {
         guard (0..<1440).contains(start), (0..<1440).contains(end) else { throw ValidationError("a time of day is 00:00 to 23:59") }
         guard start != end else { throw ValidationError("start and end are the same time: the hours would hold messages for ever") }
         self.start = start
@@ -16,18 +16,18 @@ public struct QuietHours: Sendable, Equatable {
     }
 
     /// From `HH:MM` times.
-    public init(start: String, end: String) throws(ValidationError) {
+    package init(start: String, end: String) throws(ValidationError) {
         guard let from = Self.minutes(start) else { throw ValidationError("start: '\(start)' is not a time such as 21:00") }
         guard let to = Self.minutes(end) else { throw ValidationError("end: '\(end)' is not a time such as 08:00") }
         try self.init(start: from, end: to)
     }
 
-    public var startText: String { Self.text(start) }
-    public var endText: String { Self.text(end) }
+    package var startText: String { Self.text(start) }
+    package var endText: String { Self.text(end) }
 
     /// When a message due at `instant` may go to someone in `zone`: the next end of the hours there, if `instant`
     /// falls inside them; nil if it does not.
-    public func release(of instant: Date, in zone: TimeZone) -> Date? {
+    package func release(of instant: Date, in zone: TimeZone) -> Date? {
         var calendar = Calendar(identifier: .gregorian)
         calendar.timeZone = zone
         let local = calendar.dateComponents([.hour, .minute], from: instant)
@@ -53,8 +53,8 @@ public struct QuietHours: Sendable, Equatable {
         return (hour < 10 ? "0" : "") + "\(hour):" + (minute < 10 ? "0" : "") + "\(minute)"
     }
 
-    public struct ValidationError: Error, CustomStringConvertible, Sendable {
-        public let description: String
+    package struct ValidationError: Error, CustomStringConvertible, Sendable {
+        package let description: String
         init(_ description: String) { self.description = description }
     }
 }

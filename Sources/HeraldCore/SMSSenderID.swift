@@ -1,9 +1,9 @@
 /// Who an SMS says it is from: a phone number in E.164 form, or an alphanumeric sender id of at most 11 characters
 /// (letters and digits, with spaces, '.', '-' or '_' between them), as Tyntec and the networks take it.
-public struct SMSSenderID: Sendable, Equatable, CustomStringConvertible {
-    public let value: String
+package struct SMSSenderID: Sendable, Equatable, CustomStringConvertible {
+    package let value: String
 
-    public init(_ raw: String) throws(ValidationError) {
+    package init(_ raw: String) throws(ValidationError) {
         if raw.hasPrefix("+") {
             guard PhoneNumber.isE164(raw) else {
                 throw ValidationError("'\(raw)' is neither an E.164 number nor an alphanumeric sender id")
@@ -25,27 +25,27 @@ public struct SMSSenderID: Sendable, Equatable, CustomStringConvertible {
     }
 
     /// A name rather than a number.
-    public var isAlphanumeric: Bool { !value.hasPrefix("+") }
+    package var isAlphanumeric: Bool { !value.hasPrefix("+") }
 
     /// Why this sender cannot reach `phone`, if it cannot: numbers in the North American plan (+1) take no
     /// alphanumeric sender.
-    public func refusal(to phone: String) -> String? {
+    package func refusal(to phone: String) -> String? {
         guard isAlphanumeric, phone.hasPrefix("+1") else { return nil }
         return "an alphanumeric sender id ('\(value)') cannot send to +1 numbers (North America takes none); use a number"
     }
 
-    public var description: String { value }
+    package var description: String { value }
 
-    public struct ValidationError: Error, CustomStringConvertible, Sendable {
-        public let description: String
+    package struct ValidationError: Error, CustomStringConvertible, Sendable {
+        package let description: String
         init(_ description: String) { self.description = description }
     }
 }
 
 /// Phone numbers as SMS providers take them.
-public enum PhoneNumber {
+package enum PhoneNumber {
     /// `+` then 8 to 15 digits, not starting with 0.
-    public static func isE164(_ phone: String) -> Bool {
+    package static func isE164(_ phone: String) -> Bool {
         let digits = phone.utf8.dropFirst()
         return phone.utf8.first == UInt8(ascii: "+") && (8...15).contains(digits.count) && digits.first != UInt8(ascii: "0")
             && digits.allSatisfy { (UInt8(ascii: "0")...UInt8(ascii: "9")).contains($0) }

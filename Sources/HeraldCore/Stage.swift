@@ -1,5 +1,5 @@
 /// A step of the delivery pipeline that has a work queue of its own.
-public enum Stage: String, CaseIterable, Sendable {
+package enum Stage: String, CaseIterable, Sendable {
     case render = "render"
     case sendEmail = "send.email"
     case sendSMS = "send.sms"
@@ -8,16 +8,16 @@ public enum Stage: String, CaseIterable, Sendable {
     case callback = "callback"
 
     /// The stages whose jobs name messages.
-    public static let messageStages: [Stage] = [.render, .sendEmail, .sendSMS]
+    package static let messageStages: [Stage] = [.render, .sendEmail, .sendSMS]
 
     /// The stage that sends a channel's rendered messages.
-    public static func send(_ channel: MessageChannel) -> Stage {
+    package static func send(_ channel: MessageChannel) -> Stage {
         channel == .email ? .sendEmail : .sendSMS
     }
 
     /// The states in which a message still waits for this stage's job: while one of a job's messages is in them,
     /// the job is not done with.
-    public var waitingStates: [MessageState] {
+    package var waitingStates: [MessageState] {
         switch self {
         case .render: [.queued]
         case .sendEmail, .sendSMS: [.rendered, .sending]
@@ -26,7 +26,7 @@ public enum Stage: String, CaseIterable, Sendable {
     }
 
     /// The state a message is in when this stage's job for it is published (callback jobs name no message).
-    public var entryState: MessageState {
+    package var entryState: MessageState {
         self == .render || self == .callback ? .queued : .rendered
     }
 }

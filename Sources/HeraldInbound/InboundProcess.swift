@@ -1,23 +1,23 @@
 import Foundation
-public import HeraldProviders
-public import HeraldServer
+package import HeraldProviders
+package import HeraldServer
 import HeraldStore
-public import Logging
+package import Logging
 import NIOCore
 import ServiceLifecycle
 
 /// `herald-inbound`: its settings, read once, and the services it runs (the database and its SMTP listener; no
 /// broker).
-public struct InboundProcess: Sendable {
-    public var host: String
-    public var port: Int
-    public var maxBytes: Int
-    public var addresses: BounceAddresses
+package struct InboundProcess: Sendable {
+    package var host: String
+    package var port: Int
+    package var maxBytes: Int
+    package var addresses: BounceAddresses
     /// How long a hard bounce keeps its address suppressed; nil: for good.
-    public var hardBounceSuppression: Duration?
-    public var databaseConnections: Int
+    package var hardBounceSuppression: Duration?
+    package var databaseConnections: Int
 
-    public init(environment: Environment) throws {
+    package init(environment: Environment) throws {
         (host, port) = try environment.hostAndPort(.inboundSMTPAddress)
         maxBytes = try environment.int(.inboundMaxBytes, minimum: 1024)
         guard let domain = try environment.bounceDomain() else {
@@ -29,7 +29,7 @@ public struct InboundProcess: Sendable {
         databaseConnections = try environment.int(.databaseConnections)
     }
 
-    public static func run(environment: Environment, logger: Logger) async throws {
+    package static func run(environment: Environment, logger: Logger) async throws {
         let process = try InboundProcess(environment: environment)
         let database = try await Infrastructure.database(
             environment: environment, connections: process.databaseConnections, logger: logger)

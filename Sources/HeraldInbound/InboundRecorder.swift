@@ -1,7 +1,7 @@
 import Foundation
 import HeraldServer
-public import HeraldStore
-public import Logging
+package import HeraldStore
+package import Logging
 import Metrics
 import HeraldProviders
 
@@ -9,13 +9,13 @@ import HeraldProviders
 /// counting every one in `herald_inbound_reports_total{kind}` (one log line each at debug only: at thousands a
 /// second they would be the process's main work). What the mail quotes (addresses, diagnostics) goes to the
 /// database and the tenant's callbacks, never to a log.
-public struct InboundRecorder: Sendable {
+package struct InboundRecorder: Sendable {
     /// Reports arriving together (over several SMTP sessions) share one statement.
     let reports: GroupCommit<UUID, EmailReport, BounceStore.Outcome>
     let suppressions: SuppressionStore
     let logger: Logger
 
-    public init(store: BounceStore, suppressions: SuppressionStore, hardBounceSuppression: Duration?, logger: Logger) {
+    package init(store: BounceStore, suppressions: SuppressionStore, hardBounceSuppression: Duration?, logger: Logger) {
         reports = GroupCommit(missing: .unknownMessage, key: \.messageID) { batch in
             try await store.apply(batch, hardBounceSuppression: hardBounceSuppression)
         }
@@ -25,7 +25,7 @@ public struct InboundRecorder: Sendable {
 
     /// `bounceDomain` is the fleet's: a report to any other (a tenant's return-path domain) counts only for that
     /// tenant's messages.
-    public func record(_ mail: [UInt8], recipients: [InboundSession.Recipient], bounceDomain: String) async throws {
+    package func record(_ mail: [UInt8], recipients: [InboundSession.Recipient], bounceDomain: String) async throws {
         let report = InboundReport.read(mail[...])
         for recipient in recipients {
             let id = recipient.messageID

@@ -3,7 +3,7 @@ import Foundation
 /// (RFC 3464: `multipart/report; report-type=delivery-status`) or a complaint (ARF, RFC 5965:
 /// `report-type=feedback-report`). Anything else (an auto-reply, a human's answer, a malformed report) is
 /// `.other`, with why, and changes nothing.
-public enum InboundReport: Sendable, Equatable {
+package enum InboundReport: Sendable, Equatable {
     /// The receiving side gave up: `Action: failed` with a 5.x.x status.
     case bounce(RecipientStatus)
     /// Not yet delivered, still tried (`Action: delayed`, or a 4.x.x status).
@@ -13,33 +13,33 @@ public enum InboundReport: Sendable, Equatable {
     case other(String)
 
     /// One recipient's part of a delivery status notification.
-    public struct RecipientStatus: Sendable, Equatable {
+    package struct RecipientStatus: Sendable, Equatable {
         /// `Original-Recipient` and `Final-Recipient` (the address only, lower case), in that order when both.
-        public var recipients: [String]
-        public var action: String
+        package var recipients: [String]
+        package var action: String
         /// `5.1.1`
-        public var status: String
+        package var status: String
         /// `Diagnostic-Code`, e.g. `smtp; 550 5.1.1 …`, at most `maxDiagnostic` characters.
-        public var diagnostic: String?
+        package var diagnostic: String?
     }
 
-    public struct Complaint: Sendable, Equatable {
-        public var feedbackType: String
+    package struct Complaint: Sendable, Equatable {
+        package var feedbackType: String
         /// `Original-Rcpt-To`, lower case; often absent (providers redact it).
-        public var recipients: [String]
-        public var userAgent: String?
+        package var recipients: [String]
+        package var userAgent: String?
 
-        public init(feedbackType: String, recipients: [String], userAgent: String?) {
+        package init(feedbackType: String, recipients: [String], userAgent: String?) {
             self.feedbackType = feedbackType
             self.recipients = recipients
             self.userAgent = userAgent
         }
     }
 
-    public static let maxDiagnostic = 500
+    package static let maxDiagnostic = 500
 
     /// The label `herald_inbound_reports_total{kind}` counts it under.
-    public var kind: String {
+    package var kind: String {
         switch self {
         case .bounce: "bounce"
         case .delay: "delay"
@@ -49,7 +49,7 @@ public enum InboundReport: Sendable, Equatable {
     }
 
     /// Reads a whole received mail (header and body, as DATA carried it).
-    public static func read(_ mail: ArraySlice<UInt8>) -> InboundReport {
+    package static func read(_ mail: ArraySlice<UInt8>) -> InboundReport {
         do {
             let entity = try MailEntity(mail)
             let type = entity.contentType

@@ -1,14 +1,14 @@
 import Foundation
 import HeraldServer
-public import Logging
-public import NIOCore
+package import Logging
+package import NIOCore
 import NIOPosix
-public import ServiceLifecycle
+import ServiceLifecycle
 
 /// herald-inbound's SMTP listener: one `InboundSession` per connection, read a line at a time. Bound before the
 /// process starts its services, so an address in use is the process's one line at start.
-public final class InboundSMTPServer: Service, Sendable {
-    public typealias Connection = NIOAsyncChannel<[SMTPLine], ByteBuffer>
+package final class InboundSMTPServer: Service, Sendable {
+    package typealias Connection = NIOAsyncChannel<[SMTPLine], ByteBuffer>
     let server: NIOAsyncChannel<Connection, Never>
     let makeSession: @Sendable () -> InboundSession
     let beforeAccepting: @Sendable () async throws -> Void
@@ -17,7 +17,7 @@ public final class InboundSMTPServer: Service, Sendable {
 
     /// Binds `host:port` (`setting` names it in the error when it cannot). Connections wait in the backlog until
     /// `beforeAccepting` (run once the process's services are up) has returned.
-    public init(
+    package init(
         host: String, port: Int, setting: String, idleTimeout: TimeAmount = .minutes(5), logger: Logger,
         beforeAccepting: @escaping @Sendable () async throws -> Void = {},
         makeSession: @escaping @Sendable () -> InboundSession
@@ -47,7 +47,7 @@ public final class InboundSMTPServer: Service, Sendable {
     }
 
     /// Accepts connections until shutdown; then stops accepting and lets the sessions under way finish.
-    public func run() async throws {
+    package func run() async throws {
         let server = server
         try await beforeAccepting()
         try await withGracefulShutdownHandler {

@@ -1,25 +1,25 @@
-public import Foundation
-public import HeraldProviders
+package import Foundation
+package import HeraldProviders
 
 /// One SMTP conversation of herald-inbound, apart from the network: lines in, replies out. Only signed bounce and
 /// unsubscribe addresses at the bounce domain (or a tenant's return-path domain) are accepted as recipients (anything else: 550 5.7.1, so it is never
 /// a relay); a mail is answered 250 only once `deliver` has recorded what it says, and a mail too big or otherwise
 /// unwanted gets a 5xx or a 250, never a 4xx that would have an MTA retry it for days. Only a failure to record
 /// (the database away) is a 451: that one should come again.
-public struct InboundSession {
+package struct InboundSession {
     /// A message a recipient names, and the domain it was addressed at (the bounce domain, or a tenant's
     /// return-path domain).
-    public struct Recipient: Sendable, Equatable {
-        public var messageID: UUID
-        public var domain: String
+    package struct Recipient: Sendable, Equatable {
+        package var messageID: UUID
+        package var domain: String
         /// A bounce address (reports), or an unsubscribe address (List-Unsubscribe's mailto).
-        public var kind: BounceAddresses.Kind = .bounce
+        package var kind: BounceAddresses.Kind = .bounce
     }
 
     /// Records one received mail for the messages its recipients name.
-    public typealias Deliver = @Sendable (_ mail: [UInt8], _ recipients: [Recipient]) async throws -> Void
+    package typealias Deliver = @Sendable (_ mail: [UInt8], _ recipients: [Recipient]) async throws -> Void
 
-    public static let maxRecipients = 100
+    package static let maxRecipients = 100
 
     let hostname: String
     let addresses: BounceAddresses
@@ -34,9 +34,9 @@ public struct InboundSession {
     var tooBig = false
     /// False while the pieces of an overlong line of content arrive.
     var lineStart = true
-    public private(set) var closed = false
+    package private(set) var closed = false
 
-    public init(
+    package init(
         hostname: String, addresses: BounceAddresses, returnPathDomains: Set<String> = [], maxBytes: Int,
         deliver: @escaping Deliver
     ) {
@@ -47,10 +47,10 @@ public struct InboundSession {
         self.deliver = deliver
     }
 
-    public var greeting: String { "220 \(hostname) ESMTP herald-inbound" }
+    package var greeting: String { "220 \(hostname) ESMTP herald-inbound" }
 
     /// The reply to one line, or nil while the lines are a mail's content.
-    public mutating func handle(_ line: some Collection<UInt8>, ended: Bool = true) async -> String? {
+    package mutating func handle(_ line: some Collection<UInt8>, ended: Bool = true) async -> String? {
         if data != nil { return await content(line, ended: ended) }
         guard ended else {
             tooBig = true

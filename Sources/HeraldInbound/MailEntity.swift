@@ -3,22 +3,22 @@ import Foundation
 /// One MIME entity of a received mail (RFC 5322 header fields and a body; RFC 2045/2046 for types and multipart),
 /// read leniently but within bounds: reports come from every kind of MTA, and from anyone who can reach port 25.
 /// Header names are lower-cased and folded values unfolded; a body stays bytes until a part is asked for as text.
-public struct MailEntity: Sendable {
-    public enum Malformed: Error, Equatable {
+package struct MailEntity: Sendable {
+    package enum Malformed: Error, Equatable {
         /// More header fields than `maxHeaderFields`: a header bomb, or not mail.
         case tooManyHeaderFields
         /// Multiparts nested deeper than `maxDepth`.
         case tooDeep
     }
 
-    public static let maxHeaderFields = 500
-    public static let maxDepth = 4
+    package static let maxHeaderFields = 500
+    package static let maxDepth = 4
 
-    public let headers: [(name: String, value: String)]
-    public let body: ArraySlice<UInt8>
+    package let headers: [(name: String, value: String)]
+    package let body: ArraySlice<UInt8>
     let depth: Int
 
-    public init(_ bytes: ArraySlice<UInt8>, depth: Int = 0) throws(Malformed) {
+    package init(_ bytes: ArraySlice<UInt8>, depth: Int = 0) throws(Malformed) {
         guard depth <= Self.maxDepth else { throw .tooDeep }
         self.depth = depth
         var fields: [(name: String, value: String)] = []
@@ -51,13 +51,13 @@ public struct MailEntity: Sendable {
     }
 
     /// The first field of this name (lower case), if any.
-    public func header(_ name: String) -> String? {
+    package func header(_ name: String) -> String? {
         headers.first { $0.name == name }?.value
     }
 
     /// `type/subtype` in lower case (`text/plain` when absent, as RFC 2045 says) and its parameters (names in lower
     /// case, quotes removed).
-    public var contentType: (type: String, parameters: [String: String]) {
+    package var contentType: (type: String, parameters: [String: String]) {
         guard let field = header("content-type") else { return ("text/plain", [:]) }
         let pieces = Self.splitParameters(field)
         var parameters: [String: String] = [:]
@@ -71,7 +71,7 @@ public struct MailEntity: Sendable {
     }
 
     /// The parts of a multipart entity (none for any other type, or without a boundary).
-    public func parts() throws(Malformed) -> [MailEntity] {
+    package func parts() throws(Malformed) -> [MailEntity] {
         let type = contentType
         guard type.type.hasPrefix("multipart/"), let boundary = type.parameters["boundary"], !boundary.isEmpty else { return [] }
         let delimiter = Array(("--" + boundary).utf8)
@@ -98,7 +98,7 @@ public struct MailEntity: Sendable {
     }
 
     /// The body as text, its transfer encoding undone (base64 and quoted-printable; anything else as is).
-    public var text: String {
+    package var text: String {
         switch header("content-transfer-encoding")?.lowercased() {
         case "base64":
             let compact = body.filter { !(($0 == 13) || ($0 == 10) || ($0 == 32) || ($0 == 9)) }

@@ -1,10 +1,10 @@
-public import NIOCore
+package import NIOCore
 
 /// One line the client sent, without its line end; `ended` is false for a piece of a line longer than the splitter's
 /// `maxLength`, which arrives in several pieces rather than growing a buffer without bound.
-public struct SMTPLine: Sendable {
-    public var bytes: ByteBuffer
-    public var ended: Bool
+package struct SMTPLine: Sendable {
+    package var bytes: ByteBuffer
+    package var ended: Bool
 }
 
 /// Splits what an SMTP client sends into lines (CRLF, or a bare LF from a sloppy client), passing on all the

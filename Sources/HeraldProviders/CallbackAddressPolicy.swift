@@ -7,28 +7,28 @@ import Synchronization
 /// (any of its addresses, so a name cannot mix one public and one internal address), unless the operator allowed that
 /// network (`HERALD_CALLBACK_ALLOWED_NETWORKS`). The API checks a URL when it is set; the sender checks again before
 /// every POST, because what a name resolves to can change after it was set.
-public struct CallbackAddressPolicy: Sendable {
-    public let allowed: [IPNetwork]
+package struct CallbackAddressPolicy: Sendable {
+    package let allowed: [IPNetwork]
 
-    public struct Refusal: Error, CustomStringConvertible, Sendable {
-        public let description: String
-        public init(description: String) { self.description = description }
+    package struct Refusal: Error, CustomStringConvertible, Sendable {
+        package let description: String
+        package init(description: String) { self.description = description }
     }
 
     /// Where to send: the URL to request (for `http`, with the checked address in place of the name, so the
     /// connection goes where the check looked) and the `Host` header that keeps the name.
-    public struct Target: Sendable {
-        public var url: String
-        public var hostHeader: String?
+    package struct Target: Sendable {
+        package var url: String
+        package var hostHeader: String?
     }
 
     /// Public addresses only, and `allowed` besides.
-    public init(allowed: [IPNetwork] = []) {
+    package init(allowed: [IPNetwork] = []) {
         self.allowed = allowed
     }
 
     /// `allowedNetworks`: CIDR networks separated by commas; nil or empty allows none.
-    public init(allowedNetworks: String?) throws(Refusal) {
+    package init(allowedNetworks: String?) throws(Refusal) {
         var networks: [IPNetwork] = []
         for item in (allowedNetworks ?? "").split(separator: ",") where !item.trimmingCharacters(in: .whitespaces).isEmpty {
             guard let network = IPNetwork(String(item)) else {
@@ -57,7 +57,7 @@ public struct CallbackAddressPolicy: Sendable {
 
     /// Why `address` (16 bytes) may not be reached, or nil when it may. IPv4 inside NAT64 and 6to4 addresses is
     /// judged as the IPv4 address it carries.
-    public func refusal(for address: [UInt8]) -> String? {
+    package func refusal(for address: [UInt8]) -> String? {
         if allowed.contains(where: { $0.contains(address) }) { return nil }
         if Self.nat64.contains(address) { return refusal(for: IPNetwork.mapped(Array(address[12..<16]))) }
         if Self.sixToFour.contains(address) { return refusal(for: IPNetwork.mapped(Array(address[2..<6]))) }
@@ -71,7 +71,7 @@ public struct CallbackAddressPolicy: Sendable {
     /// Checks a callback URL's form and every address its host resolves to; returns where to send it. What a URL
     /// checked to is remembered for a few seconds, so a busy receiver costs neither a parse nor a look-up per
     /// callback, and a name that turns internal is refused within that time.
-    public func check(_ raw: String) async throws(Refusal) -> Target {
+    package func check(_ raw: String) async throws(Refusal) -> Target {
         let now = ContinuousClock.now
         if let cached = Self.targets.withLock({ $0[raw] }), cached.until > now, cached.allowed == allowed {
             return cached.target

@@ -1,20 +1,20 @@
 import AsyncHTTPClient
 import Crypto
-public import Foundation
+package import Foundation
 import HeraldCore
 import NIOCore
 import NIOHTTP1
 
 /// How delivery-status callbacks are POSTed.
-public struct CallbackConfiguration: Sendable {
+package struct CallbackConfiguration: Sendable {
     /// The whole exchange with a receiver, connecting included.
-    public var timeout: Duration
+    package var timeout: Duration
     /// Keep-alive connections per receiver host.
-    public var connectionsPerHost: Int
+    package var connectionsPerHost: Int
     /// Which addresses receivers may be on, checked before every POST.
-    public var addresses: CallbackAddressPolicy
+    package var addresses: CallbackAddressPolicy
 
-    public init(
+    package init(
         timeout: Duration = .seconds(5), connectionsPerHost: Int = 32,
         addresses: CallbackAddressPolicy = CallbackAddressPolicy()
     ) {
@@ -29,11 +29,11 @@ public struct CallbackConfiguration: Sendable {
 /// Any 2xx answer settles a callback; anything else, or no answer in time, is a failure to retry. Before each POST the
 /// receiver's address is checked against the address policy again. What a receiver answers is read and dropped: only
 /// its status is kept, so nothing it quotes back (an address, a body) reaches the ledger or a log.
-public final class CallbackClient: Sendable {
-    public let configuration: CallbackConfiguration
+package final class CallbackClient: Sendable {
+    package let configuration: CallbackConfiguration
     let http: HTTPClient
 
-    public init(configuration: CallbackConfiguration) {
+    package init(configuration: CallbackConfiguration) {
         self.configuration = configuration
         var settings = HTTPClient.Configuration()
         settings.connectionPool = .init(
@@ -43,12 +43,12 @@ public final class CallbackClient: Sendable {
         http = HTTPClient(eventLoopGroupProvider: .singleton, configuration: settings)
     }
 
-    public func shutdown() async throws {
+    package func shutdown() async throws {
         try await http.shutdown()
     }
 
     /// POSTs one callback; nil when the receiver took it, else why not.
-    public func post(to url: String, body: [UInt8], secret: String, id: UUID, now: Date = Date()) async -> String? {
+    package func post(to url: String, body: [UInt8], secret: String, id: UUID, now: Date = Date()) async -> String? {
         let target: CallbackAddressPolicy.Target
         do {
             target = try await configuration.addresses.check(url)
@@ -78,7 +78,7 @@ public final class CallbackClient: Sendable {
     }
 
     /// The hex HMAC-SHA256 of `"<timestamp>.<body>"` keyed by `secret`.
-    public static func signature(secret: String, timestamp: Int, body: [UInt8]) -> String {
+    package static func signature(secret: String, timestamp: Int, body: [UInt8]) -> String {
         var message = Array("\(timestamp).".utf8)
         message += body
         let code = HMAC<SHA256>.authenticationCode(for: message, using: SymmetricKey(data: Array(secret.utf8)))

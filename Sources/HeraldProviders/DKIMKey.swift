@@ -5,8 +5,8 @@ import _CryptoExtras
 /// One DKIM signing key (RFC 6376 with RSA, RFC 8463 with Ed25519): made by `herald ctl dkim create`, stored as text
 /// in the database, read back by herald-email. The private key is never printed; the public one is published in DNS
 /// as `dnsRecord` says.
-public struct DKIMKey: Sendable {
-    public enum Algorithm: String, Sendable, CaseIterable {
+package struct DKIMKey: Sendable {
+    package enum Algorithm: String, Sendable, CaseIterable {
         case rsaSHA256 = "rsa-sha256"
         case ed25519SHA256 = "ed25519-sha256"
 
@@ -19,8 +19,8 @@ public struct DKIMKey: Sendable {
         }
     }
 
-    public struct Invalid: Error, CustomStringConvertible {
-        public let description: String
+    package struct Invalid: Error, CustomStringConvertible {
+        package let description: String
     }
 
     enum Signing: Sendable {
@@ -28,13 +28,13 @@ public struct DKIMKey: Sendable {
         case ed25519(Curve25519.Signing.PrivateKey)
     }
 
-    public let domain: String
-    public let selector: String
-    public let algorithm: Algorithm
+    package let domain: String
+    package let selector: String
+    package let algorithm: Algorithm
     let signing: Signing
 
     /// A stored key: PKCS#8 PEM for RSA, the 32 raw bytes in base64 for Ed25519.
-    public init(domain: String, selector: String, algorithm: String, privateKey: String) throws {
+    package init(domain: String, selector: String, algorithm: String, privateKey: String) throws {
         guard let algorithm = Algorithm(rawValue: algorithm) else { throw Invalid(description: "unknown DKIM algorithm '\(algorithm)'") }
         self.domain = domain
         self.selector = selector
@@ -53,7 +53,7 @@ public struct DKIMKey: Sendable {
     }
 
     /// A new key pair: the private key as stored, and the public key as `p=` of the DNS record.
-    public static func generate(_ algorithm: Algorithm) throws -> (privateKey: String, publicKey: String) {
+    package static func generate(_ algorithm: Algorithm) throws -> (privateKey: String, publicKey: String) {
         switch algorithm {
         case .rsaSHA256:
             let key = try _RSA.Signing.PrivateKey(keySize: .bits2048)
@@ -66,7 +66,7 @@ public struct DKIMKey: Sendable {
 
     /// The TXT record to publish, in zone-file form on one line; a value longer than a DNS character-string (255)
     /// is split into several quoted strings, which resolvers join.
-    public static func dnsRecord(domain: String, selector: String, algorithm: Algorithm, publicKey: String) -> String {
+    package static func dnsRecord(domain: String, selector: String, algorithm: Algorithm, publicKey: String) -> String {
         let value = "v=DKIM1; k=\(algorithm.keyType); p=\(publicKey)"
         var strings: [String] = []
         var rest = Substring(value)

@@ -1,18 +1,18 @@
 import Crypto
-public import Foundation
+package import Foundation
 
 /// DKIM signatures (RFC 6376), relaxed/relaxed, for a message as SMTP DATA: one `DKIM-Signature` field per key,
 /// put before the message's own fields. The body is hashed once for all keys. Written here because no Swift
 /// library does it; checked against dkimpy by the tests.
-public enum DKIMSigner {
+package enum DKIMSigner {
     /// The fields signed when present (From always is).
-    public static let signedFields = [
+    package static let signedFields = [
         "from", "to", "subject", "date", "message-id", "mime-version", "content-type", "list-unsubscribe",
         "list-unsubscribe-post",
     ]
 
     /// The message with a signature by each key prepended; the message unchanged if it has no header/body split.
-    public static func sign(_ message: [UInt8], keys: [DKIMKey], timestamp: Date) throws -> [UInt8] {
+    package static func sign(_ message: [UInt8], keys: [DKIMKey], timestamp: Date) throws -> [UInt8] {
         guard !keys.isEmpty, let split = headerEnd(message) else { return message }
         let fields = headerFields(message[..<split.header])
         let bodyHash = Data(SHA256.hash(data: canonicalBody(message[split.body...]))).base64EncodedString()

@@ -1,5 +1,5 @@
 /// What became of one submission.
-public enum DeliveryOutcome: Sendable, Equatable {
+package enum DeliveryOutcome: Sendable, Equatable {
     /// The provider took the message; `providerID` identifies it there (for SMTP, the Message-ID).
     case accepted(providerID: String)
     /// Worth trying again later: a 4xx reply, a timeout, a refused connection; not before `retryAfter` if the

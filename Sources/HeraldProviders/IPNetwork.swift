@@ -2,13 +2,13 @@ import Foundation
 
 /// An IPv4 or IPv6 network in CIDR form (`10.0.0.0/8`, `fd00::/8`); IPv4 addresses are kept as IPv4-mapped IPv6
 /// (`::ffff:a.b.c.d`) so that one comparison serves both families.
-public struct IPNetwork: Sendable, Hashable, CustomStringConvertible {
-    public let address: [UInt8]
-    public let prefixLength: Int
-    public let description: String
+package struct IPNetwork: Sendable, Hashable, CustomStringConvertible {
+    package let address: [UInt8]
+    package let prefixLength: Int
+    package let description: String
 
     /// Parses `a.b.c.d/n`, `x::y/n`, or an address alone (a network of one).
-    public init?(_ text: String) {
+    package init?(_ text: String) {
         let parts = text.trimmingCharacters(in: .whitespaces).split(separator: "/", omittingEmptySubsequences: false)
         guard parts.count == 1 || parts.count == 2, let address = IPNetwork.parse(String(parts[0])) else { return nil }
         let isV4 = !parts[0].contains(":")
@@ -26,7 +26,7 @@ public struct IPNetwork: Sendable, Hashable, CustomStringConvertible {
     }
 
     /// Whether `candidate` (16 bytes, as `parse` gives) lies in this network.
-    public func contains(_ candidate: [UInt8]) -> Bool {
+    package func contains(_ candidate: [UInt8]) -> Bool {
         guard candidate.count == 16 else { return false }
         var remaining = prefixLength
         for index in 0..<16 where remaining > 0 {
@@ -39,7 +39,7 @@ public struct IPNetwork: Sendable, Hashable, CustomStringConvertible {
     }
 
     /// 16 bytes for an IPv6 address, or the IPv4-mapped form of an IPv4 address in dotted form; nil otherwise.
-    public static func parse(_ text: String) -> [UInt8]? {
+    package static func parse(_ text: String) -> [UInt8]? {
         var v4 = in_addr()
         if inet_pton(AF_INET, text, &v4) == 1 {
             return mapped(withUnsafeBytes(of: v4.s_addr) { Array($0) })
@@ -54,12 +54,12 @@ public struct IPNetwork: Sendable, Hashable, CustomStringConvertible {
     static let v4Mapped = IPNetwork("::ffff:0:0/96")!
 
     /// The IPv4-mapped IPv6 form of four IPv4 bytes.
-    public static func mapped(_ v4: [UInt8]) -> [UInt8] {
+    package static func mapped(_ v4: [UInt8]) -> [UInt8] {
         [0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xFF, 0xFF] + v4
     }
 
     /// An address (16 bytes) as text: dotted for IPv4-mapped ones.
-    public static func text(_ bytes: [UInt8]) -> String {
+    package static func text(_ bytes: [UInt8]) -> String {
         if v4Mapped.contains(bytes) { return bytes[12...].map(String.init).joined(separator: ".") }
         var v6 = in6_addr()
         withUnsafeMutableBytes(of: &v6) { $0.copyBytes(from: bytes) }

@@ -1,19 +1,19 @@
-public import Foundation
+package import Foundation
 
 /// An email in RFC 5322 / MIME form: UTF-8 throughout, RFC 2047 encoded words for a non-ASCII subject and display
 /// names, `multipart/alternative` when there is an HTML body, base64 bodies, CRLF line ends.
-public struct MIMEMessage: Sendable {
-    public struct Mailbox: Sendable {
-        public var address: String
-        public var name: String?
+package struct MIMEMessage: Sendable {
+    package struct Mailbox: Sendable {
+        package var address: String
+        package var name: String?
 
-        public init(address: String, name: String? = nil) {
+        package init(address: String, name: String? = nil) {
             self.address = address
             self.name = name
         }
 
         /// `Name <local@domain>` or a bare address, as stored for a message's or a tenant's sender.
-        public init?(parsing raw: String) {
+        package init?(parsing raw: String) {
             var name: String?
             var address = raw.trimmingCharacters(in: .whitespaces)
             if let open = address.lastIndex(of: "<"), address.hasSuffix(">") {
@@ -25,12 +25,12 @@ public struct MIMEMessage: Sendable {
         }
 
         /// The domain of the address, in lower case.
-        public var domain: String {
+        package var domain: String {
             address.split(separator: "@").last.map { $0.lowercased() } ?? ""
         }
 
         /// `Name <address>` (or the bare address), as `init(parsing:)` reads it back.
-        public var stored: String {
+        package var stored: String {
             guard let name, !name.isEmpty else { return address }
             return "\(name) <\(address)>"
         }
@@ -47,21 +47,21 @@ public struct MIMEMessage: Sendable {
         }
     }
 
-    public var from: Mailbox
-    public var to: Mailbox
-    public var subject: String
-    public var text: String
-    public var html: String?
-    public var messageID: String
-    public var date: Date
+    package var from: Mailbox
+    package var to: Mailbox
+    package var subject: String
+    package var text: String
+    package var html: String?
+    package var messageID: String
+    package var date: Date
     /// The envelope sender (SMTP `MAIL FROM`, the Return-Path bounces go to) when it is not `from`'s address.
-    public var envelopeFrom: String?
+    package var envelopeFrom: String?
     /// Keys that sign the message (DKIM), each with its own `DKIM-Signature`.
-    public var dkimKeys: [DKIMKey] = []
+    package var dkimKeys: [DKIMKey] = []
     /// `List-Unsubscribe` URIs (RFC 2369): an https one (which makes it one-click, RFC 8058) and/or a mailto.
-    public var listUnsubscribe: [String] = []
+    package var listUnsubscribe: [String] = []
 
-    public init(
+    package init(
         from: Mailbox, to: Mailbox, subject: String, text: String, html: String?, messageID: String, date: Date = Date(),
         envelopeFrom: String? = nil
     ) {
@@ -76,14 +76,14 @@ public struct MIMEMessage: Sendable {
     }
 
     /// A Message-ID for a message id, in the sender's domain.
-    public static func messageID(for id: UUID, from address: String) -> String {
+    package static func messageID(for id: UUID, from address: String) -> String {
         let domain = address.split(separator: "@").last.map(String.init) ?? "herald.local"
         return "<\(id.uuidString.lowercased())@\(domain)>"
     }
 
     /// The message as SMTP DATA. Written byte by byte into one buffer: this runs for every email sent, and the
     /// string-and-`Character` version of it cost more CPU than libcurl's whole SMTP conversation.
-    public func rendered() -> [UInt8] {
+    package func rendered() -> [UInt8] {
         var out: [UInt8] = []
         out.reserveCapacity(512 + (text.utf8.count + (html?.utf8.count ?? 0)) * 4 / 3)
         func line(_ parts: String...) {
@@ -242,7 +242,7 @@ public struct MIMEMessage: Sendable {
 
     /// `Mon, 23 Nov 2026 09:23:43 +0000`, in UTC. Built by hand: a DateFormatter per message costs more than the
     /// rest of the message together.
-    public static func rfc5322Date(_ date: Date) -> String {
+    package static func rfc5322Date(_ date: Date) -> String {
         var seconds = time_t(date.timeIntervalSince1970)
         var parts = tm()
         gmtime_r(&seconds, &parts)

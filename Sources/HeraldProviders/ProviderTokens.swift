@@ -1,13 +1,13 @@
 import Crypto
-public import Foundation
+package import Foundation
 
 /// Tokens Herald puts into what it hands a provider (the URL Tyntec pushes a delivery report to), so that what comes
 /// back names its message and a forged one is told apart: the message id in hex, a dot, and 128 bits of
 /// HMAC-SHA256 over the id and the token's purpose, keyed with `HERALD_TOKEN_SECRET` (80 bits in an email address,
 /// whose local part may not pass 64 characters). A token of one purpose is no token of another. Nothing is stored:
 /// any replica with the secret checks any token.
-public struct ProviderTokens: Sendable {
-    public enum Purpose: String, Sendable {
+package struct ProviderTokens: Sendable {
+    package enum Purpose: String, Sendable {
         case tyntecReport = "tyntec-report"
         /// The envelope sender of an email: where its bounces and complaints come back.
         case bounce
@@ -27,17 +27,17 @@ public struct ProviderTokens: Sendable {
 
     let key: SymmetricKey
 
-    public init(secret: String) {
+    package init(secret: String) {
         key = SymmetricKey(data: Array(secret.utf8))
     }
 
-    public func token(for id: UUID, _ purpose: Purpose) -> String {
+    package func token(for id: UUID, _ purpose: Purpose) -> String {
         let hex = Self.hex(id)
         return hex + "." + signature(hex, purpose)
     }
 
     /// The message a token names, if its signature holds.
-    public func messageID(in token: some StringProtocol, _ purpose: Purpose) -> UUID? {
+    package func messageID(in token: some StringProtocol, _ purpose: Purpose) -> UUID? {
         let parts = token.split(separator: ".", omittingEmptySubsequences: false)
         guard parts.count == 2, parts[0].utf8.count == 32, parts[1].utf8.count == purpose.signatureDigits,
               Self.constantTimeEqual(Array(parts[1].utf8), Array(signature(String(parts[0]), purpose).utf8))
@@ -62,7 +62,7 @@ public struct ProviderTokens: Sendable {
     }
 
     /// Compares in time independent of where the two differ (the tokens of report URLs, and the inbound URL's).
-    public static func constantTimeEqual(_ a: [UInt8], _ b: [UInt8]) -> Bool {
+    package static func constantTimeEqual(_ a: [UInt8], _ b: [UInt8]) -> Bool {
         guard a.count == b.count else { return false }
         return zip(a, b).reduce(0) { $0 | ($1.0 ^ $1.1) } == 0
     }
@@ -70,22 +70,22 @@ public struct ProviderTokens: Sendable {
 
 /// Links on herald-api's public address (`HERALD_PUBLIC_URL`) whose last segment is a signed token naming a message:
 /// where Tyntec pushes an SMS's delivery reports, and an email's one-click unsubscribe (RFC 8058).
-public struct PublicLinks: Sendable {
-    public let publicURL: String
-    public let tokens: ProviderTokens
+package struct PublicLinks: Sendable {
+    package let publicURL: String
+    package let tokens: ProviderTokens
 
-    public init(publicURL: String, tokens: ProviderTokens) {
+    package init(publicURL: String, tokens: ProviderTokens) {
         self.publicURL = publicURL.hasSuffix("/") ? String(publicURL.dropLast()) : publicURL
         self.tokens = tokens
     }
 
     /// `/v1/providers/tyntec/reports/{token}`
-    public func tyntecReport(for messageID: UUID) -> String {
+    package func tyntecReport(for messageID: UUID) -> String {
         publicURL + "/v1/providers/tyntec/reports/" + tokens.token(for: messageID, .tyntecReport)
     }
 
     /// `/u/{token}`
-    public func unsubscribe(for messageID: UUID) -> String {
+    package func unsubscribe(for messageID: UUID) -> String {
         publicURL + "/u/" + tokens.token(for: messageID, .unsubscribe)
     }
 }

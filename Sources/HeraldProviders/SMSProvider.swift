@@ -1,6 +1,6 @@
 /// Sends SMS and answers for their delivery state. One real implementation (`TyntecClient`); unit tests of the
 /// workers use a fake.
-public protocol SMSProvider: Sendable {
+package protocol SMSProvider: Sendable {
     func send(_ sms: SMSSubmission) async -> DeliveryOutcome
     func status(requestID: String) async -> DeliveryStatus
 }

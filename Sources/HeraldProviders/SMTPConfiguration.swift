@@ -1,25 +1,25 @@
 import Foundation
 
 /// How to reach the SMTP server, from `smtp://user:password@host:port` or `smtps://...`.
-public struct SMTPConfiguration: Sendable, CustomStringConvertible {
-    public enum TLS: String, Sendable, CaseIterable {
+package struct SMTPConfiguration: Sendable, CustomStringConvertible {
+    package enum TLS: String, Sendable, CaseIterable {
         case required, opportunistic, none
     }
 
-    public var url: String
-    public var username: String?
-    public var password: String?
-    public var tls: TLS
-    public var caFile: String?
-    public var timeout: Duration
+    package var url: String
+    package var username: String?
+    package var password: String?
+    package var tls: TLS
+    package var caFile: String?
+    package var timeout: Duration
     /// SMTP sessions open at once (all driven by one thread).
-    public var connections: Int
+    package var connections: Int
 
-    public struct Invalid: Error, CustomStringConvertible {
-        public let description: String
+    package struct Invalid: Error, CustomStringConvertible {
+        package let description: String
     }
 
-    public init(
+    package init(
         url raw: String, tls: TLS? = nil, caFile: String? = nil, timeout: Duration = .seconds(30), connections: Int = 8
     ) throws(Invalid) {
         guard let components = URLComponents(string: raw), let scheme = components.scheme,
@@ -51,5 +51,5 @@ public struct SMTPConfiguration: Sendable, CustomStringConvertible {
         self.connections = connections
     }
 
-    public var description: String { url }
+    package var description: String { url }
 }

@@ -6,7 +6,7 @@ import NIOPosix
 /// its connection open for the next message. libcurl waits for the reply to the end of DATA with a blocking read, so
 /// sessions sharing one multi handle would all stall behind one slow or silent server; here a stalled session holds
 /// up only its own message. A batch is queued once and its sessions take its messages in order.
-public final class SMTPSender: EmailProvider, Sendable {
+package final class SMTPSender: EmailProvider, Sendable {
     let configuration: SMTPConfiguration
     private let pool: Pool
     private let thread: NIOThreadPool
@@ -18,11 +18,11 @@ public final class SMTPSender: EmailProvider, Sendable {
         deinit { herald_smtp_pool_free(pointer) }
     }
 
-    public struct SetupFailed: Error, CustomStringConvertible {
-        public var description: String { "libcurl could not set up its SMTP handles" }
+    package struct SetupFailed: Error, CustomStringConvertible {
+        package var description: String { "libcurl could not set up its SMTP handles" }
     }
 
-    public init(configuration: SMTPConfiguration) throws {
+    package init(configuration: SMTPConfiguration) throws {
         self.configuration = configuration
         let timeoutMS = Int(configuration.timeout.components.seconds * 1000)
         let tls: herald_smtp_tls = switch configuration.tls {
@@ -51,12 +51,12 @@ public final class SMTPSender: EmailProvider, Sendable {
     }
 
     /// Lets the sessions finish what they are sending; anything not yet started ends as a transient failure.
-    public func shutdown() async throws {
+    package func shutdown() async throws {
         herald_smtp_pool_stop(pool.pointer)
         try await thread.shutdownGracefully()
     }
 
-    public func send(
+    package func send(
         _ messages: [MIMEMessage], completed: @escaping @Sendable (Int, DeliveryOutcome) -> Void
     ) async {
         await send(envelopes: messages.map { message in
@@ -66,14 +66,14 @@ public final class SMTPSender: EmailProvider, Sendable {
     }
 
     /// One mail as SMTP carries it: envelope sender and recipient, and DATA.
-    public struct Envelope: Sendable {
-        public var from: String
-        public var to: String
-        public var data: [UInt8]
+    package struct Envelope: Sendable {
+        package var from: String
+        package var to: String
+        package var data: [UInt8]
         /// The provider id an accepted one reports.
-        public var messageID: String
+        package var messageID: String
 
-        public init(from: String, to: String, data: [UInt8], messageID: String) {
+        package init(from: String, to: String, data: [UInt8], messageID: String) {
             self.from = from
             self.to = to
             self.data = data
@@ -82,7 +82,7 @@ public final class SMTPSender: EmailProvider, Sendable {
     }
 
     /// Mail already in its SMTP form (the benchmark's reports to herald-inbound).
-    public func send(envelopes: [Envelope], completed: @escaping @Sendable (Int, DeliveryOutcome) -> Void) async {
+    package func send(envelopes: [Envelope], completed: @escaping @Sendable (Int, DeliveryOutcome) -> Void) async {
         guard !envelopes.isEmpty else { return }
         let batch = Batch(envelopes, completed: completed)
         await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in

@@ -1,20 +1,20 @@
 import AsyncHTTPClient
 import Foundation
-public import HeraldCore
+package import HeraldCore
 import NIOCore
 import NIOHTTP1
 
 /// Where and how to reach Tyntec's SMS API (v1).
-public struct TyntecConfiguration: Sendable, CustomStringConvertible {
-    public var baseURL: String
-    public var apiKey: String
+package struct TyntecConfiguration: Sendable, CustomStringConvertible {
+    package var baseURL: String
+    package var apiKey: String
     /// Connections kept open to the API.
-    public var connections: Int
-    public var timeout: Duration
+    package var connections: Int
+    package var timeout: Duration
     /// `validity` sent with each SMS: how long Tyntec keeps trying to deliver it.
-    public var validity: Duration
+    package var validity: Duration
 
-    public init(baseURL: String, apiKey: String, connections: Int = 32, timeout: Duration = .seconds(10),
+    package init(baseURL: String, apiKey: String, connections: Int = 32, timeout: Duration = .seconds(10),
                 validity: Duration = .seconds(2880 * 60)) {
         self.baseURL = baseURL.hasSuffix("/") ? String(baseURL.dropLast()) : baseURL
         self.apiKey = apiKey
@@ -24,20 +24,20 @@ public struct TyntecConfiguration: Sendable, CustomStringConvertible {
     }
 
     /// Never shows the key.
-    public var description: String { baseURL }
+    package var description: String { baseURL }
 }
 
 /// One SMS for Tyntec.
-public struct SMSSubmission: Sendable {
-    public var to: String
-    public var from: String
-    public var message: String
+package struct SMSSubmission: Sendable {
+    package var to: String
+    package var from: String
+    package var message: String
     /// Our message id, echoed in Tyntec's delivery reports.
-    public var reference: String
+    package var reference: String
     /// Where Tyntec pushes the SMS's delivery reports (POST), if anywhere.
-    public var callbackURL: String?
+    package var callbackURL: String?
 
-    public init(to: String, from: String, message: String, reference: String, callbackURL: String? = nil) {
+    package init(to: String, from: String, message: String, reference: String, callbackURL: String? = nil) {
         self.to = to
         self.from = from
         self.message = message
@@ -47,7 +47,7 @@ public struct SMSSubmission: Sendable {
 }
 
 /// What a status poll found.
-public enum DeliveryStatus: Sendable, Equatable {
+package enum DeliveryStatus: Sendable, Equatable {
     /// `ACCEPTED` or `BUFFERED`: ask again later.
     case pending(String)
     case delivered
@@ -62,7 +62,7 @@ public enum DeliveryStatus: Sendable, Equatable {
 extension DeliveryStatus {
     /// What Tyntec's status of a message says, as a poll answers it or a delivery report pushes it (`status`,
     /// `errorCode`, `errorReason`, `parts`); nil without a `status`.
-    public init?(tyntec object: [String: JSONValue]) {
+    package init?(tyntec object: [String: JSONValue]) {
         guard let status = object["status"]?.string?.uppercased(), !status.isEmpty else { return nil }
         switch status {
         case "DELIVERED":
@@ -83,11 +83,11 @@ extension DeliveryStatus {
 
 /// Tyntec's SMS API over HTTP(S): send (`POST /messaging/v1/sms`) and status (`GET /messaging/v1/messages/{id}`).
 /// Pooled keep-alive connections through AsyncHTTPClient; the key travels in the `apikey` header only.
-public final class TyntecClient: Sendable {
-    public let configuration: TyntecConfiguration
+package final class TyntecClient: Sendable {
+    package let configuration: TyntecConfiguration
     let http: HTTPClient
 
-    public init(configuration: TyntecConfiguration) {
+    package init(configuration: TyntecConfiguration) {
         self.configuration = configuration
         var settings = HTTPClient.Configuration()
         settings.connectionPool = .init(
@@ -96,11 +96,11 @@ public final class TyntecClient: Sendable {
         http = HTTPClient(eventLoopGroupProvider: .singleton, configuration: settings)
     }
 
-    public func shutdown() async throws {
+    package func shutdown() async throws {
         try await http.shutdown()
     }
 
-    public func send(_ sms: SMSSubmission) async -> DeliveryOutcome {
+    package func send(_ sms: SMSSubmission) async -> DeliveryOutcome {
         var fields: [String: JSONValue] = [
             "to": .string(sms.to), "from": .string(sms.from), "message": .string(sms.message),
             "reference": .string(sms.reference), "encoding": .string("AUTO"),
@@ -136,7 +136,7 @@ public final class TyntecClient: Sendable {
         }
     }
 
-    public func status(requestID: String) async -> DeliveryStatus {
+    package func status(requestID: String) async -> DeliveryStatus {
         // Tyntec's ids are UUIDs; anything else is escaped as one path segment.
         let plain = requestID.utf8.allSatisfy {
             $0 == UInt8(ascii: "-") || (UInt8(ascii: "0")...UInt8(ascii: "9")).contains($0)

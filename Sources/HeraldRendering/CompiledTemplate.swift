@@ -1,12 +1,12 @@
 /// A template's parts parsed once. Template versions never change, so a compiled template can be kept by its id.
-public struct CompiledTemplate: Sendable {
+package struct CompiledTemplate: Sendable {
     let subject: TemplateSource?
     let text: TemplateSource
     let html: TemplateSource?
     /// Variables used outside any section in any part.
-    public let requiredVariables: Set<String>
+    package let requiredVariables: Set<String>
 
-    public init(subject: String?, text: String, html: String?) throws(RenderError) {
+    package init(subject: String?, text: String, html: String?) throws(RenderError) {
         self.subject = try subject.map { source throws(RenderError) in try TemplateSource(source, kind: .subject) }
         self.text = try TemplateSource(text, kind: .text)
         self.html = try html.map { source throws(RenderError) in try TemplateSource(source, kind: .html) }

@@ -1,25 +1,25 @@
 import Foundation
-public import HeraldCore
+package import HeraldCore
 
 /// Renders a message's subject and bodies from its template and variables.
-public struct MessageRenderer: Sendable {
-    public struct Output: Sendable, Equatable {
-        public var subject: String?
-        public var text: String
-        public var html: String?
+package struct MessageRenderer: Sendable {
+    package struct Output: Sendable, Equatable {
+        package var subject: String?
+        package var text: String
+        package var html: String?
         /// SMS only: how many parts the text is sent in, and in which alphabet.
-        public var segments: Int?
-        public var encoding: SMSEncoding.Alphabet?
+        package var segments: Int?
+        package var encoding: SMSEncoding.Alphabet?
     }
 
     /// SMS only: texts needing more parts than this fail instead of being sent (and billed) in many pieces.
-    public var maxSMSSegments: Int
+    package var maxSMSSegments: Int
     /// The most bytes a rendered part may have (`HERALD_RENDER_MAX_BYTES`).
-    public var maxBytes: Int
+    package var maxBytes: Int
     /// SMS only: replace look-alikes of GSM-7 characters (`HERALD_SMS_TRANSLITERATE`).
-    public var transliterate: Bool
+    package var transliterate: Bool
 
-    public init(maxSMSSegments: Int = 10, maxBytes: Int = 1 << 20, transliterate: Bool = true) {
+    package init(maxSMSSegments: Int = 10, maxBytes: Int = 1 << 20, transliterate: Bool = true) {
         self.maxSMSSegments = maxSMSSegments
         self.maxBytes = maxBytes
         self.transliterate = transliterate
@@ -27,23 +27,23 @@ public struct MessageRenderer: Sendable {
 
     /// An SMS template's own text, its variables left out (a section's content stays), as it would be sent:
     /// what the template costs before any variable adds to it.
-    public func smsEncoding(ofTemplate text: String) -> SMSEncoding {
+    package func smsEncoding(ofTemplate text: String) -> SMSEncoding {
         let fixed = text.replacing(/\{\{\{?[^}]*\}?\}\}/, with: "")
         return SMSEncoding(transliterate ? SMSEncoding.transliterated(fixed) : fixed)
     }
 
     /// Checks a template's parts before it is stored, so syntax errors are reported to whoever wrote it.
-    public static func validate(subject: String?, text: String, html: String?) throws(RenderError) {
+    package static func validate(subject: String?, text: String, html: String?) throws(RenderError) {
         _ = try CompiledTemplate(subject: subject, text: text, html: html)
     }
 
-    public func render(
+    package func render(
         channel: MessageChannel, subject: String?, text: String, html: String?, variables: [String: JSONValue]
     ) throws(RenderError) -> Output {
         try render(channel: channel, template: CompiledTemplate(subject: subject, text: text, html: html), variables: variables)
     }
 
-    public func render(
+    package func render(
         channel: MessageChannel, template: CompiledTemplate, variables: [String: JSONValue]
     ) throws(RenderError) -> Output {
         let missing = template.requiredVariables.subtracting(variables.keys).sorted()

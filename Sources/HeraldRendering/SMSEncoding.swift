@@ -1,23 +1,23 @@
 /// How an SMS text is encoded and into how many parts it splits: GSM-7 when every character is in the GSM 03.38
 /// alphabet (extension characters count twice), UCS-2 otherwise.
-public struct SMSEncoding: Sendable, Equatable {
-    public enum Alphabet: String, Sendable {
+package struct SMSEncoding: Sendable, Equatable {
+    package enum Alphabet: String, Sendable {
         case gsm7 = "GSM7"
         case ucs2 = "UNICODE"
 
         /// As the API names it: `GSM-7` or `UCS-2`.
-        public var label: String { self == .gsm7 ? "GSM-7" : "UCS-2" }
+        package var label: String { self == .gsm7 ? "GSM-7" : "UCS-2" }
     }
 
-    public let alphabet: Alphabet
+    package let alphabet: Alphabet
     /// Length in septets (GSM-7) or UTF-16 code units (UCS-2).
-    public let units: Int
+    package let units: Int
 
     static let basic: Set<Character> = Set(
         "@£$¥èéùìòÇ\nØø\rÅåΔ_ΦΓΛΩΠΨΣΘΞÆæßÉ !\"#¤%&'()*+,-./0123456789:;<=>?¡ABCDEFGHIJKLMNOPQRSTUVWXYZÄÖÑÜ§¿abcdefghijklmnopqrstuvwxyzäöñüà")
     static let extended: Set<Character> = Set("^{}\\[~]|€\u{0C}")
 
-    public init(_ text: String) {
+    package init(_ text: String) {
         var septets = 0
         for character in text {
             if character == "\r\n" {
@@ -36,7 +36,7 @@ public struct SMSEncoding: Sendable, Equatable {
         units = septets
     }
 
-    public var segments: Int {
+    package var segments: Int {
         let (single, part) = alphabet == .gsm7 ? (160, 153) : (70, 67)
         if units <= single { return 1 }
         return (units + part - 1) / part
@@ -63,7 +63,7 @@ public struct SMSEncoding: Sendable, Equatable {
     }()
 
     /// `text` with every look-alike replaced by its GSM-7 twin.
-    public static func transliterated(_ text: String) -> String {
+    package static func transliterated(_ text: String) -> String {
         guard text.contains(where: { lookAlikes[$0] != nil }) else { return text }
         var result = ""
         result.reserveCapacity(text.utf8.count)

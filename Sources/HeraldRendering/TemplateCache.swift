@@ -2,15 +2,15 @@ import Synchronization
 
 /// Compiled templates by their stored id. Versions are immutable, so an entry never goes stale; the cache is
 /// emptied when it reaches `capacity` rather than tracking use.
-public final class TemplateCache: Sendable {
+package final class TemplateCache: Sendable {
     private let entries = Mutex<[Int64: CompiledTemplate]>([:])
     private let capacity: Int
 
-    public init(capacity: Int = 1000) {
+    package init(capacity: Int = 1000) {
         self.capacity = capacity
     }
 
-    public func template(
+    package func template(
         id: Int64, subject: String?, text: String, html: String?
     ) throws(RenderError) -> CompiledTemplate {
         if let template = entries.withLock({ $0[id] }) { return template }

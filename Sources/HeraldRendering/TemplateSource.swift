@@ -2,8 +2,8 @@ import HeraldCore
 import Mustache
 
 /// A Mustache template checked for syntax, with the variables it cannot do without.
-public struct TemplateSource: Sendable {
-    public enum Kind: String, Sendable {
+package struct TemplateSource: Sendable {
+    package enum Kind: String, Sendable {
         case subject, text, html
 
         /// Only HTML bodies escape values; subjects and text bodies are plain text.
@@ -13,10 +13,10 @@ public struct TemplateSource: Sendable {
     let kind: Kind
     let template: MustacheTemplate
     /// Variables used outside any section: rendering without them is an error rather than an empty gap.
-    public let requiredVariables: Set<String>
+    package let requiredVariables: Set<String>
     let length: Int
 
-    public init(_ text: String, kind: Kind) throws(RenderError) {
+    package init(_ text: String, kind: Kind) throws(RenderError) {
         let shape = TemplateShape(text)
         guard shape.depth <= TemplateShape.maxDepth else {
             throw RenderError("\(kind) template: sections nest \(shape.depth) deep; the limit is \(TemplateShape.maxDepth)")

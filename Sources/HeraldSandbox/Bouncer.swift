@@ -1,23 +1,23 @@
 import Foundation
 import HeraldProviders
-public import Logging
+package import Logging
 
 /// What the sandbox does, with `--bounce-smtp`, for a recipient whose local part starts with `bounce`: it takes the
 /// mail (250), then sends the envelope sender (the Return-Path) a delivery status notification (RFC 3464, in
 /// Postfix's shape: a 5.1.1 failure with the original header fields) over SMTP, as a receiving MTA would; so the demo
 /// shows a bounce coming back through herald-inbound.
-public final class Bouncer: Sendable {
+package final class Bouncer: Sendable {
     let sender: SMTPSender
     let logger: Logger
 
     /// `url`: `smtp://host:port` of the server the bounce domain's MX points at (herald-inbound).
-    public init(url: String, logger: Logger) throws {
+    package init(url: String, logger: Logger) throws {
         sender = try SMTPSender(configuration: SMTPConfiguration(
             url: url, tls: SMTPConfiguration.TLS.none, caFile: nil, timeout: .seconds(10), connections: 2))
         self.logger = logger
     }
 
-    public static func wantsBounce(_ recipient: String) -> Bool {
+    package static func wantsBounce(_ recipient: String) -> Bool {
         recipient.split(separator: "@").first.map { $0.lowercased().hasPrefix("bounce") } ?? false
     }
 
@@ -39,7 +39,7 @@ public final class Bouncer: Sendable {
     }
 
     /// A DSN for `recipient`: a human part, the `message/delivery-status` part and the original's header fields.
-    public static func notification(to sender: String, recipient: String, original: [UInt8], status: String = "5.1.1") -> [UInt8] {
+    package static func notification(to sender: String, recipient: String, original: [UInt8], status: String = "5.1.1") -> [UInt8] {
         let boundary = "herald-sandbox-\(UUID().uuidString.prefix(8))"
         let header = original.prefix(16 << 10).split(separator: 10, omittingEmptySubsequences: false)
             .prefix { !($0.isEmpty || $0 == [13]) }

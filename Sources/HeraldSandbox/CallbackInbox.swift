@@ -1,17 +1,17 @@
-public import Foundation
-public import HeraldCore
+package import Foundation
+package import HeraldCore
 import Hummingbird
 import Synchronization
 
 /// The sandbox's receiver of delivery-status callbacks: point a tenant's callback at `POST /callbacks` (any path
 /// below it) and `GET /callbacks` lists the newest it got, with their signature header, and how many in all.
-public final class CallbackInbox: Sendable {
-    public struct Received: Sendable {
-        public var sequence: Int
-        public var path: String
-        public var signature: String?
-        public var body: JSONValue
-        public var receivedAt: Date
+package final class CallbackInbox: Sendable {
+    package struct Received: Sendable {
+        package var sequence: Int
+        package var path: String
+        package var signature: String?
+        package var body: JSONValue
+        package var receivedAt: Date
     }
 
     private struct State {
@@ -22,11 +22,11 @@ public final class CallbackInbox: Sendable {
     private let keep: Int
     private let state = Mutex(State())
 
-    public init(keep: Int = 1000) {
+    package init(keep: Int = 1000) {
         self.keep = max(1, keep)
     }
 
-    public var count: Int { state.withLock { $0.count } }
+    package var count: Int { state.withLock { $0.count } }
 
     func add(path: String, signature: String?, body: JSONValue) {
         state.withLock { state in
@@ -37,7 +37,7 @@ public final class CallbackInbox: Sendable {
     }
 
     /// Newest first.
-    public var recent: [Received] { state.withLock { $0.recent.reversed() } }
+    package var recent: [Received] { state.withLock { $0.recent.reversed() } }
 
     static let signatureHeader = HTTPFields.Element.Name("Herald-Signature")!
 

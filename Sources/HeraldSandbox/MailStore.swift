@@ -1,17 +1,17 @@
-public import Foundation
+package import Foundation
 import Synchronization
 
 /// What the sandbox SMTP sink received: a count, the latest messages in memory, and optionally one `.eml` file each.
-public final class MailStore: Sendable {
-    public struct Mail: Sendable {
-        public let sequence: Int
-        public let from: String
-        public let recipients: [String]
-        public let data: [UInt8]
-        public let receivedAt: Date
+package final class MailStore: Sendable {
+    package struct Mail: Sendable {
+        package let sequence: Int
+        package let from: String
+        package let recipients: [String]
+        package let data: [UInt8]
+        package let receivedAt: Date
 
         /// The Subject header as sent (encoded words are not decoded).
-        public var subject: String {
+        package var subject: String {
             let text = String(decoding: data.prefix(8192), as: UTF8.self)
             var subject: String?
             for line in text.components(separatedBy: "\r\n") {
@@ -35,9 +35,9 @@ public final class MailStore: Sendable {
 
     private let state = Mutex(State())
     let keep: Int
-    public let directory: URL?
+    package let directory: URL?
 
-    public init(keep: Int = 1000, directory: URL? = nil) throws {
+    package init(keep: Int = 1000, directory: URL? = nil) throws {
         self.keep = keep
         self.directory = directory
         if let directory {
@@ -59,7 +59,7 @@ public final class MailStore: Sendable {
         }
     }
 
-    public var count: Int { state.withLock { $0.count } }
+    package var count: Int { state.withLock { $0.count } }
 
-    public var recent: [Mail] { state.withLock { $0.recent } }
+    package var recent: [Mail] { state.withLock { $0.recent } }
 }

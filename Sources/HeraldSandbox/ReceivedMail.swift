@@ -3,19 +3,19 @@ import Foundation
 /// A received email as a person reads it: the header fields decoded (RFC 2047 encoded words), and the text and
 /// HTML parts of a MIME message (RFC 2045/2046: `multipart/*` nesting, base64 and quoted-printable bodies). Enough
 /// of MIME for an inbox to show mail; the raw message stays available as it came.
-public struct ReceivedMail: Sendable, Equatable {
-    public var subject: String
-    public var from: String
-    public var to: String
-    public var text: String?
-    public var html: String?
+package struct ReceivedMail: Sendable, Equatable {
+    package var subject: String
+    package var from: String
+    package var to: String
+    package var text: String?
+    package var html: String?
     /// `List-Unsubscribe` as sent, and whether `List-Unsubscribe-Post` makes it one-click (RFC 8058).
-    public var listUnsubscribe: String?
-    public var oneClick = false
+    package var listUnsubscribe: String?
+    package var oneClick = false
     /// Each DKIM signature's domain, selector and algorithm (`acme.com s1 ed25519-sha256`), in order.
-    public var dkim: [String] = []
+    package var dkim: [String] = []
 
-    public init(_ data: [UInt8]) {
+    package init(_ data: [UInt8]) {
         let (fields, body) = Self.split(data[...])
         subject = Self.decodeWords(fields["subject"] ?? "")
         from = Self.decodeWords(fields["from"] ?? "")

@@ -1,17 +1,17 @@
-public import Logging
+package import Logging
 import NIOCore
 import NIOPosix
-public import ServiceLifecycle
+import ServiceLifecycle
 
 /// The sandbox's SMTP server: accepts every message (except addresses meant to fail) into a `MailStore`.
-public struct SMTPSink: Service {
-    public let host: String
-    public let port: Int
-    public let store: MailStore
+package struct SMTPSink: Service {
+    package let host: String
+    package let port: Int
+    package let store: MailStore
     let bouncer: Bouncer?
     let logger: Logger
 
-    public init(host: String, port: Int, store: MailStore, bouncer: Bouncer? = nil, logger: Logger) {
+    package init(host: String, port: Int, store: MailStore, bouncer: Bouncer? = nil, logger: Logger) {
         self.host = host
         self.port = port
         self.store = store
@@ -19,7 +19,7 @@ public struct SMTPSink: Service {
         self.logger = logger
     }
 
-    public func run() async throws {
+    package func run() async throws {
         let store = store
         let bouncer = bouncer
         // Every session on one event loop: a sink does little per line, and one busy thread that finds several

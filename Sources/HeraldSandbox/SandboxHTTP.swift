@@ -1,12 +1,12 @@
 import Foundation
 import HeraldCore
-public import Hummingbird
+package import Hummingbird
 import Logging
 
 /// The sandbox's HTTP side: a web inbox (`/`) and JSON listings of what the SMTP sink received, for people (and the
 /// demo) to look at; the Tyntec-compatible SMS API; and a receiver of delivery-status callbacks.
-public enum SandboxHTTP {
-    public static func router(
+package enum SandboxHTTP {
+    package static func router(
         store: MailStore, tyntec: TyntecSandbox? = nil, callbacks: CallbackInbox? = nil
     ) -> Router<BasicRequestContext> {
         let router = Router()

@@ -1,7 +1,7 @@
-public import Foundation
+package import Foundation
 import HeraldCore
 import HeraldRendering
-public import Hummingbird
+package import Hummingbird
 import NIOCore
 import Synchronization
 
@@ -13,27 +13,27 @@ import Synchronization
 /// `callbackUrl` gets its reports pushed there (`BUFFERED`, then the final state), retried every second until a 2xx,
 /// as Tyntec does; duplicates, reordering and lateness can be switched on. With an inbound URL, `POST /sms/inbound`
 /// (the inbox page's form) sends a recipient's reply there as Tyntec's InboundMessage.
-public final class TyntecSandbox: Sendable {
-    public struct Settings: Sendable {
-        public var apiKey: String
+package final class TyntecSandbox: Sendable {
+    package struct Settings: Sendable {
+        package var apiKey: String
         /// How long a message stays `ACCEPTED`, then until it is final.
-        public var acceptedFor: Duration
-        public var finalAfter: Duration
+        package var acceptedFor: Duration
+        package var finalAfter: Duration
         /// Share (0...1) of other messages that end in a failure state.
-        public var failureShare: Double
+        package var failureShare: Double
         /// Shares (0...1) of sends and of status polls answered 429.
-        public var sendRateLimitShare: Double
-        public var pollRateLimitShare: Double
+        package var sendRateLimitShare: Double
+        package var pollRateLimitShare: Double
         /// Share (0...1) of pushed reports sent twice.
-        public var duplicateShare: Double
+        package var duplicateShare: Double
         /// Pushes the final state before `BUFFERED`.
-        public var reorder: Bool
+        package var reorder: Bool
         /// Each push waits up to this much more, at random.
-        public var lateness: Duration
+        package var lateness: Duration
         /// Where `POST /sms/inbound` sends replies (herald-api's inbound URL with its token).
-        public var inboundURL: String?
+        package var inboundURL: String?
 
-        public init(apiKey: String = "sandbox-key", acceptedFor: Duration = .milliseconds(200),
+        package init(apiKey: String = "sandbox-key", acceptedFor: Duration = .milliseconds(200),
                     finalAfter: Duration = .milliseconds(800), failureShare: Double = 0,
                     sendRateLimitShare: Double = 0, pollRateLimitShare: Double = 0, duplicateShare: Double = 0,
                     reorder: Bool = false, lateness: Duration = .zero, inboundURL: String? = nil) {
@@ -51,17 +51,17 @@ public final class TyntecSandbox: Sendable {
     }
 
     /// One message as the sandbox keeps it.
-    public struct SMS: Sendable {
-        public let requestID: String
-        public let to: String
-        public let from: String
-        public let message: String
-        public let reference: String?
-        public let submittedAt: ContinuousClock.Instant
-        public let submitDate: Date
+    package struct SMS: Sendable {
+        package let requestID: String
+        package let to: String
+        package let from: String
+        package let message: String
+        package let reference: String?
+        package let submittedAt: ContinuousClock.Instant
+        package let submitDate: Date
         let fate: Fate
         /// When each status poll for it came in.
-        public var polls: [ContinuousClock.Instant] = []
+        package var polls: [ContinuousClock.Instant] = []
     }
 
     enum Fate: Sendable {
@@ -81,28 +81,28 @@ public final class TyntecSandbox: Sendable {
         var pushRefused = 0
     }
 
-    public let settings: Settings
+    package let settings: Settings
     let state = Mutex(State())
 
-    public init(settings: Settings = Settings()) {
+    package init(settings: Settings = Settings()) {
         self.settings = settings
     }
 
     /// Everything received, oldest first.
-    public var messages: [SMS] {
+    package var messages: [SMS] {
         state.withLock { state in state.order.compactMap { state.messages[$0] } }
     }
 
-    public var counts: (sent: Int, polls: Int, refused: Int) {
+    package var counts: (sent: Int, polls: Int, refused: Int) {
         state.withLock { ($0.sent, $0.polls, $0.refused) }
     }
 
     /// Pushes (reports and inbound SMS) answered 2xx, and answered otherwise.
-    public var pushes: (acknowledged: Int, refused: Int) {
+    package var pushes: (acknowledged: Int, refused: Int) {
         state.withLock { ($0.pushed, $0.pushRefused) }
     }
 
-    public func add(to router: Router<some RequestContext>) {
+    package func add(to router: Router<some RequestContext>) {
         router.post("messaging/v1/sms") { request, context in
             try await self.send(request, context: context)
         }

@@ -1,20 +1,20 @@
-public import Foundation
-public import HeraldBus
-public import HeraldCore
+package import Foundation
+package import HeraldBus
+package import HeraldCore
 import HeraldStore
-public import Logging
+package import Logging
 
 /// What operators do with dead letters, over HTTP and from `herald ctl`: list them without consuming them, replay all
 /// or some back to their work queue (their messages back from `dead` to where the stage starts), or discard them.
-public struct DeadLetterDesk: Sendable {
+package struct DeadLetterDesk: Sendable {
     /// Which messages of the dead letters looked at to replay.
-    public struct Selection: Sendable {
+    package struct Selection: Sendable {
         /// Only these messages (nil: every message).
-        public var messageIDs: Set<UUID>?
+        package var messageIDs: Set<UUID>?
         /// Only dead letters whose error contains this text, ignoring case (nil: any error).
-        public var errorContains: String?
+        package var errorContains: String?
 
-        public init(messageIDs: Set<UUID>? = nil, errorContains: String? = nil) {
+        package init(messageIDs: Set<UUID>? = nil, errorContains: String? = nil) {
             self.messageIDs = messageIDs
             self.errorContains = errorContains
         }
@@ -27,17 +27,17 @@ public struct DeadLetterDesk: Sendable {
     }
 
     /// What a replay did.
-    public struct Report: Sendable, Equatable {
+    package struct Report: Sendable, Equatable {
         /// Dead letters looked at.
-        public var examined = 0
+        package var examined = 0
         /// Dead letters (or parts of one) put back on the work queue.
-        public var replayedJobs = 0
+        package var replayedJobs = 0
         /// Messages in them.
-        public var replayedMessages = 0
+        package var replayedMessages = 0
         /// Of those, messages brought back from `dead` (the others had reached another state meanwhile).
-        public var revivedMessages = 0
+        package var revivedMessages = 0
         /// Dead letters left where they were: not selected, or not a job Herald can read.
-        public var left = 0
+        package var left = 0
     }
 
     let bus: BusClient
@@ -46,7 +46,7 @@ public struct DeadLetterDesk: Sendable {
     let publisher: JobPublisher
     let logger: Logger
 
-    public init(infrastructure: Infrastructure, logger: Logger) {
+    package init(infrastructure: Infrastructure, logger: Logger) {
         bus = infrastructure.bus
         ledger = infrastructure.ledger(logger: logger)
         callbacks = CallbackStore(database: infrastructure.database, jobTimeout: infrastructure.recovery.jobTimeout, logger: logger)
@@ -54,7 +54,7 @@ public struct DeadLetterDesk: Sendable {
         self.logger = logger
     }
 
-    public func list(_ stage: Stage, limit: Int) async throws -> [DeadLetter] {
+    package func list(_ stage: Stage, limit: Int) async throws -> [DeadLetter] {
         try await bus.peekDeadLetters(stage, limit: limit)
     }
 
@@ -62,7 +62,7 @@ public struct DeadLetterDesk: Sendable {
     /// replayed messages' new job is recorded in the job ledger before the dead letter is removed, and the messages
     /// it keeps go back to the dead-letter queue first, so a failure at any point loses nothing (at worst a message
     /// is replayed twice, which jobs tolerate).
-    public func replay(_ stage: Stage, selection: Selection = Selection(), limit: Int) async throws -> Report {
+    package func replay(_ stage: Stage, selection: Selection = Selection(), limit: Int) async throws -> Report {
         let held = try await bus.holdDeadLetters(stage, limit: limit)
         var report = Report(examined: held.count)
         var keep: [DeadLetter] = []
@@ -113,7 +113,7 @@ public struct DeadLetterDesk: Sendable {
         return revived
     }
 
-    public func purge(_ stage: Stage) async throws -> Int {
+    package func purge(_ stage: Stage) async throws -> Int {
         let purged = try await bus.purgeDeadLetters(stage)
         logger.notice("dead letters purged", metadata: ["stage": "\(stage.rawValue)", "count": "\(purged)"])
         return purged

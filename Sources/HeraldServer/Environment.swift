@@ -1,32 +1,32 @@
-public import Foundation
+import Foundation
 import HeraldCore
 
 /// Reads `HERALD_*` settings from the process environment.
-public struct Environment: Sendable {
-    public let values: [String: String]
+package struct Environment: Sendable {
+    package let values: [String: String]
 
-    public init(_ values: [String: String] = ProcessInfo.processInfo.environment) {
+    package init(_ values: [String: String] = ProcessInfo.processInfo.environment) {
         self.values = values
     }
 
     /// The value given for `setting` (an empty one counts as not given), else its default for `role`; nil: neither.
-    public func optional(_ setting: Setting, role: Role? = nil) -> String? {
+    package func optional(_ setting: Setting, role: Role? = nil) -> String? {
         values[setting.variable].flatMap { $0.isEmpty ? nil : $0 } ?? setting.defaultValue(for: role)
     }
 
     /// Whether `setting` was given (not empty), whatever its default.
-    public func isGiven(_ setting: Setting) -> Bool {
+    package func isGiven(_ setting: Setting) -> Bool {
         !(values[setting.variable] ?? "").isEmpty
     }
 
     /// The value of `setting` or its default, or an error naming it.
-    public func string(_ setting: Setting, role: Role? = nil) throws -> String {
+    package func string(_ setting: Setting, role: Role? = nil) throws -> String {
         guard let value = optional(setting, role: role) else { throw ConfigurationError("\(setting.variable) is not set") }
         return value
     }
 
     /// A whole number of at least `minimum` (1 unless a setting documents 0 as meaningful).
-    public func int(_ setting: Setting, role: Role? = nil, minimum: Int = 1) throws -> Int {
+    package func int(_ setting: Setting, role: Role? = nil, minimum: Int = 1) throws -> Int {
         let raw = try string(setting, role: role)
         guard let value = Int(raw), value >= minimum else {
             let kind = minimum == 1 ? "a positive whole number" : minimum == 0 ? "a whole number, 0 or more" : "a whole number of at least \(minimum)"
@@ -36,7 +36,7 @@ public struct Environment: Sendable {
     }
 
     /// `on` or `off` (also true/false, 1/0, yes/no).
-    public func flag(_ setting: Setting) throws -> Bool {
+    package func flag(_ setting: Setting) throws -> Bool {
         switch try string(setting).lowercased() {
         case "on", "true", "1", "yes": return true
         case "off", "false", "0", "no": return false
@@ -45,7 +45,7 @@ public struct Environment: Sendable {
     }
 
     /// A list of milliseconds such as `1000,5000,30000`.
-    public func milliseconds(_ setting: Setting) throws -> [Duration] {
+    package func milliseconds(_ setting: Setting) throws -> [Duration] {
         let raw = try string(setting)
         let values = raw.split(separator: ",").map { Int($0.trimmingCharacters(in: .whitespaces)) }
         guard !values.isEmpty, values.allSatisfy({ ($0 ?? 0) > 0 }) else {
@@ -55,7 +55,7 @@ public struct Environment: Sendable {
     }
 
     /// `HERALD_TOKEN_SECRET`, the key of the tokens Herald hands to providers, which `setting` needs.
-    public func tokenSecret(for setting: Setting) throws -> String {
+    package func tokenSecret(for setting: Setting) throws -> String {
         let least = 32
         guard let secret = optional(.tokenSecret) else {
             throw ConfigurationError("\(setting.variable) needs HERALD_TOKEN_SECRET (at least \(least) characters) to sign the tokens it hands to providers")
@@ -68,7 +68,7 @@ public struct Environment: Sendable {
 
     /// `HERALD_PUBLIC_URL`, where herald-api is reached from outside (providers' webhooks, unsubscribe links);
     /// nil when unset.
-    public static func publicURL(_ environment: Environment) throws -> String? {
+    package static func publicURL(_ environment: Environment) throws -> String? {
         guard let publicURL = environment.optional(.publicURL) else { return nil }
         guard let url = URL(string: publicURL), ["http", "https"].contains(url.scheme ?? ""), url.host != nil,
               url.query == nil, url.fragment == nil
@@ -79,7 +79,7 @@ public struct Environment: Sendable {
     }
 
     /// A `host:port` setting (brackets around an IPv6 host removed), or an error naming the setting.
-    public func hostAndPort(_ setting: Setting, role: Role? = nil, ports: ClosedRange<Int> = 1...65535) throws -> (host: String, port: Int) {
+    package func hostAndPort(_ setting: Setting, role: Role? = nil, ports: ClosedRange<Int> = 1...65535) throws -> (host: String, port: Int) {
         let address = try string(setting, role: role)
         guard let colon = address.lastIndex(of: ":"), let port = Int(address[address.index(after: colon)...]),
               ports.contains(port)
@@ -88,7 +88,7 @@ public struct Environment: Sendable {
     }
 
     /// `HERALD_BOUNCE_DOMAIN` in lower case, checked to be a domain name; nil when unset.
-    public func bounceDomain() throws -> String? {
+    package func bounceDomain() throws -> String? {
         guard let domain = optional(.bounceDomain) else { return nil }
         do {
             guard !domain.contains("@") else { throw EmailAddress.Problem.malformed }
@@ -102,15 +102,15 @@ public struct Environment: Sendable {
 }
 
 /// How messages are rendered (`herald-renderer`, and `herald-api`'s previews): read once, for both.
-public struct RenderSettings: Sendable {
+package struct RenderSettings: Sendable {
     /// SMS needing more parts than this fail.
-    public var maxSMSSegments: Int
+    package var maxSMSSegments: Int
     /// The most bytes a rendered part may have.
-    public var maxBytes: Int
+    package var maxBytes: Int
     /// SMS look-alikes of GSM-7 characters are replaced.
-    public var transliterate: Bool
+    package var transliterate: Bool
 
-    public init(environment: Environment) throws {
+    package init(environment: Environment) throws {
         maxSMSSegments = try environment.int(.smsMaxSegments)
         maxBytes = try environment.int(.renderMaxBytes)
         transliterate = try environment.flag(.smsTransliterate)

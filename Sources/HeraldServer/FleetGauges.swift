@@ -1,28 +1,28 @@
 import HeraldBus
 import HeraldCore
 import HeraldStore
-public import Logging
+package import Logging
 import Metrics
-public import ServiceLifecycle
+import ServiceLifecycle
 
 /// Gauges of what waits in the fleet, read every `interval`: each work queue's depth and consumers, each stage's dead
 /// letters, the tables of scheduled, deferred and pending-poll messages and of jobs in flight (the job ledger, and the
 /// part of it past its deadline, which the sweeper is about to resolve), and the messages in `sending`, with those
 /// past the sending timeout (a sender died at the provider). Run by `herald-api`.
-public struct FleetGauges: Service {
+package struct FleetGauges: Service {
     let infrastructure: Infrastructure
     let counts: OperatorCounts
     let interval: Duration
     let logger: Logger
 
-    public init(infrastructure: Infrastructure, interval: Duration = .seconds(10), logger: Logger) {
+    package init(infrastructure: Infrastructure, interval: Duration = .seconds(10), logger: Logger) {
         self.infrastructure = infrastructure
         counts = OperatorCounts(database: infrastructure.database, logger: logger)
         self.interval = interval
         self.logger = logger
     }
 
-    public func run() async throws {
+    package func run() async throws {
         await repeatUntilShutdown {
             await readOnce()
             return interval

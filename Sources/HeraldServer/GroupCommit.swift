@@ -5,8 +5,8 @@ import Foundation
 /// item, and each caller is answered once its batch is committed. A batch holds one item per key; a second item for
 /// a key already in it waits for the next batch, so that two items of one key are applied in the order they came.
 /// Used for Tyntec's delivery reports (herald-api) and for bounces and complaints (herald-inbound).
-public actor GroupCommit<Key: Hashable & Sendable, Item: Sendable, Outcome: Sendable> {
-    public typealias Write = @Sendable ([Item]) async throws -> [Key: Outcome]
+package actor GroupCommit<Key: Hashable & Sendable, Item: Sendable, Outcome: Sendable> {
+    package typealias Write = @Sendable ([Item]) async throws -> [Key: Outcome]
 
     let key: @Sendable (Item) -> Key
     let write: Write
@@ -22,7 +22,7 @@ public actor GroupCommit<Key: Hashable & Sendable, Item: Sendable, Outcome: Send
         let answer: CheckedContinuation<Outcome, any Error>
     }
 
-    public init(
+    package init(
         gather: Duration = .milliseconds(2), missing: Outcome, key: @escaping @Sendable (Item) -> Key, write: @escaping Write
     ) {
         self.gather = gather
@@ -31,7 +31,7 @@ public actor GroupCommit<Key: Hashable & Sendable, Item: Sendable, Outcome: Send
         self.write = write
     }
 
-    public func apply(_ item: Item) async throws -> Outcome {
+    package func apply(_ item: Item) async throws -> Outcome {
         try await withCheckedThrowingContinuation { answer in
             enqueue(Waiting(item: item, answer: answer))
         }

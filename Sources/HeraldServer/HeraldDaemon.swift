@@ -1,7 +1,7 @@
-public import ArgumentParser
+package import ArgumentParser
 import Foundation
 import HeraldCore
-public import Logging
+package import Logging
 
 /// A role of the fleet (`herald email`, …): what it is, and what it runs.
 ///
@@ -11,7 +11,7 @@ public import Logging
 /// options given on top, reports a `HERALD_*` variable no role knows as a warning, names the process after the role
 /// (what `ps`, `pgrep` and `top` show), sets up logging and metrics and runs `start`; a failure to start is one
 /// readable line and exit status 1.
-public protocol HeraldDaemon: AsyncParsableCommand {
+package protocol HeraldDaemon: AsyncParsableCommand {
     static var role: Role { get }
     /// One line on what the role does, for `herald --help` and the role's own.
     static var abstract: String { get }
@@ -23,17 +23,17 @@ public protocol HeraldDaemon: AsyncParsableCommand {
 }
 
 extension HeraldDaemon {
-    public static var discussion: String { "" }
+    package static var discussion: String { "" }
 
     /// The role's subcommand; its options are read from `arguments`, so ArgumentParser leaves `--help` to the role.
-    public static var configuration: CommandConfiguration {
+    package static var configuration: CommandConfiguration {
         CommandConfiguration(
             commandName: role.rawValue, abstract: abstract,
             discussion: "herald \(role.rawValue) --help lists its options, each with its variable and default.",
             version: HeraldVersion.current, helpNames: [])
     }
 
-    public func run() async throws {
+    package func run() async throws {
         switch try Self.role.read(arguments) {
         case .help:
             print(Self.role.help(abstract: Self.abstract, discussion: Self.discussion, version: HeraldVersion.current))
@@ -54,7 +54,7 @@ extension HeraldDaemon {
 
 extension Environment {
     /// The process's environment with the variables given on the command line on top.
-    public init(overriding given: [String: String]) {
+    package init(overriding given: [String: String]) {
         self.init(ProcessInfo.processInfo.environment.merging(given) { _, option in option })
     }
 }

@@ -1,36 +1,36 @@
 import Foundation
-public import HeraldBus
-public import HeraldStore
-public import Logging
+package import HeraldBus
+package import HeraldStore
+package import Logging
 
 /// The database and the broker, as every Herald process uses them, with the deadlines of the states jobs own.
-public struct Infrastructure: Sendable {
-    public let database: Database
-    public let bus: BusClient
-    public let recovery: RecoveryPolicy
+package struct Infrastructure: Sendable {
+    package let database: Database
+    package let bus: BusClient
+    package let recovery: RecoveryPolicy
 
-    public init(database: Database, bus: BusClient, recovery: RecoveryPolicy = RecoveryPolicy()) {
+    package init(database: Database, bus: BusClient, recovery: RecoveryPolicy = RecoveryPolicy()) {
         self.database = database
         self.bus = bus
         self.recovery = recovery
     }
 
-    public func ledger(logger: Logger) -> JobLedger {
+    package func ledger(logger: Logger) -> JobLedger {
         JobLedger(database: database, policy: recovery, logger: logger)
     }
 
-    public func watchdog(logger: Logger) -> Watchdog {
+    package func watchdog(logger: Logger) -> Watchdog {
         Watchdog(limit: recovery.stallTimeout, logger: logger)
     }
 
-    public func publisher(logger: Logger) -> JobPublisher {
+    package func publisher(logger: Logger) -> JobPublisher {
         JobPublisher(bus: bus, ledger: ledger(logger: logger), logger: logger)
     }
 
     /// Builds both from `HERALD_DATABASE_URL` and `HERALD_AMQP_URL`, checking that each answers: a wrong password,
     /// an unknown vhost or an unreachable server fails here with one readable error. The database pool works once
     /// `database.run()` runs, so list `database` first among the process's services.
-    public static func connect(
+    package static func connect(
         environment: Environment, processName: String, databaseConnections: Int = 20, logger: Logger
     ) async throws -> Infrastructure {
         let database = try await database(environment: environment, connections: databaseConnections, logger: logger)
@@ -42,7 +42,7 @@ public struct Infrastructure: Sendable {
 
     /// The broker from `HERALD_AMQP_URL`, with `HERALD_AMQP_CA_FILE`, `HERALD_AMQP_CERT_FILE` and
     /// `HERALD_AMQP_KEY_FILE` for `amqps://`.
-    public static func amqp(environment: Environment, processName: String) throws -> AMQPConfiguration {
+    package static func amqp(environment: Environment, processName: String) throws -> AMQPConfiguration {
         var configuration = try AMQPConfiguration(
             url: environment.string(.amqpURL), connectionName: processName)
         let settings: [Setting] = [.amqpCAFile, .amqpCertFile, .amqpKeyFile]
@@ -67,7 +67,7 @@ public struct Infrastructure: Sendable {
     }
 
     /// The database from `HERALD_DATABASE_URL`, checked to answer. Its pool works once `run()` runs.
-    public static func database(environment: Environment, connections: Int = 20, logger: Logger) async throws -> Database {
+    package static func database(environment: Environment, connections: Int = 20, logger: Logger) async throws -> Database {
         let database = try unchecked(environment: environment, connections: connections, logger: logger)
         try await database.checkConnection()
         return database
@@ -87,7 +87,7 @@ public struct Infrastructure: Sendable {
     }
 
     /// Runs `body` with the database's pool running, for tools that use it briefly.
-    public static func withDatabase<T>(
+    package static func withDatabase<T>(
         environment: Environment = Environment(), logger: Logger, _ body: (Database) async throws -> T
     ) async throws -> T {
         let database = try unchecked(environment: environment, connections: 20, logger: logger)

@@ -1,25 +1,25 @@
 import Foundation
 import HeraldCore
-public import Logging
+package import Logging
 
 /// One JSON object per line on stderr (`HERALD_LOG_FORMAT=json`): `ts`, `level`, `logger`, `message`, then the
 /// metadata's keys as they are (`message.id`, `error`, ...).
-public struct JSONLogHandler: LogHandler {
-    public var metadata: Logger.Metadata = [:]
-    public var logLevel: Logger.Level
+package struct JSONLogHandler: LogHandler {
+    package var metadata: Logger.Metadata = [:]
+    package var logLevel: Logger.Level
     let label: String
 
-    public init(label: String, level: Logger.Level) {
+    package init(label: String, level: Logger.Level) {
         self.label = label
         self.logLevel = level
     }
 
-    public subscript(metadataKey key: String) -> Logger.Metadata.Value? {
+    package subscript(metadataKey key: String) -> Logger.Metadata.Value? {
         get { metadata[key] }
         set { metadata[key] = newValue }
     }
 
-    public func log(event: LogEvent) {
+    package func log(event: LogEvent) {
         var fields: [String: JSONValue] = [
             "ts": .string(Timestamp.string(Date())),
             "level": .string(event.level.rawValue), "logger": .string(label), "message": .string("\(event.message)"),

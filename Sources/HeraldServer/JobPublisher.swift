@@ -1,18 +1,18 @@
-public import HeraldBus
+package import HeraldBus
 import HeraldCore
-public import HeraldStore
-public import Logging
+package import HeraldStore
+package import Logging
 import Metrics
 
 /// Publishes the jobs of a publication recorded in the job ledger and records the broker's confirmation. Nothing is
 /// lost when that fails or the process dies first: the sweeper publishes unconfirmed rows after the grace period.
-public struct JobPublisher: Sendable {
+package struct JobPublisher: Sendable {
     let bus: BusClient
     let ledger: JobLedger
     let logger: Logger
     let failures = Counter(label: "herald_publish_failures_total")
 
-    public init(bus: BusClient, ledger: JobLedger, logger: Logger) {
+    package init(bus: BusClient, ledger: JobLedger, logger: Logger) {
         self.bus = bus
         self.ledger = ledger
         self.logger = logger
@@ -20,7 +20,7 @@ public struct JobPublisher: Sendable {
 
     /// Returns whether the broker confirmed the jobs.
     @discardableResult
-    public func publish(_ publication: PendingPublication?) async -> Bool {
+    package func publish(_ publication: PendingPublication?) async -> Bool {
         guard let publication else { return true }
         do {
             try await bus.publishJobs(for: publication.messageIDs, to: publication.stage, ledger: publication.ledgerRow)

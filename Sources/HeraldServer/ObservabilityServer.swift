@@ -1,17 +1,17 @@
-public import HeraldBus
+package import HeraldBus
 import HeraldCore
-public import HeraldStore
-public import Hummingbird
-public import Logging
+package import HeraldStore
+package import Hummingbird
+package import Logging
 import NIOCore
-public import ServiceLifecycle
+package import ServiceLifecycle
 import Foundation
 import Prometheus
 
 /// What every Herald process serves on its own `HERALD_METRICS_ADDRESS`: `/metrics` (Prometheus text), `/healthz`
 /// (the process runs) and `/readyz` (its database and, where it uses one, the broker answer).
-public enum ObservabilityServer {
-    public static func service(
+package enum ObservabilityServer {
+    package static func service(
         process: String, environment: Environment, database: Database, bus: BusClient?, logger: Logger
     ) throws -> any Service {
         // Each role has a port of its own by default, so that one of each can run on a host without settings.
@@ -21,7 +21,7 @@ public enum ObservabilityServer {
         return Application(router: router, configuration: .init(address: .hostname(host, port: port)), logger: logger)
     }
 
-    public static func addRoutes<Context: RequestContext>(
+    package static func addRoutes<Context: RequestContext>(
         to router: Router<Context>, database: Database, bus: BusClient?, logger: Logger
     ) {
         router.get("healthz") { _, _ in text(.ok, "{\"status\":\"ok\"}", type: "application/json") }

@@ -2,20 +2,20 @@ import ArgumentParser
 import Foundation
 import HeraldBus
 import HeraldStore
-public import Logging
+package import Logging
 import Metrics
-public import Prometheus
-public import ServiceLifecycle
+package import Prometheus
+package import ServiceLifecycle
 import UnixSignals
 
 /// What every Herald executable does around its services: logging and metrics set up once, graceful shutdown on
 /// SIGTERM and SIGINT, and one readable line on stderr (and exit status 1) when it cannot start.
-public enum ProcessRuntime {
+package enum ProcessRuntime {
     /// The registry `/metrics` serves.
-    public static let metrics = PrometheusCollectorRegistry()
+    package static let metrics = PrometheusCollectorRegistry()
 
     @discardableResult
-    public static func bootstrap(environment: Environment = Environment()) -> Logger.Level {
+    package static func bootstrap(environment: Environment = Environment()) -> Logger.Level {
         let level = environment.optional(.logLevel).flatMap(Logger.Level.init(rawValue:)) ?? .info
         let json = environment.optional(.logFormat) == "json"
         LoggingSystem.bootstrap { label in
@@ -29,7 +29,7 @@ public enum ProcessRuntime {
     }
 
     /// Runs `body`, turning any error into one line and exit status 1.
-    public static func main(_ name: String, _ body: () async throws -> Void) async {
+    package static func main(_ name: String, _ body: () async throws -> Void) async {
         do {
             try await body()
         } catch {
@@ -39,7 +39,7 @@ public enum ProcessRuntime {
 
     /// Runs `body`, then `shutdown` whether `body` returned or threw: a provider client must be shut down before it
     /// goes away (AsyncHTTPClient traps otherwise), and a process that cannot start must still end with its one line.
-    public static func closing(_ shutdown: () async throws -> Void, _ body: () async throws -> Void) async throws {
+    package static func closing(_ shutdown: () async throws -> Void, _ body: () async throws -> Void) async throws {
         do {
             try await body()
         } catch {
@@ -51,7 +51,7 @@ public enum ProcessRuntime {
 
     /// Names this process after its role (`herald-email`, the first 15 bytes kept), as the old executables were
     /// named: one program runs every role, and `ps`, `pgrep -x` and `top` still tell them apart.
-    public static func nameProcess(_ name: String) {
+    package static func nameProcess(_ name: String) {
         #if os(Linux)
         // /proc/self is the main thread's: the name the process table shows, whichever thread writes it.
         let file = open("/proc/self/comm", O_WRONLY)
@@ -63,13 +63,13 @@ public enum ProcessRuntime {
     }
 
     /// Writes `name: problem` on stderr and exits with status 1.
-    public static func fail(_ name: String, _ problem: String) -> Never {
+    package static func fail(_ name: String, _ problem: String) -> Never {
         FileHandle.standardError.write(Data("\(name): \(problem)\n".utf8))
         exit(1)
     }
 
     /// Runs a command-line tool's `body`: a failure is one line on stderr and exit status 1, through ArgumentParser.
-    public static func command(_ name: String, _ body: () async throws -> Void) async throws {
+    package static func command(_ name: String, _ body: () async throws -> Void) async throws {
         do {
             try await body()
         } catch {
@@ -79,7 +79,7 @@ public enum ProcessRuntime {
     }
 
     /// Runs services until SIGTERM or SIGINT, then shuts them down in reverse order.
-    public static func run(_ services: [any Service], logger: Logger) async throws {
+    package static func run(_ services: [any Service], logger: Logger) async throws {
         let group = ServiceGroup(configuration: .init(
             services: services.map { .init(service: $0) },
             gracefulShutdownSignals: [.sigterm, .sigint],
@@ -89,7 +89,7 @@ public enum ProcessRuntime {
 
     /// One readable line for an error, as the module it comes from describes it: the server's message (without
     /// quoted values) for a database error, the bus's account of a broker error, the setting for a configuration one.
-    public static func describe(_ error: any Error) -> String {
+    package static func describe(_ error: any Error) -> String {
         switch error {
         case let error as BusError: error.description
         case let error as ConfigurationError: error.description
@@ -102,7 +102,7 @@ public enum ProcessRuntime {
 extension ProcessRuntime {
     /// Connects to the database and the broker, then runs what `services` builds on them, with the process's
     /// `/metrics`, until SIGTERM or SIGINT.
-    public static func runWorker(
+    package static func runWorker(
         _ name: String, environment: Environment, databaseConnections: Int, logger: Logger,
         services: (Infrastructure) async throws -> [any Service]
     ) async throws {

@@ -1,19 +1,19 @@
-public import Logging
+package import Logging
 import Synchronization
 
 /// Warnings that may come thousands of times a second (a provider refusing every message, a database that is
 /// down) logged at most once per interval per text, with how many were held back since the last one.
-public final class RateLimitedLog: Sendable {
+package final class RateLimitedLog: Sendable {
     let logger: Logger
     let interval: Duration
     private let last = Mutex<[String: (at: ContinuousClock.Instant, suppressed: Int)]>([:])
 
-    public init(logger: Logger, interval: Duration) {
+    package init(logger: Logger, interval: Duration) {
         self.logger = logger
         self.interval = interval
     }
 
-    public func warning(_ message: String, metadata: Logger.Metadata = [:]) {
+    package func warning(_ message: String, metadata: Logger.Metadata = [:]) {
         let now = ContinuousClock.now
         let suppressed: Int? = last.withLock { seen in
             if let previous = seen[message], now - previous.at < interval {

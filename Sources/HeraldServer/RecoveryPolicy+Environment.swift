@@ -1,9 +1,9 @@
-public import HeraldStore
+package import HeraldStore
 
 extension RecoveryPolicy {
     /// `HERALD_SENDING_TIMEOUT_SECONDS` (600), `HERALD_STALE_SENDING` (`resend` | `fail`), `HERALD_JOB_TIMEOUT_SECONDS`
     /// (900), `HERALD_RELAY_GRACE_MS` (5000) and the attempts `HERALD_RETRY_DELAYS_MS` allows.
-    public init(environment: Environment) throws {
+    package init(environment: Environment) throws {
         self.init()
         publishGrace = .milliseconds(try environment.int(.relayGrace))
         jobTimeout = .seconds(try environment.int(.jobTimeout))

@@ -1,38 +1,38 @@
 import HeraldCore
-public import Logging
+package import Logging
 
 /// Wraps every process's log handler: above debug, the message and each metadata value go through
 /// `PersonalDataRedaction`, so no line at info or higher carries an address or a number, whoever wrote it (a
 /// provider's reply quoted in an error, a database error naming a value, a library's own message). Debug lines are
 /// left whole for whoever turns them on to diagnose.
-public struct RedactingLogHandler: LogHandler {
+package struct RedactingLogHandler: LogHandler {
     var handler: any LogHandler
 
-    public init(_ handler: any LogHandler) {
+    package init(_ handler: any LogHandler) {
         self.handler = handler
     }
 
-    public var metadata: Logger.Metadata {
+    package var metadata: Logger.Metadata {
         get { handler.metadata }
         set { handler.metadata = newValue }
     }
 
-    public var metadataProvider: Logger.MetadataProvider? {
+    package var metadataProvider: Logger.MetadataProvider? {
         get { handler.metadataProvider }
         set { handler.metadataProvider = newValue }
     }
 
-    public var logLevel: Logger.Level {
+    package var logLevel: Logger.Level {
         get { handler.logLevel }
         set { handler.logLevel = newValue }
     }
 
-    public subscript(metadataKey key: String) -> Logger.Metadata.Value? {
+    package subscript(metadataKey key: String) -> Logger.Metadata.Value? {
         get { handler[metadataKey: key] }
         set { handler[metadataKey: key] = newValue }
     }
 
-    public func log(event: LogEvent) {
+    package func log(event: LogEvent) {
         guard event.level > .debug else { return handler.log(event: event) }
         var event = event
         event.message = "\(PersonalDataRedaction.redact("\(event.message)"))"

@@ -1,15 +1,15 @@
 import Foundation
-public import HeraldBus
-public import HeraldCore
-public import Logging
-public import ServiceLifecycle
+package import HeraldBus
+package import HeraldCore
+package import Logging
+import ServiceLifecycle
 
 /// Consumes one queue (a stage's, or the intake's) and hands deliveries to `handle` in batches, with at most
 /// `concurrency` batches in flight; a handler that becomes free takes everything that arrived meanwhile (up to
 /// `maxBatch`). On graceful shutdown it cancels the consumer, lets batches in flight finish (and settle), then
 /// returns; deliveries received but not handled go back to the queue with the connection.
-public struct StageConsumer: Service {
-    public typealias Handler = @Sendable ([BusDelivery]) async -> Void
+package struct StageConsumer: Service {
+    package typealias Handler = @Sendable ([BusDelivery]) async -> Void
 
     let bus: BusClient
     let queue: String
@@ -22,7 +22,7 @@ public struct StageConsumer: Service {
     let handle: Handler
     let watchdog: Watchdog
 
-    public init(
+    package init(
         bus: BusClient, stage: Stage, prefetch: UInt16, concurrency: Int, maxBatch: Int = 200, watchdog: Watchdog = .off,
         logger: Logger, handle: @escaping Handler
     ) {
@@ -31,7 +31,7 @@ public struct StageConsumer: Service {
             maxBatch: maxBatch, watchdog: watchdog, logger: logger, handle: handle)
     }
 
-    public init(
+    package init(
         bus: BusClient, queue: String, itemName: String, prefetch: UInt16, concurrency: Int, maxBatch: Int,
         watchdog: Watchdog = .off, logger: Logger, handle: @escaping Handler
     ) {
@@ -46,7 +46,7 @@ public struct StageConsumer: Service {
         self.handle = handle
     }
 
-    public func run() async throws {
+    package func run() async throws {
         let deliveries = bus.consume(queue: queue, prefetch: prefetch)
         let bus = bus
         let (itemName, watchdog, handle) = (itemName, watchdog, handle)

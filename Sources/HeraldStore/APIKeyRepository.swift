@@ -1,29 +1,29 @@
-public import Foundation
-public import Logging
+package import Foundation
+package import Logging
 import PostgresNIO
 
 /// API keys. Only a SHA-256 hash of each key is stored; the key itself is shown once, when it is created.
-public struct APIKeyRepository: Sendable {
+package struct APIKeyRepository: Sendable {
     let client: PostgresClient
     let logger: Logger
 
-    public init(database: Database, logger: Logger) {
+    package init(database: Database, logger: Logger) {
         self.client = database.client
         self.logger = logger
     }
 
-    public struct Key: Sendable {
-        public let id: UUID
-        public let name: String
-        public let createdAt: Date
-        public let revokedAt: Date?
-        public let tenant: String
-        public let isOperator: Bool
+    package struct Key: Sendable {
+        package let id: UUID
+        package let name: String
+        package let createdAt: Date
+        package let revokedAt: Date?
+        package let tenant: String
+        package let isOperator: Bool
     }
 
     /// Creates a key and returns it with its secret, which is not stored and cannot be read again. An operator key
     /// also acts on the whole fleet (see `Principal.isOperator`).
-    public func create(
+    package func create(
         name: String, tenant: String = "default", isOperator: Bool = false
     ) async throws -> (key: Key, secret: String) {
         var generator = SystemRandomNumberGenerator()
@@ -49,7 +49,7 @@ public struct APIKeyRepository: Sendable {
     }
 
     /// The active key with this secret and its tenant, if any.
-    public func authenticate(_ secret: String) async throws -> Principal? {
+    package func authenticate(_ secret: String) async throws -> Principal? {
         try await firstPrincipal(client.query("""
             select \(unescaped: Self.principalColumns) from api_keys k join tenants t on t.id = k.tenant_id
             where k.key_hash = sha256(convert_to(\(secret), 'UTF8')) and k.revoked_at is null
@@ -57,7 +57,7 @@ public struct APIKeyRepository: Sendable {
     }
 
     /// The principal of an active key found by its id (a request parked with it, released later); nil once revoked.
-    public func principal(keyID: UUID) async throws -> Principal? {
+    package func principal(keyID: UUID) async throws -> Principal? {
         try await firstPrincipal(client.query("""
             select \(unescaped: Self.principalColumns) from api_keys k join tenants t on t.id = k.tenant_id
             where k.id = \(keyID) and k.revoked_at is null
@@ -76,7 +76,7 @@ public struct APIKeyRepository: Sendable {
     }
 
     /// Revokes the tenant's active key with this name; false when there is none.
-    public func revoke(name: String, tenant: String = "default") async throws -> Bool {
+    package func revoke(name: String, tenant: String = "default") async throws -> Bool {
         let rows = try await client.query("""
             update api_keys k set revoked_at = now() from tenants t
             where k.name = \(name) and k.revoked_at is null and t.id = k.tenant_id and t.name = \(tenant) returning k.id
@@ -85,7 +85,7 @@ public struct APIKeyRepository: Sendable {
         return false
     }
 
-    public func list() async throws -> [Key] {
+    package func list() async throws -> [Key] {
         var keys: [Key] = []
         let rows = try await client.query(
             """

@@ -1,11 +1,11 @@
-public import Foundation
+package import Foundation
 import HeraldCore
-public import Logging
+package import Logging
 import PostgresNIO
 
 /// What herald-inbound learned about one email, ready to record.
-public struct EmailReport: Sendable {
-    public enum Kind: String, Sendable {
+package struct EmailReport: Sendable {
+    package enum Kind: String, Sendable {
         /// A permanent failure: the message becomes `bounced`, its address `hard_bounce`-suppressed.
         case bounce
         /// A delay or temporary failure: an event of the message, which stays where it is.
@@ -14,17 +14,17 @@ public struct EmailReport: Sendable {
         case complaint
     }
 
-    public var messageID: UUID
-    public var kind: Kind
+    package var messageID: UUID
+    package var kind: Kind
     /// The recipients the report names (lower case); the message's own must be one of them. Empty: the report names
     /// none (feedback reports often redact it), and its bounce address alone decides.
-    public var recipients: [String]
+    package var recipients: [String]
     /// The event's detail and, for a bounce or complaint, the message's `last_error`.
-    public var detail: String
+    package var detail: String
     /// The tenant's return-path domain the report came to; nil: the fleet's bounce domain.
-    public var returnPathDomain: String?
+    package var returnPathDomain: String?
 
-    public init(messageID: UUID, kind: Kind, recipients: [String], detail: String) {
+    package init(messageID: UUID, kind: Kind, recipients: [String], detail: String) {
         self.messageID = messageID
         self.kind = kind
         self.recipients = recipients
@@ -34,8 +34,8 @@ public struct EmailReport: Sendable {
 
 /// Records bounces, delays and complaints (table `inbound_reports` remembers each one applied, so the same report
 /// handed over twice counts once).
-public struct BounceStore: Sendable {
-    public enum Outcome: String, Sendable {
+package struct BounceStore: Sendable {
+    package enum Outcome: String, Sendable {
         /// The message moved (or, for a delay, gained an event) and its address was suppressed where the kind says.
         case applied
         /// Already recorded, or the message is past the point where the report changes it.
@@ -51,7 +51,7 @@ public struct BounceStore: Sendable {
     let client: PostgresClient
     let logger: Logger
 
-    public init(database: Database, logger: Logger) {
+    package init(database: Database, logger: Logger) {
         self.client = database.client
         self.logger = logger
     }
@@ -61,7 +61,7 @@ public struct BounceStore: Sendable {
     /// hard bounce's suppression lasts `hardBounceSuppression` (nil: for good) and never replaces a complaint, an
     /// unsubscribe or an operator's entry. Two messages to one address in a batch make one suppression, a
     /// complaint's if either is one.
-    public func apply(_ reports: [EmailReport], hardBounceSuppression: Duration?) async throws -> [UUID: Outcome] {
+    package func apply(_ reports: [EmailReport], hardBounceSuppression: Duration?) async throws -> [UUID: Outcome] {
         guard !reports.isEmpty else { return [:] }
         let ids = reports.map(\.messageID)
         let kinds = reports.map(\.kind.rawValue)

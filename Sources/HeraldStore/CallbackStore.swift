@@ -1,31 +1,31 @@
-public import Foundation
+package import Foundation
 import HeraldCore
-public import Logging
+package import Logging
 import PostgresNIO
 
 /// A delivery-status callback ready to POST: where, signed with what, and the state change it reports.
-public struct PendingCallback: Sendable {
-    public var id: UUID
+package struct PendingCallback: Sendable {
+    package var id: UUID
     /// Whose receiver: callbacks are paced and backed off per tenant.
-    public var tenantID: UUID
-    public var url: String
-    public var secret: String
-    public var messageID: UUID
-    public var reference: String?
-    public var procedureID: UUID?
-    public var channel: String
-    public var state: String
-    public var at: Date
-    public var providerID: String?
-    public var detail: String?
-    public var attempts: Int
+    package var tenantID: UUID
+    package var url: String
+    package var secret: String
+    package var messageID: UUID
+    package var reference: String?
+    package var procedureID: UUID?
+    package var channel: String
+    package var state: String
+    package var at: Date
+    package var providerID: String?
+    package var detail: String?
+    package var attempts: Int
     /// For an inbound SMS (state `inbound`): what the recipient sent; `messageID` is then the inbound message's id.
-    public var inbound: InboundPayload? = nil
+    package var inbound: InboundPayload? = nil
 
-    public struct InboundPayload: Sendable {
-        public var from: String
-        public var to: String
-        public var text: String
+    package struct InboundPayload: Sendable {
+        package var from: String
+        package var to: String
+        package var text: String
     }
 }
 
@@ -33,19 +33,19 @@ public struct PendingCallback: Sendable {
 /// change). A row lives until its receiver took it (deleted) or its last attempt failed (`dead_at`). `due_at` is its
 /// deadline: a sender claims due rows by moving it past the job timeout, publishes their jobs, and whoever handles a
 /// job moves it again; a row whose job was lost comes due and is published again.
-public struct CallbackStore: Sendable {
+package struct CallbackStore: Sendable {
     let client: PostgresClient
     let jobTimeout: Duration
     let logger: Logger
 
-    public init(database: Database, jobTimeout: Duration, logger: Logger) {
+    package init(database: Database, jobTimeout: Duration, logger: Logger) {
         self.client = database.client
         self.jobTimeout = jobTimeout
         self.logger = logger
     }
 
     /// Claims up to `limit` due callbacks (replicas skip each other's) until the job timeout; publish their jobs.
-    public func claimDue(limit: Int) async throws -> [UUID] {
+    package func claimDue(limit: Int) async throws -> [UUID] {
         let rows = try await client.query("""
             update callbacks set due_at = now() + make_interval(secs => \(jobTimeout.inSeconds))
             where id in (
@@ -59,7 +59,7 @@ public struct CallbackStore: Sendable {
 
     /// Leases the callbacks of these ids still to deliver until `lease` from now (a sender that dies with them leaves
     /// them to come due again then), with their tenant's receiver and the message as it is now.
-    public func lease(_ ids: [UUID], for lease: Duration) async throws -> [PendingCallback] {
+    package func lease(_ ids: [UUID], for lease: Duration) async throws -> [PendingCallback] {
         let rows = try await client.query("""
             with leased as (
                 update callbacks set due_at = now() + make_interval(secs => \(lease.inSeconds))
@@ -92,19 +92,19 @@ public struct CallbackStore: Sendable {
     }
 
     /// Held back without an attempt (their receiver is backed off, or its queue is long): due again at `until`.
-    public func holdBack(_ ids: [UUID], until: Date) async throws {
+    package func holdBack(_ ids: [UUID], until: Date) async throws {
         guard !ids.isEmpty else { return }
         try await client.query("update callbacks set due_at = \(until) where id = any(\(ids)) and dead_at is null", logger: logger)
     }
 
     /// The receiver took them.
-    public func delivered(_ ids: [UUID]) async throws {
+    package func delivered(_ ids: [UUID]) async throws {
         guard !ids.isEmpty else { return }
         try await client.query("delete from callbacks where id = any(\(ids))", logger: logger)
     }
 
     /// Attempted and failed: due again after `delay`, when the relay publishes them again.
-    public func retrying(_ ids: [UUID], error: String, delay: Duration) async throws {
+    package func retrying(_ ids: [UUID], error: String, delay: Duration) async throws {
         guard !ids.isEmpty else { return }
         try await client.query("""
             update callbacks set attempts = attempts + 1, last_error = \(error),
@@ -114,7 +114,7 @@ public struct CallbackStore: Sendable {
     }
 
     /// Their last attempt failed: they wait in the dead letters.
-    public func dead(_ ids: [UUID], error: String) async throws {
+    package func dead(_ ids: [UUID], error: String) async throws {
         guard !ids.isEmpty else { return }
         try await client.query("""
             update callbacks set attempts = attempts + 1, last_error = \(error), dead_at = now() where id = any(\(ids))
@@ -122,7 +122,7 @@ public struct CallbackStore: Sendable {
     }
 
     /// Brings dead callbacks back for a replay (their job is published by the caller); returns those revived.
-    public func revive(_ ids: [UUID]) async throws -> [UUID] {
+    package func revive(_ ids: [UUID]) async throws -> [UUID] {
         guard !ids.isEmpty else { return [] }
         let rows = try await client.query("""
             update callbacks set dead_at = null, due_at = now() + make_interval(secs => \(jobTimeout.inSeconds))

@@ -1,32 +1,32 @@
-public import Logging
-public import PostgresNIO
-public import ServiceLifecycle
+package import Logging
+package import PostgresNIO
+import ServiceLifecycle
 
 /// The PostgreSQL connection pool. Run it as a service (first in the group, so it stops last) and wait for
 /// `checkConnection()` before relying on it: that turns a wrong password or an unreachable server into one clear error.
-public final class Database: Service, Sendable {
-    public let client: PostgresClient
-    public let configuration: DatabaseConfiguration
+package final class Database: Service, Sendable {
+    package let client: PostgresClient
+    package let configuration: DatabaseConfiguration
     let logger: Logger
 
-    public init(_ configuration: DatabaseConfiguration, logger: Logger) {
+    package init(_ configuration: DatabaseConfiguration, logger: Logger) {
         self.configuration = configuration
         self.client = PostgresClient(configuration: configuration.client, backgroundLogger: logger)
         self.logger = logger
     }
 
-    public func run() async {
+    package func run() async {
         await client.run()
     }
 
     /// Opens one connection outside the pool and runs `select 1`: the pool retries failed connections quietly, while
     /// a direct connection reports a wrong password, an unknown database or a refused connection at once.
     /// A round trip through the pool, for readiness checks.
-    public func ping() async throws {
+    package func ping() async throws {
         try await client.query("select 1", logger: logger)
     }
 
-    public func checkConnection() async throws {
+    package func checkConnection() async throws {
         do {
             let connection = try await PostgresConnection.connect(
                 configuration: try configuration.connection, id: 0, logger: logger)

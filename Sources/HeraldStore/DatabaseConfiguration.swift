@@ -6,30 +6,30 @@ import PostgresNIO
 /// `postgres://user:password@host:port/database?sslmode=disable|prefer|require|verify-ca|verify-full`. As with libpq,
 /// `prefer` and `require` encrypt without checking the server's certificate; `verify-ca` checks its chain against
 /// `caFile` (else the system's CAs), and `verify-full` also that it names the host.
-public struct DatabaseConfiguration: Sendable, CustomStringConvertible {
-    public var host: String
-    public var port: Int
-    public var user: String
-    public var password: String?
-    public var database: String
-    public var tls: TLSMode
+package struct DatabaseConfiguration: Sendable, CustomStringConvertible {
+    package var host: String
+    package var port: Int
+    package var user: String
+    package var password: String?
+    package var database: String
+    package var tls: TLSMode
     /// The CA certificate (PEM) that `verify-ca` and `verify-full` check the server's certificate against.
-    public var caFile: String?
+    package var caFile: String?
     /// When set, every connection works in this schema (tests give each test its own).
-    public var schema: String?
-    public var maximumConnections: Int
+    package var schema: String?
+    package var maximumConnections: Int
 
-    public enum TLSMode: String, Sendable {
+    package enum TLSMode: String, Sendable {
         case disable, prefer, require
         case verifyCA = "verify-ca"
         case verifyFull = "verify-full"
     }
 
-    public struct InvalidURL: Error, CustomStringConvertible {
-        public let description: String
+    package struct InvalidURL: Error, CustomStringConvertible {
+        package let description: String
     }
 
-    public init(url: String, maximumConnections: Int = 20) throws(InvalidURL) {
+    package init(url: String, maximumConnections: Int = 20) throws(InvalidURL) {
         guard let components = URLComponents(string: url), let scheme = components.scheme else {
             throw InvalidURL(description: "invalid database URL: expected postgres://user:password@host:port/database")
         }
@@ -66,7 +66,7 @@ public struct DatabaseConfiguration: Sendable, CustomStringConvertible {
     }
 
     /// The address without credentials, for logs and error messages.
-    public var description: String { "postgres://\(host):\(port)/\(database)" }
+    package var description: String { "postgres://\(host):\(port)/\(database)" }
 
     /// NIOSSL's client settings for the mode: no check for `prefer` and `require`, the chain for `verify-ca`, and
     /// the chain and host name for `verify-full`.

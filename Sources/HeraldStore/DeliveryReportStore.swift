@@ -1,10 +1,10 @@
-public import Foundation
-public import HeraldCore
-public import Logging
+package import Foundation
+package import HeraldCore
+package import Logging
 import PostgresNIO
 
 /// What a pushed delivery report did.
-public enum DeliveryReportOutcome: String, Sendable, CaseIterable {
+package enum DeliveryReportOutcome: String, Sendable, CaseIterable {
     /// Moved the message to its final state (or recorded its one `BUFFERED`).
     case applied
     /// Changed nothing: a duplicate, a late report for a message already final, one for an earlier attempt
@@ -17,7 +17,7 @@ public enum DeliveryReportOutcome: String, Sendable, CaseIterable {
 }
 
 /// What a pushed report says about a sent SMS.
-public enum ReportedDelivery: Sendable {
+package enum ReportedDelivery: Sendable {
     /// `delivered` or `undeliverable`, with the provider's reason.
     case final(MessageState, detail: String?)
     /// On its way (`BUFFERED`): one event at most, and the poller leaves the message alone a while longer.
@@ -30,17 +30,17 @@ public enum ReportedDelivery: Sendable {
 /// names the same `requestId`), idempotent (a final state is written once, under the message's row lock, and
 /// `buffered_at` lets one `BUFFERED` through), many at once in one statement, so what the caller answers 2xx is
 /// committed.
-public struct DeliveryReportStore: Sendable {
+package struct DeliveryReportStore: Sendable {
     let client: PostgresClient
     let logger: Logger
 
-    public init(database: Database, logger: Logger) {
+    package init(database: Database, logger: Logger) {
         self.client = database.client
         self.logger = logger
     }
 
     /// Applies reports, at most one per message, in one statement; returns what each did, by message.
-    public func apply(_ reports: [DeliveryReport], grace: Duration) async throws -> [UUID: DeliveryReportOutcome] {
+    package func apply(_ reports: [DeliveryReport], grace: Duration) async throws -> [UUID: DeliveryReportOutcome] {
         guard !reports.isEmpty else { return [:] }
         let ids = reports.map(\.messageID)
         let requestIDs = reports.map(\.requestID)
@@ -114,12 +114,12 @@ public struct DeliveryReportStore: Sendable {
 }
 
 /// One pushed report: the message its token named, the `requestId` it gives, and what it says.
-public struct DeliveryReport: Sendable {
-    public var messageID: UUID
-    public var requestID: String
-    public var delivery: ReportedDelivery
+package struct DeliveryReport: Sendable {
+    package var messageID: UUID
+    package var requestID: String
+    package var delivery: ReportedDelivery
 
-    public init(messageID: UUID, requestID: String, delivery: ReportedDelivery) {
+    package init(messageID: UUID, requestID: String, delivery: ReportedDelivery) {
         self.messageID = messageID
         self.requestID = requestID
         self.delivery = delivery

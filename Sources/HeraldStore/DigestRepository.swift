@@ -1,29 +1,29 @@
-public import Foundation
-public import HeraldCore
-public import Logging
+package import Foundation
+package import HeraldCore
+package import Logging
 import PostgresNIO
 
 /// A deferred notification whose window has closed, as it was rendered when accepted.
-public struct DeferredItem: Sendable {
-    public let messageID: UUID
-    public let subject: String?
-    public let text: String
-    public let html: String?
-    public let category: String?
-    public let acceptedAt: Date
-    public let dueAt: Date
+package struct DeferredItem: Sendable {
+    package let messageID: UUID
+    package let subject: String?
+    package let text: String
+    package let html: String?
+    package let category: String?
+    package let acceptedAt: Date
+    package let dueAt: Date
 }
 
 /// One recipient's closed-window items on one channel, oldest first.
-public struct DeferredGroup: Sendable {
-    public let recipient: Recipient
-    public let channel: MessageChannel
-    public let items: [DeferredItem]
+package struct DeferredGroup: Sendable {
+    package let recipient: Recipient
+    package let channel: MessageChannel
+    package let items: [DeferredItem]
 }
 
 /// What the aggregator decided for a group: one digest message (queued, to be rendered from the digest template),
 /// or, for a single item or when there is no digest template, the items sent as themselves.
-public enum DigestDecision: Sendable {
+package enum DigestDecision: Sendable {
     case digest(NewMessage)
     case asThemselves
 }
@@ -33,25 +33,25 @@ public enum DigestDecision: Sendable {
 /// takes their due items out of `deferred_items`, and stores what `decide` made of each group: a digest message with
 /// its items marked `digested` and linked to it, or the items queued as themselves. A crash or an error before the
 /// commit leaves everything as it was, to be taken again, once.
-public struct DigestRepository: Sendable {
+package struct DigestRepository: Sendable {
     let client: PostgresClient
     let logger: Logger
 
-    public init(database: Database, logger: Logger) {
+    package init(database: Database, logger: Logger) {
         self.client = database.client
         self.logger = logger
     }
 
-    public struct Outcome: Sendable {
+    package struct Outcome: Sendable {
         /// Messages now `queued` (digests and items sent as themselves) whose render jobs are to be published.
-        public var publication: PendingPublication?
-        public var digests = 0
-        public var itemsDigested = 0
-        public var itemsAlone = 0
-        public var recipients = 0
+        package var publication: PendingPublication?
+        package var digests = 0
+        package var itemsDigested = 0
+        package var itemsAlone = 0
+        package var recipients = 0
     }
 
-    public func aggregate(
+    package func aggregate(
         now: Date, recipientLimit: Int, decide: @Sendable (DeferredGroup) async throws -> DigestDecision
     ) async throws -> Outcome {
         try await client.withTransaction(logger: logger) { connection in
@@ -155,7 +155,7 @@ public struct DigestRepository: Sendable {
     }
 
     /// Deferred items waiting, and how many of them are due at `now`.
-    public func backlog(now: Date) async throws -> (waiting: Int, due: Int) {
+    package func backlog(now: Date) async throws -> (waiting: Int, due: Int) {
         let rows = try await client.query(
             "select count(*), count(*) filter (where due_at <= \(now)) from deferred_items", logger: logger)
         for try await (waiting, due) in rows.decode((Int, Int).self) { return (waiting, due) }

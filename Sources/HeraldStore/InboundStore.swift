@@ -1,27 +1,27 @@
-public import Foundation
-public import HeraldCore
-public import Logging
+package import Foundation
+package import HeraldCore
+package import Logging
 import PostgresNIO
 
 /// An SMS a recipient sent to one of a tenant's numbers.
-public struct InboundMessage: Sendable, Positioned {
-    public var id: UUID
-    public var requestID: String
-    public var from: String
-    public var to: String
-    public var text: String
-    public var receivedAt: Date
+package struct InboundMessage: Sendable, Positioned {
+    package var id: UUID
+    package var requestID: String
+    package var from: String
+    package var to: String
+    package var text: String
+    package var receivedAt: Date
     /// `stop` or `start` when the text was one of those keywords (and acted on).
-    public var keyword: String?
-    public var position: ListPosition
+    package var keyword: String?
+    package var position: ListPosition
 }
 
 /// The numbers tenants send SMS from (`tenant_numbers`) and the SMS sent back to them (`inbound_messages`).
-public struct InboundStore: Sendable {
+package struct InboundStore: Sendable {
     let client: PostgresClient
     let logger: Logger
 
-    public init(database: Database, logger: Logger) {
+    package init(database: Database, logger: Logger) {
         self.client = database.client
         self.logger = logger
     }
@@ -29,7 +29,7 @@ public struct InboundStore: Sendable {
     // MARK: Numbers
 
     /// Ties `number` (E.164) to the tenant named `tenant`; a number belongs to one tenant.
-    public func addNumber(_ number: String, tenant: String) async throws {
+    package func addNumber(_ number: String, tenant: String) async throws {
         guard PhoneNumber.isE164(number) else { throw StoreError(.invalid, "'\(number)' is not an E.164 number such as +48601234567") }
         do {
             let rows = try await client.query("""
@@ -45,7 +45,7 @@ public struct InboundStore: Sendable {
     }
 
     /// The tenant's numbers.
-    public func numbers(tenant: String) async throws -> [String] {
+    package func numbers(tenant: String) async throws -> [String] {
         let rows = try await client.query("""
             select n.number from tenant_numbers n join tenants t on t.id = n.tenant_id where t.name = \(tenant)
             order by n.number
@@ -54,7 +54,7 @@ public struct InboundStore: Sendable {
     }
 
     /// Unties the number from the tenant; false when it was not the tenant's.
-    public func removeNumber(_ number: String, tenant: String) async throws -> Bool {
+    package func removeNumber(_ number: String, tenant: String) async throws -> Bool {
         let rows = try await client.query("""
             delete from tenant_numbers n using tenants t where n.tenant_id = t.id and t.name = \(tenant) and n.number = \(number)
             returning 1
@@ -63,7 +63,7 @@ public struct InboundStore: Sendable {
     }
 
     /// The tenant a number belongs to.
-    public func tenant(ofNumber number: String) async throws -> UUID? {
+    package func tenant(ofNumber number: String) async throws -> UUID? {
         let rows = try await client.query("select tenant_id from tenant_numbers where number = \(number)", logger: logger)
         return try await rows.decode(UUID.self).collect().first
     }
@@ -71,7 +71,7 @@ public struct InboundStore: Sendable {
     // MARK: Inbound messages
 
     /// What recording an inbound SMS did.
-    public enum Recorded: Sendable, Equatable {
+    package enum Recorded: Sendable, Equatable {
         /// Stored (and its keyword acted on).
         case stored(UUID)
         /// This `requestId` was stored before: nothing changed.
@@ -81,7 +81,7 @@ public struct InboundStore: Sendable {
     /// Stores an inbound SMS once per `requestID` and, in the same statement, acts on its keyword (`stop` suppresses
     /// the sender's number for the tenant's SMS, reason `unsubscribe`; `start` lifts such an entry, not the tenant's
     /// own `manual` ones) and queues its callback when the tenant has a receiver. A duplicate changes nothing.
-    public func record(
+    package func record(
         tenantID: UUID, requestID: String, from: String, to: String, text: String, keyword: SMSKeywords.Keyword?
     ) async throws -> Recorded {
         let rows = try await client.query("""
@@ -113,7 +113,7 @@ public struct InboundStore: Sendable {
     }
 
     /// A page of the tenant's inbound SMS, newest first, and where the next page starts (nil on the last).
-    public func list(tenantID: UUID, limit: Int, after: ListPosition?) async throws -> (messages: [InboundMessage], next: ListPosition?) {
+    package func list(tenantID: UUID, limit: Int, after: ListPosition?) async throws -> (messages: [InboundMessage], next: ListPosition?) {
         let limit = max(1, min(limit, 1000))
         let rows = try await client.query("""
             select id, request_id, from_number, to_number, text, received_at, keyword,

@@ -1,20 +1,20 @@
-public import Foundation
-public import HeraldCore
-public import Logging
+package import Foundation
+package import HeraldCore
+package import Logging
 import PostgresNIO
 
 /// What the API accepts: procedures and their messages in one transaction with their first events (and their place
 /// in the schedule, the digest queue or the job ledger), idempotency keys, and reminders.
-public struct IntakeStore: Sendable {
+package struct IntakeStore: Sendable {
     let client: PostgresClient
     let logger: Logger
 
-    public init(database: Database, logger: Logger) {
+    package init(database: Database, logger: Logger) {
         self.client = database.client
         self.logger = logger
     }
 
-    public enum InsertOutcome: Sendable {
+    package enum InsertOutcome: Sendable {
         /// Stored; the due messages' render jobs are still to be published.
         case inserted(PendingPublication?)
         /// The idempotency key was used before: here is what was answered then.
@@ -22,7 +22,7 @@ public struct IntakeStore: Sendable {
     }
 
     /// Stores a procedure and its messages in one transaction, with the response to replay for the idempotency key.
-    public func insertProcedure(
+    package func insertProcedure(
         id: UUID, kind: String, tenantID: UUID, apiKeyID: UUID?, messages: [NewMessage],
         idempotency: IdempotencyRecord?
     ) async throws -> InsertOutcome {
@@ -114,7 +114,7 @@ public struct IntakeStore: Sendable {
     }
 
     /// Cancels a reminder's messages that are still `scheduled`; returns how many.
-    public func cancelReminder(key: String, tenantID: UUID) async throws -> Int {
+    package func cancelReminder(key: String, tenantID: UUID) async throws -> Int {
         let rows = try await client.query("""
             with moved as (
                 update messages m set state = 'cancelled', updated_at = now()
@@ -128,7 +128,7 @@ public struct IntakeStore: Sendable {
     }
 
     /// How many of a reminder's messages are still `scheduled`.
-    public func pendingReminders(key: String, tenantID: UUID) async throws -> Int {
+    package func pendingReminders(key: String, tenantID: UUID) async throws -> Int {
         let rows = try await client.query("""
             select count(*)::int8 from messages m
             where m.tenant_id = \(tenantID) and m.reminder_key = \(key) and m.state = 'scheduled'
@@ -138,7 +138,7 @@ public struct IntakeStore: Sendable {
     }
 
     /// The response stored for an idempotency key, and whether it was for this same request body.
-    public func idempotentResponse(tenantID: UUID, key: String, requestBody: [UInt8]) async throws -> IdempotentResponse? {
+    package func idempotentResponse(tenantID: UUID, key: String, requestBody: [UInt8]) async throws -> IdempotentResponse? {
         let rows = try await client.query("""
             select status, body, request_hash = sha256(\(ByteBuffer(bytes: requestBody))) from idempotency_keys
             where tenant_id = \(tenantID) and key = \(key)
@@ -151,7 +151,7 @@ public struct IntakeStore: Sendable {
 
     /// Addresses of known recipients by external id, for the channel asked.
     /// Each recipient's address for the channel, with their time zone if one was given.
-    public func recipientAddresses(
+    package func recipientAddresses(
         _ externalIDs: [String], channel: MessageChannel, tenantID: UUID
     ) async throws -> [String: (address: String, timeZone: String?)] {
         let column = channel == .email ? "email" : "phone"

@@ -1,12 +1,12 @@
-public import Foundation
-public import HeraldCore
+package import Foundation
+package import HeraldCore
 import PostgresNIO
 
 extension JobLedger {
     /// Brings `dead` messages back to where `stage` starts and records their new job in one transaction, so a
     /// replay that dies before its job is confirmed is finished by the sweeper. Messages no longer `dead`, or whose
     /// personal data retention erased, are left as they are. Publish the returned publication with `JobPublisher`.
-    public func revive(_ ids: [UUID], stage: Stage, detail: String) async throws -> PendingPublication? {
+    package func revive(_ ids: [UUID], stage: Stage, detail: String) async throws -> PendingPublication? {
         guard !ids.isEmpty else { return nil }
         return try await client.withTransaction(logger: logger) { connection in
             let kept = try await connection.query(

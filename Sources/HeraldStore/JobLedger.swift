@@ -1,18 +1,18 @@
 import Foundation
-public import HeraldCore
-public import Logging
+package import HeraldCore
+package import Logging
 import PostgresNIO
 
 /// The ledger of jobs in flight (table `job_ledger`): every batch of messages made ready for a stage gets a row in the
 /// transaction that readies them; the row stays until the stage's consumer is done with all its messages. So every
 /// message in `queued`, `rendered` or `sending` has a row that owns it and a deadline (`due_at`), and the sweeper
 /// finds what a lost job or a dead process left behind without scanning `messages`.
-public struct JobLedger: Sendable {
+package struct JobLedger: Sendable {
     let client: PostgresClient
     let policy: RecoveryPolicy
     let logger: Logger
 
-    public init(database: Database, policy: RecoveryPolicy, logger: Logger) {
+    package init(database: Database, policy: RecoveryPolicy, logger: Logger) {
         self.client = database.client
         self.policy = policy
         self.logger = logger
@@ -33,7 +33,7 @@ public struct JobLedger: Sendable {
 
     /// Records that the broker confirmed the publication's jobs: the sweeper leaves them to their consumer until the
     /// job timeout.
-    public func confirmed(_ publication: PendingPublication) async throws {
+    package func confirmed(_ publication: PendingPublication) async throws {
         try await client.query("""
             update job_ledger set confirmed = true, due_at = now() + make_interval(secs => \(policy.jobTimeout.inSeconds))
             where id = \(publication.ledgerRow)
@@ -43,7 +43,7 @@ public struct JobLedger: Sendable {
     /// Called by a consumer once it settled jobs: deletes the rows none of whose messages still wait for `stage`.
     /// Rows it keeps (a message retried later, or left in `sending` by a process that died) are looked at again by
     /// the sweeper no later than the sending timeout.
-    public func settle(_ rows: [Int64], stage: Stage) async throws {
+    package func settle(_ rows: [Int64], stage: Stage) async throws {
         guard !rows.isEmpty else { return }
         let waiting = stage.waitingStates.map(\.rawValue)
         try await client.query("""
@@ -58,24 +58,24 @@ public struct JobLedger: Sendable {
     }
 
     /// What one sweep did.
-    public struct SweepOutcome: Sendable {
+    package struct SweepOutcome: Sendable {
         /// New jobs to publish (their rows are recorded, unconfirmed): publish each, then `confirmed` it.
-        public var publications: [PendingPublication] = []
+        package var publications: [PendingPublication] = []
         /// Messages whose job was never confirmed or went missing, published again.
-        public var republished = 0
+        package var republished = 0
         /// Messages found in `sending` past the timeout and sent again (possible duplicates).
-        public var resent = 0
+        package var resent = 0
         /// Messages found in `sending` past the timeout and failed.
-        public var failedStale = 0
+        package var failedStale = 0
         /// Ledger rows looked at.
-        public var rows = 0
+        package var rows = 0
     }
 
     /// Takes up to `limit` rows past their deadline (replicas skip each other's) and resolves their messages in one
     /// transaction: those past the stage are dropped, those still waiting with a job lost or never confirmed get a
     /// new job, those in `sending` past the sending timeout are resolved by the policy, and the rest keep a row with
     /// the deadline of the earliest. The broker is not called here: the caller publishes what comes back.
-    public func sweep(limit: Int) async throws -> SweepOutcome {
+    package func sweep(limit: Int) async throws -> SweepOutcome {
         try await client.withTransaction(logger: logger) { connection in
             let taken = try await connection.query("""
                 select id, stage, confirmed, message_ids from job_ledger

@@ -1,26 +1,26 @@
-public import Foundation
-public import HeraldCore
-public import Logging
+package import Foundation
+package import HeraldCore
+package import Logging
 import PostgresNIO
 
 /// What a client may do to its messages after accepting them: cancel those not yet handed to a provider, and send
 /// a failed or dead one again. Each is one transaction that locks the messages, so a sender claiming a message at
 /// the same instant either wins (and the cancel answers `sending`) or finds it cancelled and drops it.
-public struct MessageControl: Sendable {
+package struct MessageControl: Sendable {
     let client: PostgresClient
     let logger: Logger
 
-    public init(database: Database, logger: Logger) {
+    package init(database: Database, logger: Logger) {
         self.client = database.client
         self.logger = logger
     }
 
     /// States a message can be cancelled in: nothing has gone to a provider yet.
-    public static let cancellable: [MessageState] = [.scheduled, .deferred, .queued, .rendered]
+    package static let cancellable: [MessageState] = [.scheduled, .deferred, .queued, .rendered]
     /// States a message can be sent again from.
-    public static let retryable: [MessageState] = [.failed, .dead]
+    package static let retryable: [MessageState] = [.failed, .dead]
 
-    public enum Outcome: Sendable, Equatable {
+    package enum Outcome: Sendable, Equatable {
         case done
         /// The message is in a state that does not allow it.
         case refused(MessageState)
@@ -49,7 +49,7 @@ public struct MessageControl: Sendable {
             """
     }
 
-    public func cancel(_ id: UUID, tenantID: UUID) async throws -> Outcome {
+    package func cancel(_ id: UUID, tenantID: UUID) async throws -> Outcome {
         let rows = try await client.query("""
             with target as (
                 select id, state from messages where id = \(id) and tenant_id = \(tenantID) for update
@@ -64,7 +64,7 @@ public struct MessageControl: Sendable {
 
     /// Cancels what can be of a procedure's messages: how many were cancelled and how many were past that; nil when
     /// the tenant has no such procedure.
-    public func cancelProcedure(_ id: UUID, tenantID: UUID) async throws -> (cancelled: Int, notCancelled: Int)? {
+    package func cancelProcedure(_ id: UUID, tenantID: UUID) async throws -> (cancelled: Int, notCancelled: Int)? {
         let rows = try await client.query("""
             with target as (
                 select m.id, m.state from messages m
@@ -86,7 +86,7 @@ public struct MessageControl: Sendable {
     /// retention erased cannot be sent again, nor one sent again at the client's request less than `interval` ago:
     /// retries that race (or a client that repeats itself while the new attempt fails fast) make one attempt.
     /// Publish the returned publication.
-    public func retry(_ id: UUID, tenantID: UUID, interval: Duration) async throws -> (Outcome, PendingPublication?) {
+    package func retry(_ id: UUID, tenantID: UUID, interval: Duration) async throws -> (Outcome, PendingPublication?) {
         try await client.withTransaction(logger: logger) { connection in
             let rows = try await connection.query("""
                 select m.state, m.channel, m.erased_at is null, exists (select 1 from message_contents c where c.message_id = m.id),

@@ -1,16 +1,16 @@
-public import Foundation
+package import Foundation
 import HeraldCore
-public import Logging
+package import Logging
 import PostgresNIO
 
 /// The API's read models, each within one tenant: a message with its events, a procedure with a page of its
 /// messages, and listings newest first, paged by keyset (creation time and id), so a page never repeats or skips a
 /// message however many arrive meanwhile.
-public struct MessageQueries: Sendable {
+package struct MessageQueries: Sendable {
     let client: PostgresClient
     let logger: Logger
 
-    public init(database: Database, logger: Logger) {
+    package init(database: Database, logger: Logger) {
         self.client = database.client
         self.logger = logger
     }
@@ -22,7 +22,7 @@ public struct MessageQueries: Sendable {
         """
 
     /// A message with its events; within one tenant, or any tenant's for nil (operators).
-    public func message(_ id: UUID, tenantID: UUID?) async throws -> MessageRecord? {
+    package func message(_ id: UUID, tenantID: UUID?) async throws -> MessageRecord? {
         let rows = try await client.query("""
             select \(unescaped: Self.columns)
             from messages m join templates t on t.id = m.template_id
@@ -39,7 +39,7 @@ public struct MessageQueries: Sendable {
     }
 
     /// A page of the tenant's messages, newest first, and where the next page starts (nil on the last).
-    public func list(_ filter: MessageFilter, tenantID: UUID) async throws -> (messages: [MessageRecord], next: ListPosition?) {
+    package func list(_ filter: MessageFilter, tenantID: UUID) async throws -> (messages: [MessageRecord], next: ListPosition?) {
         let limit = max(1, min(filter.limit, 1000))
         let rows = try await client.query("""
             select \(unescaped: Self.columns)
@@ -60,7 +60,7 @@ public struct MessageQueries: Sendable {
         return try await Self.decode(rows).page(of: limit)
     }
 
-    public func procedure(_ id: UUID, tenantID: UUID, page: MessageFilter) async throws -> ProcedureRecord? {
+    package func procedure(_ id: UUID, tenantID: UUID, page: MessageFilter) async throws -> ProcedureRecord? {
         let header = try await client.query(
             "select kind, created_at from procedures where id = \(id) and tenant_id = \(tenantID)", logger: logger)
         var found: (String, Date)?

@@ -1,58 +1,58 @@
-public import Foundation
-public import HeraldCore
+package import Foundation
+package import HeraldCore
 
 /// A message as the API shows it.
-public struct MessageRecord: Sendable, Positioned {
-    public struct Event: Sendable {
-        public let from: String?
-        public let to: String
-        public let detail: String?
-        public let at: Date
+package struct MessageRecord: Sendable, Positioned {
+    package struct Event: Sendable {
+        package let from: String?
+        package let to: String
+        package let detail: String?
+        package let at: Date
     }
 
-    public let id: UUID
-    public let procedureID: UUID
-    public let reference: String?
+    package let id: UUID
+    package let procedureID: UUID
+    package let reference: String?
     /// The recipient it was addressed through, if any.
-    public let recipientID: String?
-    public let channel: String
-    public let state: String
-    public let templateName: String
-    public let templateVersion: Int
-    public let locale: String
-    public let sendAt: Date
-    public let providerID: String?
-    public let attempts: Int
-    public let lastError: String?
-    public let segments: Int?
-    public let createdAt: Date
-    public let updatedAt: Date
+    package let recipientID: String?
+    package let channel: String
+    package let state: String
+    package let templateName: String
+    package let templateVersion: Int
+    package let locale: String
+    package let sendAt: Date
+    package let providerID: String?
+    package let attempts: Int
+    package let lastError: String?
+    package let segments: Int?
+    package let createdAt: Date
+    package let updatedAt: Date
     /// When its personal data was erased (retention).
-    public let erasedAt: Date?
-    public var events: [Event]
+    package let erasedAt: Date?
+    package var events: [Event]
     /// Where it stands in a listing, newest first.
-    public var position: ListPosition { ListPosition(createdMicros: createdMicros, id: id) }
+    package var position: ListPosition { ListPosition(createdMicros: createdMicros, id: id) }
     let createdMicros: Int64
 }
 
 /// A place in a newest-first listing of messages: the creation time (in microseconds since 1970, exactly as the
 /// database keeps it) and id of the last message of a page. Opaque to clients as a cursor string.
-public struct ListPosition: Sendable, Equatable {
-    public var createdMicros: Int64
-    public var id: UUID
+package struct ListPosition: Sendable, Equatable {
+    package var createdMicros: Int64
+    package var id: UUID
 
-    public init(createdMicros: Int64, id: UUID) {
+    package init(createdMicros: Int64, id: UUID) {
         self.createdMicros = createdMicros
         self.id = id
     }
 
-    public var cursor: String {
+    package var cursor: String {
         Data("\(createdMicros).\(id.uuidString.lowercased())".utf8).base64EncodedString()
             .replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_")
             .replacingOccurrences(of: "=", with: "")
     }
 
-    public init?(cursor: String) {
+    package init?(cursor: String) {
         guard cursor.count <= 100 else { return nil }
         var base64 = cursor.replacingOccurrences(of: "-", with: "+").replacingOccurrences(of: "_", with: "/")
         base64 += String(repeating: "=", count: (4 - base64.count % 4) % 4)
@@ -64,7 +64,7 @@ public struct ListPosition: Sendable, Equatable {
 }
 
 /// A row of a newest-first, keyset-paged listing: where it stands in it.
-public protocol Positioned {
+package protocol Positioned {
     var position: ListPosition { get }
 }
 
@@ -79,18 +79,18 @@ extension Array where Element: Positioned {
 }
 
 /// Which of a tenant's messages a listing shows.
-public struct MessageFilter: Sendable {
-    public var state: MessageState?
-    public var channel: MessageChannel?
-    public var procedureID: UUID?
-    public var reference: String?
+package struct MessageFilter: Sendable {
+    package var state: MessageState?
+    package var channel: MessageChannel?
+    package var procedureID: UUID?
+    package var reference: String?
     /// A recipient id or an address.
-    public var recipient: String?
-    public var createdAfter: Date?
-    public var createdBefore: Date?
-    public var limit = 100
+    package var recipient: String?
+    package var createdAfter: Date?
+    package var createdBefore: Date?
+    package var limit = 100
     /// Continue after this message.
-    public var after: ListPosition?
+    package var after: ListPosition?
 
-    public init() {}
+    package init() {}
 }

@@ -1,9 +1,9 @@
-public import Logging
+package import Logging
 import PostgresNIO
 
 /// Applies pending migrations. Safe when several processes start at once: each migration runs in a transaction that
 /// first takes an advisory lock, then checks whether another process applied it meanwhile.
-public struct Migrator: Sendable {
+package struct Migrator: Sendable {
     /// An arbitrary constant shared by every Herald process ("herald" in ASCII).
     static let lockKey: Int64 = 0x6865_7261_6C64
 
@@ -11,7 +11,7 @@ public struct Migrator: Sendable {
     let migrations: [Migration]
     let logger: Logger
 
-    public init(database: Database, migrations: [Migration] = Migration.all, logger: Logger) {
+    package init(database: Database, migrations: [Migration] = Migration.all, logger: Logger) {
         self.database = database
         self.migrations = migrations.sorted { $0.version < $1.version }
         self.logger = logger
@@ -19,7 +19,7 @@ public struct Migrator: Sendable {
 
     /// Returns the versions this call applied (empty when the schema was current).
     @discardableResult
-    public func migrate() async throws -> [Int] {
+    package func migrate() async throws -> [Int] {
         var applied: [Int] = []
         for migration in migrations {
             let didApply = try await database.client.withTransaction(logger: logger) { connection in
@@ -55,7 +55,7 @@ public struct Migrator: Sendable {
     }
 
     /// Versions recorded as applied.
-    public func appliedVersions() async throws -> [Int] {
+    package func appliedVersions() async throws -> [Int] {
         let exists = try await database.client.query("select to_regclass('herald_migrations') is not null", logger: logger)
         for try await (present) in exists.decode(Bool.self) where !present { return [] }
         var versions: [Int] = []

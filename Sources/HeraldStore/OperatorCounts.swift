@@ -1,32 +1,32 @@
 import HeraldCore
-public import Logging
+package import Logging
 import PostgresNIO
 
 /// Depths of the tables that hold messages waiting for a time rather than a job, for the fleet's gauges, and
 /// messages per state, for operators.
-public struct OperatorCounts: Sendable {
+package struct OperatorCounts: Sendable {
     let client: PostgresClient
     let logger: Logger
 
-    public init(database: Database, logger: Logger) {
+    package init(database: Database, logger: Logger) {
         self.client = database.client
         self.logger = logger
     }
 
-    public struct Depths: Sendable {
-        public var scheduled = 0
-        public var deferred = 0
-        public var ledgerRows = 0
-        public var ledgerOverdue = 0
-        public var pendingPolls = 0
+    package struct Depths: Sendable {
+        package var scheduled = 0
+        package var deferred = 0
+        package var ledgerRows = 0
+        package var ledgerOverdue = 0
+        package var pendingPolls = 0
         /// Messages a sender claimed (`sending`), and those of them claimed longer ago than the sending timeout.
-        public var sending = 0
-        public var staleSending = 0
+        package var sending = 0
+        package var staleSending = 0
     }
 
     /// Every message in `sending` has a job ledger row, so they are counted through the ledger (jobs in flight)
     /// rather than by scanning `messages`.
-    public func depths(sendingTimeout: Duration) async throws -> Depths {
+    package func depths(sendingTimeout: Duration) async throws -> Depths {
         let rows = try await client.query("""
             select (select count(*) from schedule)::int8, (select count(*) from deferred_items)::int8,
                    (select count(*) from job_ledger)::int8, (select count(*) from job_ledger where due_at < now())::int8,
@@ -45,7 +45,7 @@ public struct OperatorCounts: Sendable {
     }
 
     /// Messages per state, for operators.
-    public func countsByState() async throws -> [String: Int] {
+    package func countsByState() async throws -> [String: Int] {
         var counts: [String: Int] = [:]
         let rows = try await client.query("select state, count(*)::int8 from messages group by state", logger: logger)
         for try await (state, count) in rows.decode((String, Int).self) { counts[state] = count }

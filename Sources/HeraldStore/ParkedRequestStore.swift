@@ -1,31 +1,31 @@
-public import Foundation
-public import Logging
+package import Foundation
+package import Logging
 import PostgresNIO
 import HeraldCore
 
 /// A request from `herald.intake` waiting for its tenant's rate limit.
-public struct ParkedRequest: Sendable {
-    public var id: Int64
-    public var tenantID: UUID
-    public var apiKeyID: UUID
-    public var idempotencyKey: String
-    public var body: [UInt8]
+package struct ParkedRequest: Sendable {
+    package var id: Int64
+    package var tenantID: UUID
+    package var apiKeyID: UUID
+    package var idempotencyKey: String
+    package var body: [UInt8]
 }
 
 /// Where requests from `herald.intake` over their tenant's rate limit wait (table `parked_requests`): in the
 /// database, holding no consumer and no prefetched delivery, so other tenants' requests flow past them. Each tenant's
 /// are released in the order they came, by one relay at a time (an advisory lock per tenant).
-public struct ParkedRequestStore: Sendable {
+package struct ParkedRequestStore: Sendable {
     let client: PostgresClient
     let logger: Logger
 
-    public init(database: Database, logger: Logger) {
+    package init(database: Database, logger: Logger) {
         self.client = database.client
         self.logger = logger
     }
 
     /// Parks a request; a request with the same idempotency key already parked is not parked twice.
-    public func park(tenantID: UUID, apiKeyID: UUID, idempotencyKey: String, body: [UInt8]) async throws {
+    package func park(tenantID: UUID, apiKeyID: UUID, idempotencyKey: String, body: [UInt8]) async throws {
         try await client.query("""
             insert into parked_requests (tenant_id, api_key_id, idempotency_key, body)
             values (\(tenantID), \(apiKeyID), \(idempotencyKey), \(ByteBuffer(bytes: body)))
@@ -34,7 +34,7 @@ public struct ParkedRequestStore: Sendable {
     }
 
     /// Whether the tenant has requests waiting: a new one then waits behind them.
-    public func hasParked(tenantID: UUID) async throws -> Bool {
+    package func hasParked(tenantID: UUID) async throws -> Bool {
         let rows = try await client.query(
             "select exists (select 1 from parked_requests where tenant_id = \(tenantID))", logger: logger)
         for try await exists in rows.decode(Bool.self) { return exists }
@@ -42,7 +42,7 @@ public struct ParkedRequestStore: Sendable {
     }
 
     /// Tenants whose oldest waiting request may be tried now.
-    public func dueTenants() async throws -> [UUID] {
+    package func dueTenants() async throws -> [UUID] {
         let rows = try await client.query("""
             select tenant_id from (
                 select distinct on (tenant_id) tenant_id, not_before from parked_requests order by tenant_id, id
@@ -51,7 +51,7 @@ public struct ParkedRequestStore: Sendable {
         return try await rows.decode(UUID.self).collect()
     }
 
-    public enum Disposition: Sendable {
+    package enum Disposition: Sendable {
         /// Stored or refused: it leaves the table.
         case done
         /// Still over the limit: it and those behind it wait this long.
@@ -61,7 +61,7 @@ public struct ParkedRequestStore: Sendable {
     /// Takes up to `limit` of the tenant's requests in order and lets `handle` decide each, stopping at the first that
     /// must wait; returns how many were done. Another relay already releasing this tenant makes it return 0. A crash
     /// part-way leaves the rows of requests already stored, and their idempotency keys find them stored next time.
-    public func release(
+    package func release(
         tenantID: UUID, limit: Int, handle: @Sendable (ParkedRequest) async throws -> Disposition
     ) async throws -> Int {
         try await client.withTransaction(logger: logger) { connection in
@@ -103,7 +103,7 @@ public struct ParkedRequestStore: Sendable {
     }
 
     /// How many requests wait, all tenants together.
-    public func count() async throws -> Int {
+    package func count() async throws -> Int {
         let rows = try await client.query("select count(*)::int8 from parked_requests", logger: logger)
         for try await count in rows.decode(Int.self) { return count }
         return 0

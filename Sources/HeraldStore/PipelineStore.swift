@@ -1,23 +1,23 @@
-public import Foundation
-public import HeraldCore
-public import Logging
+package import Foundation
+package import HeraldCore
+package import Logging
 import PostgresNIO
 
 /// The pipeline's transitions: rendering, claiming, sending and retrying. Every state change is a conditional update
 /// (`where state = expected`) that writes its event in the same statement, so a job handled twice changes nothing the
 /// second time.
-public struct PipelineStore: Sendable {
+package struct PipelineStore: Sendable {
     let client: PostgresClient
     let logger: Logger
 
-    public init(database: Database, logger: Logger) {
+    package init(database: Database, logger: Logger) {
         self.client = database.client
         self.logger = logger
     }
 
     /// Moves the messages that are in `from` to `to`; returns those that moved.
     @discardableResult
-    public func transition(
+    package func transition(
         _ ids: [UUID], from: MessageState, to: MessageState, detail: String? = nil
     ) async throws -> [UUID] {
         guard !ids.isEmpty else { return [] }
@@ -45,7 +45,7 @@ public struct PipelineStore: Sendable {
     }
 
     /// Queued messages with their pinned template, for rendering. Messages in any other state are left out.
-    public func renderInputs(_ ids: [UUID]) async throws -> [RenderInput] {
+    package func renderInputs(_ ids: [UUID]) async throws -> [RenderInput] {
         let rows = try await client.query("""
             select m.id, m.template_id, m.channel, m.locale, m.variables::text, t.subject, t.text_body, t.html_body,
                    t.unsubscribe
@@ -65,7 +65,7 @@ public struct PipelineStore: Sendable {
 
     /// Stores rendered content and moves the messages `queued` -> `rendered`, recording the send jobs of those that
     /// moved in the job ledger in the same transaction; returns the publications (one per channel) to publish.
-    public func storeRendered(
+    package func storeRendered(
         _ contents: [RenderedContent], channels: [UUID: MessageChannel]
     ) async throws -> [PendingPublication] {
         guard !contents.isEmpty else { return [] }
@@ -108,7 +108,7 @@ public struct PipelineStore: Sendable {
     /// Claims rendered messages for sending (`rendered` -> `sending`, one more attempt). A message already claimed or
     /// sent is not returned, so a redelivered job never sends twice. Those that ended `suppressed` instead are
     /// counted by the reason of their suppression.
-    public func claimForSending(_ ids: [UUID]) async throws -> (messages: [OutgoingMessage], suppressed: [String]) {
+    package func claimForSending(_ ids: [UUID]) async throws -> (messages: [OutgoingMessage], suppressed: [String]) {
         // A message whose address the tenant suppressed (for all its messages, or for the message's category) ends
         // `suppressed` instead, in the same statement: checked at the last moment, so a suppression that arrived
         // after acceptance counts. Both updates read the same snapshot; the second skips what the first takes.
@@ -164,7 +164,7 @@ public struct PipelineStore: Sendable {
     }
 
     /// `sending` -> `sent` with the provider's id for each message.
-    public func markSent(_ results: [(id: UUID, providerID: String)], polling: SMSPolling? = nil) async throws {
+    package func markSent(_ results: [(id: UUID, providerID: String)], polling: SMSPolling? = nil) async throws {
         guard !results.isEmpty else { return }
         let ids = results.map(\.id)
         let providerIDs = results.map(\.providerID)
@@ -190,7 +190,7 @@ public struct PipelineStore: Sendable {
     /// Gives a message back for another attempt after a transient failure (`sending` -> `rendered`), and returns
     /// the attempts it has had since it was last brought back from `dead` or `failed` (a replay or a client's retry
     /// starts a round of its own).
-    public func releaseForRetry(_ id: UUID, error: String) async throws -> Int {
+    package func releaseForRetry(_ id: UUID, error: String) async throws -> Int {
         let rows = try await client.query("""
             with moved as (
                 update messages set state = 'rendered', last_error = \(error), updated_at = now()
@@ -208,7 +208,7 @@ public struct PipelineStore: Sendable {
     }
 
     /// Current state and channel of each message that exists.
-    public func states(_ ids: [UUID]) async throws -> [UUID: (state: MessageState, channel: MessageChannel)] {
+    package func states(_ ids: [UUID]) async throws -> [UUID: (state: MessageState, channel: MessageChannel)] {
         guard !ids.isEmpty else { return [:] }
         let rows = try await client.query("select id, state, channel from messages where id = any(\(ids))", logger: logger)
         var states: [UUID: (MessageState, MessageChannel)] = [:]

@@ -1,19 +1,19 @@
-public import Foundation
-public import HeraldCore
-public import Logging
+package import Foundation
+package import HeraldCore
+package import Logging
 import PostgresNIO
 
 /// Tenants' quiet hours (`quiet_hours`), one window per channel.
-public struct QuietHoursStore: Sendable {
+package struct QuietHoursStore: Sendable {
     let client: PostgresClient
     let logger: Logger
 
-    public init(database: Database, logger: Logger) {
+    package init(database: Database, logger: Logger) {
         self.client = database.client
         self.logger = logger
     }
 
-    public func get(tenantID: UUID) async throws -> [MessageChannel: QuietHours] {
+    package func get(tenantID: UUID) async throws -> [MessageChannel: QuietHours] {
         let rows = try await client.query(
             "select channel, start_minute, end_minute from quiet_hours where tenant_id = \(tenantID)", logger: logger)
         var hours: [MessageChannel: QuietHours] = [:]
@@ -26,7 +26,7 @@ public struct QuietHoursStore: Sendable {
     }
 
     /// Replaces the tenant's quiet hours with `hours` (a channel left out has none).
-    public func put(_ hours: [MessageChannel: QuietHours], tenantID: UUID) async throws {
+    package func put(_ hours: [MessageChannel: QuietHours], tenantID: UUID) async throws {
         let channels = hours.keys.map(\.rawValue)
         let starts = hours.values.map(\.start)
         let ends = hours.values.map(\.end)
@@ -40,7 +40,7 @@ public struct QuietHoursStore: Sendable {
     }
 
     /// Removes the tenant's quiet hours; true if it had any.
-    public func delete(tenantID: UUID) async throws -> Bool {
+    package func delete(tenantID: UUID) async throws -> Bool {
         let rows = try await client.query(
             "delete from quiet_hours where tenant_id = \(tenantID) returning 1", logger: logger)
         return try await rows.decode(Int.self).collect().count > 0

@@ -1,24 +1,24 @@
-public import Foundation
-public import HeraldCore
-public import Logging
+package import Foundation
+package import HeraldCore
+package import Logging
 import PostgresNIO
 
 /// A person Herald sends to by their id in the calling application, with where and how they want to be reached.
-public struct Recipient: Sendable, Equatable {
+package struct Recipient: Sendable, Equatable {
     /// The tenant whose recipient this is: the same external id in two tenants is two recipients.
-    public var tenantID: UUID
-    public var externalID: String
-    public var email: String?
-    public var phone: String?
-    public var locale: String?
+    package var tenantID: UUID
+    package var externalID: String
+    package var email: String?
+    package var phone: String?
+    package var locale: String?
     /// An IANA time zone identifier such as `Europe/Warsaw`.
-    public var timeZone: String
+    package var timeZone: String
     /// Whether the time zone was given (rather than the default, UTC): only a given one holds SMS for quiet hours.
-    public var timeZoneGiven: Bool
-    public var emailPreference: DeliveryPreference
-    public var smsPreference: DeliveryPreference
+    package var timeZoneGiven: Bool
+    package var emailPreference: DeliveryPreference
+    package var smsPreference: DeliveryPreference
 
-    public init(
+    package init(
         tenantID: UUID = Tenant.defaultID, externalID: String, email: String?, phone: String?, locale: String?, timeZone: String,
         emailPreference: DeliveryPreference, smsPreference: DeliveryPreference, timeZoneGiven: Bool = true
     ) {
@@ -33,27 +33,27 @@ public struct Recipient: Sendable, Equatable {
         self.smsPreference = smsPreference
     }
 
-    public func preference(for channel: MessageChannel) -> DeliveryPreference {
+    package func preference(for channel: MessageChannel) -> DeliveryPreference {
         channel == .email ? emailPreference : smsPreference
     }
 
-    public func address(for channel: MessageChannel) -> String? {
+    package func address(for channel: MessageChannel) -> String? {
         channel == .email ? email : phone
     }
 }
 
-public struct RecipientRepository: Sendable {
+package struct RecipientRepository: Sendable {
     let client: PostgresClient
     let logger: Logger
 
-    public init(database: Database, logger: Logger) {
+    package init(database: Database, logger: Logger) {
         self.client = database.client
         self.logger = logger
     }
 
     /// Creates or replaces a recipient; true when it was created.
     @discardableResult
-    public func put(_ recipient: Recipient) async throws -> Bool {
+    package func put(_ recipient: Recipient) async throws -> Bool {
         let (hour, weekday) = Self.hourAndWeekday(recipient)
         let rows = try await client.query("""
             insert into recipients (tenant_id, external_id, email, phone, locale, timezone, preference, sms_preference, digest_hour, digest_weekday,
@@ -71,7 +71,7 @@ public struct RecipientRepository: Sendable {
         return false
     }
 
-    public func get(_ externalID: String, tenantID: UUID) async throws -> Recipient? {
+    package func get(_ externalID: String, tenantID: UUID) async throws -> Recipient? {
         try await Self.decode(client.query("""
             select \(unescaped: Self.columns) from recipients where tenant_id = \(tenantID) and external_id = \(externalID)
             """, logger: logger)).first

@@ -1,8 +1,8 @@
 /// How long each non-final state that a job owns may last before the sweeper acts, and what it does with a message
 /// left in `sending`.
-public struct RecoveryPolicy: Sendable {
+package struct RecoveryPolicy: Sendable {
     /// What to do with a message whose sender went quiet while it was at the provider.
-    public enum StaleSending: String, Sendable, CaseIterable {
+    package enum StaleSending: String, Sendable, CaseIterable {
         /// Back for another attempt, recorded as a possible duplicate (a resend carries the same Message-ID or
         /// Tyntec reference, so the far side can recognise it).
         case resend
@@ -11,20 +11,20 @@ public struct RecoveryPolicy: Sendable {
     }
 
     /// How long a published job may go unconfirmed before the sweeper publishes it again.
-    public var publishGrace: Duration
+    package var publishGrace: Duration
     /// How long a message may wait in `queued` or `rendered` with its job unsettled before the sweeper publishes a
     /// new job for it. Longer than the longest retry delay, or retries waiting in delay queues get duplicates.
-    public var jobTimeout: Duration
+    package var jobTimeout: Duration
     /// How long a message may stay in `sending` before the sweeper resolves it by `staleSending`.
-    public var sendingTimeout: Duration
-    public var staleSending: StaleSending
+    package var sendingTimeout: Duration
+    package var staleSending: StaleSending
     /// Attempts after which a stale `sending` message fails instead of being sent again.
-    public var maxAttempts: Int
+    package var maxAttempts: Int
     /// How long one batch of jobs or one round of a periodic task may take before the process gives up on itself and
     /// exits to be restarted (see `Watchdog`).
-    public var stallTimeout: Duration
+    package var stallTimeout: Duration
 
-    public init(
+    package init(
         publishGrace: Duration = .seconds(5), jobTimeout: Duration = .seconds(900), sendingTimeout: Duration = .seconds(600),
         staleSending: StaleSending = .resend, maxAttempts: Int = 6, stallTimeout: Duration = .seconds(300)
     ) {

@@ -1,15 +1,15 @@
-public import Foundation
+package import Foundation
 import HeraldCore
 
 /// A rendered message to store.
-public struct RenderedContent: Sendable {
-    public var id: UUID
-    public var subject: String?
-    public var text: String
-    public var html: String?
-    public var segments: Int?
+package struct RenderedContent: Sendable {
+    package var id: UUID
+    package var subject: String?
+    package var text: String
+    package var html: String?
+    package var segments: Int?
 
-    public init(id: UUID, subject: String?, text: String, html: String?, segments: Int? = nil) {
+    package init(id: UUID, subject: String?, text: String, html: String?, segments: Int? = nil) {
         self.id = id
         self.subject = subject
         self.text = text

@@ -1,23 +1,23 @@
 import Foundation
 import HeraldCore
-public import Logging
+package import Logging
 import PostgresNIO
 
 /// How long Herald keeps what it was given: personal data (addresses, names, variables, rendered content, and the
 /// address wherever a provider's reply quoted it, and callbacks not delivered) for `personalData` after a message's last change once it is final,
 /// and the rest of the row (state, timestamps, events) for `history` after it was accepted, for statistics.
-public struct RetentionPolicy: Sendable, Equatable {
-    public var personalData: Duration
-    public var history: Duration
+package struct RetentionPolicy: Sendable, Equatable {
+    package var personalData: Duration
+    package var history: Duration
 
-    public init(personalData: Duration = .seconds(7 * 86_400), history: Duration = .seconds(90 * 86_400)) {
+    package init(personalData: Duration = .seconds(7 * 86_400), history: Duration = .seconds(90 * 86_400)) {
         self.personalData = personalData
         self.history = history
     }
 }
 
 /// Erases and forgets messages as `RetentionPolicy` says, in small batches that replicas share (`SKIP LOCKED`).
-public struct Retention: Sendable {
+package struct Retention: Sendable {
     let client: PostgresClient
     let policy: RetentionPolicy
     let logger: Logger
@@ -28,7 +28,7 @@ public struct Retention: Sendable {
          or (m.state = 'sent' and m.channel = 'email'))
         """
 
-    public init(database: Database, policy: RetentionPolicy, logger: Logger) {
+    package init(database: Database, policy: RetentionPolicy, logger: Logger) {
         self.client = database.client
         self.policy = policy
         self.logger = logger
@@ -37,7 +37,7 @@ public struct Retention: Sendable {
     /// Erases the personal data of up to `limit` messages final for longer than the policy's period; returns how
     /// many. Their rendered content goes, their address and variables are emptied, and the address is replaced by
     /// `[erased]` in their last error and event details (SMTP replies often quote it).
-    public func erase(limit: Int) async throws -> Int {
+    package func erase(limit: Int) async throws -> Int {
         let seconds = policy.personalData.inSeconds
         return try await client.withTransaction(logger: logger) { connection in
             let rows = try await connection.query("""
@@ -74,7 +74,7 @@ public struct Retention: Sendable {
 
     /// Deletes up to `limit` erased messages accepted longer ago than the history period, with their events, and
     /// the procedures left with no message; returns how many messages.
-    public func forget(limit: Int) async throws -> Int {
+    package func forget(limit: Int) async throws -> Int {
         let seconds = policy.history.inSeconds
         return try await client.withTransaction(logger: logger) { connection in
             let rows = try await connection.query("""
@@ -101,7 +101,7 @@ public struct Retention: Sendable {
     }
 
     /// Deletes up to `limit` inbound SMS received longer ago than the personal-data period; returns how many.
-    public func forgetInbound(limit: Int) async throws -> Int {
+    package func forgetInbound(limit: Int) async throws -> Int {
         let rows = try await client.query("""
             delete from inbound_messages where id in (
                 select id from inbound_messages
@@ -113,7 +113,7 @@ public struct Retention: Sendable {
     }
 
     /// Deletes up to `limit` idempotency keys older than the personal-data period; returns how many.
-    public func expireIdempotencyKeys(limit: Int) async throws -> Int {
+    package func expireIdempotencyKeys(limit: Int) async throws -> Int {
         let rows = try await client.query("""
             with old as (
                 select tenant_id, key from idempotency_keys

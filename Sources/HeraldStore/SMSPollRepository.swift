@@ -1,42 +1,42 @@
-public import Foundation
-public import HeraldCore
-public import Logging
+package import Foundation
+package import HeraldCore
+package import Logging
 import PostgresNIO
 
 /// When a sent SMS is first polled and how long its delivery state is worth waiting for.
-public struct SMSPolling: Sendable {
-    public var firstPoll: Duration
-    public var validity: Duration
+package struct SMSPolling: Sendable {
+    package var firstPoll: Duration
+    package var validity: Duration
 
-    public init(firstPoll: Duration, validity: Duration) {
+    package init(firstPoll: Duration, validity: Duration) {
         self.firstPoll = firstPoll
         self.validity = validity
     }
 }
 
 /// A sent SMS due for a status poll, leased to one poller.
-public struct DuePoll: Sendable {
-    public let messageID: UUID
-    public let requestID: String
+package struct DuePoll: Sendable {
+    package let messageID: UUID
+    package let requestID: String
     /// Polls so far, this one included.
-    public let polls: Int
-    public let sentAt: Date
-    public let validUntil: Date
+    package let polls: Int
+    package let sentAt: Date
+    package let validUntil: Date
 }
 
 /// The delivery-status poller's working set (`sms_polls`). Claiming a batch pushes each row's `next_poll_at` a lease
 /// ahead under `FOR UPDATE SKIP LOCKED`, so replicas never poll one message at once, and a poller that dies mid-batch
 /// only delays its rows by the lease. `messages` and its events change only when a delivery state is final.
-public struct SMSPollRepository: Sendable {
+package struct SMSPollRepository: Sendable {
     let client: PostgresClient
     let logger: Logger
 
-    public init(database: Database, logger: Logger) {
+    package init(database: Database, logger: Logger) {
         self.client = database.client
         self.logger = logger
     }
 
-    public func claimDue(limit: Int, lease: Duration) async throws -> [DuePoll] {
+    package func claimDue(limit: Int, lease: Duration) async throws -> [DuePoll] {
         let rows = try await client.query("""
             update sms_polls p set next_poll_at = now() + make_interval(secs => \(lease.inSeconds)), polls = p.polls + 1
             where p.message_id in (
@@ -54,7 +54,7 @@ public struct SMSPollRepository: Sendable {
 
     /// Sets when each message is polled next. `uncount` takes back the poll just claimed (the provider asked us
     /// to slow down, so it told us nothing).
-    public func reschedule(_ next: [(id: UUID, after: Duration)], uncount: Bool = false) async throws {
+    package func reschedule(_ next: [(id: UUID, after: Duration)], uncount: Bool = false) async throws {
         guard !next.isEmpty else { return }
         let ids = next.map(\.id)
         let seconds = next.map(\.after.inSeconds)
@@ -68,7 +68,7 @@ public struct SMSPollRepository: Sendable {
 
     /// Records final delivery states (`delivered` or `undeliverable`, with the provider's reason) and takes the
     /// messages off the schedule, in one statement. A message no longer `sent` (cancelled, replayed) just leaves it.
-    public func finish(_ results: [(id: UUID, state: MessageState, detail: String?)]) async throws {
+    package func finish(_ results: [(id: UUID, state: MessageState, detail: String?)]) async throws {
         guard !results.isEmpty else { return }
         let ids = results.map(\.id)
         let states = results.map(\.state.rawValue)
@@ -91,7 +91,7 @@ public struct SMSPollRepository: Sendable {
     }
 
     /// Messages waiting for a poll, and how many are due now.
-    public func backlog() async throws -> (waiting: Int, due: Int) {
+    package func backlog() async throws -> (waiting: Int, due: Int) {
         let rows = try await client.query(
             "select count(*), count(*) filter (where next_poll_at <= now()) from sms_polls", logger: logger)
         for try await (waiting, due) in rows.decode((Int, Int).self) { return (waiting, due) }

@@ -1,21 +1,21 @@
 import Foundation
 import HeraldCore
-public import Logging
+package import Logging
 import PostgresNIO
 
 /// Scheduled messages (table `schedule`), released by the relay when due.
-public struct ScheduleStore: Sendable {
+package struct ScheduleStore: Sendable {
     let client: PostgresClient
     let logger: Logger
 
-    public init(database: Database, logger: Logger) {
+    package init(database: Database, logger: Logger) {
         self.client = database.client
         self.logger = logger
     }
 
     /// Moves up to `limit` due scheduled messages to `queued` (those cancelled meanwhile stay as they are). Returns
     /// how many entries of the schedule came due, and the publication of the messages that moved.
-    public func releaseDue(limit: Int) async throws -> (due: Int, publication: PendingPublication?) {
+    package func releaseDue(limit: Int) async throws -> (due: Int, publication: PendingPublication?) {
         try await client.withTransaction(logger: logger) { connection in
             let rows = try await connection.query("""
                 with due as (

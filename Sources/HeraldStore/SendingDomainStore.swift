@@ -1,50 +1,50 @@
-public import Foundation
+package import Foundation
 import HeraldCore
-public import Logging
+package import Logging
 import PostgresNIO
 
 /// A tenant's sending domain as `herald ctl domains list` shows it (never with a private key).
-public struct SendingDomain: Sendable {
-    public struct Key: Sendable {
-        public var selector: String
-        public var algorithm: String
-        public var publicKey: String
-        public var createdAt: Date
+package struct SendingDomain: Sendable {
+    package struct Key: Sendable {
+        package var selector: String
+        package var algorithm: String
+        package var publicKey: String
+        package var createdAt: Date
     }
 
-    public var domain: String
-    public var returnPathDomain: String?
-    public var keys: [Key]
+    package var domain: String
+    package var returnPathDomain: String?
+    package var keys: [Key]
 }
 
 /// A DKIM key as herald-email signs with it.
-public struct SigningKey: Sendable {
-    public var domain: String
-    public var selector: String
-    public var algorithm: String
-    public var privateKey: String
+package struct SigningKey: Sendable {
+    package var domain: String
+    package var selector: String
+    package var algorithm: String
+    package var privateKey: String
 }
 
 /// What herald-email needs for the From domains of a batch: each one's keys and return-path domain.
-public struct DomainSending: Sendable {
-    public var keys: [SigningKey] = []
-    public var returnPathDomain: String?
+package struct DomainSending: Sendable {
+    package var keys: [SigningKey] = []
+    package var returnPathDomain: String?
 
-    public init() {}
+    package init() {}
 }
 
 /// Tenants' sending domains, DKIM keys and default senders (`tenant_domains`, `dkim_keys`, `tenants.email_sender`).
-public struct SendingDomainStore: Sendable {
+package struct SendingDomainStore: Sendable {
     let client: PostgresClient
     let logger: Logger
 
-    public init(database: Database, logger: Logger) {
+    package init(database: Database, logger: Logger) {
         self.client = database.client
         self.logger = logger
     }
 
     /// A domain name in lower case, or an error naming what is wrong with it.
-    public static func normalized(_ domain: String) throws -> String {
+    package static func normalized(_ domain: String) throws -> String {
         let lowered = domain.lowercased().trimmingCharacters(in: .whitespaces)
         do {
             guard !lowered.contains("@"), !lowered.hasSuffix("."), lowered.contains(".") else { throw EmailAddress.Problem.malformed }
@@ -55,7 +55,7 @@ public struct SendingDomainStore: Sendable {
         return lowered
     }
 
-    public func addDomain(_ domain: String, returnPathDomain: String?, tenant: String) async throws {
+    package func addDomain(_ domain: String, returnPathDomain: String?, tenant: String) async throws {
         let domain = try Self.normalized(domain)
         let returnPath = try returnPathDomain.map(Self.normalized)
         if let returnPath, returnPath != domain, !returnPath.hasSuffix("." + domain) {
@@ -73,7 +73,7 @@ public struct SendingDomainStore: Sendable {
         }
     }
 
-    public func domains(tenant: String) async throws -> [SendingDomain] {
+    package func domains(tenant: String) async throws -> [SendingDomain] {
         let rows = try await client.query("""
             select d.domain, d.return_path_domain, k.selector, k.algorithm, k.public_key, k.created_at
             from tenant_domains d join tenants t on t.id = d.tenant_id
@@ -94,7 +94,7 @@ public struct SendingDomainStore: Sendable {
     }
 
     /// Removes the domain and its keys; false when it is not the tenant's.
-    public func removeDomain(_ domain: String, tenant: String) async throws -> Bool {
+    package func removeDomain(_ domain: String, tenant: String) async throws -> Bool {
         let rows = try await client.query("""
             delete from tenant_domains d using tenants t
             where d.tenant_id = t.id and t.name = \(tenant) and d.domain = \(domain.lowercased())
@@ -104,7 +104,7 @@ public struct SendingDomainStore: Sendable {
     }
 
     /// Whether each of these domains is one of the tenant's.
-    public func owned(_ domains: Set<String>, tenantID: UUID) async throws -> Set<String> {
+    package func owned(_ domains: Set<String>, tenantID: UUID) async throws -> Set<String> {
         let rows = try await client.query("""
             select domain from tenant_domains where tenant_id = \(tenantID) and domain = any(\(Array(domains)))
             """, logger: logger)
@@ -112,7 +112,7 @@ public struct SendingDomainStore: Sendable {
     }
 
     /// Sets (or, with nil, clears) the tenant's default sender; its domain must be one of the tenant's.
-    public func setSender(_ mailbox: String?, domain: String?, tenant: String) async throws {
+    package func setSender(_ mailbox: String?, domain: String?, tenant: String) async throws {
         let rows = try await client.query("""
             update tenants t set email_sender = \(mailbox)
             where t.name = \(tenant)
@@ -124,7 +124,7 @@ public struct SendingDomainStore: Sendable {
         }
     }
 
-    public func addKey(
+    package func addKey(
         domain: String, selector: String, algorithm: String, privateKey: String, publicKey: String, tenant: String
     ) async throws {
         do {
@@ -144,7 +144,7 @@ public struct SendingDomainStore: Sendable {
     }
 
     /// The algorithms of the domain's keys, oldest first (what a rotation makes again).
-    public func keyAlgorithms(domain: String, tenant: String) async throws -> [String] {
+    package func keyAlgorithms(domain: String, tenant: String) async throws -> [String] {
         let rows = try await client.query("""
             select k.algorithm from dkim_keys k join tenant_domains d on d.domain = k.domain join tenants t on t.id = d.tenant_id
             where t.name = \(tenant) and d.domain = \(domain.lowercased())
@@ -153,7 +153,7 @@ public struct SendingDomainStore: Sendable {
         return try await rows.decode(String.self).collect()
     }
 
-    public func removeKey(domain: String, selector: String, tenant: String) async throws -> Bool {
+    package func removeKey(domain: String, selector: String, tenant: String) async throws -> Bool {
         let rows = try await client.query("""
             delete from dkim_keys k using tenant_domains d, tenants t
             where k.domain = d.domain and d.tenant_id = t.id and t.name = \(tenant)
@@ -164,7 +164,7 @@ public struct SendingDomainStore: Sendable {
     }
 
     /// Keys and return-path domains of these From domains (those that are tenants' domains).
-    public func sending(for domains: Set<String>) async throws -> [String: DomainSending] {
+    package func sending(for domains: Set<String>) async throws -> [String: DomainSending] {
         let rows = try await client.query("""
             select d.domain, d.return_path_domain, k.selector, k.algorithm, k.private_key
             from tenant_domains d left join dkim_keys k on k.domain = d.domain
@@ -184,7 +184,7 @@ public struct SendingDomainStore: Sendable {
     }
 
     /// Every return-path domain, with its tenant (herald-inbound accepts mail for these besides the bounce domain).
-    public func returnPathDomains() async throws -> [String: UUID] {
+    package func returnPathDomains() async throws -> [String: UUID] {
         let rows = try await client.query("""
             select return_path_domain, tenant_id from tenant_domains where return_path_domain is not null
             """, logger: logger)

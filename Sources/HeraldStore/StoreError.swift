@@ -1,30 +1,30 @@
 import PostgresNIO
 
 /// An error from the store. `description` carries the server's message, never a query's bound values.
-public struct StoreError: Error, CustomStringConvertible, Sendable {
-    public struct Code: Hashable, Sendable, CustomStringConvertible {
-        public let description: String
-        public static let unavailable = Code(description: "database unavailable")
-        public static let tlsFailed = Code(description: "TLS failed")
-        public static let notFound = Code(description: "not found")
-        public static let conflict = Code(description: "conflict")
-        public static let migration = Code(description: "migration failed")
-        public static let invalid = Code(description: "invalid")
+package struct StoreError: Error, CustomStringConvertible, Sendable {
+    package struct Code: Hashable, Sendable, CustomStringConvertible {
+        package let description: String
+        package static let unavailable = Code(description: "database unavailable")
+        package static let tlsFailed = Code(description: "TLS failed")
+        package static let notFound = Code(description: "not found")
+        package static let conflict = Code(description: "conflict")
+        package static let migration = Code(description: "migration failed")
+        package static let invalid = Code(description: "invalid")
     }
 
-    public let code: Code
-    public let detail: String
+    package let code: Code
+    package let detail: String
 
-    public init(_ code: Code, _ detail: String) {
+    package init(_ code: Code, _ detail: String) {
         self.code = code
         self.detail = detail
     }
 
-    public var description: String { "\(code): \(detail)" }
+    package var description: String { "\(code): \(detail)" }
 
     /// A readable account of a postgres-nio error (whose own description hides details on purpose); other errors
     /// as they describe themselves. Outside the store, use `ProcessRuntime.describe`, which asks each module.
-    public static func describe(_ error: any Error) -> String {
+    package static func describe(_ error: any Error) -> String {
         guard let error = serverError(error) else { return "\(error)" }
         if let server = error.serverInfo, let message = server[.message] {
             let state = server[.sqlState]

@@ -1,31 +1,31 @@
-public import Foundation
-public import HeraldCore
-public import Logging
+package import Foundation
+package import HeraldCore
+package import Logging
 import PostgresNIO
 
 /// One entry of a tenant's suppression list: an address its messages of `channel` must not reach (those of
 /// `category` only, or all when it is nil), and why.
-public struct Suppression: Sendable, Positioned {
-    public enum Reason: String, Sendable, CaseIterable {
+package struct Suppression: Sendable, Positioned {
+    package enum Reason: String, Sendable, CaseIterable {
         case hardBounce = "hard_bounce"
         case complaint
         case unsubscribe
         case manual
     }
 
-    public var channel: MessageChannel
-    public var address: String
-    public var reason: Reason
-    public var category: String?
-    public var messageID: UUID?
-    public var note: String?
-    public var createdAt: Date
-    public var expiresAt: Date?
-    public var position: ListPosition
+    package var channel: MessageChannel
+    package var address: String
+    package var reason: Reason
+    package var category: String?
+    package var messageID: UUID?
+    package var note: String?
+    package var createdAt: Date
+    package var expiresAt: Date?
+    package var position: ListPosition
 
     /// The address as the list keys it: an email address in lower case, a phone number in E.164 (the `+` added
     /// when a URL's decoding turned it into a space or dropped it); nil when it is neither.
-    public static func normalized(_ address: String, channel: MessageChannel) -> String? {
+    package static func normalized(_ address: String, channel: MessageChannel) -> String? {
         switch channel {
         case .email:
             let lowered = address.lowercased()
@@ -43,23 +43,23 @@ public struct Suppression: Sendable, Positioned {
 }
 
 /// What a listing of suppressions shows.
-public struct SuppressionFilter: Sendable {
-    public var channel: MessageChannel?
-    public var address: String?
-    public var reason: Suppression.Reason?
-    public var limit = 100
-    public var after: ListPosition?
+package struct SuppressionFilter: Sendable {
+    package var channel: MessageChannel?
+    package var address: String?
+    package var reason: Suppression.Reason?
+    package var limit = 100
+    package var after: ListPosition?
 
-    public init() {}
+    package init() {}
 }
 
 /// The tenants' suppression lists (table `suppressions`). A message is checked against its tenant's list when it is
 /// claimed for sending (`PipelineStore.claimForSending`).
-public struct SuppressionStore: Sendable {
+package struct SuppressionStore: Sendable {
     let client: PostgresClient
     let logger: Logger
 
-    public init(database: Database, logger: Logger) {
+    package init(database: Database, logger: Logger) {
         self.client = database.client
         self.logger = logger
     }
@@ -70,7 +70,7 @@ public struct SuppressionStore: Sendable {
         """
 
     /// A page of the tenant's suppressions, newest first, and where the next page starts (nil on the last).
-    public func list(_ filter: SuppressionFilter, tenantID: UUID) async throws -> (entries: [Suppression], next: ListPosition?) {
+    package func list(_ filter: SuppressionFilter, tenantID: UUID) async throws -> (entries: [Suppression], next: ListPosition?) {
         let limit = max(1, min(filter.limit, 1000))
         let rows = try await client.query("""
             select \(unescaped: Self.columns) from suppressions
@@ -88,7 +88,7 @@ public struct SuppressionStore: Sendable {
 
     /// Adds (or replaces) the tenant's entry for this address and category.
     @discardableResult
-    public func suppress(
+    package func suppress(
         tenantID: UUID, channel: MessageChannel, address: String, reason: Suppression.Reason, category: String? = nil,
         messageID: UUID? = nil, note: String? = nil, expiresAt: Date? = nil
     ) async throws -> Suppression {
@@ -108,7 +108,7 @@ public struct SuppressionStore: Sendable {
     }
 
     /// Removes the tenant's entries for this address (every category); returns how many.
-    public func remove(tenantID: UUID, channel: MessageChannel, address: String) async throws -> Int {
+    package func remove(tenantID: UUID, channel: MessageChannel, address: String) async throws -> Int {
         let rows = try await client.query("""
             delete from suppressions where tenant_id = \(tenantID) and channel = \(channel.rawValue) and address = \(address)
             returning 1
@@ -134,7 +134,7 @@ public struct SuppressionStore: Sendable {
 extension SuppressionStore {
     /// Suppresses an email's address for its tenant and its category (none: all the tenant's unsubscribable mail),
     /// as its recipient asked by one-click or by mail; idempotent. False when no such email is (still) stored.
-    public func unsubscribe(messageID: UUID) async throws -> Bool {
+    package func unsubscribe(messageID: UUID) async throws -> Bool {
         let rows = try await client.query("""
             with m as (
                 select m.id, m.tenant_id, lower(m.to_address) as address, coalesce(m.category, t.category, '') as category
@@ -153,17 +153,17 @@ extension SuppressionStore {
 }
 
 /// What a tenant's email became over a recent period (`GET /v1/deliverability`).
-public struct Deliverability: Sendable {
-    public var sent = 0
-    public var hardBounces = 0
-    public var complaints = 0
+package struct Deliverability: Sendable {
+    package var sent = 0
+    package var hardBounces = 0
+    package var complaints = 0
     /// Email suppressions added in the period, by reason.
-    public var suppressions: [Suppression.Reason: Int] = [:]
+    package var suppressions: [Suppression.Reason: Int] = [:]
 }
 
 extension SuppressionStore {
     /// The tenant's emails sent, bounced and complained about, and suppressions added, over the last `period`.
-    public func deliverability(tenantID: UUID, period: Duration) async throws -> Deliverability {
+    package func deliverability(tenantID: UUID, period: Duration) async throws -> Deliverability {
         let seconds = period.inSeconds
         let rows = try await client.query("""
             select 'event', e.to_state, count(*)

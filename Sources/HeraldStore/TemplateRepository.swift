@@ -1,30 +1,30 @@
-public import Foundation
-public import HeraldCore
-public import Logging
+package import Foundation
+package import HeraldCore
+package import Logging
 import PostgresNIO
 
 /// A stored template version.
-public struct Template: Sendable, Equatable {
-    public let id: Int64
-    public let name: String
-    public let locale: String
-    public let version: Int
-    public let channel: MessageChannel
-    public let subject: String?
-    public let text: String
-    public let html: String?
-    public let createdAt: Date
+package struct Template: Sendable, Equatable {
+    package let id: Int64
+    package let name: String
+    package let locale: String
+    package let version: Int
+    package let channel: MessageChannel
+    package let subject: String?
+    package let text: String
+    package let html: String?
+    package let createdAt: Date
     /// What its messages are about, for suppressions by category (an unsubscribe from it covers that category).
-    public var category: String? = nil
+    package var category: String? = nil
     /// Email: its messages carry List-Unsubscribe (RFC 8058 one-click) and `{{unsubscribe_url}}`, and an unsubscribe
     /// stops them; mail from templates without it still goes.
-    public var unsubscribe = false
+    package var unsubscribe = false
     /// Email: the From mailbox (`Name <local@domain>`) for its messages that name none.
-    public var sender: String? = nil
+    package var sender: String? = nil
 
     /// Locales to try for a wanted locale, most specific first: `pl-PL`, then `pl`, then the default locale and its
     /// language, then none (a template stored without a locale).
-    public static func fallbacks(for locale: String, defaultLocale: String = "") -> [String] {
+    package static func fallbacks(for locale: String, defaultLocale: String = "") -> [String] {
         var candidates: [String] = []
         for wanted in [locale, defaultLocale] where !wanted.isEmpty {
             candidates.append(wanted)
@@ -37,7 +37,7 @@ public struct Template: Sendable, Equatable {
 
     /// The version that answers `locale` among the newest of each locale of one template: the first of the
     /// fallbacks that exists, else the only locale there is. Nil when none fits.
-    public static func choose(from versions: [Template], locale: String, defaultLocale: String) -> Template? {
+    package static func choose(from versions: [Template], locale: String, defaultLocale: String) -> Template? {
         for candidate in fallbacks(for: locale, defaultLocale: defaultLocale) {
             if let match = versions.first(where: { $0.locale == candidate }) { return match }
         }
@@ -46,18 +46,18 @@ public struct Template: Sendable, Equatable {
 }
 
 /// What looking a template up for a message found.
-public enum TemplateResolution: Sendable {
+package enum TemplateResolution: Sendable {
     case found(Template)
     /// The template exists, but in none of the locales that could answer; these are the ones it has.
     case noLocale(available: [String])
     case missing
 
-    public var template: Template? {
+    package var template: Template? {
         if case .found(let template) = self { template } else { nil }
     }
 
     /// Why there is no template, for a problem naming the field; nil when found.
-    public func problem(name: String, locale: String) -> String? {
+    package func problem(name: String, locale: String) -> String? {
         switch self {
         case .found: nil
         case .missing: "no template named '\(name)'"
@@ -69,16 +69,16 @@ public enum TemplateResolution: Sendable {
 }
 
 /// Versioned templates: every `put` adds a version; messages pin the version they were accepted with.
-public struct TemplateRepository: Sendable {
+package struct TemplateRepository: Sendable {
     let client: PostgresClient
     let logger: Logger
 
-    public init(database: Database, logger: Logger) {
+    package init(database: Database, logger: Logger) {
         self.client = database.client
         self.logger = logger
     }
 
-    public func put(
+    package func put(
         tenantID: UUID, name: String, locale: String, channel: MessageChannel, subject: String?, text: String, html: String?,
         category: String? = nil, unsubscribe: Bool = false, sender: String? = nil
     ) async throws -> Template {
@@ -102,7 +102,7 @@ public struct TemplateRepository: Sendable {
     }
 
     /// The newest version for the best matching locale (see `Template.choose`).
-    public func resolve(tenantID: UUID, name: String, locale: String, defaultLocale: String) async throws -> TemplateResolution {
+    package func resolve(tenantID: UUID, name: String, locale: String, defaultLocale: String) async throws -> TemplateResolution {
         let versions = try await latest(tenantID: tenantID, name: name)
         if versions.isEmpty { return .missing }
         guard let template = Template.choose(from: versions, locale: locale, defaultLocale: defaultLocale) else {
@@ -112,7 +112,7 @@ public struct TemplateRepository: Sendable {
     }
 
     /// The newest version of each locale of a template.
-    public func latest(tenantID: UUID, name: String) async throws -> [Template] {
+    package func latest(tenantID: UUID, name: String) async throws -> [Template] {
         let rows = try await client.query("""
             select distinct on (locale) \(unescaped: Self.columns) from templates where tenant_id = \(tenantID) and name = \(name)
             order by locale, version desc
@@ -121,7 +121,7 @@ public struct TemplateRepository: Sendable {
     }
 
     /// The tenant's templates, by name: the newest version of each locale.
-    public func list(tenantID: UUID) async throws -> [Template] {
+    package func list(tenantID: UUID) async throws -> [Template] {
         let rows = try await client.query("""
             select distinct on (name, locale) \(unescaped: Self.columns) from templates where tenant_id = \(tenantID)
             order by name, locale, version desc

@@ -1,18 +1,18 @@
-public import Foundation
-public import Logging
+package import Foundation
+package import Logging
 import PostgresNIO
 
 /// Tenants, their delivery-status callback setting and their shared rate-limit buckets.
-public struct TenantRepository: Sendable {
+package struct TenantRepository: Sendable {
     let client: PostgresClient
     let logger: Logger
 
-    public init(database: Database, logger: Logger) {
+    package init(database: Database, logger: Logger) {
         self.client = database.client
         self.logger = logger
     }
 
-    public func create(name: String, ratePerMinute: Int?, burst: Int?, defaultLocale: String? = nil) async throws -> Tenant {
+    package func create(name: String, ratePerMinute: Int?, burst: Int?, defaultLocale: String? = nil) async throws -> Tenant {
         guard Tenant.isValidName(name) else {
             throw StoreError(.invalid, "'\(name)' is not a tenant name (1 to 100 letters, digits, '.', '_', '-')")
         }
@@ -33,7 +33,7 @@ public struct TenantRepository: Sendable {
     }
 
     /// Changes a tenant's rate limit or burst; nil leaves a value as it is.
-    public func setLimits(name: String, ratePerMinute: Int?, burst: Int?) async throws -> Tenant {
+    package func setLimits(name: String, ratePerMinute: Int?, burst: Int?) async throws -> Tenant {
         guard (ratePerMinute ?? 1) > 0, (burst ?? 1) > 0 else {
             throw StoreError(.invalid, "the rate limit and burst must be positive")
         }
@@ -45,25 +45,25 @@ public struct TenantRepository: Sendable {
         return tenant
     }
 
-    public func list() async throws -> [Tenant] {
+    package func list() async throws -> [Tenant] {
         try await Self.decode(client.query("select \(unescaped: Self.columns) from tenants order by created_at, name", logger: logger))
     }
 
-    public func get(_ id: UUID) async throws -> Tenant? {
+    package func get(_ id: UUID) async throws -> Tenant? {
         try await Self.decode(client.query("select \(unescaped: Self.columns) from tenants where id = \(id)", logger: logger)).first
     }
 
     // MARK: Callbacks
 
     /// Sets where the tenant's delivery-status callbacks go and the secret that signs them.
-    public func setCallback(tenantID: UUID, url: String, secret: String) async throws {
+    package func setCallback(tenantID: UUID, url: String, secret: String) async throws {
         try await client.query("""
             update tenants set callback_url = \(url), callback_secret = \(secret) where id = \(tenantID)
             """, logger: logger)
     }
 
     /// Removes the tenant's callback; callbacks not yet delivered are dropped with it. True when there was one.
-    public func removeCallback(tenantID: UUID) async throws -> Bool {
+    package func removeCallback(tenantID: UUID) async throws -> Bool {
         try await client.withTransaction(logger: logger) { connection in
             let rows = try await connection.query("""
                 update tenants set callback_url = null, callback_secret = null
@@ -82,7 +82,7 @@ public struct TenantRepository: Sendable {
     /// Takes `count` tokens from the tenant's bucket (refilled at `ratePerMinute` per minute up to `burst`), shared by
     /// every API replica through one row. Returns nil when taken, else how long until that many will be there.
     /// A request that takes more than the burst can never pass: the caller refuses it before asking.
-    public func take(_ count: Int, tenantID: UUID, ratePerMinute: Int, burst: Int) async throws -> Duration? {
+    package func take(_ count: Int, tenantID: UUID, ratePerMinute: Int, burst: Int) async throws -> Duration? {
         let perSecond = Double(ratePerMinute) / 60
         let rows = try await client.query("""
             with current as (

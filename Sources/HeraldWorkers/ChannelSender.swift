@@ -1,10 +1,10 @@
 import HeraldCore
-public import HeraldProviders
-public import HeraldStore
+package import HeraldProviders
+package import HeraldStore
 import Foundation
 
 /// One channel's way out: hands claimed messages to its provider.
-public protocol ChannelSender: Sendable {
+package protocol ChannelSender: Sendable {
     /// Sends the messages, reporting each one's outcome (with its index) as soon as it has one; returns once all
     /// are reported.
     func send(_ messages: [OutgoingMessage], completed: @escaping @Sendable (Int, DeliveryOutcome) -> Void) async
@@ -14,14 +14,14 @@ public protocol ChannelSender: Sendable {
 /// the fleet's, and signed by each DKIM key of the From domain. With `bounces`, each email's envelope sender is its
 /// own address at the bounce domain (or at the From domain's return-path domain), where herald-inbound learns what
 /// became of it.
-public struct EmailChannel: ChannelSender {
+package struct EmailChannel: ChannelSender {
     let provider: any EmailProvider
     let from: MIMEMessage.Mailbox
     let bounces: BounceAddresses?
     let domains: SenderDomains?
     let links: PublicLinks?
 
-    public init(
+    package init(
         provider: any EmailProvider, from: MIMEMessage.Mailbox, bounces: BounceAddresses? = nil, domains: SenderDomains? = nil,
         links: PublicLinks? = nil
     ) {
@@ -32,7 +32,7 @@ public struct EmailChannel: ChannelSender {
         self.links = links
     }
 
-    public func send(_ messages: [OutgoingMessage], completed: @escaping @Sendable (Int, DeliveryOutcome) -> Void) async {
+    package func send(_ messages: [OutgoingMessage], completed: @escaping @Sendable (Int, DeliveryOutcome) -> Void) async {
         let senders = messages.map { message in message.sender.flatMap(MIMEMessage.Mailbox.init(parsing:)) ?? from }
         var entries: [String: SenderDomains.Entry] = [:]
         if let domains {
@@ -63,19 +63,19 @@ public struct EmailChannel: ChannelSender {
 
 /// SMS through Tyntec, from the message's own sender id or the configured default; with `reports`, each asks
 /// Tyntec to push its delivery reports to herald-api.
-public struct SMSChannel: ChannelSender {
+package struct SMSChannel: ChannelSender {
     let client: any SMSProvider
     let from: String
     let reports: PublicLinks?
 
-    public init(client: any SMSProvider, from: String, reports: PublicLinks? = nil) {
+    package init(client: any SMSProvider, from: String, reports: PublicLinks? = nil) {
         self.client = client
         self.from = from
         self.reports = reports
     }
 
     /// Each SMS is its own HTTP request; they go out at once, over the client's connection pool.
-    public func send(_ messages: [OutgoingMessage], completed: @escaping @Sendable (Int, DeliveryOutcome) -> Void) async {
+    package func send(_ messages: [OutgoingMessage], completed: @escaping @Sendable (Int, DeliveryOutcome) -> Void) async {
         await withTaskGroup(of: Void.self) { group in
             for (index, message) in messages.enumerated() {
                 group.addTask {

@@ -1,27 +1,27 @@
 import Foundation
 import HeraldBus
-public import HeraldCore
-public import HeraldServer
-public import HeraldStore
-public import Logging
+package import HeraldCore
+package import HeraldServer
+package import HeraldStore
+package import Logging
 import Metrics
-public import ServiceLifecycle
+import ServiceLifecycle
 
 /// How `herald-digest` works.
-public struct DigestConfiguration: Sendable {
+package struct DigestConfiguration: Sendable {
     /// Templates the digests are rendered from, per channel (resolved in the recipient's locale). A digest template
     /// sees `items` (each with `subject`, `text`, `html`, `category`, `at`), `count`, `window_start`, `window_end` and
     /// `recipient`.
-    public var emailTemplate: String
-    public var smsTemplate: String
+    package var emailTemplate: String
+    package var smsTemplate: String
     /// How often to look for closed windows when there was nothing to do.
-    public var interval: Duration
+    package var interval: Duration
     /// Recipients handled per transaction.
-    public var batchSize: Int
+    package var batchSize: Int
     /// The locale digest templates fall back to.
-    public var defaultLocale: String
+    package var defaultLocale: String
 
-    public init(emailTemplate: String = "digest", smsTemplate: String = "digest-sms", interval: Duration = .seconds(5),
+    package init(emailTemplate: String = "digest", smsTemplate: String = "digest-sms", interval: Duration = .seconds(5),
                 batchSize: Int = 500, defaultLocale: String = "en") {
         self.defaultLocale = defaultLocale
         self.emailTemplate = emailTemplate
@@ -35,7 +35,7 @@ public struct DigestConfiguration: Sendable {
 /// notifications into one digest message (queued for the renderer like any message) and marks them `digested`, or
 /// queues a single one as itself. Each batch is one transaction (see `DigestRepository`), so replicas and crashes
 /// never produce two digests for one window; what was missed while the fleet was down is due, and taken, at start.
-public struct DigestAggregator: Service {
+package struct DigestAggregator: Service {
     let digests: DigestRepository
     let templates: TemplateRepository
     let publisher: JobPublisher
@@ -46,7 +46,7 @@ public struct DigestAggregator: Service {
     let folded = Counter(label: "herald_digest_items_total")
     let produced = Counter(label: "herald_digests_total")
 
-    public init(
+    package init(
         digests: DigestRepository, templates: TemplateRepository, publisher: JobPublisher,
         clock: any HeraldClock = SystemClock(), configuration: DigestConfiguration = .init(), watchdog: Watchdog = .off,
         logger: Logger
@@ -60,7 +60,7 @@ public struct DigestAggregator: Service {
         self.logger = logger
     }
 
-    public func run() async throws {
+    package func run() async throws {
         await repeatPasses("digest round", interval: configuration.interval, watchdog: watchdog, logger: logger) {
             try await aggregateOnce().recipients >= configuration.batchSize
         }
@@ -69,7 +69,7 @@ public struct DigestAggregator: Service {
     /// One batch: aggregate, commit, then publish render jobs for what was queued. A failed publish is left to the
     /// sweeper, which publishes jobs the broker never confirmed.
     @discardableResult
-    public func aggregateOnce() async throws -> DigestRepository.Outcome {
+    package func aggregateOnce() async throws -> DigestRepository.Outcome {
         let now = clock.now()
         let lookup = TemplateLookup(templates: templates, defaultLocale: configuration.defaultLocale)
         let configuration = configuration

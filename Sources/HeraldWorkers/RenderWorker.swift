@@ -1,18 +1,18 @@
 import Foundation
-public import HeraldBus
+package import HeraldBus
 import HeraldCore
-public import HeraldProviders
-public import HeraldRendering
+package import HeraldProviders
+package import HeraldRendering
 import HeraldStore
-public import Logging
-public import HeraldServer
+package import Logging
+package import HeraldServer
 import Metrics
 
 /// Renders queued messages in batches: one query to load them, one transaction to store what rendered with the send
 /// jobs' ledger rows, then send jobs published with confirms, and only then the acks. Template errors and missing
 /// variables fail the message with a readable `last_error`; database trouble retries the batch's jobs with backoff;
 /// a send job the broker does not confirm is left to the sweeper, which publishes it after the grace period.
-public struct RenderWorker: Sendable {
+package struct RenderWorker: Sendable {
     let messages: PipelineStore
     let bus: BusClient
     let publisher: JobPublisher
@@ -28,7 +28,7 @@ public struct RenderWorker: Sendable {
     /// With `links`, a message of an unsubscribe template has `{{unsubscribe_url}}`, its own one-click link.
     let links: PublicLinks?
 
-    public init(
+    package init(
         infrastructure: Infrastructure, topology: Topology, renderer: MessageRenderer = MessageRenderer(),
         links: PublicLinks? = nil, logger: Logger
     ) {
@@ -41,7 +41,7 @@ public struct RenderWorker: Sendable {
         self.logger = logger
     }
 
-    public func handle(_ deliveries: [BusDelivery]) async {
+    package func handle(_ deliveries: [BusDelivery]) async {
         let jobs = await settler.decode(deliveries)
         guard !jobs.isEmpty else { return }
         do {

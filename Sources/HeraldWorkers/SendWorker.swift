@@ -1,10 +1,10 @@
 import Foundation
-public import HeraldBus
-public import HeraldCore
+package import HeraldBus
+package import HeraldCore
 import HeraldProviders
-public import HeraldStore
-public import Logging
-public import HeraldServer
+package import HeraldStore
+package import Logging
+package import HeraldServer
 import Metrics
 import Synchronization
 
@@ -14,7 +14,7 @@ import Synchronization
 /// (a message stays in `sending` until then: the provider may have it). A redelivered job never sends a message
 /// already sent or being sent, since claims are conditional. Temporary refusals retry with backoff (no sooner than
 /// the provider's `Retry-After`); permanent ones fail the message with the provider's reason.
-public struct SendWorker: Sendable {
+package struct SendWorker: Sendable {
     let messages: PipelineStore
     let bus: BusClient
     let sender: any ChannelSender
@@ -35,7 +35,7 @@ public struct SendWorker: Sendable {
     /// Messages that ended `suppressed` when claimed, by the reason of their suppression.
     let suppressed: [String: Counter]
 
-    public init(
+    package init(
         channel: MessageChannel, infrastructure: Infrastructure, sender: any ChannelSender, polling: SMSPolling? = nil,
         topology: Topology, slice: Int = 16, window: Int = 3, flushInterval: Duration = .milliseconds(200), logger: Logger
     ) {
@@ -70,7 +70,7 @@ public struct SendWorker: Sendable {
         var recorded = true
     }
 
-    public func handle(_ deliveries: [BusDelivery]) async {
+    package func handle(_ deliveries: [BusDelivery]) async {
         let jobs = await settler.decode(deliveries)
         guard !jobs.isEmpty else { return }
         let ids = jobs.flatMap(\.job.messageIDs)

@@ -1,15 +1,15 @@
 import Foundation
-public import HeraldProviders
-public import HeraldStore
-public import Logging
+package import HeraldProviders
+package import HeraldStore
+package import Logging
 
 /// herald-email's view of the tenants' sending domains: each From domain's DKIM keys (parsed once) and return-path
 /// domain, read from the database for the domains of a batch and kept for `ttl`, so a key created, rotated or removed
 /// takes effect within it.
-public actor SenderDomains {
-    public struct Entry: Sendable {
-        public var keys: [DKIMKey]
-        public var returnPathDomain: String?
+package actor SenderDomains {
+    package struct Entry: Sendable {
+        package var keys: [DKIMKey]
+        package var returnPathDomain: String?
     }
 
     let store: SendingDomainStore
@@ -17,14 +17,14 @@ public actor SenderDomains {
     let logger: Logger
     private var cache: [String: (entry: Entry, until: ContinuousClock.Instant)] = [:]
 
-    public init(store: SendingDomainStore, ttl: Duration = .seconds(30), logger: Logger) {
+    package init(store: SendingDomainStore, ttl: Duration = .seconds(30), logger: Logger) {
         self.store = store
         self.ttl = ttl
         self.logger = logger
     }
 
     /// The entries of these domains (a domain no tenant has: no keys, no return-path domain).
-    public func entries(for domains: Set<String>) async throws -> [String: Entry] {
+    package func entries(for domains: Set<String>) async throws -> [String: Entry] {
         let now = ContinuousClock.now
         let missing = domains.filter { (cache[$0]?.until).map { $0 < now } ?? true }
         if !missing.isEmpty {

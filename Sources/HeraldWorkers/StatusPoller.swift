@@ -1,26 +1,26 @@
 import Foundation
 import HeraldCore
-public import HeraldProviders
-public import HeraldServer
-public import HeraldStore
-public import Logging
+package import HeraldProviders
+package import HeraldServer
+package import HeraldStore
+package import Logging
 import Metrics
-public import ServiceLifecycle
+import ServiceLifecycle
 
 /// How `herald-poller` paces itself.
-public struct PollerConfiguration: Sendable {
+package struct PollerConfiguration: Sendable {
     /// Waits between a message's polls: the first after sending, then each after the one before; the last repeats.
-    public var delays: [Duration]
+    package var delays: [Duration]
     /// Messages claimed per round.
-    public var batchSize: Int
+    package var batchSize: Int
     /// Polls in flight at once.
-    public var concurrency: Int
+    package var concurrency: Int
     /// How long a claimed message is reserved for this poller; past it, another replica may take it.
-    public var lease: Duration
+    package var lease: Duration
     /// Pause when nothing is due.
-    public var idle: Duration
+    package var idle: Duration
 
-    public init(
+    package init(
         delays: [Duration] = [.seconds(2), .seconds(5), .seconds(10), .seconds(30), .seconds(60), .seconds(300),
                               .seconds(900), .seconds(3600)],
         batchSize: Int = 500, concurrency: Int = 64, lease: Duration = .seconds(60), idle: Duration = .milliseconds(250)
@@ -44,7 +44,7 @@ public struct PollerConfiguration: Sendable {
 /// final state with its event, or the next poll time. `ACCEPTED`/`BUFFERED` keep polling with growing gaps; no final
 /// answer by the end of the validity window makes the message `undeliverable`. A 429 slows the whole poller down
 /// (smaller batches, a pause) and does not count as a poll.
-public struct StatusPoller: Service {
+package struct StatusPoller: Service {
     let polls: SMSPollRepository
     let client: any SMSProvider
     let configuration: PollerConfiguration
@@ -54,7 +54,7 @@ public struct StatusPoller: Service {
     let finished = Counter(label: "herald_status_final_total")
     let throttled = Counter(label: "herald_status_throttled_total")
 
-    public init(
+    package init(
         polls: SMSPollRepository, client: any SMSProvider, configuration: PollerConfiguration, watchdog: Watchdog = .off,
         logger: Logger
     ) {
@@ -67,7 +67,7 @@ public struct StatusPoller: Service {
 
     /// Two rounds run at once, so that one polls the provider while the other waits on the database; `SKIP LOCKED`
     /// keeps them apart as it keeps replicas apart.
-    public func run() async throws {
+    package func run() async throws {
         await withTaskGroup(of: Void.self) { group in
             for _ in 0..<2 { group.addTask { await rounds() } }
         }
@@ -95,7 +95,7 @@ public struct StatusPoller: Service {
 
     /// One round: claim, poll, record. Returns how many were claimed and the longest `Retry-After` seen on a 429.
     @discardableResult
-    public func pollOnce(limit: Int) async throws -> (claimed: Int, slowDown: Duration?) {
+    package func pollOnce(limit: Int) async throws -> (claimed: Int, slowDown: Duration?) {
         let due = try await polls.claimDue(limit: limit, lease: configuration.lease)
         guard !due.isEmpty else { return (0, nil) }
         let results = await withTaskGroup(of: (DuePoll, DeliveryStatus).self) { group in

@@ -1,23 +1,23 @@
-public import HeraldStore
-public import HeraldBus
-public import HeraldProviders
-public import HeraldServer
+package import HeraldStore
+package import HeraldBus
+package import HeraldProviders
+package import HeraldServer
 import HeraldCore
 import struct Foundation.CharacterSet
 import struct Foundation.URL
 
 /// Settings shared by the queue workers, from the environment.
-public struct WorkerConfiguration: Sendable {
+package struct WorkerConfiguration: Sendable {
     /// Unacknowledged deliveries the broker may hand this process.
-    public var prefetch: UInt16
+    package var prefetch: UInt16
     /// Batches handled at once.
-    public var concurrency: Int
-    public var databaseConnections: Int
-    public var topology: Topology
+    package var concurrency: Int
+    package var databaseConnections: Int
+    package var topology: Topology
     /// Senders: messages claimed at a time, just before they go to the provider.
-    public var sendSlice: Int
+    package var sendSlice: Int
 
-    public init(environment: Environment = Environment()) throws {
+    package init(environment: Environment = Environment()) throws {
         prefetch = UInt16(min(try environment.int(.prefetch), Int(UInt16.max)))
         concurrency = try environment.int(.concurrency)
         databaseConnections = try environment.int(.databaseConnections)
@@ -27,15 +27,15 @@ public struct WorkerConfiguration: Sendable {
 }
 
 /// Settings of `herald-email`.
-public struct EmailConfiguration: Sendable {
-    public var smtp: SMTPConfiguration
-    public var from: MIMEMessage.Mailbox
+package struct EmailConfiguration: Sendable {
+    package var smtp: SMTPConfiguration
+    package var from: MIMEMessage.Mailbox
     /// Each email's envelope sender at `HERALD_BOUNCE_DOMAIN`; nil: the From address, and nothing comes back.
-    public var bounces: BounceAddresses?
+    package var bounces: BounceAddresses?
     /// One-click unsubscribe links at `HERALD_PUBLIC_URL`; nil: List-Unsubscribe has the mailto only, if any.
-    public var links: PublicLinks?
+    package var links: PublicLinks?
 
-    public init(environment: Environment = Environment()) throws {
+    package init(environment: Environment = Environment()) throws {
         let rawTLS = environment.optional(.smtpTLS)
         let tls = try rawTLS.map { raw in
             guard let tls = SMTPConfiguration.TLS(rawValue: raw) else {
@@ -58,13 +58,13 @@ public struct EmailConfiguration: Sendable {
     }
 
     /// Links at `HERALD_PUBLIC_URL` (herald-api from outside), signed with `HERALD_TOKEN_SECRET`; nil without it.
-    public static func publicLinks(_ environment: Environment) throws -> PublicLinks? {
+    package static func publicLinks(_ environment: Environment) throws -> PublicLinks? {
         guard let publicURL = try Environment.publicURL(environment) else { return nil }
         return PublicLinks(publicURL: publicURL, tokens: ProviderTokens(secret: try environment.tokenSecret(for: .publicURL)))
     }
 
     /// `HERALD_BOUNCE_DOMAIN`, signed with `HERALD_TOKEN_SECRET` (herald-inbound checks with the same).
-    public static func bounceAddresses(_ environment: Environment) throws -> BounceAddresses? {
+    package static func bounceAddresses(_ environment: Environment) throws -> BounceAddresses? {
         guard let domain = try environment.bounceDomain() else { return nil }
         return BounceAddresses(domain: domain, tokens: ProviderTokens(secret: try environment.tokenSecret(for: .bounceDomain)))
     }
@@ -86,17 +86,17 @@ public struct EmailConfiguration: Sendable {
 }
 
 /// Settings of `herald-sms` and `herald-poller`: the Tyntec account and how SMS are sent and followed up.
-public struct SMSConfiguration: Sendable {
-    public var tyntec: TyntecConfiguration
+package struct SMSConfiguration: Sendable {
+    package var tyntec: TyntecConfiguration
     /// Sender id for messages that do not name their own.
-    public var from: String
-    public var poller: PollerConfiguration
+    package var from: String
+    package var poller: PollerConfiguration
     /// Where Tyntec pushes delivery reports (`HERALD_PUBLIC_URL` and `HERALD_TOKEN_SECRET`); nil: polling only.
-    public var reports: PublicLinks?
+    package var reports: PublicLinks?
     /// With reports pushed, how long a sent SMS waits for one before the poller asks.
-    public var receiptGrace: Duration
+    package var receiptGrace: Duration
 
-    public init(environment: Environment = Environment()) throws {
+    package init(environment: Environment = Environment()) throws {
         reports = try EmailConfiguration.publicLinks(environment)
         receiptGrace = .seconds(try environment.int(.receiptGrace, minimum: 1))
         let url = try environment.string(.tyntecURL)
@@ -128,7 +128,7 @@ public struct SMSConfiguration: Sendable {
 
     /// Where sent SMS join the poller's schedule: with reports pushed, only past the grace period, so the poller
     /// asks about what no report settled.
-    public var polling: SMSPolling {
+    package var polling: SMSPolling {
         SMSPolling(firstPoll: reports == nil ? poller.delays[0] : receiptGrace, validity: tyntec.validity)
     }
 }
@@ -137,7 +137,7 @@ public struct SMSConfiguration: Sendable {
 extension RecoveryPolicy {
     /// A sender refuses to start when its provider may take longer than the sending timeout: the sweeper would send
     /// again messages still at the provider.
-    public func requireSendingTimeout(longerThan providerTimeout: Duration, setting: String) throws {
+    package func requireSendingTimeout(longerThan providerTimeout: Duration, setting: String) throws {
         guard sendingTimeout > providerTimeout else {
             throw ConfigurationError(
                 "HERALD_SENDING_TIMEOUT_SECONDS (\(Int(sendingTimeout.inSeconds))) must be longer than what \(setting) "

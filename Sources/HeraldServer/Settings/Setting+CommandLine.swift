@@ -2,7 +2,7 @@
 /// for its variable and wins over it.
 extension Role {
     /// What a role's command line asks for.
-    public enum Request: Equatable, Sendable {
+    package enum Request: Equatable, Sendable {
         /// `--help` or `-h`: print `help(abstract:)`.
         case help
         /// Run, with these variables given on the command line.
@@ -11,7 +11,7 @@ extension Role {
 
     /// Reads `--option value` and `--option=value` pairs, each an option of this role; anything else is an error that
     /// names it.
-    public func read(_ arguments: [String]) throws -> Request {
+    package func read(_ arguments: [String]) throws -> Request {
         var values: [String: String] = [:]
         var rest = arguments[...]
         while let argument = rest.popFirst() {
@@ -36,7 +36,7 @@ extension Role {
     }
 
     /// `herald email --help`: what the role does and each of its options with its variable and default, by group.
-    public func help(abstract: String, discussion: String = "", version: String) -> String {
+    package func help(abstract: String, discussion: String = "", version: String) -> String {
         var lines = ["OVERVIEW: \(abstract)", ""]
         if !discussion.isEmpty { lines += wrap(discussion, width: 120) + [""] }
         lines += [
@@ -63,17 +63,17 @@ extension Role {
 
 extension Setting {
     /// How the default reads in a role's `--help`: the role's own value where defaults differ by role.
-    public func defaultDescription(for role: Role) -> String {
+    package func defaultDescription(for role: Role) -> String {
         guard !roleDefaults.isEmpty, let value = defaultValue(for: role) else { return defaultDescription }
         return value
     }
 
     /// Every variable a role reads, and the scripts' own.
-    public static let known: Set<String> = Set(all.map(\.variable)).union(["HERALD_SCRATCH_PATH"])
+    package static let known: Set<String> = Set(all.map(\.variable)).union(["HERALD_SCRATCH_PATH"])
 
     /// One line for each `HERALD_*` variable in `environment` that no role reads, with the closest known name. (A
     /// variable another role reads is not reported: one environment file can serve the whole fleet.)
-    public static func unknownVariables(in environment: [String: String]) -> [String] {
+    package static func unknownVariables(in environment: [String: String]) -> [String] {
         environment.keys.sorted()
             .filter { $0.hasPrefix("HERALD_") && !$0.hasPrefix("HERALD_TEST_") && !known.contains($0) }
             .map { name in

@@ -1,7 +1,7 @@
 /// The README's table of settings, made from the table (`herald settings --markdown`; a test keeps the README's copy
 /// the same).
 extension Setting {
-    public static func markdownTable() -> String {
+    package static func markdownTable() -> String {
         var lines = ["| variable (option) | default | read by | what it sets |", "| --- | --- | --- | --- |"]
         for setting in all {
             let readers = !setting.roles.isSuperset(of: Role.processes)

@@ -3,9 +3,9 @@
 /// `--smtp-url`), what it sets, its default and the roles that read it. `--help`, the check of the command line, the
 /// warning about unknown variables, the README's table and every typed read (`Environment.int(.smtpConnections)`)
 /// come from it.
-public struct Setting: Sendable, Hashable, Identifiable {
+package struct Setting: Sendable, Hashable, Identifiable {
     /// Where `--help` and the README list a setting.
-    public enum Group: String, Sendable, CaseIterable {
+    package enum Group: String, Sendable, CaseIterable {
         case process = "Database, broker and process"
         case topology = "Broker topology"
         case recovery = "Recovery"
@@ -22,21 +22,21 @@ public struct Setting: Sendable, Hashable, Identifiable {
     }
 
     /// `HERALD_SMTP_URL`.
-    public let variable: String
+    package let variable: String
     /// What it sets, as one sentence or phrase.
-    public let summary: String
+    package let summary: String
     /// The value used when the setting is not given; nil: none (or one worked out from other settings).
-    public let defaultValue: String?
+    package let defaultValue: String?
     /// Values that differ from `defaultValue` for some roles.
-    public let roleDefaults: [Role: String]
+    package let roleDefaults: [Role: String]
     /// How `--help` and the README describe the default, where the value alone does not say it all.
-    public let defaultNote: String?
-    public let group: Group
-    public let roles: Set<Role>
+    package let defaultNote: String?
+    package let group: Group
+    package let roles: Set<Role>
 
-    public var id: String { variable }
+    package var id: String { variable }
 
-    public init(
+    package init(
         _ variable: String, _ summary: String, default defaultValue: String? = nil, byRole roleDefaults: [Role: String] = [:],
         note defaultNote: String? = nil, group: Group, roles: Set<Role>
     ) {
@@ -50,18 +50,18 @@ public struct Setting: Sendable, Hashable, Identifiable {
     }
 
     /// `--smtp-url` for `HERALD_SMTP_URL`, `--log-level` for `LOG_LEVEL`.
-    public var option: String {
+    package var option: String {
         let name = variable.hasPrefix("HERALD_") ? variable.dropFirst("HERALD_".count) : Substring(variable)
         return "--" + String(name.lowercased().map { $0 == "_" ? "-" : $0 })
     }
 
     /// The default for `role` (nil: the default of every role).
-    public func defaultValue(for role: Role?) -> String? {
+    package func defaultValue(for role: Role?) -> String? {
         role.flatMap { roleDefaults[$0] } ?? defaultValue
     }
 
     /// How the default reads in `--help` and the README: `8`, `none`, or the note.
-    public var defaultDescription: String {
+    package var defaultDescription: String {
         if let defaultNote { return defaultNote }
         guard let defaultValue else { return "none" }
         guard !roleDefaults.isEmpty else { return defaultValue }
@@ -69,6 +69,6 @@ public struct Setting: Sendable, Hashable, Identifiable {
         return "\(defaultValue), but " + byRole.joined(separator: ", ")
     }
 
-    public static func == (a: Setting, b: Setting) -> Bool { a.variable == b.variable }
-    public func hash(into hasher: inout Hasher) { hasher.combine(variable) }
+    package static func == (a: Setting, b: Setting) -> Bool { a.variable == b.variable }
+    package func hash(into hasher: inout Hasher) { hasher.combine(variable) }
 }

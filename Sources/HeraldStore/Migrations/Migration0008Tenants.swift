@@ -98,5 +98,5 @@ extension Migration {
     })
 
     /// Tenant `default`, which the migration creates and keys made without a tenant belong to.
-    public static let defaultTenant = "00000000-0000-0000-0000-000000000001"
+    package static let defaultTenant = "00000000-0000-0000-0000-000000000001"
 }

@@ -1,14 +1,14 @@
 import Foundation
-public import HeraldBus
+package import HeraldBus
 import HeraldCore
-public import HeraldServer
-public import HeraldStore
-public import Logging
-public import ServiceLifecycle
+package import HeraldServer
+package import HeraldStore
+package import Logging
+import ServiceLifecycle
 
 /// Publishes the jobs of due callbacks: new ones (queued by the state changes' transactions) and any whose job was
 /// lost. Replicas claim disjoint rows. A publish that fails leaves the rows to come due again after the job timeout.
-public struct CallbackRelay: Service {
+package struct CallbackRelay: Service {
     let store: CallbackStore
     let bus: BusClient
     let interval: Duration
@@ -16,7 +16,7 @@ public struct CallbackRelay: Service {
     let watchdog: Watchdog
     let logger: Logger
 
-    public init(
+    package init(
         store: CallbackStore, bus: BusClient, interval: Duration, batchSize: Int, watchdog: Watchdog, logger: Logger
     ) {
         self.store = store
@@ -27,7 +27,7 @@ public struct CallbackRelay: Service {
         self.logger = logger
     }
 
-    public func run() async throws {
+    package func run() async throws {
         await repeatPasses("callback relay pass", interval: interval, watchdog: watchdog, logger: logger) {
             try await publishDue() >= batchSize
         }
@@ -35,7 +35,7 @@ public struct CallbackRelay: Service {
 
     /// One pass: claims due callbacks and publishes their jobs; returns how many.
     @discardableResult
-    public func publishDue() async throws -> Int {
+    package func publishDue() async throws -> Int {
         let ids = try await store.claimDue(limit: batchSize)
         try await bus.publishJobs(for: ids, to: .callback)
         return ids.count

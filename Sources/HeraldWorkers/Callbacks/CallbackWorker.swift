@@ -1,12 +1,12 @@
 import Foundation
-public import HeraldBus
+package import HeraldBus
 import HeraldCore
-public import HeraldProviders
-public import HeraldServer
-public import HeraldStore
-public import Logging
+package import HeraldProviders
+package import HeraldServer
+package import HeraldStore
+package import Logging
 import Metrics
-public import ServiceLifecycle
+import ServiceLifecycle
 
 /// Delivers delivery-status callbacks. The `callbacks` ledger is their record and the broker's jobs only wake the
 /// sender: a batch of jobs is leased in the ledger (a sender that dies leaves its callbacks to come due again when
@@ -14,7 +14,7 @@ public import ServiceLifecycle
 /// then settles on its own: taken (deleted, in group commits), failed (due again after its retry delay, or dead after
 /// the last attempt, with a dead letter for the operator's replay), or held back without an attempt while its
 /// receiver is backed off. `parallelism` senders share the receivers round-robin, at most `perReceiver` each.
-public struct CallbackWorker: Service {
+package struct CallbackWorker: Service {
     let store: CallbackStore
     let client: CallbackClient
     let bus: BusClient
@@ -31,13 +31,13 @@ public struct CallbackWorker: Service {
     let heldBack = Counter(label: "herald_callbacks_total", dimensions: [("outcome", "held_back")])
     let latency = Timer(label: "herald_callback_seconds", preferredDisplayUnit: .seconds)
 
-    public struct Settings: Sendable {
-        public var parallelism: Int
-        public var perReceiver: Int
-        public var breakerFailures: Int
-        public var breakerMaximum: Duration
+    package struct Settings: Sendable {
+        package var parallelism: Int
+        package var perReceiver: Int
+        package var breakerFailures: Int
+        package var breakerMaximum: Duration
 
-        public init(parallelism: Int, perReceiver: Int, breakerFailures: Int, breakerMaximum: Duration) {
+        package init(parallelism: Int, perReceiver: Int, breakerFailures: Int, breakerMaximum: Duration) {
             self.parallelism = parallelism
             self.perReceiver = perReceiver
             self.breakerFailures = breakerFailures
@@ -45,7 +45,7 @@ public struct CallbackWorker: Service {
         }
     }
 
-    public init(
+    package init(
         infrastructure: Infrastructure, store: CallbackStore, client: CallbackClient, topology: Topology,
         settings: Settings, logger: Logger
     ) {
@@ -68,7 +68,7 @@ public struct CallbackWorker: Service {
     /// The senders: each takes the next callback the scheduler gives and settles it.
     /// On shutdown (after the consumer stopped, as it is listed after this service) the callbacks in flight finish
     /// and those still queued go back to the ledger, due at once.
-    public func run() async throws {
+    package func run() async throws {
         try await withThrowingTaskGroup(of: Void.self) { group in
             for _ in 0..<parallelism {
                 group.addTask {
@@ -95,7 +95,7 @@ public struct CallbackWorker: Service {
 
     /// Leases the jobs' callbacks, queues them and acks the jobs. A job whose callbacks cannot be read goes back to
     /// the queue through the broker's retry.
-    public func handle(_ deliveries: [BusDelivery]) async {
+    package func handle(_ deliveries: [BusDelivery]) async {
         let jobs = await bus.decodeJobs(deliveries, stage: .callback, topology: topology, logger: logger)
         guard !jobs.isEmpty else { return }
         let pending: [PendingCallback]

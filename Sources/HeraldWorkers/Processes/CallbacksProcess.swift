@@ -1,21 +1,21 @@
 import HeraldBus
-public import HeraldProviders
-public import HeraldServer
+package import HeraldProviders
+package import HeraldServer
 import HeraldStore
-public import Logging
-public import ServiceLifecycle
+package import Logging
+package import ServiceLifecycle
 import HeraldCore
 
 /// `herald-callbacks`: its settings, read once, and the services it runs (the relay of due callbacks and the
 /// consumer of `herald.callback`).
-public struct CallbacksProcess: Sendable {
-    public var worker: WorkerConfiguration
-    public var client: CallbackConfiguration
-    public var sending: CallbackWorker.Settings
-    public var relayInterval: Duration
-    public var relayBatch: Int
+package struct CallbacksProcess: Sendable {
+    package var worker: WorkerConfiguration
+    package var client: CallbackConfiguration
+    package var sending: CallbackWorker.Settings
+    package var relayInterval: Duration
+    package var relayBatch: Int
 
-    public init(environment: Environment) throws {
+    package init(environment: Environment) throws {
         worker = try WorkerConfiguration(environment: environment)
         let addresses: CallbackAddressPolicy
         do {
@@ -35,7 +35,7 @@ public struct CallbacksProcess: Sendable {
         relayBatch = try environment.int(.callbackRelayBatch)
     }
 
-    public func services(infrastructure: Infrastructure, client: CallbackClient, logger: Logger) async throws -> [any Service] {
+    package func services(infrastructure: Infrastructure, client: CallbackClient, logger: Logger) async throws -> [any Service] {
         try await worker.topology.verify(on: infrastructure.bus, stages: [.callback])
         let store = CallbackStore(database: infrastructure.database, jobTimeout: infrastructure.recovery.jobTimeout, logger: logger)
         let callbackWorker = CallbackWorker(
@@ -54,7 +54,7 @@ public struct CallbacksProcess: Sendable {
         ]
     }
 
-    public static func run(environment: Environment, logger: Logger) async throws {
+    package static func run(environment: Environment, logger: Logger) async throws {
         let process = try CallbacksProcess(environment: environment)
         let client = CallbackClient(configuration: process.client)
         try await ProcessRuntime.closing(client.shutdown) {

@@ -1,15 +1,15 @@
-public import HeraldCore
-public import HeraldServer
+package import HeraldCore
+package import HeraldServer
 import HeraldStore
-public import Logging
+package import Logging
 import ServiceLifecycle
 
 /// `herald-digest`: its settings, read once, and the services it runs.
-public struct DigestProcess: Sendable {
-    public var configuration: DigestConfiguration
-    public var databaseConnections: Int
+package struct DigestProcess: Sendable {
+    package var configuration: DigestConfiguration
+    package var databaseConnections: Int
 
-    public init(environment: Environment) throws {
+    package init(environment: Environment) throws {
         configuration = DigestConfiguration(
             emailTemplate: try environment.string(.digestTemplate),
             smsTemplate: try environment.string(.digestSMSTemplate),
@@ -19,7 +19,7 @@ public struct DigestProcess: Sendable {
         databaseConnections = try environment.int(.databaseConnections, role: .digest)
     }
 
-    public func aggregator(
+    package func aggregator(
         infrastructure: Infrastructure, clock: any HeraldClock = SystemClock(), logger: Logger
     ) -> DigestAggregator {
         DigestAggregator(
@@ -29,7 +29,7 @@ public struct DigestProcess: Sendable {
             watchdog: infrastructure.watchdog(logger: logger), logger: logger)
     }
 
-    public static func run(environment: Environment, logger: Logger) async throws {
+    package static func run(environment: Environment, logger: Logger) async throws {
         let process = try DigestProcess(environment: environment)
         try await ProcessRuntime.runWorker(
             "herald-digest", environment: environment, databaseConnections: process.databaseConnections,

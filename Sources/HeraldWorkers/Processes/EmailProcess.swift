@@ -1,23 +1,23 @@
 import HeraldBus
-public import HeraldProviders
-public import HeraldServer
+package import HeraldProviders
+package import HeraldServer
 import HeraldStore
-public import Logging
-public import ServiceLifecycle
+package import Logging
+package import ServiceLifecycle
 import HeraldCore
 
 /// `herald-email`: its settings, read once, and the services it runs.
-public struct EmailProcess: Sendable {
-    public var worker: WorkerConfiguration
-    public var email: EmailConfiguration
+package struct EmailProcess: Sendable {
+    package var worker: WorkerConfiguration
+    package var email: EmailConfiguration
 
-    public init(environment: Environment) throws {
+    package init(environment: Environment) throws {
         worker = try WorkerConfiguration(environment: environment)
         email = try EmailConfiguration(environment: environment)
     }
 
     /// The consumer of `herald.send.email` over `sender`, once the settings and the broker's topology are checked.
-    public func services(infrastructure: Infrastructure, sender: any EmailProvider, logger: Logger) async throws -> [any Service] {
+    package func services(infrastructure: Infrastructure, sender: any EmailProvider, logger: Logger) async throws -> [any Service] {
         try infrastructure.recovery.requireSendingTimeout(longerThan: email.smtp.timeout, setting: "HERALD_SMTP_TIMEOUT_SECONDS")
         try await worker.topology.verify(on: infrastructure.bus, stages: [.sendEmail])
         let sendWorker = SendWorker(
@@ -31,7 +31,7 @@ public struct EmailProcess: Sendable {
             watchdog: infrastructure.watchdog(logger: logger), logger: logger, handle: sendWorker.handle)]
     }
 
-    public static func run(environment: Environment, logger: Logger) async throws {
+    package static func run(environment: Environment, logger: Logger) async throws {
         let process = try EmailProcess(environment: environment)
         let sender = try SMTPSender(configuration: process.email.smtp)
         logger.info("sending through \(process.email.smtp)")

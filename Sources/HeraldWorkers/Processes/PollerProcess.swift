@@ -1,30 +1,30 @@
-public import HeraldProviders
+package import HeraldProviders
 import HeraldCore
-public import HeraldServer
-public import HeraldStore
-public import Logging
-public import ServiceLifecycle
+package import HeraldServer
+package import HeraldStore
+package import Logging
+package import ServiceLifecycle
 
 /// `herald-poller`: its settings, read once, and the services it runs (it needs the database only).
-public struct PollerProcess: Sendable {
-    public var sms: SMSConfiguration
-    public var databaseConnections: Int
-    public var stallTimeout: Duration
+package struct PollerProcess: Sendable {
+    package var sms: SMSConfiguration
+    package var databaseConnections: Int
+    package var stallTimeout: Duration
 
-    public init(environment: Environment) throws {
+    package init(environment: Environment) throws {
         sms = try SMSConfiguration(environment: environment)
         databaseConnections = try environment.int(.databaseConnections, role: .poller)
         stallTimeout = try RecoveryPolicy(environment: environment).stallTimeout
     }
 
     /// The poller, asking `client`.
-    public func services(database: Database, client: any SMSProvider, logger: Logger) -> [any Service] {
+    package func services(database: Database, client: any SMSProvider, logger: Logger) -> [any Service] {
         [StatusPoller(
             polls: SMSPollRepository(database: database, logger: logger), client: client, configuration: sms.poller,
             watchdog: Watchdog(limit: stallTimeout, logger: logger), logger: logger)]
     }
 
-    public static func run(environment: Environment, logger: Logger) async throws {
+    package static func run(environment: Environment, logger: Logger) async throws {
         let process = try PollerProcess(environment: environment)
         let database = try await Infrastructure.database(
             environment: environment, connections: process.databaseConnections, logger: logger)

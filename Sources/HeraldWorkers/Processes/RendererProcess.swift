@@ -1,18 +1,18 @@
 import HeraldBus
-public import HeraldProviders
-public import HeraldRendering
-public import HeraldServer
-public import Logging
-public import ServiceLifecycle
+package import HeraldProviders
+package import HeraldRendering
+package import HeraldServer
+package import Logging
+package import ServiceLifecycle
 import HeraldCore
 
 /// `herald-renderer`: its settings, read once, and the services it runs.
-public struct RendererProcess: Sendable {
-    public var worker: WorkerConfiguration
-    public var renderer: MessageRenderer
-    public var links: PublicLinks?
+package struct RendererProcess: Sendable {
+    package var worker: WorkerConfiguration
+    package var renderer: MessageRenderer
+    package var links: PublicLinks?
 
-    public init(environment: Environment) throws {
+    package init(environment: Environment) throws {
         worker = try WorkerConfiguration(environment: environment)
         let settings = try RenderSettings(environment: environment)
         renderer = MessageRenderer(
@@ -21,7 +21,7 @@ public struct RendererProcess: Sendable {
     }
 
     /// The consumer of `herald.render`, once the broker is checked to hold the topology it retries through.
-    public func services(infrastructure: Infrastructure, logger: Logger) async throws -> [any Service] {
+    package func services(infrastructure: Infrastructure, logger: Logger) async throws -> [any Service] {
         try await worker.topology.verify(on: infrastructure.bus, stages: [.render])
         let renderer = RenderWorker(
             infrastructure: infrastructure, topology: worker.topology, renderer: renderer, links: links,
@@ -31,7 +31,7 @@ public struct RendererProcess: Sendable {
             watchdog: infrastructure.watchdog(logger: logger), logger: logger, handle: renderer.handle)]
     }
 
-    public static func run(environment: Environment, logger: Logger) async throws {
+    package static func run(environment: Environment, logger: Logger) async throws {
         let process = try RendererProcess(environment: environment)
         try await ProcessRuntime.runWorker(
             "herald-renderer", environment: environment, databaseConnections: process.worker.databaseConnections,

@@ -1,22 +1,22 @@
 import HeraldBus
-public import HeraldProviders
-public import HeraldServer
-public import Logging
-public import ServiceLifecycle
+package import HeraldProviders
+package import HeraldServer
+package import Logging
+package import ServiceLifecycle
 import HeraldCore
 
 /// `herald-sms`: its settings, read once, and the services it runs.
-public struct SMSProcess: Sendable {
-    public var worker: WorkerConfiguration
-    public var sms: SMSConfiguration
+package struct SMSProcess: Sendable {
+    package var worker: WorkerConfiguration
+    package var sms: SMSConfiguration
 
-    public init(environment: Environment) throws {
+    package init(environment: Environment) throws {
         worker = try WorkerConfiguration(environment: environment)
         sms = try SMSConfiguration(environment: environment)
     }
 
     /// The consumer of `herald.send.sms` through `client`, once the settings and the broker's topology are checked.
-    public func services(infrastructure: Infrastructure, client: TyntecClient, logger: Logger) async throws -> [any Service] {
+    package func services(infrastructure: Infrastructure, client: TyntecClient, logger: Logger) async throws -> [any Service] {
         try infrastructure.recovery.requireSendingTimeout(
             longerThan: sms.tyntec.timeout + .seconds(5), setting: "HERALD_TYNTEC_TIMEOUT_SECONDS (plus 5 s to connect)")
         try await worker.topology.verify(on: infrastructure.bus, stages: [.sendSMS])
@@ -28,7 +28,7 @@ public struct SMSProcess: Sendable {
             watchdog: infrastructure.watchdog(logger: logger), logger: logger, handle: sendWorker.handle)]
     }
 
-    public static func run(environment: Environment, logger: Logger) async throws {
+    package static func run(environment: Environment, logger: Logger) async throws {
         let process = try SMSProcess(environment: environment)
         let client = TyntecClient(configuration: process.sms.tyntec)
         logger.info("sending through \(process.sms.tyntec)", metadata: [
