@@ -54,7 +54,7 @@ let package = Package(
             .product(name: "Crypto", package: "swift-crypto"),
             .product(name: "_CryptoExtras", package: "swift-crypto"),
         ]),
-        .target(name: "HeraldServer", dependencies: [
+        .target(name: "HeraldRuntime", dependencies: [
             "HeraldCore", "HeraldBus", "HeraldStore",
             .product(name: "Logging", package: "swift-log"),
             .product(name: "Metrics", package: "swift-metrics"),
@@ -65,8 +65,14 @@ let package = Package(
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "NIOCore", package: "swift-nio"),
         ]),
+        .target(name: "HeraldPipeline", dependencies: [
+            "HeraldCore", "HeraldBus", "HeraldStore", "HeraldRuntime",
+            .product(name: "Logging", package: "swift-log"),
+            .product(name: "Metrics", package: "swift-metrics"),
+            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+        ]),
         .target(name: "HeraldAPI", dependencies: [
-            "HeraldCore", "HeraldBus", "HeraldStore", "HeraldServer", "HeraldRendering", "HeraldProviders",
+            "HeraldCore", "HeraldBus", "HeraldStore", "HeraldRuntime", "HeraldPipeline", "HeraldRendering", "HeraldProviders",
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "HTTPTypes", package: "swift-http-types"),
             .product(name: "Logging", package: "swift-log"),
@@ -80,7 +86,7 @@ let package = Package(
             .embedInCode("openapi.json"),
         ]),
         .target(name: "HeraldInbound", dependencies: [
-            "HeraldCore", "HeraldStore", "HeraldServer", "HeraldProviders",
+            "HeraldCore", "HeraldStore", "HeraldRuntime", "HeraldPipeline", "HeraldProviders",
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOPosix", package: "swift-nio"),
             .product(name: "Logging", package: "swift-log"),
@@ -88,7 +94,7 @@ let package = Package(
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
         ]),
         .target(name: "HeraldWorkers", dependencies: [
-            "HeraldCore", "HeraldBus", "HeraldStore", "HeraldServer", "HeraldRendering", "HeraldProviders",
+            "HeraldCore", "HeraldBus", "HeraldStore", "HeraldRuntime", "HeraldPipeline", "HeraldRendering", "HeraldProviders",
             .product(name: "Logging", package: "swift-log"),
             .product(name: "Metrics", package: "swift-metrics"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -104,7 +110,7 @@ let package = Package(
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
         ]),
         .executableTarget(name: "herald", dependencies: [
-            "HeraldCore", "HeraldBus", "HeraldStore", "HeraldServer", "HeraldAPI", "HeraldWorkers", "HeraldSandbox", "HeraldInbound",
+            "HeraldCore", "HeraldBus", "HeraldStore", "HeraldRuntime", "HeraldPipeline", "HeraldAPI", "HeraldWorkers", "HeraldSandbox", "HeraldInbound",
             "HeraldProviders",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Hummingbird", package: "hummingbird"),
@@ -113,7 +119,7 @@ let package = Package(
             .product(name: "UnixSignals", package: "swift-service-lifecycle"),
         ]),
         .executableTarget(name: "herald-bench", dependencies: [
-            "HeraldCore", "HeraldBus", "HeraldStore", "HeraldServer", "HeraldWorkers", "HeraldProviders", "HeraldSandbox",
+            "HeraldCore", "HeraldBus", "HeraldStore", "HeraldRuntime", "HeraldPipeline", "HeraldWorkers", "HeraldProviders", "HeraldSandbox",
             .product(name: "Logging", package: "swift-log"),
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -127,12 +133,12 @@ let package = Package(
             .product(name: "_CryptoExtras", package: "swift-crypto"),
         ]),
         .testTarget(name: "HeraldAPITests", dependencies: [
-            "HeraldAPI", "HeraldCore", "HeraldProviders", "HeraldServer", "HeraldStore",
+            "HeraldAPI", "HeraldCore", "HeraldProviders", "HeraldRuntime", "HeraldStore",
         ]),
         .testTarget(name: "HeraldWorkersTests", dependencies: ["HeraldWorkers", "HeraldCore", "HeraldProviders", "HeraldStore"]),
         .testTarget(name: "HeraldInboundTests", dependencies: ["HeraldInbound", "HeraldProviders"]),
         .testTarget(name: "HeraldIntegrationTests", dependencies: [
-            "HeraldAPI", "HeraldWorkers", "HeraldSandbox", "HeraldBus", "HeraldCore", "HeraldProviders", "HeraldServer",
+            "HeraldAPI", "HeraldWorkers", "HeraldSandbox", "HeraldBus", "HeraldCore", "HeraldProviders", "HeraldRuntime",
             "HeraldStore",
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "Logging", package: "swift-log"),

@@ -1,7 +1,7 @@
 package import HeraldCore
 package import HeraldProviders
 package import HeraldRendering
-package import HeraldServer
+package import HeraldRuntime
 package import HeraldStore
 import struct Foundation.CharacterSet
 

@@ -1,9 +1,10 @@
+import HeraldPipeline
 import Foundation
 import HeraldBus
 import HeraldCore
 import HeraldProviders
 import HeraldRendering
-import HeraldServer
+import HeraldRuntime
 import HeraldStore
 import Hummingbird
 import Logging

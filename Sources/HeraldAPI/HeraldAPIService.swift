@@ -1,8 +1,9 @@
+import HeraldPipeline
 import Foundation
 import HeraldBus
 package import HeraldCore
 import HeraldRendering
-package import HeraldServer
+package import HeraldRuntime
 import HeraldStore
 package import Hummingbird
 package import Logging
@@ -115,7 +116,7 @@ package enum HeraldAPIService {
     }
 
     /// Runs `herald-api` as its settings in `environment` say.
-    package static func run(environment: HeraldServer.Environment, logger: Logger) async throws {
+    package static func run(environment: HeraldRuntime.Environment, logger: Logger) async throws {
         let configuration = try APIConfiguration(environment: environment)
         try await ProcessRuntime.runWorker(
             "herald-api", environment: environment, databaseConnections: configuration.databaseConnections,

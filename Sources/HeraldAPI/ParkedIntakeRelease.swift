@@ -1,6 +1,6 @@
 import Foundation
 import HeraldBus
-import HeraldServer
+import HeraldRuntime
 import HeraldStore
 import Logging
 import Metrics

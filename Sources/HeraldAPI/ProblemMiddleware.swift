@@ -1,4 +1,4 @@
-import HeraldServer
+import HeraldRuntime
 import HeraldStore
 import Hummingbird
 import Logging

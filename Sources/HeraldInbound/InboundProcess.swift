@@ -1,6 +1,6 @@
 import Foundation
 package import HeraldProviders
-package import HeraldServer
+package import HeraldRuntime
 import HeraldStore
 package import Logging
 import NIOCore

@@ -1,5 +1,6 @@
+import HeraldPipeline
 import Foundation
-import HeraldServer
+import HeraldRuntime
 package import HeraldStore
 package import Logging
 import Metrics

@@ -1,5 +1,5 @@
 import Foundation
-import HeraldServer
+import HeraldRuntime
 package import Logging
 package import NIOCore
 import NIOPosix

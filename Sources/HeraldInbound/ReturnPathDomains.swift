@@ -1,5 +1,5 @@
 import Foundation
-import HeraldServer
+import HeraldRuntime
 package import HeraldStore
 package import Logging
 import ServiceLifecycle

@@ -1,7 +1,8 @@
+package import HeraldPipeline
 import Foundation
 import HeraldBus
 package import HeraldCore
-package import HeraldServer
+package import HeraldRuntime
 package import HeraldStore
 package import Logging
 import Metrics

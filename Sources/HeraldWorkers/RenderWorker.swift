@@ -1,3 +1,4 @@
+import HeraldPipeline
 import Foundation
 package import HeraldBus
 import HeraldCore
@@ -5,7 +6,7 @@ package import HeraldProviders
 package import HeraldRendering
 import HeraldStore
 package import Logging
-package import HeraldServer
+package import HeraldRuntime
 import Metrics
 
 /// Renders queued messages in batches: one query to load them, one transaction to store what rendered with the send

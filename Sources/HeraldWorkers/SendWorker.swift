@@ -4,7 +4,7 @@ package import HeraldCore
 import HeraldProviders
 package import HeraldStore
 package import Logging
-package import HeraldServer
+package import HeraldRuntime
 import Metrics
 import Synchronization
 

@@ -1,7 +1,7 @@
 import Foundation
 import HeraldCore
 package import HeraldProviders
-package import HeraldServer
+package import HeraldRuntime
 package import HeraldStore
 package import Logging
 import Metrics

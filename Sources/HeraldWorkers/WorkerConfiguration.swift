@@ -1,7 +1,7 @@
 package import HeraldStore
 package import HeraldBus
 package import HeraldProviders
-package import HeraldServer
+package import HeraldRuntime
 import HeraldCore
 import struct Foundation.CharacterSet
 import struct Foundation.URL

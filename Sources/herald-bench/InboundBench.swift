@@ -3,7 +3,7 @@ import Foundation
 import HeraldCore
 import HeraldProviders
 import HeraldSandbox
-import HeraldServer
+import HeraldRuntime
 import HeraldStore
 import Logging
 import Synchronization

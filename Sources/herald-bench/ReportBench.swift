@@ -3,7 +3,7 @@ import AsyncHTTPClient
 import Foundation
 import HeraldCore
 import HeraldProviders
-import HeraldServer
+import HeraldRuntime
 import HeraldStore
 import Logging
 import NIOCore

@@ -2,7 +2,7 @@ import ArgumentParser
 import AsyncHTTPClient
 import Foundation
 import HeraldCore
-import HeraldServer
+import HeraldRuntime
 import HeraldStore
 import Logging
 import NIOCore

@@ -1,6 +1,6 @@
 import ArgumentParser
 import HeraldCore
-import HeraldServer
+import HeraldRuntime
 
 /// `herald`: the one program of the fleet, a subcommand per role (`herald api`, `herald email`, …), the operator's
 /// tool (`herald ctl …`) and the local stand-in for the providers (`herald sandbox`).

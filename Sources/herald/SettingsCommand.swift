@@ -1,6 +1,6 @@
 import ArgumentParser
 import HeraldCore
-import HeraldServer
+import HeraldRuntime
 
 /// `herald settings`: every setting of the fleet, from the one table the roles read.
 struct SettingsCommand: ParsableCommand {

@@ -1,6 +1,6 @@
 import Foundation
 import HeraldAPI
-import HeraldServer
+import HeraldRuntime
 import HeraldStore
 import Testing
 

@@ -2,7 +2,7 @@ import Foundation
 @testable import HeraldAPI
 import HeraldCore
 import HeraldProviders
-import HeraldServer
+import HeraldRuntime
 import Testing
 
 @Suite("Personal data kept out of logs")

@@ -1,7 +1,7 @@
 import Foundation
 import HeraldBus
 import HeraldCore
-import HeraldServer
+import HeraldRuntime
 import HeraldStore
 import Testing
 import NIOHTTP1

@@ -1,7 +1,8 @@
+import HeraldPipeline
 import Foundation
 import HeraldBus
 import HeraldCore
-import HeraldServer
+import HeraldRuntime
 import HeraldStore
 import Logging
 import Metrics

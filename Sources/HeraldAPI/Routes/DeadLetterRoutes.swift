@@ -1,7 +1,8 @@
+import HeraldPipeline
 import Foundation
 import HeraldBus
 import HeraldCore
-import HeraldServer
+import HeraldRuntime
 import Hummingbird
 
 /// `/v1/dead-letters`: jobs that failed for good, listed without consuming them, replayed or discarded. They hold

@@ -1,6 +1,7 @@
+import HeraldPipeline
 import Foundation
 import HeraldCore
-import HeraldServer
+import HeraldRuntime
 import HeraldStore
 import Hummingbird
 

@@ -1,7 +1,7 @@
 import Foundation
 import HeraldCore
 import HeraldRendering
-import HeraldServer
+import HeraldRuntime
 import HeraldStore
 import Hummingbird
 

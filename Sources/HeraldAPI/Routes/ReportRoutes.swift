@@ -1,7 +1,8 @@
+import HeraldPipeline
 import Foundation
 import HeraldCore
 import HeraldProviders
-import HeraldServer
+import HeraldRuntime
 import HeraldStore
 import Hummingbird
 import Metrics

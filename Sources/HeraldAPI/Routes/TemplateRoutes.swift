@@ -2,7 +2,7 @@ import Foundation
 import HeraldCore
 import HeraldProviders
 import HeraldRendering
-import HeraldServer
+import HeraldRuntime
 import HeraldStore
 import Hummingbird
 

@@ -1,7 +1,7 @@
 import Foundation
 package import HeraldBus
 import HeraldCore
-package import HeraldServer
+package import HeraldRuntime
 package import HeraldStore
 package import Logging
 import ServiceLifecycle

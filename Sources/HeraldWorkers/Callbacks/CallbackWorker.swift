@@ -2,7 +2,7 @@ import Foundation
 package import HeraldBus
 import HeraldCore
 package import HeraldProviders
-package import HeraldServer
+package import HeraldRuntime
 package import HeraldStore
 package import Logging
 import Metrics

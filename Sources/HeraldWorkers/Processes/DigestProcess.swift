@@ -1,5 +1,6 @@
+import HeraldPipeline
 package import HeraldCore
-package import HeraldServer
+package import HeraldRuntime
 import HeraldStore
 package import Logging
 import ServiceLifecycle

@@ -1,6 +1,7 @@
+import HeraldPipeline
 import HeraldBus
 package import HeraldProviders
-package import HeraldServer
+package import HeraldRuntime
 import HeraldStore
 package import Logging
 package import ServiceLifecycle

@@ -1,6 +1,6 @@
 package import HeraldProviders
 import HeraldCore
-package import HeraldServer
+package import HeraldRuntime
 package import HeraldStore
 package import Logging
 package import ServiceLifecycle

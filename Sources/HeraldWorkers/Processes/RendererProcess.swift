@@ -1,7 +1,8 @@
+import HeraldPipeline
 import HeraldBus
 package import HeraldProviders
 package import HeraldRendering
-package import HeraldServer
+package import HeraldRuntime
 package import Logging
 package import ServiceLifecycle
 import HeraldCore

@@ -1,6 +1,7 @@
+import HeraldPipeline
 import HeraldBus
 package import HeraldProviders
-package import HeraldServer
+package import HeraldRuntime
 package import Logging
 package import ServiceLifecycle
 import HeraldCore

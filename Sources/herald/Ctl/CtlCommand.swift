@@ -2,7 +2,7 @@ import ArgumentParser
 import Foundation
 import HeraldBus
 import HeraldCore
-import HeraldServer
+import HeraldRuntime
 import HeraldStore
 import Logging
 

@@ -1,8 +1,9 @@
+import HeraldPipeline
 import ArgumentParser
 import Foundation
 import HeraldBus
 import HeraldCore
-import HeraldServer
+import HeraldRuntime
 import HeraldStore
 import Logging
 

@@ -1,7 +1,7 @@
 import ArgumentParser
 import HeraldCore
 import HeraldProviders
-import HeraldServer
+import HeraldRuntime
 import HeraldStore
 
 /// `herald ctl domains`: the domains a tenant sends email from.

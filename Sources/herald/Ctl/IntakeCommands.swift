@@ -1,7 +1,7 @@
 import ArgumentParser
 import Foundation
 import HeraldBus
-import HeraldServer
+import HeraldRuntime
 
 struct Intake: AsyncParsableCommand {
     static let configuration = CommandConfiguration(

@@ -1,5 +1,5 @@
 import ArgumentParser
-import HeraldServer
+import HeraldRuntime
 import HeraldStore
 
 /// `herald ctl numbers`: the numbers a tenant sends SMS from, so that replies to them (and STOP) reach that tenant.

@@ -1,7 +1,7 @@
 import ArgumentParser
 import Foundation
 import HeraldCore
-import HeraldServer
+import HeraldRuntime
 import HeraldStore
 
 /// `herald ctl suppressions`: a tenant's suppression list, as `/v1/suppressions` shows it to the tenant.

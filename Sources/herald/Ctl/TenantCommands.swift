@@ -2,7 +2,7 @@ import ArgumentParser
 import Foundation
 import HeraldCore
 import HeraldProviders
-import HeraldServer
+import HeraldRuntime
 import HeraldStore
 
 struct Tenants: AsyncParsableCommand {

@@ -1,6 +1,6 @@
 import ArgumentParser
 import HeraldBus
-import HeraldServer
+import HeraldRuntime
 import HeraldStore
 import Logging
 

@@ -1,7 +1,7 @@
 import ArgumentParser
 import HeraldAPI
 import HeraldCore
-import HeraldServer
+import HeraldRuntime
 import Logging
 
 struct APIRole: HeraldDaemon {

@@ -1,7 +1,7 @@
 import ArgumentParser
 import HeraldCore
 import HeraldInbound
-import HeraldServer
+import HeraldRuntime
 import Logging
 
 struct InboundRole: HeraldDaemon {

@@ -1,6 +1,6 @@
 import ArgumentParser
 import HeraldCore
-import HeraldServer
+import HeraldRuntime
 import HeraldWorkers
 import Logging
 

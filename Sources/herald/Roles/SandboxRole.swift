@@ -2,7 +2,7 @@ import ArgumentParser
 import Foundation
 import HeraldCore
 import HeraldSandbox
-import HeraldServer
+import HeraldRuntime
 import Hummingbird
 import Logging
 import ServiceLifecycle

@@ -5,7 +5,7 @@ import HeraldBus
 import HeraldCore
 import HeraldProviders
 import HeraldSandbox
-import HeraldServer
+import HeraldRuntime
 import HeraldStore
 import HeraldWorkers
 import Hummingbird

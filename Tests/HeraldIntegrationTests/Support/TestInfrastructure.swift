@@ -2,7 +2,7 @@ import Foundation
 import HeraldBus
 import HeraldCore
 import Synchronization
-import HeraldServer
+import HeraldRuntime
 import HeraldStore
 import Logging
 import Testing

@@ -1,5 +1,5 @@
 import Foundation
-package import HeraldServer
+package import HeraldRuntime
 import HeraldStore
 package import Logging
 import Metrics

@@ -1,3 +1,4 @@
+import HeraldRuntime
 import HeraldBus
 
 /// Deliveries waiting for a handler. Handlers take everything that piled up (up to a limit of messages, counted

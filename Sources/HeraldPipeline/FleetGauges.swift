@@ -1,3 +1,4 @@
+package import HeraldRuntime
 import HeraldBus
 import HeraldCore
 import HeraldStore

@@ -23,10 +23,6 @@ package struct Infrastructure: Sendable {
         Watchdog(limit: recovery.stallTimeout, logger: logger)
     }
 
-    package func publisher(logger: Logger) -> JobPublisher {
-        JobPublisher(bus: bus, ledger: ledger(logger: logger), logger: logger)
-    }
-
     /// Builds both from `HERALD_DATABASE_URL` and `HERALD_AMQP_URL`, checking that each answers: a wrong password,
     /// an unknown vhost or an unreachable server fails here with one readable error. The database pool works once
     /// `database.run()` runs, so list `database` first among the process's services.

@@ -1,3 +1,4 @@
+import HeraldRuntime
 import Foundation
 
 /// Applies items in group commits: an item waits at most `gather` (or until the statement before it is written) to

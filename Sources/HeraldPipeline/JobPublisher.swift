@@ -1,3 +1,4 @@
+import HeraldRuntime
 package import HeraldBus
 import HeraldCore
 package import HeraldStore

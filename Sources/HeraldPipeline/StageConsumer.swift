@@ -1,3 +1,4 @@
+package import HeraldRuntime
 import Foundation
 package import HeraldBus
 package import HeraldCore

@@ -1,4 +1,4 @@
-package import HeraldServer
+package import HeraldRuntime
 package import HeraldStore
 package import Logging
 import Metrics

@@ -1,3 +1,4 @@
+package import HeraldRuntime
 package import Foundation
 package import HeraldBus
 package import HeraldCore
