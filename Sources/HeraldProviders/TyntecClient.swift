@@ -4,61 +4,6 @@ package import HeraldCore
 import NIOCore
 import NIOHTTP1
 
-/// Where and how to reach Tyntec's SMS API (v1).
-package struct TyntecConfiguration: Sendable, CustomStringConvertible {
-    package var baseURL: String
-    package var apiKey: String
-    /// Connections kept open to the API.
-    package var connections: Int
-    package var timeout: Duration
-    /// `validity` sent with each SMS: how long Tyntec keeps trying to deliver it.
-    package var validity: Duration
-
-    package init(baseURL: String, apiKey: String, connections: Int = 32, timeout: Duration = .seconds(10),
-                validity: Duration = .seconds(2880 * 60)) {
-        self.baseURL = baseURL.hasSuffix("/") ? String(baseURL.dropLast()) : baseURL
-        self.apiKey = apiKey
-        self.connections = connections
-        self.timeout = timeout
-        self.validity = validity
-    }
-
-    /// Never shows the key.
-    package var description: String { baseURL }
-}
-
-/// One SMS for Tyntec.
-package struct SMSSubmission: Sendable {
-    package var to: String
-    package var from: String
-    package var message: String
-    /// Our message id, echoed in Tyntec's delivery reports.
-    package var reference: String
-    /// Where Tyntec pushes the SMS's delivery reports (POST), if anywhere.
-    package var callbackURL: String?
-
-    package init(to: String, from: String, message: String, reference: String, callbackURL: String? = nil) {
-        self.to = to
-        self.from = from
-        self.message = message
-        self.reference = reference
-        self.callbackURL = callbackURL
-    }
-}
-
-/// What a status poll found.
-package enum DeliveryStatus: Sendable, Equatable {
-    /// `ACCEPTED` or `BUFFERED`: ask again later.
-    case pending(String)
-    case delivered
-    /// `EXPIRED`, `REJECTED` or `UNDELIVERABLE`, with the error code and reason Tyntec gave.
-    case undeliverable(String)
-    /// 429: too many polls; wait at least this long before the next.
-    case slowDown(Duration)
-    /// The poll itself failed (timeout, 5xx, an answer we cannot read); ask again later.
-    case unknown(String)
-}
-
 extension DeliveryStatus {
     /// What Tyntec's status of a message says, as a poll answers it or a delivery report pushes it (`status`,
     /// `errorCode`, `errorReason`, `parts`); nil without a `status`.

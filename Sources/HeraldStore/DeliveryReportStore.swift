@@ -1,30 +1,7 @@
 package import Foundation
-package import HeraldCore
+import HeraldCore
 package import Logging
 import PostgresNIO
-
-/// What a pushed delivery report did.
-package enum DeliveryReportOutcome: String, Sendable, CaseIterable {
-    /// Moved the message to its final state (or recorded its one `BUFFERED`).
-    case applied
-    /// Changed nothing: a duplicate, a late report for a message already final, one for an earlier attempt
-    /// (another `requestId`), or a state that records nothing (`ACCEPTED`).
-    case unchanged
-    /// The message is not `sent` yet (the report outran the sender's own bookkeeping): ask the provider to retry.
-    case early
-    /// No SMS has this id (never, or forgotten by retention).
-    case unknown
-}
-
-/// What a pushed report says about a sent SMS.
-package enum ReportedDelivery: Sendable {
-    /// `delivered` or `undeliverable`, with the provider's reason.
-    case final(MessageState, detail: String?)
-    /// On its way (`BUFFERED`): one event at most, and the poller leaves the message alone a while longer.
-    case buffered(detail: String)
-    /// Nothing to record (`ACCEPTED`, a state we do not know).
-    case pending
-}
 
 /// Applies delivery reports that Tyntec pushes: forward only (a report acts only on a `sent` message whose poll row
 /// names the same `requestId`), idempotent (a final state is written once, under the message's row lock, and
@@ -110,18 +87,5 @@ package struct DeliveryReportStore: Sendable {
             }
         }
         return outcomes
-    }
-}
-
-/// One pushed report: the message its token named, the `requestId` it gives, and what it says.
-package struct DeliveryReport: Sendable {
-    package var messageID: UUID
-    package var requestID: String
-    package var delivery: ReportedDelivery
-
-    package init(messageID: UUID, requestID: String, delivery: ReportedDelivery) {
-        self.messageID = messageID
-        self.requestID = requestID
-        self.delivery = delivery
     }
 }

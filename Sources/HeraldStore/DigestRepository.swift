@@ -1,32 +1,7 @@
 package import Foundation
-package import HeraldCore
+import HeraldCore
 package import Logging
 import PostgresNIO
-
-/// A deferred notification whose window has closed, as it was rendered when accepted.
-package struct DeferredItem: Sendable {
-    package let messageID: UUID
-    package let subject: String?
-    package let text: String
-    package let html: String?
-    package let category: String?
-    package let acceptedAt: Date
-    package let dueAt: Date
-}
-
-/// One recipient's closed-window items on one channel, oldest first.
-package struct DeferredGroup: Sendable {
-    package let recipient: Recipient
-    package let channel: MessageChannel
-    package let items: [DeferredItem]
-}
-
-/// What the aggregator decided for a group: one digest message (queued, to be rendered from the digest template),
-/// or, for a single item or when there is no digest template, the items sent as themselves.
-package enum DigestDecision: Sendable {
-    case digest(NewMessage)
-    case asThemselves
-}
 
 /// The aggregator's side of the database. One call is one transaction: it locks the recipients whose windows have
 /// closed (`FOR UPDATE SKIP LOCKED` on their `recipients` rows, so that two aggregators never share a recipient),

@@ -3,15 +3,6 @@ package import Logging
 import PostgresNIO
 import HeraldCore
 
-/// A request from `herald.intake` waiting for its tenant's rate limit.
-package struct ParkedRequest: Sendable {
-    package var id: Int64
-    package var tenantID: UUID
-    package var apiKeyID: UUID
-    package var idempotencyKey: String
-    package var body: [UInt8]
-}
-
 /// Where requests from `herald.intake` over their tenant's rate limit wait (table `parked_requests`): in the
 /// database, holding no consumer and no prefetched delivery, so other tenants' requests flow past them. Each tenant's
 /// are released in the order they came, by one relay at a time (an advisory lock per tenant).

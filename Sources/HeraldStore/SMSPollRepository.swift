@@ -3,27 +3,6 @@ package import HeraldCore
 package import Logging
 import PostgresNIO
 
-/// When a sent SMS is first polled and how long its delivery state is worth waiting for.
-package struct SMSPolling: Sendable {
-    package var firstPoll: Duration
-    package var validity: Duration
-
-    package init(firstPoll: Duration, validity: Duration) {
-        self.firstPoll = firstPoll
-        self.validity = validity
-    }
-}
-
-/// A sent SMS due for a status poll, leased to one poller.
-package struct DuePoll: Sendable {
-    package let messageID: UUID
-    package let requestID: String
-    /// Polls so far, this one included.
-    package let polls: Int
-    package let sentAt: Date
-    package let validUntil: Date
-}
-
 /// The delivery-status poller's working set (`sms_polls`). Claiming a batch pushes each row's `next_poll_at` a lease
 /// ahead under `FOR UPDATE SKIP LOCKED`, so replicas never poll one message at once, and a poller that dies mid-batch
 /// only delays its rows by the lease. `messages` and its events change only when a delivery state is final.

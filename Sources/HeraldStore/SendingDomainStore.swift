@@ -3,36 +3,6 @@ import HeraldCore
 package import Logging
 import PostgresNIO
 
-/// A tenant's sending domain as `herald ctl domains list` shows it (never with a private key).
-package struct SendingDomain: Sendable {
-    package struct Key: Sendable {
-        package var selector: String
-        package var algorithm: String
-        package var publicKey: String
-        package var createdAt: Date
-    }
-
-    package var domain: String
-    package var returnPathDomain: String?
-    package var keys: [Key]
-}
-
-/// A DKIM key as herald-email signs with it.
-package struct SigningKey: Sendable {
-    package var domain: String
-    package var selector: String
-    package var algorithm: String
-    package var privateKey: String
-}
-
-/// What herald-email needs for the From domains of a batch: each one's keys and return-path domain.
-package struct DomainSending: Sendable {
-    package var keys: [SigningKey] = []
-    package var returnPathDomain: String?
-
-    package init() {}
-}
-
 /// Tenants' sending domains, DKIM keys and default senders (`tenant_domains`, `dkim_keys`, `tenants.email_sender`).
 package struct SendingDomainStore: Sendable {
     let client: PostgresClient

@@ -3,56 +3,6 @@ package import HeraldCore
 package import Logging
 import PostgresNIO
 
-/// One entry of a tenant's suppression list: an address its messages of `channel` must not reach (those of
-/// `category` only, or all when it is nil), and why.
-package struct Suppression: Sendable, Positioned {
-    package enum Reason: String, Sendable, CaseIterable {
-        case hardBounce = "hard_bounce"
-        case complaint
-        case unsubscribe
-        case manual
-    }
-
-    package var channel: MessageChannel
-    package var address: String
-    package var reason: Reason
-    package var category: String?
-    package var messageID: UUID?
-    package var note: String?
-    package var createdAt: Date
-    package var expiresAt: Date?
-    package var position: ListPosition
-
-    /// The address as the list keys it: an email address in lower case, a phone number in E.164 (the `+` added
-    /// when a URL's decoding turned it into a space or dropped it); nil when it is neither.
-    package static func normalized(_ address: String, channel: MessageChannel) -> String? {
-        switch channel {
-        case .email:
-            let lowered = address.lowercased()
-            do {
-                return try EmailAddress(lowered).value
-            } catch {
-                return nil
-            }
-        case .sms:
-            var phone = address.trimmingCharacters(in: .whitespaces)
-            if !phone.hasPrefix("+") { phone = "+" + phone }
-            return PhoneNumber.isE164(phone) ? phone : nil
-        }
-    }
-}
-
-/// What a listing of suppressions shows.
-package struct SuppressionFilter: Sendable {
-    package var channel: MessageChannel?
-    package var address: String?
-    package var reason: Suppression.Reason?
-    package var limit = 100
-    package var after: ListPosition?
-
-    package init() {}
-}
-
 /// The tenants' suppression lists (table `suppressions`). A message is checked against its tenant's list when it is
 /// claimed for sending (`PipelineStore.claimForSending`).
 package struct SuppressionStore: Sendable {
@@ -150,15 +100,6 @@ extension SuppressionStore {
             """, logger: logger)
         return try await rows.decode(Int.self).collect().first == 1
     }
-}
-
-/// What a tenant's email became over a recent period (`GET /v1/deliverability`).
-package struct Deliverability: Sendable {
-    package var sent = 0
-    package var hardBounces = 0
-    package var complaints = 0
-    /// Email suppressions added in the period, by reason.
-    package var suppressions: [Suppression.Reason: Int] = [:]
 }
 
 extension SuppressionStore {

@@ -8,30 +8,6 @@ package import Logging
 import Metrics
 import ServiceLifecycle
 
-/// How `herald-digest` works.
-package struct DigestConfiguration: Sendable {
-    /// Templates the digests are rendered from, per channel (resolved in the recipient's locale). A digest template
-    /// sees `items` (each with `subject`, `text`, `html`, `category`, `at`), `count`, `window_start`, `window_end` and
-    /// `recipient`.
-    package var emailTemplate: String
-    package var smsTemplate: String
-    /// How often to look for closed windows when there was nothing to do.
-    package var interval: Duration
-    /// Recipients handled per transaction.
-    package var batchSize: Int
-    /// The locale digest templates fall back to.
-    package var defaultLocale: String
-
-    package init(emailTemplate: String = "digest", smsTemplate: String = "digest-sms", interval: Duration = .seconds(5),
-                batchSize: Int = 500, defaultLocale: String = "en") {
-        self.defaultLocale = defaultLocale
-        self.emailTemplate = emailTemplate
-        self.smsTemplate = smsTemplate
-        self.interval = interval
-        self.batchSize = batchSize
-    }
-}
-
 /// The digest aggregator: finds recipients whose delivery window has closed, turns two or more deferred
 /// notifications into one digest message (queued for the renderer like any message) and marks them `digested`, or
 /// queues a single one as itself. Each batch is one transaction (see `DigestRepository`), so replicas and crashes
@@ -121,25 +97,4 @@ package struct DigestAggregator: Service {
         return outcome
     }
 
-}
-
-/// Templates resolved once per batch.
-actor TemplateLookup {
-    let templates: TemplateRepository
-    let defaultLocale: String
-    var cache: [String: Template?] = [:]
-
-    init(templates: TemplateRepository, defaultLocale: String) {
-        self.templates = templates
-        self.defaultLocale = defaultLocale
-    }
-
-    func resolve(tenantID: UUID, name: String, locale: String) async throws -> Template? {
-        let key = "\(tenantID)\u{0}\(name)\u{0}\(locale)"
-        if let cached = cache[key] { return cached }
-        let template = try await templates.resolve(
-            tenantID: tenantID, name: name, locale: locale, defaultLocale: defaultLocale).template
-        cache[key] = .some(template)
-        return template
-    }
 }

@@ -21,7 +21,7 @@ package struct CallbackWorker: Service {
     let topology: Topology
     let parallelism: Int
     let scheduler: ReceiverScheduler
-    let deletions: GroupCommit
+    let deletions: DeliveredCallbacks
     let lease: Duration
     let logger: Logger
 
@@ -61,7 +61,7 @@ package struct CallbackWorker: Service {
             perReceiver: max(1, settings.perReceiver), breakerThreshold: settings.breakerFailures,
             breakerMaximum: settings.breakerMaximum, maxQueueWait: timeout))
         lease = timeout * 4 + .seconds(10)
-        deletions = GroupCommit(store: store, logger: logger)
+        deletions = DeliveredCallbacks(store: store, logger: logger)
         self.logger = logger
     }
 
@@ -187,52 +187,5 @@ package struct CallbackWorker: Service {
             "provider_id": callback.providerID.map(JSONValue.string) ?? .null,
             "detail": callback.detail.map(JSONValue.string) ?? .null,
         ]).encoded().utf8)
-    }
-}
-
-/// Deletes delivered callbacks from the ledger in group commits: a delivered callback waits at most `gather` (or
-/// until the statement before it is written) to share its statement with the others delivered meanwhile, so a busy
-/// receiver costs one statement per batch, not per callback, and no sender waits for the database.
-actor GroupCommit {
-    let store: CallbackStore
-    let gather: Duration
-    let logger: Logger
-    private var pending: [UUID] = []
-    private var writer: Task<Void, Never>?
-
-    init(store: CallbackStore, gather: Duration = .milliseconds(2), logger: Logger) {
-        self.store = store
-        self.gather = gather
-        self.logger = logger
-    }
-
-    func add(_ id: UUID) {
-        pending.append(id)
-        guard writer == nil else { return }
-        writer = Task { await write(after: gather) }
-    }
-
-    /// Writes what is pending, and waits for a write under way.
-    func flush() async {
-        if let writer { await writer.value }
-        await write(after: .zero)
-    }
-
-    private func write(after delay: Duration) async {
-        if delay > .zero {
-            // Cancellation only shortens the wait: what is pending is written all the same.
-            try? await Task.sleep(for: delay)
-        }
-        while !pending.isEmpty {
-            let batch = pending
-            pending = []
-            do {
-                try await store.delivered(batch)
-            } catch {
-                // The rows come due again when their lease ends and are sent once more: a duplicate, never a loss.
-                logger.warning("could not record delivered callbacks", metadata: ["error": "\(ProcessRuntime.describe(error))"])
-            }
-        }
-        writer = nil
     }
 }
