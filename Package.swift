@@ -152,7 +152,7 @@ let package = Package(
 )
 
 // Every target of ours is compiled with the language's stricter defaults: `any` spelled out, members visible only
-// from modules a file imports itself, and imports internal unless a file says `public import`. A warning fails the
+// from modules a file imports itself, and imports internal unless a file says `package import`. A warning fails the
 // debug build (the one the tests and CI use); a release build only reports it, so a newer compiler's new warning
 // cannot stop a deployment.
 for target in package.targets where target.type != .system {
