@@ -133,7 +133,11 @@ let package = Package(
             .product(name: "_CryptoExtras", package: "swift-crypto"),
         ]),
         .testTarget(name: "HeraldAPITests", dependencies: [
-            "HeraldAPI", "HeraldCore", "HeraldProviders", "HeraldRuntime", "HeraldStore",
+            "HeraldAPI", "HeraldBus", "HeraldCore", "HeraldPipeline", "HeraldProviders", "HeraldRuntime", "HeraldStore",
+            .product(name: "Hummingbird", package: "hummingbird"),
+            .product(name: "HummingbirdTesting", package: "hummingbird"),
+            .product(name: "Logging", package: "swift-log"),
+            .product(name: "NIOCore", package: "swift-nio"),
         ]),
         .testTarget(name: "HeraldWorkersTests", dependencies: ["HeraldWorkers", "HeraldCore", "HeraldProviders", "HeraldStore"]),
         .testTarget(name: "HeraldInboundTests", dependencies: ["HeraldInbound", "HeraldProviders"]),

@@ -13,9 +13,9 @@ import NIOCore
 /// The `/v1` endpoints.
 struct APIHandlers: Sendable {
     let intake: MessageIntake
-    let queries: MessageQueries
-    let control: MessageControl
-    let recipients: RecipientRepository
+    let queries: any MessageHistory
+    let control: any MessageCommands
+    let recipients: any RecipientDirectory
     let clock: any HeraldClock
     /// Renders previews with the renderer's limits.
     let renderer: MessageRenderer
@@ -26,16 +26,16 @@ struct APIHandlers: Sendable {
     let callbackAddresses: CallbackAddressPolicy
     /// The least time between two retries of one message at the client's request.
     let retryInterval: Duration
-    let suppressions: SuppressionStore
-    let inbound: InboundStore
+    let suppressions: any SuppressionList
+    let inbound: any InboundMailbox
     /// The stop and start words of SMS replies.
     let smsKeywords: SMSKeywords
 
     // The intake's own stores and publisher, which the other routes use too.
-    var templates: TemplateRepository { intake.templates }
-    var store: IntakeStore { intake.store }
-    var tenants: TenantRepository { intake.tenants }
-    var publisher: JobPublisher { intake.publisher }
+    var templates: any TemplateCatalog { intake.templates }
+    var store: any IntakeRecords { intake.store }
+    var tenants: any TenantDirectory { intake.tenants }
+    var publisher: any JobPublishing { intake.publisher }
 
     // MARK: Helpers
 

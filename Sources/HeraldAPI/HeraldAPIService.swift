@@ -12,33 +12,32 @@ package import ServiceLifecycle
 /// Everything `herald-api` runs, built from its configuration: the HTTP application, the intake queue's consumer
 /// and the relay.
 package enum HeraldAPIService {
-    static func handlers(
-        infrastructure: Infrastructure, configuration: APIConfiguration, clock: any HeraldClock, logger: Logger
-    ) -> APIHandlers {
+    static func handlers(stores: APIStores, configuration: APIConfiguration, clock: any HeraldClock, logger: Logger) -> APIHandlers {
         APIHandlers(
-            intake: MessageIntake(infrastructure: infrastructure, defaultLocale: configuration.defaultLocale, logger: logger),
-            queries: MessageQueries(database: infrastructure.database, logger: logger),
-            control: MessageControl(database: infrastructure.database, logger: logger),
-            recipients: RecipientRepository(database: infrastructure.database, logger: logger), clock: clock,
+            intake: MessageIntake(stores: stores, defaultLocale: configuration.defaultLocale, logger: logger),
+            queries: stores.queries, control: stores.control, recipients: stores.recipients, clock: clock,
             renderer: configuration.renderer,
             maxBodySize: configuration.maxBodySize, maxProcedureSize: configuration.maxProcedureSize,
             callbackAddresses: configuration.callbackAddresses, retryInterval: configuration.retryInterval,
-            suppressions: SuppressionStore(database: infrastructure.database, logger: logger),
-            inbound: InboundStore(database: infrastructure.database, logger: logger), smsKeywords: configuration.smsKeywords)
+            suppressions: stores.suppressions, inbound: stores.inbound, smsKeywords: configuration.smsKeywords)
     }
 
+    /// The HTTP routes over `stores`: the fleet's database and broker, or the router tests' fakes.
     package static func router(
-        infrastructure: Infrastructure, configuration: APIConfiguration, clock: any HeraldClock = SystemClock(),
-        logger: Logger
+        stores: APIStores, configuration: APIConfiguration, clock: any HeraldClock = SystemClock(), logger: Logger
     ) -> Router<HeraldRequestContext> {
-        let handlers = handlers(infrastructure: infrastructure, configuration: configuration, clock: clock, logger: logger)
-        let keys = KeyAuthenticator(keys: APIKeyRepository(database: infrastructure.database, logger: logger))
+        let handlers = handlers(stores: stores, configuration: configuration, clock: clock, logger: logger)
+        let keys = KeyAuthenticator(keys: stores.keys)
         let router = Router(context: HeraldRequestContext.self)
         router.add(middleware: ProblemMiddleware())
         router.add(middleware: InputHygieneMiddleware())
         router.get("healthz") { _, _ in json(.ok, .object(["status": .string("ok")])) }
         router.get("readyz") { _, _ in
-            try await readiness(infrastructure: infrastructure, logger: logger)
+            let failures = await stores.readiness()
+            guard failures.isEmpty else {
+                throw Problem(.serviceUnavailable, type: "not-ready", title: "Not ready", detail: failures.joined(separator: "; "))
+            }
+            return json(.ok, .object(["status": .string("ready")]))
         }
         router.get("openapi.json") { _, _ in
             Response(status: .ok, headers: [.contentType: "application/json"],
@@ -57,15 +56,10 @@ package enum HeraldAPIService {
         // Providers' own calls carry no API key: the URL's secret token is their credential.
         let providers = router.group("v1/providers")
         handlers.addProviderRoutes(to: providers, inboundToken: configuration.tyntecInboundToken)
-        ReportRoutes(
-            store: DeliveryReportStore(database: infrastructure.database, logger: logger),
-            tokens: configuration.providerTokens, grace: configuration.receiptGrace
-        ).add(to: providers)
-        UnsubscribeRoutes(
-            suppressions: SuppressionStore(database: infrastructure.database, logger: logger), tokens: configuration.providerTokens
-        ).add(to: router)
-        DeadLetterRoutes(desk: DeadLetterDesk(infrastructure: infrastructure, logger: logger), maxBodySize: configuration.maxBodySize)
-            .add(to: v1)
+        ReportRoutes(store: stores.reports, tokens: configuration.providerTokens, grace: configuration.receiptGrace)
+            .add(to: providers)
+        UnsubscribeRoutes(suppressions: stores.suppressions, tokens: configuration.providerTokens).add(to: router)
+        DeadLetterRoutes(desk: stores.deadLetters, maxBodySize: configuration.maxBodySize).add(to: v1)
         return router
     }
 
@@ -76,7 +70,9 @@ package enum HeraldAPIService {
     ) -> any Service {
         IntakeConsumer(
             bus: infrastructure.bus,
-            handlers: handlers(infrastructure: infrastructure, configuration: configuration, clock: clock, logger: logger),
+            handlers: handlers(
+                stores: APIStores(infrastructure: infrastructure, logger: logger), configuration: configuration, clock: clock,
+                logger: logger),
             keys: KeyAuthenticator(keys: APIKeyRepository(database: infrastructure.database, logger: logger)),
             parked: ParkedRequestStore(database: infrastructure.database, logger: logger),
             concurrency: configuration.intakeConcurrency, watchdog: infrastructure.watchdog(logger: logger), logger: logger)
@@ -94,7 +90,9 @@ package enum HeraldAPIService {
             services.append(ParkedIntakeRelease(
                 parked: ParkedRequestStore(database: infrastructure.database, logger: logger),
                 keys: APIKeyRepository(database: infrastructure.database, logger: logger),
-                handlers: handlers(infrastructure: infrastructure, configuration: configuration, clock: SystemClock(), logger: logger),
+                handlers: handlers(
+                    stores: APIStores(infrastructure: infrastructure, logger: logger), configuration: configuration,
+                    clock: SystemClock(), logger: logger),
                 bus: infrastructure.bus, interval: configuration.relayInterval,
                 watchdog: infrastructure.watchdog(logger: logger), logger: logger))
             services.append(RetentionSweeper(
@@ -105,7 +103,8 @@ package enum HeraldAPIService {
             services.append(intakeConsumer(infrastructure: infrastructure, configuration: configuration, logger: logger))
         }
         if configuration.mode != .relay {
-            let router = router(infrastructure: infrastructure, configuration: configuration, logger: logger)
+            let router = router(
+                stores: APIStores(infrastructure: infrastructure, logger: logger), configuration: configuration, logger: logger)
             services.append(Application(
                 router: router,
                 server: .http1(configuration: .init(additionalChannelHandlers: [ParserErrorResponder()])),
@@ -123,23 +122,5 @@ package enum HeraldAPIService {
             logger: logger) { infrastructure in
             services(infrastructure: infrastructure, configuration: configuration, logger: logger)
         }
-    }
-
-    static func readiness(infrastructure: Infrastructure, logger: Logger) async throws -> Response {
-        var failures: [String] = []
-        do {
-            try await infrastructure.database.ping()
-        } catch {
-            failures.append("database: \(ProcessRuntime.describe(error))")
-        }
-        do {
-            _ = try await infrastructure.bus.queueStatus(Stage.render.queue)
-        } catch {
-            failures.append("broker: \(error)")
-        }
-        guard failures.isEmpty else {
-            throw Problem(.serviceUnavailable, type: "not-ready", title: "Not ready", detail: failures.joined(separator: "; "))
-        }
-        return json(.ok, .object(["status": .string("ready")]))
     }
 }

@@ -6,11 +6,11 @@ import Synchronization
 /// client does not cost a database round trip per request; a revoked key stops working, and a tenant's new limits
 /// apply, within `cacheTTL`.
 final class KeyAuthenticator: Sendable {
-    private let keys: APIKeyRepository
+    private let keys: any KeyDirectory
     private let cacheTTL: Duration
     private let cache = Mutex<[String: (principal: Principal, until: ContinuousClock.Instant)]>([:])
 
-    init(keys: APIKeyRepository, cacheTTL: Duration = .seconds(10)) {
+    init(keys: any KeyDirectory, cacheTTL: Duration = .seconds(10)) {
         self.keys = keys
         self.cacheTTL = cacheTTL
     }

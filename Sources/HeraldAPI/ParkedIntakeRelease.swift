@@ -13,7 +13,7 @@ import HTTPTypes
 /// `herald.intake.refused` like any refusal. Replicas release different tenants (an advisory lock per tenant).
 struct ParkedIntakeRelease: Service {
     let parked: ParkedRequestStore
-    let keys: APIKeyRepository
+    let keys: any KeyDirectory
     let handlers: APIHandlers
     let bus: BusClient
     let interval: Duration

@@ -22,7 +22,7 @@ enum EmailSender {
 
     /// A problem for each sender (with its field's path) whose domain is not one of the tenant's.
     static func check(
-        _ senders: [(path: String, sender: String)], tenantID: UUID, domains: SendingDomainStore
+        _ senders: [(path: String, sender: String)], tenantID: UUID, domains: any DomainOwnership
     ) async throws -> [Problem.InvalidParam] {
         guard !senders.isEmpty else { return [] }
         let wanted = Set(senders.compactMap { MIMEMessage.Mailbox(parsing: $0.sender)?.domain })

@@ -12,23 +12,23 @@ import HTTPTypes
 /// then publishes render jobs for those due now. A failed publish loses nothing: the relay's sweep publishes any due
 /// message whose job the broker never confirmed.
 struct MessageIntake: Sendable {
-    let store: IntakeStore
-    let templates: TemplateRepository
-    let tenants: TenantRepository
-    let quietHours: QuietHoursStore
-    let domains: SendingDomainStore
-    let publisher: JobPublisher
+    let store: any IntakeRecords
+    let templates: any TemplateCatalog
+    let tenants: any TenantDirectory
+    let quietHours: any QuietHoursSettings
+    let domains: any DomainOwnership
+    let publisher: any JobPublishing
     /// The locale templates fall back to for tenants that set none.
     let defaultLocale: String
     let logger: Logger
 
-    init(infrastructure: Infrastructure, defaultLocale: String, logger: Logger) {
-        store = IntakeStore(database: infrastructure.database, logger: logger)
-        templates = TemplateRepository(database: infrastructure.database, logger: logger)
-        tenants = TenantRepository(database: infrastructure.database, logger: logger)
-        quietHours = QuietHoursStore(database: infrastructure.database, logger: logger)
-        domains = SendingDomainStore(database: infrastructure.database, logger: logger)
-        publisher = infrastructure.publisher(logger: logger)
+    init(stores: APIStores, defaultLocale: String, logger: Logger) {
+        store = stores.intake
+        templates = stores.templates
+        tenants = stores.tenants
+        quietHours = stores.quietHours
+        domains = stores.domains
+        publisher = stores.publisher
         self.defaultLocale = defaultLocale
         self.logger = logger
     }

@@ -8,7 +8,7 @@ import Hummingbird
 /// `/v1/dead-letters`: jobs that failed for good, listed without consuming them, replayed or discarded. They hold
 /// every tenant's jobs, so only operator keys reach them.
 struct DeadLetterRoutes: Sendable {
-    let desk: DeadLetterDesk
+    let desk: any DeadLetterQueues
     let maxBodySize: Int
 
     static let maxListed = 1000

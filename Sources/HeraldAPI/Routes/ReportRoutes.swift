@@ -17,7 +17,7 @@ struct ReportRoutes: Sendable {
     let reports: GroupCommit<UUID, DeliveryReport, DeliveryReportOutcome>
     let tokens: ProviderTokens?
 
-    init(store: DeliveryReportStore, tokens: ProviderTokens?, grace: Duration) {
+    init(store: any ReportLedger, tokens: ProviderTokens?, grace: Duration) {
         reports = GroupCommit(missing: .unknown, key: \.messageID) { batch in try await store.apply(batch, grace: grace) }
         self.tokens = tokens
     }

@@ -76,7 +76,7 @@ extension APIHandlers {
         guard problems.isEmpty else { throw Problem.validation(problems) }
         let entry = try await suppressions.suppress(
             tenantID: try context.authenticated().tenantID, channel: channel, address: address, reason: .manual,
-            category: category, note: note)
+            category: category, messageID: nil, note: note, expiresAt: nil)
         return json(.ok, Self.suppressionJSON(entry))
     }
 

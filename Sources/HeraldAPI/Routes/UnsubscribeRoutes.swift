@@ -10,7 +10,7 @@ import Metrics
 /// `List-Unsubscribe=One-Click` (what mailbox providers and the page's button send) suppresses the address for the
 /// email's tenant and category, idempotently. A forged token, or one whose email retention has erased, is a 404.
 struct UnsubscribeRoutes: Sendable {
-    let suppressions: SuppressionStore
+    let suppressions: any SuppressionList
     let tokens: ProviderTokens?
 
     static let done = Counter(label: "herald_unsubscribes_total", dimensions: [("via", "one-click")])

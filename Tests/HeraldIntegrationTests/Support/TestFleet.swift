@@ -112,7 +112,8 @@ struct TestFleet {
                 let apps = (0..<2).map { replica in
                     Application(
                         router: HeraldAPIService.router(
-                            infrastructure: infrastructure, configuration: configuration, clock: clock, logger: logger),
+                            stores: APIStores(infrastructure: infrastructure, logger: logger), configuration: configuration,
+                            clock: clock, logger: logger),
                         configuration: .init(address: .hostname("127.0.0.1", port: 0)),
                         onServerRunning: { channel in ports.withLock { $0[replica] = channel.localAddress?.port } },
                         logger: logger)
