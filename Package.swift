@@ -71,8 +71,17 @@ let package = Package(
             .product(name: "Metrics", package: "swift-metrics"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
         ]),
-        .target(name: "HeraldAPI", dependencies: [
+        // Accepting messages, whichever way they come (HTTP or the intake queue): the use case and its rules.
+        .target(name: "HeraldIntake", dependencies: [
             "HeraldCore", "HeraldBus", "HeraldStore", "HeraldRuntime", "HeraldPipeline", "HeraldRendering", "HeraldProviders",
+            .product(name: "HTTPTypes", package: "swift-http-types"),
+            .product(name: "Logging", package: "swift-log"),
+            .product(name: "Metrics", package: "swift-metrics"),
+            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+        ]),
+        .target(name: "HeraldAPI", dependencies: [
+            "HeraldCore", "HeraldBus", "HeraldStore", "HeraldRuntime", "HeraldPipeline", "HeraldIntake", "HeraldRendering",
+            "HeraldProviders",
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "HTTPTypes", package: "swift-http-types"),
             .product(name: "Logging", package: "swift-log"),
@@ -133,12 +142,13 @@ let package = Package(
             .product(name: "_CryptoExtras", package: "swift-crypto"),
         ]),
         .testTarget(name: "HeraldAPITests", dependencies: [
-            "HeraldAPI", "HeraldBus", "HeraldCore", "HeraldPipeline", "HeraldProviders", "HeraldRuntime", "HeraldStore",
+            "HeraldAPI", "HeraldIntake", "HeraldBus", "HeraldCore", "HeraldPipeline", "HeraldProviders", "HeraldRuntime", "HeraldStore",
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "HummingbirdTesting", package: "hummingbird"),
             .product(name: "Logging", package: "swift-log"),
             .product(name: "NIOCore", package: "swift-nio"),
         ]),
+        .testTarget(name: "HeraldIntakeTests", dependencies: ["HeraldIntake", "HeraldCore", "HeraldStore"]),
         .testTarget(name: "HeraldWorkersTests", dependencies: ["HeraldWorkers", "HeraldCore", "HeraldProviders", "HeraldStore"]),
         .testTarget(name: "HeraldInboundTests", dependencies: ["HeraldInbound", "HeraldProviders"]),
         .testTarget(name: "HeraldIntegrationTests", dependencies: [

@@ -31,7 +31,7 @@ trap 'clear_test_vhosts "the tests are over"' EXIT
 python3 Tests/deploy/deploy_test.py
 # Stage one, fail fast: build once, then the unit tests (no server, seconds).
 swift build --build-tests
-unit='HeraldTests\.|HeraldAPITests\.|HeraldWorkersTests\.|HeraldInboundTests\.'
+unit='HeraldTests\.|HeraldAPITests\.|HeraldIntakeTests\.|HeraldWorkersTests\.|HeraldInboundTests\.'
 swift test --skip-build --disable-xctest --filter "$unit"
 # Stage two: the suites against the real servers and the fleet's own processes.
 swift test --skip-build --disable-xctest --skip "$unit" --skip BrokerRestartTests

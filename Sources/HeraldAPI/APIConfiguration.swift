@@ -1,3 +1,4 @@
+import HeraldIntake
 package import HeraldCore
 package import HeraldProviders
 package import HeraldRendering

@@ -1,3 +1,4 @@
+import HeraldIntake
 import HeraldPipeline
 import Foundation
 import HeraldBus
@@ -20,8 +21,6 @@ struct APIHandlers: Sendable {
     /// Renders previews with the renderer's limits.
     let renderer: MessageRenderer
     let maxBodySize: Int
-    /// At most this many messages in one procedure.
-    let maxProcedureSize: Int
     /// Which addresses callback URLs may reach.
     let callbackAddresses: CallbackAddressPolicy
     /// The least time between two retries of one message at the client's request.
@@ -55,23 +54,10 @@ struct APIHandlers: Sendable {
 
     /// Answers a repeated idempotency key before any validation: the first response again, or 409 for another body.
     func replay(_ request: Request, context: HeraldRequestContext, body: [UInt8]) async throws -> Response? {
-        guard let (status, response) = try await replay(
+        guard let (status, response) = try await intake.replay(
             idempotencyKey(request), tenantID: try context.authenticated().tenantID, body: body)
         else { return nil }
         return raw(status, response)
-    }
-
-    /// The first answer to a request with this idempotency key, if the tenant used the key before; a 409 problem if
-    /// it did with another body.
-    func replay(_ key: String?, tenantID: UUID, body: [UInt8]) async throws -> (status: Int, body: [UInt8])? {
-        guard let key else { return nil }
-        guard key.count <= 200, !key.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) else {
-            throw Problem.validation([.init("Idempotency-Key", "must be at most 200 printable characters")])
-        }
-        guard let stored = try await store.idempotentResponse(tenantID: tenantID, key: key, requestBody: body) else {
-            return nil
-        }
-        return try IdempotencyProblem.answer(stored)
     }
 
     func uuidParameter(_ context: HeraldRequestContext, _ name: String) throws -> UUID {

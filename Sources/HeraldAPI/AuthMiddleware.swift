@@ -1,3 +1,4 @@
+import HeraldIntake
 import Foundation
 import HeraldStore
 import Hummingbird
@@ -15,10 +16,5 @@ struct AuthMiddleware: RouterMiddleware, Sendable {
         var context = context
         context.principal = try await keys.principal(authorization: request.headers[.authorization])
         return try await next(request, context)
-    }
-
-    static func unauthorized(_ detail: String) -> Problem {
-        Problem(.unauthorized, type: "unauthorized", title: "Unauthorized", detail: detail,
-                headers: [.wwwAuthenticate: "Bearer"])
     }
 }

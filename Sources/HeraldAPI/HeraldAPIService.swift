@@ -1,3 +1,4 @@
+import HeraldIntake
 import HeraldPipeline
 import Foundation
 import HeraldBus
@@ -12,12 +13,19 @@ package import ServiceLifecycle
 /// Everything `herald-api` runs, built from its configuration: the HTTP application, the intake queue's consumer
 /// and the relay.
 package enum HeraldAPIService {
+    /// The intake over `stores`, as both the routes and the intake queue's consumer use it.
+    static func intake(stores: APIStores, configuration: APIConfiguration, logger: Logger) -> MessageIntake {
+        MessageIntake(
+            store: stores.intake, templates: stores.templates, tenants: stores.tenants, quietHours: stores.quietHours,
+            domains: stores.domains, publisher: stores.publisher, defaultLocale: configuration.defaultLocale,
+            maxProcedureSize: configuration.maxProcedureSize, logger: logger)
+    }
+
     static func handlers(stores: APIStores, configuration: APIConfiguration, clock: any HeraldClock, logger: Logger) -> APIHandlers {
         APIHandlers(
-            intake: MessageIntake(stores: stores, defaultLocale: configuration.defaultLocale, logger: logger),
+            intake: intake(stores: stores, configuration: configuration, logger: logger),
             queries: stores.queries, control: stores.control, recipients: stores.recipients, clock: clock,
-            renderer: configuration.renderer,
-            maxBodySize: configuration.maxBodySize, maxProcedureSize: configuration.maxProcedureSize,
+            renderer: configuration.renderer, maxBodySize: configuration.maxBodySize,
             callbackAddresses: configuration.callbackAddresses, retryInterval: configuration.retryInterval,
             suppressions: stores.suppressions, inbound: stores.inbound, smsKeywords: configuration.smsKeywords)
     }
@@ -70,12 +78,11 @@ package enum HeraldAPIService {
     ) -> any Service {
         IntakeConsumer(
             bus: infrastructure.bus,
-            handlers: handlers(
-                stores: APIStores(infrastructure: infrastructure, logger: logger), configuration: configuration, clock: clock,
-                logger: logger),
+            intake: intake(
+                stores: APIStores(infrastructure: infrastructure, logger: logger), configuration: configuration, logger: logger),
             keys: KeyAuthenticator(keys: APIKeyRepository(database: infrastructure.database, logger: logger)),
             parked: ParkedRequestStore(database: infrastructure.database, logger: logger),
-            concurrency: configuration.intakeConcurrency, watchdog: infrastructure.watchdog(logger: logger), logger: logger)
+            concurrency: configuration.intakeConcurrency, maxBodySize: configuration.maxBodySize, watchdog: infrastructure.watchdog(logger: logger), logger: logger)
     }
 
     /// The services to run after the database and the bus, per the configured mode.
@@ -90,9 +97,10 @@ package enum HeraldAPIService {
             services.append(ParkedIntakeRelease(
                 parked: ParkedRequestStore(database: infrastructure.database, logger: logger),
                 keys: APIKeyRepository(database: infrastructure.database, logger: logger),
-                handlers: handlers(
+                intake: intake(
                     stores: APIStores(infrastructure: infrastructure, logger: logger), configuration: configuration,
-                    clock: SystemClock(), logger: logger),
+                    logger: logger),
+                maxBodySize: configuration.maxBodySize,
                 bus: infrastructure.bus, interval: configuration.relayInterval,
                 watchdog: infrastructure.watchdog(logger: logger), logger: logger))
             services.append(RetentionSweeper(

@@ -1,3 +1,4 @@
+import HeraldIntake
 package import Foundation
 package import HeraldStore
 package import Hummingbird
@@ -16,7 +17,7 @@ package struct HeraldRequestContext: RequestContext {
 
     /// The authenticated principal; routes behind `AuthMiddleware` always have one.
     package func authenticated() throws -> Principal {
-        guard let principal else { throw AuthMiddleware.unauthorized("send an API key as 'Authorization: Bearer <key>'") }
+        guard let principal else { throw Problem.unauthorized("send an API key as 'Authorization: Bearer <key>'") }
         return principal
     }
 

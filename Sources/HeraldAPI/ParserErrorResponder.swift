@@ -1,3 +1,4 @@
+import HeraldIntake
 import Hummingbird
 import NIOCore
 import NIOHTTP1

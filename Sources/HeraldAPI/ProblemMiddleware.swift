@@ -1,3 +1,4 @@
+import HeraldIntake
 import HeraldRuntime
 import HeraldStore
 import Hummingbird

@@ -1,3 +1,4 @@
+import HeraldIntake
 import HeraldCore
 import Hummingbird
 import NIOCore
@@ -15,26 +16,5 @@ extension Request {
         let bytes = Array(buffer.readableBytesView)
         if bytes.isEmpty, let emptyValue { return (bytes, emptyValue) }
         return (bytes, try JSONValue.requestBody(bytes))
-    }
-}
-
-extension JSONValue {
-    /// A request body's JSON value; a body that is not JSON, or holds a NUL character, is refused with a problem
-    /// naming which.
-    static func requestBody(_ bytes: [UInt8]) throws -> JSONValue {
-        let value: JSONValue
-        do {
-            value = try JSONValue.parse(bytes)
-        } catch {
-            throw Problem(.badRequest, type: "malformed-json", title: "Malformed JSON",
-                          detail: "the body is not valid JSON: \(error)",
-                          invalidParams: [.init("body", "is not valid JSON")])
-        }
-        if let path = value.pathOfNUL() {
-            throw Problem(.badRequest, type: "nul-character", title: "NUL character",
-                          detail: "\(path) holds a NUL character (\\u0000), which Herald does not store",
-                          invalidParams: [.init(path, "holds a NUL character")])
-        }
-        return value
     }
 }

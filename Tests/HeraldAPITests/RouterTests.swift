@@ -1,5 +1,6 @@
 import Foundation
 @testable import HeraldAPI
+import HeraldIntake
 import HeraldCore
 import HeraldRuntime
 @testable import HeraldStore

@@ -1,3 +1,4 @@
+package import HeraldIntake
 import HeraldBus
 import HeraldCore
 import HeraldPipeline

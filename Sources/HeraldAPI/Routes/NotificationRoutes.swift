@@ -1,3 +1,4 @@
+import HeraldIntake
 import Foundation
 import HeraldCore
 import HeraldRendering

@@ -1,3 +1,4 @@
+import HeraldIntake
 import HeraldPipeline
 import Foundation
 import HeraldCore

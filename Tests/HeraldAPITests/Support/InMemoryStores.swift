@@ -1,5 +1,6 @@
 import Foundation
 @testable import HeraldAPI
+import HeraldIntake
 import HeraldBus
 import HeraldCore
 @testable import HeraldPipeline

@@ -1,13 +1,13 @@
-import Foundation
+package import Foundation
 import HeraldCore
 import HeraldProviders
 import HeraldStore
 
 /// The `from` of an email (`{"email", "name"?}`): read from a request, and checked against the tenant's sending
 /// domains before anything is stored.
-enum EmailSender {
+package enum EmailSender {
     /// The mailbox as stored on the message (`Name <local@domain>`); nil, with a problem, if it is malformed.
-    static func parse(_ reader: FieldReader, problems: inout [Problem.InvalidParam]) -> String? {
+    package static func parse(_ reader: FieldReader, problems: inout [Problem.InvalidParam]) -> String? {
         guard let value = reader.object("from", problems: &problems) else { return nil }
         let from = FieldReader(value, path: reader.name("from"), allowed: ["email", "name"], problems: &problems)
         let name = from.string("name", maxLength: 200, problems: &problems)
@@ -21,7 +21,7 @@ enum EmailSender {
     }
 
     /// A problem for each sender (with its field's path) whose domain is not one of the tenant's.
-    static func check(
+    package static func check(
         _ senders: [(path: String, sender: String)], tenantID: UUID, domains: any DomainOwnership
     ) async throws -> [Problem.InvalidParam] {
         guard !senders.isEmpty else { return [] }

@@ -1,14 +1,14 @@
-import Foundation
-import HeraldCore
+package import Foundation
+package import HeraldCore
 
 /// Reads fields of a JSON object by path, collecting every problem instead of stopping at the first, so one
 /// response names all the bad fields.
-struct FieldReader {
-    let object: [String: JSONValue]
-    let path: String
-    var problems: [Problem.InvalidParam] = []
+package struct FieldReader {
+    package let object: [String: JSONValue]
+    package let path: String
+    package var problems: [Problem.InvalidParam] = []
 
-    init(_ value: JSONValue, path: String = "", allowed: Set<String>, problems: inout [Problem.InvalidParam]) {
+    package init(_ value: JSONValue, path: String = "", allowed: Set<String>, problems: inout [Problem.InvalidParam]) {
         self.path = path
         if let object = value.object {
             self.object = object
@@ -21,14 +21,14 @@ struct FieldReader {
         }
     }
 
-    static func join(_ path: String, _ key: String) -> String { path.isEmpty ? key : "\(path).\(key)" }
+    package static func join(_ path: String, _ key: String) -> String { path.isEmpty ? key : "\(path).\(key)" }
 
-    func name(_ key: String) -> String { Self.join(path, key) }
+    package func name(_ key: String) -> String { Self.join(path, key) }
 
-    func has(_ key: String) -> Bool { object[key].map { $0 != .null } ?? false }
+    package func has(_ key: String) -> Bool { object[key].map { $0 != .null } ?? false }
 
     /// A string field; nil (with a problem, when required) if absent or of another type.
-    func string(
+    package func string(
         _ key: String, required: Bool = false, maxLength: Int = 1000, singleLine: Bool = true,
         problems: inout [Problem.InvalidParam]
     ) -> String? {
@@ -51,7 +51,7 @@ struct FieldReader {
         return string
     }
 
-    func object(_ key: String, required: Bool = false, problems: inout [Problem.InvalidParam]) -> JSONValue? {
+    package func object(_ key: String, required: Bool = false, problems: inout [Problem.InvalidParam]) -> JSONValue? {
         guard let value = object[key], value != .null else {
             if required { problems.append(.init(name(key), "is required")) }
             return nil
@@ -64,7 +64,7 @@ struct FieldReader {
     }
 
     /// A whole number.
-    func integer(_ key: String, problems: inout [Problem.InvalidParam]) -> Int? {
+    package func integer(_ key: String, problems: inout [Problem.InvalidParam]) -> Int? {
         guard let value = object[key], value != .null else { return nil }
         switch value {
         case .int(let number): return Int(number)
@@ -76,7 +76,7 @@ struct FieldReader {
     }
 
     /// true or false.
-    func bool(_ key: String, problems: inout [Problem.InvalidParam]) -> Bool? {
+    package func bool(_ key: String, problems: inout [Problem.InvalidParam]) -> Bool? {
         guard let value = object[key], value != .null else { return nil }
         guard case .bool(let flag) = value else {
             problems.append(.init(name(key), "must be true or false, got \(value.typeName)"))
@@ -86,7 +86,7 @@ struct FieldReader {
     }
 
     /// An IANA time zone name such as `Europe/Warsaw`.
-    func timeZone(_ key: String, problems: inout [Problem.InvalidParam]) -> String? {
+    package func timeZone(_ key: String, problems: inout [Problem.InvalidParam]) -> String? {
         guard let zone = string(key, maxLength: 64, problems: &problems) else { return nil }
         guard TimeZone(identifier: zone) != nil else {
             problems.append(.init(name(key), "'\(zone)' is not an IANA time zone such as Europe/Warsaw"))
@@ -96,7 +96,7 @@ struct FieldReader {
     }
 
     /// A string from a closed set of values.
-    func choice<T: RawRepresentable<String> & CaseIterable>(
+    package func choice<T: RawRepresentable<String> & CaseIterable>(
         _ key: String, _ type: T.Type, required: Bool = true, problems: inout [Problem.InvalidParam]
     ) -> T? {
         guard let raw = string(key, required: required, problems: &problems) else { return nil }
@@ -109,7 +109,7 @@ struct FieldReader {
     }
 
     /// An RFC 3339 timestamp such as `2026-12-01T09:00:00Z`.
-    func timestamp(_ key: String, problems: inout [Problem.InvalidParam]) -> Date? {
+    package func timestamp(_ key: String, problems: inout [Problem.InvalidParam]) -> Date? {
         guard let raw = string(key, maxLength: 64, problems: &problems) else { return nil }
         if let date = Timestamp.parse(raw) { return date }
         problems.append(.init(name(key), "must be an RFC 3339 timestamp with a time zone, such as 2026-12-01T09:00:00Z; got '\(raw)'"))

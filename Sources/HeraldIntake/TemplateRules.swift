@@ -1,10 +1,10 @@
-import HeraldCore
+package import HeraldCore
 import HeraldRendering
 
 /// What a template must be for its channel: SMS templates have no subject and no HTML, email templates need a
 /// subject, and every part must parse within the limits.
-enum TemplateRules {
-    static func check(
+package enum TemplateRules {
+    package static func check(
         channel: MessageChannel?, subject: String?, text: String?, html: String?, problems: inout [Problem.InvalidParam]
     ) {
         if channel == .sms {

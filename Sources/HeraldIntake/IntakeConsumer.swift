@@ -1,10 +1,10 @@
 import HeraldPipeline
 import Foundation
-import HeraldBus
+package import HeraldBus
 import HeraldCore
-import HeraldRuntime
-import HeraldStore
-import Logging
+package import HeraldRuntime
+package import HeraldStore
+package import Logging
 import Metrics
 import ServiceLifecycle
 import HTTPTypes
@@ -12,7 +12,7 @@ import HTTPTypes
 /// Consumes `herald.intake`: message requests that applications publish straight onto the broker. Each carries the
 /// JSON of `POST /v1/messages` (or of `POST /v1/procedures`: a body with a `messages` field), the API key in an
 /// `Authorization: Bearer <key>` header and optionally an `Idempotency-Key` header, and goes through exactly what the
-/// HTTP routes do (`APIHandlers.accept`): the key's tenant, validation, templates, recipients, rate limit, storage.
+/// HTTP routes do (`MessageIntake.accept`): the key's tenant, validation, templates, recipients, rate limit, storage.
 ///
 /// A request leaves the queue (is acked) only once it is stored or refused:
 /// - stored: acked after the commit;
@@ -25,23 +25,39 @@ import HTTPTypes
 /// A consumer killed between the commit and the ack leaves the request to be delivered again: with an
 /// `Idempotency-Key` that finds the stored answer and stores nothing twice. An attempt that outlives
 /// `HERALD_STALL_SECONDS` ends the process (see `Watchdog`), for the same reason.
-struct IntakeConsumer: Service {
+package struct IntakeConsumer: Service {
     let bus: BusClient
-    let handlers: APIHandlers
+    let intake: MessageIntake
     let keys: KeyAuthenticator
     let parked: ParkedRequestStore
     let concurrency: Int
+    /// Requests larger than this are refused, as over HTTP.
+    let maxBodySize: Int
     /// Bounds each attempt at a request (not the waits between attempts): a database pool that stops answering
     /// ends the process, whose supervisor restarts it, and the request is delivered again.
     let watchdog: Watchdog
     let logger: Logger
+
+    package init(
+        bus: BusClient, intake: MessageIntake, keys: KeyAuthenticator, parked: ParkedRequestStore, concurrency: Int,
+        maxBodySize: Int, watchdog: Watchdog, logger: Logger
+    ) {
+        self.bus = bus
+        self.intake = intake
+        self.keys = keys
+        self.parked = parked
+        self.concurrency = concurrency
+        self.maxBodySize = maxBodySize
+        self.watchdog = watchdog
+        self.logger = logger
+    }
 
     let accepted = Counter(label: "herald_intake_requests_total", dimensions: [("outcome", "stored")])
     let refused = Counter(label: "herald_intake_requests_total", dimensions: [("outcome", "refused")])
     /// Requests parked for their tenant's rate limit (counted again as stored or refused when released).
     let held = Counter(label: "herald_intake_rate_limited_total")
 
-    func run() async throws {
+    package func run() async throws {
         try await Topology.verifyIntake(on: bus)
         let consumer = StageConsumer(
             bus: bus, queue: Topology.intakeQueue, itemName: "intake requests", prefetch: UInt16(clamping: concurrency * 2),
@@ -108,7 +124,7 @@ struct IntakeConsumer: Service {
         // Behind requests of the same tenant already waiting: wait too, so that they go in the order they came.
         if try await parked.hasParked(tenantID: principal.tenantID) {
             do {
-                if try await handlers.replay(idempotencyKey, tenantID: principal.tenantID, body: delivery.body) != nil {
+                if try await intake.replay(idempotencyKey, tenantID: principal.tenantID, body: delivery.body) != nil {
                     return .stored
                 }
             } catch let problem as Problem {
@@ -117,7 +133,9 @@ struct IntakeConsumer: Service {
             try await park(delivery.body, principal: principal, idempotencyKey: idempotencyKey)
             return .parked
         }
-        switch try await Self.accept(delivery.body, principal: principal, idempotencyKey: idempotencyKey, handlers: handlers) {
+        switch try await Self.accept(
+            delivery.body, principal: principal, idempotencyKey: idempotencyKey, intake: intake, maxBodySize: maxBodySize)
+        {
         case .stored: return .stored
         case .refused(let problem): return .refused(problem)
         case .rateLimited:
@@ -145,13 +163,13 @@ struct IntakeConsumer: Service {
     /// Accepts a request's bytes for a principal as `POST /v1/messages` (or `/v1/procedures`, for a body with
     /// `messages`) would; throws what is not the request's fault (the database, the broker).
     static func accept(
-        _ bytes: [UInt8], principal: Principal, idempotencyKey: String?, handlers: APIHandlers
+        _ bytes: [UInt8], principal: Principal, idempotencyKey: String?, intake: MessageIntake, maxBodySize: Int
     ) async throws -> Acceptance {
         do {
-            guard bytes.count <= handlers.maxBodySize else { throw Problem.tooLarge(limit: handlers.maxBodySize) }
+            guard bytes.count <= maxBodySize else { throw Problem.tooLarge(limit: maxBodySize) }
             let body = try JSONValue.requestBody(bytes)
-            let kind: APIHandlers.AcceptKind = body.object?["messages"] == nil ? .message : .procedure
-            _ = try await handlers.accept(kind, bytes: bytes, body: body, principal: principal, idempotencyKey: idempotencyKey)
+            let kind: MessageIntake.AcceptKind = body.object?["messages"] == nil ? .message : .procedure
+            _ = try await intake.accept(kind, bytes: bytes, body: body, principal: principal, idempotencyKey: idempotencyKey)
             return .stored
         } catch let problem as Problem where problem.status == .tooManyRequests {
             let seconds = problem.headers[.retryAfter].flatMap { Int($0) } ?? 1

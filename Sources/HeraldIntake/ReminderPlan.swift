@@ -1,10 +1,10 @@
-import Foundation
-import HeraldCore
+package import Foundation
+package import HeraldCore
 
 /// When a reminder's messages go out: one at `due_at` minus each offset (or at `due_at` itself). A time already past
 /// is refused, naming the offset, unless the policy is to send it at once.
-struct ReminderPlan: Sendable, Equatable {
-    enum IfPast: String, Sendable, CaseIterable {
+package struct ReminderPlan: Sendable, Equatable {
+    package enum IfPast: String, Sendable, CaseIterable {
         /// Refuse the reminder (422 naming the offset).
         case reject
         /// Send that message now.
@@ -12,16 +12,16 @@ struct ReminderPlan: Sendable, Equatable {
     }
 
     /// An offset before the deadline, and the field that gave it (for naming it in a problem).
-    struct Offset: Sendable, Equatable {
-        var field: String
-        var before: ISODuration?
+    package struct Offset: Sendable, Equatable {
+        package var field: String
+        package var before: ISODuration?
     }
 
     /// The send time of each message, in the order of the offsets.
-    var sendTimes: [Date]
+    package var sendTimes: [Date]
 
     /// Plans the messages, or appends a problem for each offset whose time is past (and returns nil).
-    static func plan(
+    package static func plan(
         dueAt: Date, offsets: [Offset], ifPast: IfPast, now: Date, problems: inout [Problem.InvalidParam]
     ) -> ReminderPlan? {
         var times: [Date] = []
@@ -42,7 +42,7 @@ struct ReminderPlan: Sendable, Equatable {
     }
 
     /// Reads `remind_before`: absent (at the deadline), one ISO 8601 duration, or a list of 1 to 20.
-    static func offsets(_ value: JSONValue?, problems: inout [Problem.InvalidParam]) -> [Offset] {
+    package static func offsets(_ value: JSONValue?, problems: inout [Problem.InvalidParam]) -> [Offset] {
         switch value {
         case nil, .null?:
             return [Offset(field: "due_at", before: nil)]

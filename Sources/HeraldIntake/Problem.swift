@@ -1,9 +1,11 @@
 import Foundation
-package import Hummingbird
 package import HeraldCore
+package import HTTPTypes
 
-/// An RFC 7807 problem, the body of every error response (`application/problem+json`).
-package struct Problem: Error, HTTPResponseError, Sendable {
+/// An RFC 9457 problem: why a request was refused, whichever way it came. The API answers it as
+/// `application/problem+json`; the intake queue publishes it to `herald.intake.refused` with its status and type in
+/// headers.
+package struct Problem: Error, Sendable {
     package struct InvalidParam: Sendable, Equatable {
         /// The field, as a path into the request body (`messages[3].to.email`) or a header name.
         package var name: String
@@ -47,6 +49,12 @@ package struct Problem: Error, HTTPResponseError, Sendable {
                 detail: "the body is larger than \(limit) bytes")
     }
 
+    /// A request without an active API key.
+    package static func unauthorized(_ detail: String) -> Problem {
+        Problem(.unauthorized, type: "unauthorized", title: "Unauthorized", detail: detail,
+                headers: [.wwwAuthenticate: "Bearer"])
+    }
+
     package static func notFound(_ detail: String) -> Problem {
         Problem(.notFound, type: "not-found", title: "Not found", detail: detail)
     }
@@ -59,11 +67,5 @@ package struct Problem: Error, HTTPResponseError, Sendable {
             object["invalid-params"] = .array(invalidParams.map { .object(["name": .string($0.name), "reason": .string($0.reason)]) })
         }
         return .object(object)
-    }
-
-    package func response(from request: Request, context: some RequestContext) throws -> Response {
-        var headers = headers
-        headers[.contentType] = "application/problem+json"
-        return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(string: json.encoded())))
     }
 }

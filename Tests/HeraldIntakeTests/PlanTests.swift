@@ -1,5 +1,5 @@
 import Foundation
-@testable import HeraldAPI
+@testable import HeraldIntake
 import HeraldCore
 @testable import HeraldStore
 import Testing

@@ -1,52 +1,138 @@
 import HeraldPipeline
-import Foundation
+package import Foundation
 import HeraldBus
-import HeraldCore
+package import HeraldCore
 import HeraldRuntime
-import HeraldStore
-import Logging
+package import HeraldStore
+package import Logging
 import Metrics
 import HTTPTypes
 
 /// Accepts messages: resolves their templates and recipients, stores them with their procedure in one transaction,
 /// then publishes render jobs for those due now. A failed publish loses nothing: the relay's sweep publishes any due
 /// message whose job the broker never confirmed.
-struct MessageIntake: Sendable {
-    let store: any IntakeRecords
-    let templates: any TemplateCatalog
-    let tenants: any TenantDirectory
-    let quietHours: any QuietHoursSettings
-    let domains: any DomainOwnership
-    let publisher: any JobPublishing
+package struct MessageIntake: Sendable {
+    package let store: any IntakeRecords
+    package let templates: any TemplateCatalog
+    package let tenants: any TenantDirectory
+    package let quietHours: any QuietHoursSettings
+    package let domains: any DomainOwnership
+    package let publisher: any JobPublishing
     /// The locale templates fall back to for tenants that set none.
-    let defaultLocale: String
+    package let defaultLocale: String
+    /// At most this many messages in one procedure.
+    let maxProcedureSize: Int
     let logger: Logger
 
-    init(stores: APIStores, defaultLocale: String, logger: Logger) {
-        store = stores.intake
-        templates = stores.templates
-        tenants = stores.tenants
-        quietHours = stores.quietHours
-        domains = stores.domains
-        publisher = stores.publisher
+    package init(
+        store: any IntakeRecords, templates: any TemplateCatalog, tenants: any TenantDirectory,
+        quietHours: any QuietHoursSettings, domains: any DomainOwnership, publisher: any JobPublishing,
+        defaultLocale: String, maxProcedureSize: Int, logger: Logger
+    ) {
+        self.store = store
+        self.templates = templates
+        self.tenants = tenants
+        self.quietHours = quietHours
+        self.domains = domains
+        self.publisher = publisher
         self.defaultLocale = defaultLocale
+        self.maxProcedureSize = maxProcedureSize
         self.logger = logger
     }
 
+    /// What a request asks to be accepted: the body of `POST /v1/messages` or of `POST /v1/procedures`.
+    package enum AcceptKind: Sendable {
+        case message
+        case procedure
+    }
+
+    /// Accepts a message or a procedure for a principal, as HTTP and the intake queue both do: a repeated idempotency
+    /// key gets its first answer (or a 409), then the body is validated, its templates and recipients resolved, the
+    /// rate limit taken and everything stored. Returns the status and body of the answer, or throws the problem.
+    package func accept(
+        _ kind: AcceptKind, bytes: [UInt8], body: JSONValue, principal: Principal, idempotencyKey: String?
+    ) async throws -> (status: Int, body: [UInt8]) {
+        if let stored = try await replay(idempotencyKey, tenantID: principal.tenantID, body: bytes) { return stored }
+        var problems: [Problem.InvalidParam] = []
+        switch kind {
+        case .message:
+            guard let message = MessageRequest.parse(body, path: "", problems: &problems) else {
+                throw Problem.validation(problems)
+            }
+            let rows = try await prepare([message], paths: [""], principal: principal)
+            return try await store(
+                rows, kind: "ad-hoc", principal: principal, idempotencyKey: idempotencyKey, requestBody: bytes
+            ) { accepted in
+                let (id, state) = accepted.messages[0]
+                return Array(JSONValue.object([
+                    "id": .string(id.uuidString.lowercased()), "procedure_id": .string(accepted.procedureID.uuidString.lowercased()),
+                    "state": .string(state.rawValue),
+                ]).encoded().utf8)
+            }
+        case .procedure:
+            let reader = FieldReader(body, allowed: ["kind", "messages"], problems: &problems)
+            let procedureKind = reader.string("kind", required: true, maxLength: 100, problems: &problems)
+            var requests: [MessageRequest] = []
+            var paths: [String] = []
+            switch reader.object["messages"] {
+            case .array(let items) where items.isEmpty:
+                problems.append(.init("messages", "must hold at least one message"))
+            case .array(let items) where items.count > maxProcedureSize:
+                problems.append(.init("messages", "holds \(items.count) messages; at most \(maxProcedureSize) fit in one procedure"))
+            case .array(let items):
+                for (index, item) in items.enumerated() {
+                    let path = "messages[\(index)]"
+                    if let message = MessageRequest.parse(item, path: path, problems: &problems) {
+                        requests.append(message)
+                        paths.append(path)
+                    }
+                }
+            case nil, .null:
+                problems.append(.init("messages", "is required"))
+            case let other?:
+                problems.append(.init("messages", "must be an array, got \(other.typeName)"))
+            }
+            guard problems.isEmpty, let procedureKind else { throw Problem.validation(problems) }
+            let rows = try await prepare(requests, paths: paths, principal: principal)
+            return try await store(
+                rows, kind: procedureKind, principal: principal, idempotencyKey: idempotencyKey, requestBody: bytes
+            ) { accepted in
+                Array(JSONValue.object([
+                    "id": .string(accepted.procedureID.uuidString.lowercased()),
+                    "message_ids": .array(accepted.messages.map { .string($0.id.uuidString.lowercased()) }),
+                ]).encoded().utf8)
+            }
+        }
+    }
+
+    /// The first answer to a request with this idempotency key, if the tenant used the key before; a 409 problem if
+    /// it did with another body.
+    package func replay(_ key: String?, tenantID: UUID, body: [UInt8]) async throws -> (status: Int, body: [UInt8])? {
+        guard let key else { return nil }
+        guard key.count <= 200, !key.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) else {
+            throw Problem.validation([.init("Idempotency-Key", "must be at most 200 printable characters")])
+        }
+        guard let stored = try await store.idempotentResponse(tenantID: tenantID, key: key, requestBody: body) else {
+            return nil
+        }
+        return try IdempotencyProblem.answer(stored)
+    }
+
+
     /// The default locale for a principal's tenant.
-    func defaultLocale(for principal: Principal) -> String {
+    package func defaultLocale(for principal: Principal) -> String {
         principal.defaultLocale ?? defaultLocale
     }
 
     let accepted = Counter(label: "herald_messages_accepted_total")
 
-    struct Accepted: Sendable {
-        var procedureID: UUID
-        var messages: [(id: UUID, state: MessageState)]
+    package struct Accepted: Sendable {
+        package var procedureID: UUID
+        package var messages: [(id: UUID, state: MessageState)]
     }
 
     /// Builds the rows to store, or throws a validation problem naming each bad message field.
-    func prepare(
+    package func prepare(
         _ requests: [MessageRequest], paths: [String], principal: Principal, now: Date = Date()
     ) async throws -> [NewMessage] {
         let tenantID = principal.tenantID
@@ -125,7 +211,7 @@ struct MessageIntake: Sendable {
     /// Stores the procedure and publishes what is due, once the tenant's rate limit allows all its messages.
     /// `respond` builds the response body from the ids, so that the same bytes can be kept for the idempotency key
     /// inside the same transaction.
-    func store(
+    package func store(
         _ rows: [NewMessage], kind: String, principal: Principal, idempotencyKey: String?, requestBody: [UInt8],
         respond: (Accepted) -> [UInt8]
     ) async throws -> (status: Int, body: [UInt8]) {
@@ -150,7 +236,7 @@ struct MessageIntake: Sendable {
     }
 
     /// Takes `count` messages from the tenant's rate limit (a token bucket shared by every API replica), all or none.
-    func admit(_ count: Int, principal: Principal) async throws {
+    package func admit(_ count: Int, principal: Principal) async throws {
         guard count <= principal.burst else {
             throw Problem(
                 .contentTooLarge, type: "over-burst", title: "More messages than the rate limit allows at once",
@@ -178,13 +264,13 @@ struct MessageIntake: Sendable {
 }
 
 /// The one rule of idempotency keys: the same key and body get the first answer again; another body is a 409.
-enum IdempotencyProblem {
-    static let conflict = Problem(
+package enum IdempotencyProblem {
+    package static let conflict = Problem(
         .conflict, type: "idempotency-conflict", title: "Idempotency key reused",
         detail: "this Idempotency-Key was used with a different request body")
 
     /// The answer to a request whose key was seen before (found up front, or by losing a race to insert it).
-    static func answer(_ stored: IdempotentResponse) throws -> (status: Int, body: [UInt8]) {
+    package static func answer(_ stored: IdempotentResponse) throws -> (status: Int, body: [UInt8]) {
         guard stored.sameRequest else { throw conflict }
         return (stored.status, stored.body)
     }

@@ -1,14 +1,14 @@
-import Foundation
-import HeraldCore
-import HeraldRendering
-import HeraldStore
+package import Foundation
+package import HeraldCore
+package import HeraldRendering
+package import HeraldStore
 
 /// How a notification to a known recipient is accepted, per their preference for the template's channel: queued now
 /// for `immediate`; otherwise rendered now (the digest shows things as they were) and deferred until their window
 /// closes in their time zone.
-enum NotificationPlan {
+package enum NotificationPlan {
     /// The message to store; throws a problem naming the field when the recipient cannot get it or it does not render.
-    static func message(
+    package static func message(
         to recipient: Recipient, template: Template, variables: JSONValue, category: String?, now: Date,
         renderer: MessageRenderer = MessageRenderer()
     ) throws -> NewMessage {

@@ -1,8 +1,8 @@
 import Foundation
-import HeraldBus
-import HeraldRuntime
-import HeraldStore
-import Logging
+package import HeraldBus
+package import HeraldRuntime
+package import HeraldStore
+package import Logging
 import Metrics
 import ServiceLifecycle
 import HTTPTypes
@@ -11,14 +11,30 @@ import HTTPTypes
 /// whose oldest waiting request is due and tries its requests in order until one must wait again (then that one
 /// carries the time to try next). A request refused meanwhile (its key revoked, a template gone) goes to
 /// `herald.intake.refused` like any refusal. Replicas release different tenants (an advisory lock per tenant).
-struct ParkedIntakeRelease: Service {
+package struct ParkedIntakeRelease: Service {
     let parked: ParkedRequestStore
     let keys: any KeyDirectory
-    let handlers: APIHandlers
+    let intake: MessageIntake
+    /// Requests larger than this are refused, as over HTTP.
+    let maxBodySize: Int
     let bus: BusClient
     let interval: Duration
     let watchdog: Watchdog
     let logger: Logger
+
+    package init(
+        parked: ParkedRequestStore, keys: any KeyDirectory, intake: MessageIntake, maxBodySize: Int, bus: BusClient,
+        interval: Duration, watchdog: Watchdog, logger: Logger
+    ) {
+        self.parked = parked
+        self.keys = keys
+        self.intake = intake
+        self.maxBodySize = maxBodySize
+        self.bus = bus
+        self.interval = interval
+        self.watchdog = watchdog
+        self.logger = logger
+    }
 
     let stored = Counter(label: "herald_intake_requests_total", dimensions: [("outcome", "stored")])
     let refused = Counter(label: "herald_intake_requests_total", dimensions: [("outcome", "refused")])
@@ -26,7 +42,7 @@ struct ParkedIntakeRelease: Service {
     /// Requests of one tenant tried in one transaction.
     static let perTenant = 100
 
-    func run() async throws {
+    package func run() async throws {
         await repeatPasses("release of parked intake requests", interval: interval, watchdog: watchdog, logger: logger) {
             try await releaseDue() >= Self.perTenant
         }
@@ -48,11 +64,12 @@ struct ParkedIntakeRelease: Service {
 
     func decide(_ request: ParkedRequest) async throws -> ParkedRequestStore.Disposition {
         guard let principal = try await keys.principal(keyID: request.apiKeyID) else {
-            try await refuse(AuthMiddleware.unauthorized("the API key was revoked while the request waited for the rate limit"), request)
+            try await refuse(Problem.unauthorized("the API key was revoked while the request waited for the rate limit"), request)
             return .done
         }
         switch try await IntakeConsumer.accept(
-            request.body, principal: principal, idempotencyKey: request.idempotencyKey, handlers: handlers)
+            request.body, principal: principal, idempotencyKey: request.idempotencyKey, intake: intake,
+            maxBodySize: maxBodySize)
         {
         case .stored:
             stored.increment()

@@ -1,34 +1,34 @@
-import Foundation
-import HeraldCore
+package import Foundation
+package import HeraldCore
 
 /// One message as a client asks for it, validated field by field.
-struct MessageRequest: Sendable {
-    enum Destination: Sendable {
+package struct MessageRequest: Sendable {
+    package enum Destination: Sendable {
         case address(String, name: String?)
         case recipient(String)
     }
 
-    var channel: MessageChannel
-    var destination: Destination
-    var template: String
-    var locale: String
-    var variablesJSON: String
-    var sendAt: Date?
+    package var channel: MessageChannel
+    package var destination: Destination
+    package var template: String
+    package var locale: String
+    package var variablesJSON: String
+    package var sendAt: Date?
     /// SMS: the sender id for this message. Email: its From mailbox (`Name <local@domain>`).
-    var sender: String?
+    package var sender: String?
     /// The client's own reference.
-    var reference: String?
+    package var reference: String?
     /// SMS only: the recipient's time zone (`to.timezone`), which quiet hours are kept in.
-    var timeZone: String?
+    package var timeZone: String?
     /// Sent even within the tenant's quiet hours.
-    var urgent = false
+    package var urgent = false
 
-    static let fields: Set<String> = [
+    package static let fields: Set<String> = [
         "channel", "to", "recipient", "template", "locale", "variables", "send_at", "from", "reference", "urgent",
     ]
 
     /// Parses a message at `path`; nil when it has problems, which are appended.
-    static func parse(_ value: JSONValue, path: String, problems: inout [Problem.InvalidParam]) -> MessageRequest? {
+    package static func parse(_ value: JSONValue, path: String, problems: inout [Problem.InvalidParam]) -> MessageRequest? {
         let before = problems.count
         guard value.object != nil else {
             problems.append(.init(path.isEmpty ? "body" : path, "must be a JSON object, got \(value.typeName)"))
