@@ -52,6 +52,10 @@ command -v schemathesis >/dev/null || { log "installing schemathesis"; python3 -
 # kubernetes-validate checks deploy/kubernetes against the Kubernetes API schemas; docker-compose 1.29 (fetched as a
 # wheel, not installed) carries the Compose Specification schema that deploy/compose.yaml is checked against.
 command -v kubernetes-validate >/dev/null || { log "installing kubernetes-validate"; python3 -m pip install -q kubernetes-validate; }
+# The deploy test builds the kustomizations with the machine's kubectl (kustomize v5 inside; no cluster is reached).
+# Debian's kubernetes-client carries kustomize v2, too old for them, so a machine without kubectl is told here and
+# the deploy test fails naming it.
+command -v kubectl >/dev/null || log "kubectl is not on PATH: the deploy test (Tests/deploy) needs it to build deploy/kubernetes"
 wheels="$(dirname "$0")/../.herald/pip"
 ls "$wheels"/docker_compose-1.29.2-*.whl >/dev/null 2>&1 || {
   log "fetching the Compose Specification schema"; python3 -m pip download -q --no-deps -d "$wheels" docker-compose==1.29.2; }

@@ -1,11 +1,14 @@
 """What cannot run here (no container engine, no cluster) is validated against the schemas that would judge it.
 
-- deploy/kubernetes: every manifest with kubernetes-validate --strict (PyPI) against Kubernetes' own API schemas, and
-  the KEDA ScaledObjects against KEDA's published CRD schema (deploy/kubernetes/schemas), unknown fields refused as
-  the strict check refuses them. Then what a schema cannot know: each kustomization's resources exist; every
-  Deployment runs one of the package's executables with probes and resource requests and has a PodDisruptionBudget;
-  every ScaledObject and HorizontalPodAutoscaler targets one of those Deployments and scales it on a queue that
-  Herald's topology declares (Topology.swift, a work queue per Stage).
+- deploy/kubernetes: each kustomization built as `kubectl apply -k` would build it (`kubectl kustomize`, kustomize
+  v5 inside the machine's kubectl; no cluster is reached), the worker roles from one base (worker/) and a folder per
+  role (roles/). Every object built, with kubernetes-validate --strict (PyPI) against Kubernetes' own API schemas,
+  and the KEDA ScaledObjects against KEDA's published CRD schema (deploy/kubernetes/schemas), unknown fields refused
+  as the strict check refuses them. Then what a schema cannot know: every Deployment runs its role of the package's
+  program, selects its own pods only (its selector, its pods' labels and its spread constraint name its component),
+  has probes and resource requests and a PodDisruptionBudget selecting the same pods; every ScaledObject and
+  HorizontalPodAutoscaler targets one of those Deployments and scales it on a queue that Herald's topology declares
+  (Topology.swift, a work queue per Stage).
 - deploy/compose.yaml against the Compose Specification's schema (from the docker-compose 1.29 wheel on PyPI), every
   Herald service running an executable of the package, every dependency a service of the file.
 - deploy/docker/Dockerfile installs the runtime packages the package's README names and builds with package.sh.
@@ -76,50 +79,72 @@ def keda_validator():
     return jsonschema.Draft7Validator(strict(version["schema"]["openAPIV3Schema"]))
 
 
+def kustomize(folder):
+    """The objects `kubectl apply -k folder` would apply."""
+    try:
+        done = subprocess.run(["kubectl", "kustomize", folder], capture_output=True, text=True)
+    except FileNotFoundError:
+        fail("kubectl is not on PATH: it builds the kustomizations (kubectl kustomize) this test validates")
+    if done.returncode != 0:
+        fail("kubectl kustomize %s: %s" % (folder, done.stderr.strip()[-2000:]))
+    return [document for document in yaml.safe_load_all(done.stdout) if document]
+
+
 def check_kubernetes():
-    manifests = sorted(p for p in glob.glob(os.path.join(K8S, "**/*.yaml"), recursive=True)
-                       if os.path.basename(p) != "kustomization.yaml" and "/schemas/" not in p
-                       and not p.endswith("scaledobjects.yaml"))
-    code, output = kubernetes_validate(manifests)
+    built = {folder: kustomize(folder) for folder in
+             (K8S, os.path.join(K8S, "autoscaling/hpa"), os.path.join(K8S, "autoscaling/keda"))}
+    # Everything but the ScaledObjects (a CRD, checked below against KEDA's schema) goes to kubernetes-validate.
+    objects = built[os.path.join(K8S, "autoscaling/hpa")]
+    with tempfile.TemporaryDirectory() as folder:
+        path = os.path.join(folder, "built.yaml")
+        yaml.safe_dump_all(objects, open(path, "w"))
+        code, output = kubernetes_validate([path])
     passed = len(re.findall(r"^INFO .* passed for resource", output, re.M))
-    objects = sum(len(documents(p)) for p in manifests)
-    if code != 0 or passed != objects:
-        fail("kubernetes-validate: %d of %d objects passed:\n%s" % (passed, objects, output[-3000:]))
-    ok("kubernetes-validate --strict: %d objects in %d files" % (objects, len(manifests)))
+    if code != 0 or passed != len(objects):
+        fail("kubernetes-validate: %d of %d objects passed:\n%s" % (passed, len(objects), output[-3000:]))
+    ok("kubernetes-validate --strict: the %d objects kustomize builds from %s (with autoscaling/hpa)" % (len(objects), K8S))
+    base = built[K8S]
+    if [d for d in objects if d["kind"] != "HorizontalPodAutoscaler"] != base:
+        fail("autoscaling/hpa builds more than the base and its HPAs")
 
     validator = keda_validator()
-    scaled = documents(os.path.join(K8S, "autoscaling/keda/scaledobjects.yaml"))
+    scaled = [d for d in built[os.path.join(K8S, "autoscaling/keda")] if d["kind"] == "ScaledObject"]
     for document in scaled:
         errors = list(validator.iter_errors(document))
-        if errors or document.get("apiVersion") != "keda.sh/v1alpha1" or document.get("kind") != "ScaledObject":
+        if errors or document.get("apiVersion") != "keda.sh/v1alpha1":
             fail("ScaledObject %s: %s" % (document.get("metadata", {}).get("name"), [e.message for e in errors]))
     ok("%d KEDA ScaledObjects against KEDA's CRD schema" % len(scaled))
 
-    for kustomization in glob.glob(os.path.join(K8S, "**/kustomization.yaml"), recursive=True):
-        folder = os.path.dirname(kustomization)
-        for resource in yaml.safe_load(open(kustomization))["resources"]:
-            if not os.path.exists(os.path.join(folder, resource)):
-                fail("%s names %s, which does not exist" % (kustomization, resource))
-
-    objects = [d for p in manifests for d in documents(p)]
-    deployments = {d["metadata"]["name"]: d for d in objects if d["kind"] == "Deployment"}
-    budgets = {d["metadata"]["name"] for d in objects if d["kind"] == "PodDisruptionBudget"}
+    if any(d["metadata"].get("namespace") != "herald" for d in base if d["kind"] != "Namespace"):
+        fail("an object outside the herald namespace")
+    deployments = {d["metadata"]["name"]: d for d in base if d["kind"] == "Deployment"}
+    budgets = {d["metadata"]["name"]: d for d in base if d["kind"] == "PodDisruptionBudget"}
     for name, deployment in deployments.items():
         (container,) = deployment["spec"]["template"]["spec"]["containers"]
         if runs(container["command"]) is None or "herald-" + runs(container["command"]) != name:
             fail("Deployment %s runs %s" % (name, container["command"]))
+        if container["name"] != name:
+            fail("Deployment %s names its container %s" % (name, container["name"]))
         if not all(k in container for k in ("livenessProbe", "readinessProbe")) or "requests" not in container["resources"]:
             fail("Deployment %s lacks probes or resource requests" % name)
+        component = {"app.kubernetes.io/name": "herald", "app.kubernetes.io/component": runs(container["command"])}
+        selectors = [deployment["spec"]["selector"]["matchLabels"]]
+        selectors += [c["labelSelector"]["matchLabels"] for c in deployment["spec"]["template"]["spec"].get(
+            "topologySpreadConstraints", [])]
         if name not in budgets:
             fail("Deployment %s has no PodDisruptionBudget" % name)
+        selectors.append(budgets[name]["spec"]["selector"]["matchLabels"])
+        labels = deployment["spec"]["template"]["metadata"]["labels"]
+        if any(selector != component for selector in selectors) or any(labels.get(k) != v for k, v in component.items()):
+            fail("Deployment %s: selectors %s, pod labels %s; each must be %s" % (name, selectors, labels, component))
     if set(deployments) != WORKERS:
         fail("Deployments are %s" % sorted(deployments))
-    if not any(d["kind"] == "Job" for d in objects) or not any(d["kind"] == "Service" for d in objects):
+    if not any(d["kind"] == "Job" for d in base) or not any(d["kind"] == "Service" for d in base):
         fail("no migration Job or no Service")
 
     queues = set(re.findall(r'"(herald\.[a-z.]+)"', open("Sources/HeraldBus/Topology.swift").read()))
     queues |= {"herald." + stage for stage in re.findall(r'case \w+ = "([a-z.]+)"', open("Sources/HeraldCore/Stage.swift").read())}
-    hpas = documents(os.path.join(K8S, "autoscaling/hpa/hpa.yaml"))
+    hpas = [d for d in objects if d["kind"] == "HorizontalPodAutoscaler"]
     for document in scaled + hpas:
         target = document["spec"]["scaleTargetRef"]["name"]
         if target not in deployments:
@@ -131,7 +156,7 @@ def check_kubernetes():
             fail("%s %s scales on %s; the topology's queues are %s" % (document["kind"], target, named, sorted(queues)))
     ok("every Deployment runs its herald role with probes, requests and a PDB; %d ScaledObjects and %d HPAs scale "
        "them on queues of the topology" % (len(scaled), len(hpas)))
-    return scaled, validator
+    return scaled, validator, deployments
 
 
 def check_compose():
@@ -167,9 +192,9 @@ def check_dockerfile():
     ok("the Dockerfile builds with package.sh and installs only %s at run time" % needed)
 
 
-def check_refusals(scaled, keda, compose_validator, compose):
+def check_refusals(scaled, keda, deployments, compose_validator, compose):
     with tempfile.TemporaryDirectory() as folder:
-        broken = documents(os.path.join(K8S, "email.yaml"))
+        broken = [copy.deepcopy(deployments["herald-email"])]
         broken[0]["spec"]["replicaz"] = 3
         path = os.path.join(folder, "broken.yaml")
         yaml.safe_dump_all(broken, open(path, "w"))
@@ -189,10 +214,10 @@ def check_refusals(scaled, keda, compose_validator, compose):
 
 
 def main():
-    scaled, keda = check_kubernetes()
+    scaled, keda, deployments = check_kubernetes()
     compose_validator, compose = check_compose()
     check_dockerfile()
-    check_refusals(scaled, keda, compose_validator, compose)
+    check_refusals(scaled, keda, deployments, compose_validator, compose)
 
 
 if __name__ == "__main__":
