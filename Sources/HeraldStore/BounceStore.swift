@@ -39,7 +39,7 @@ package struct BounceStore: Sendable {
         // One text per report: its recipients joined by U+0001, which no address holds.
         let recipients = reports.map { $0.recipients.joined(separator: "\u{1}") }
         let details = reports.map(\.detail)
-        let domains = reports.map { $0.returnPathDomain ?? "" }
+        let domains = NullableArray(reports.map(\.returnPathDomain))
         let expirySeconds = hardBounceSuppression?.inSeconds
         let rows = try await client.query("""
             with r as (
@@ -49,7 +49,7 @@ package struct BounceStore: Sendable {
                 select r.*, m.tenant_id, lower(m.to_address) as address, m.state
                 from r join messages m on m.id = r.id and m.channel = 'email'
             ), owned as (
-                select * from found f where f.domain = '' or exists (
+                select * from found f where f.domain is null or exists (
                     select 1 from tenant_domains d where d.tenant_id = f.tenant_id and d.return_path_domain = f.domain)
             ), matching as (
                 select * from owned where recipients = '' or address = any(string_to_array(recipients, chr(1)))

@@ -62,46 +62,45 @@ package struct IntakeStore: Sendable {
         let ids = messages.map(\.id)
         let channels = messages.map(\.channel.rawValue)
         let addresses = messages.map(\.toAddress)
-        let names = messages.map { $0.toName ?? "" }
+        let names = NullableArray(messages.map(\.toName))
         let templates = messages.map(\.templateID)
         let locales = messages.map(\.locale)
         let variables = messages.map(\.variablesJSON)
         let states = messages.map(\.state.rawValue)
         let sendAts = messages.map(\.sendAt)
-        let senders = messages.map { $0.sender ?? "" }
-        let recipients = messages.map { $0.recipientID ?? "" }
-        let subjects = messages.map { $0.rendered?.subject ?? "" }
-        let texts = messages.map { $0.rendered?.text ?? "" }
-        let htmls = messages.map { $0.rendered?.html ?? "" }
-        let segments = messages.map { $0.rendered?.segments ?? 0 }
-        let hasContent = messages.map { $0.rendered != nil }
-        let categories = messages.map { $0.category ?? "" }
-        let reminders = messages.map { $0.reminderKey ?? "" }
-        let deferredUntil = messages.map { $0.deferredUntil ?? Date(timeIntervalSince1970: 0) }
-        let references = messages.map { $0.reference ?? "" }
-        let notes = messages.map { $0.note ?? "" }
+        let senders = NullableArray(messages.map(\.sender))
+        let recipients = NullableArray(messages.map(\.recipientID))
+        let subjects = NullableArray(messages.map { $0.rendered?.subject })
+        // A message accepted with its content (a notification rendered at acceptance) has a text; others have none.
+        let texts = NullableArray(messages.map { $0.rendered?.text })
+        let htmls = NullableArray(messages.map { $0.rendered?.html })
+        let segments = NullableArray(messages.map { $0.rendered?.segments.map(Int32.init) })
+        let categories = NullableArray(messages.map(\.category))
+        let reminders = NullableArray(messages.map(\.reminderKey))
+        let deferredUntil = NullableArray(messages.map(\.deferredUntil))
+        let references = NullableArray(messages.map(\.reference))
+        let notes = NullableArray(messages.map(\.note))
         try await connection.query("""
             with input as (
                 select * from unnest(\(ids)::uuid[], \(channels)::text[], \(addresses)::text[], \(names)::text[],
                                      \(templates)::int8[], \(locales)::text[], \(variables)::text[], \(states)::text[],
                                      \(sendAts)::timestamptz[], \(senders)::text[], \(recipients)::text[],
                                      \(subjects)::text[], \(texts)::text[], \(htmls)::text[], \(segments)::int4[],
-                                     \(hasContent)::bool[], \(categories)::text[], \(reminders)::text[],
-                                     \(deferredUntil)::timestamptz[], \(references)::text[], \(notes)::text[])
+                                     \(categories)::text[], \(reminders)::text[], \(deferredUntil)::timestamptz[],
+                                     \(references)::text[], \(notes)::text[])
                      as i(id, channel, address, name, template, locale, variables, state, send_at, sender, recipient,
-                          subject, text, html, segments, has_content, category, reminder, deferred_until, reference, note)
+                          subject, text, html, segments, category, reminder, deferred_until, reference, note)
             ), inserted as (
                 insert into messages (id, procedure_id, tenant_id, channel, to_address, to_name, template_id, locale, variables,
                                       state, send_at, sender, recipient_id, segments, category, reminder_key, reference)
-                select i.id, \(id), \(tenantID), i.channel, i.address, nullif(i.name, ''), i.template, i.locale, i.variables::jsonb,
-                       i.state, i.send_at, nullif(i.sender, ''), nullif(i.recipient, ''),
-                       case when i.has_content and i.channel = 'sms' then i.segments end,
-                       nullif(i.category, ''), nullif(i.reminder, ''), nullif(i.reference, '')
+                select i.id, \(id), \(tenantID), i.channel, i.address, i.name, i.template, i.locale, i.variables::jsonb,
+                       i.state, i.send_at, i.sender, i.recipient, case when i.channel = 'sms' then i.segments end,
+                       i.category, i.reminder, i.reference
                 from input i
                 returning id, state
             ), contents as (
                 insert into message_contents (message_id, subject, text_body, html_body)
-                select i.id, nullif(i.subject, ''), i.text, nullif(i.html, '') from input i where i.has_content
+                select i.id, i.subject, i.text, i.html from input i where i.text is not null
             ), deferred as (
                 insert into deferred_items (message_id, tenant_id, recipient_id, channel, due_at)
                 select i.id, \(tenantID), i.recipient, i.channel, i.deferred_until from input i where i.state = 'deferred'
@@ -109,7 +108,7 @@ package struct IntakeStore: Sendable {
                 insert into schedule (send_at, message_id) select i.send_at, i.id from input i where i.state = 'scheduled'
             )
             insert into message_events (message_id, to_state, detail)
-            select inserted.id, inserted.state, nullif(i.note, '') from inserted join input i on i.id = inserted.id
+            select inserted.id, inserted.state, i.note from inserted join input i on i.id = inserted.id
             """, logger: logger)
     }
 

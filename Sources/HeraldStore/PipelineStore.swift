@@ -70,10 +70,10 @@ package struct PipelineStore: Sendable {
     ) async throws -> [PendingPublication] {
         guard !contents.isEmpty else { return [] }
         let ids = contents.map(\.id)
-        let subjects = contents.map { $0.subject ?? "" }
+        let subjects = NullableArray(contents.map(\.subject))
         let texts = contents.map(\.text)
-        let htmls = contents.map { $0.html ?? "" }
-        let segments = contents.map { $0.segments ?? 0 }
+        let htmls = NullableArray(contents.map(\.html))
+        let segments = NullableArray(contents.map { $0.segments.map(Int32.init) })
         return try await client.withTransaction(logger: logger) { connection in
             // Each statement that moves a batch finds its rows by `id = any(...)` and looks a row's own values up by
             // position: joined to an unnest() instead, the planner (which expects few rows in the wanted state)
@@ -81,13 +81,13 @@ package struct PipelineStore: Sendable {
             let rows = try await connection.query("""
                 with moved as (
                     update messages set state = 'rendered', updated_at = now(),
-                        segments = nullif((\(segments)::int4[])[array_position(\(ids)::uuid[], id)], 0)
+                        segments = (\(segments)::int4[])[array_position(\(ids)::uuid[], id)]
                     where id = any(\(ids)) and state = 'queued' returning id
                 ), contents as (
                     -- Only a message that moved gets content, so there is never a row already (a deferred
                     -- notification sent as itself loses the content of its acceptance when it is queued).
                     insert into message_contents (message_id, subject, text_body, html_body)
-                    select i.id, nullif(i.subject, ''), i.text_body, nullif(i.html_body, '')
+                    select i.id, i.subject, i.text_body, i.html_body
                     from unnest(\(ids)::uuid[], \(subjects)::text[], \(texts)::text[], \(htmls)::text[]) as i(id, subject, text_body, html_body)
                     join moved m on m.id = i.id
                 )

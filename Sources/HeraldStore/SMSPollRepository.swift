@@ -51,16 +51,16 @@ package struct SMSPollRepository: Sendable {
         guard !results.isEmpty else { return }
         let ids = results.map(\.id)
         let states = results.map(\.state.rawValue)
-        let details = results.map { $0.detail ?? "" }
+        let details = NullableArray(results.map(\.detail))
         try await client.query("""
             with moved as (
                 update messages set state = (\(states)::text[])[array_position(\(ids)::uuid[], id)], updated_at = now(),
                     last_error = case
                         when (\(states)::text[])[array_position(\(ids)::uuid[], id)] = 'undeliverable'
-                        then nullif((\(details)::text[])[array_position(\(ids)::uuid[], id)], '')
+                        then (\(details)::text[])[array_position(\(ids)::uuid[], id)]
                         else last_error end
                 where id = any(\(ids)) and state = 'sent'
-                returning id, state, nullif((\(details)::text[])[array_position(\(ids)::uuid[], id)], '') as detail
+                returning id, state, (\(details)::text[])[array_position(\(ids)::uuid[], id)] as detail
             ), unscheduled as (
                 delete from sms_polls where message_id = any(\(ids))
             )
