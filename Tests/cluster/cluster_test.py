@@ -237,8 +237,10 @@ def main():
 
         started = time.time()
         ids, stopped, restarted = send_messages(key)
-        # Every digest recipient's window closes now: both aggregators race for them.
-        psql("update deferred_items set due_at = now()")
+        # The digest recipients' windows close over the next 4 s, each recipient's at its own instant: both
+        # aggregators (a pass every second when idle) race for them. Closed all at once, the first awake could
+        # take every one before the other woke, and the run would not show that both share the work.
+        psql("update deferred_items set due_at = now() + interval '4 seconds' * (hashtext(recipient_id) & 1023) / 1023.0")
         drained = drain(started)
         ok = verify(ids, metrics, started, stopped, restarted, drained)
     finally:
