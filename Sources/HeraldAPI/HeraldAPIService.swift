@@ -73,22 +73,22 @@ package enum HeraldAPIService {
 
     /// Consumes `herald.intake` with the same rules as the HTTP routes.
     package static func intakeConsumer(
-        infrastructure: Infrastructure, configuration: APIConfiguration, clock: any HeraldClock = SystemClock(),
-        logger: Logger
+        infrastructure: Infrastructure, configuration: APIConfiguration, logger: Logger
     ) -> any Service {
-        IntakeConsumer(
-            bus: infrastructure.bus,
-            intake: intake(
-                stores: APIStores(infrastructure: infrastructure, logger: logger), configuration: configuration, logger: logger),
-            keys: KeyAuthenticator(keys: APIKeyRepository(database: infrastructure.database, logger: logger)),
+        let stores = APIStores(infrastructure: infrastructure, logger: logger)
+        return IntakeConsumer(
+            bus: infrastructure.bus, intake: intake(stores: stores, configuration: configuration, logger: logger),
+            keys: KeyAuthenticator(keys: stores.keys),
             parked: ParkedRequestStore(database: infrastructure.database, logger: logger),
-            concurrency: configuration.intakeConcurrency, maxBodySize: configuration.maxBodySize, watchdog: infrastructure.watchdog(logger: logger), logger: logger)
+            concurrency: configuration.intakeConcurrency, maxBodySize: configuration.maxBodySize,
+            watchdog: infrastructure.watchdog(logger: logger), logger: logger)
     }
 
     /// The services to run after the database and the bus, per the configured mode.
     package static func services(
         infrastructure: Infrastructure, configuration: APIConfiguration, logger: Logger
     ) -> [any Service] {
+        let stores = APIStores(infrastructure: infrastructure, logger: logger)
         var services: [any Service] = [FleetGauges(infrastructure: infrastructure, logger: logger)]
         if configuration.mode != .http {
             services.append(Relay(
@@ -96,10 +96,7 @@ package enum HeraldAPIService {
                 batchSize: configuration.relayBatchSize, logger: logger))
             services.append(ParkedIntakeRelease(
                 parked: ParkedRequestStore(database: infrastructure.database, logger: logger),
-                keys: APIKeyRepository(database: infrastructure.database, logger: logger),
-                intake: intake(
-                    stores: APIStores(infrastructure: infrastructure, logger: logger), configuration: configuration,
-                    logger: logger),
+                keys: stores.keys, intake: intake(stores: stores, configuration: configuration, logger: logger),
                 maxBodySize: configuration.maxBodySize,
                 bus: infrastructure.bus, interval: configuration.relayInterval,
                 watchdog: infrastructure.watchdog(logger: logger), logger: logger))
@@ -111,8 +108,7 @@ package enum HeraldAPIService {
             services.append(intakeConsumer(infrastructure: infrastructure, configuration: configuration, logger: logger))
         }
         if configuration.mode != .relay {
-            let router = router(
-                stores: APIStores(infrastructure: infrastructure, logger: logger), configuration: configuration, logger: logger)
+            let router = router(stores: stores, configuration: configuration, logger: logger)
             services.append(Application(
                 router: router,
                 server: .http1(configuration: .init(additionalChannelHandlers: [ParserErrorResponder()])),

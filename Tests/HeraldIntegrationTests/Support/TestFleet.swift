@@ -123,7 +123,7 @@ struct TestFleet {
                     logger: logger)
                 services += apps as [any Service]
                 services.append(HeraldAPIService.intakeConsumer(
-                    infrastructure: infrastructure, configuration: configuration, clock: clock, logger: logger))
+                    infrastructure: infrastructure, configuration: configuration, logger: logger))
                 services += try await callbacks.services(
                     infrastructure: Infrastructure(database: database, bus: callbackBus, recovery: recovery),
                     client: callbackClient, logger: logger)
