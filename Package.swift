@@ -83,7 +83,6 @@ let package = Package(
             "HeraldCore", "HeraldBus", "HeraldStore", "HeraldRuntime", "HeraldPipeline", "HeraldIntake", "HeraldRendering",
             "HeraldProviders",
             .product(name: "Hummingbird", package: "hummingbird"),
-            .product(name: "HTTPTypes", package: "swift-http-types"),
             .product(name: "Logging", package: "swift-log"),
             .product(name: "Metrics", package: "swift-metrics"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
