@@ -16,8 +16,6 @@ struct APIHandlers: Sendable {
     let intake: MessageIntake
     let queries: any MessageHistory
     let control: any MessageCommands
-    let recipients: any RecipientDirectory
-    let clock: any HeraldClock
     /// Renders previews with the renderer's limits.
     let renderer: MessageRenderer
     let maxBodySize: Int
@@ -35,6 +33,7 @@ struct APIHandlers: Sendable {
     var store: any IntakeRecords { intake.store }
     var tenants: any TenantDirectory { intake.tenants }
     var publisher: any JobPublishing { intake.publisher }
+    var recipients: any RecipientDirectory { intake.recipients }
 
     // MARK: Helpers
 

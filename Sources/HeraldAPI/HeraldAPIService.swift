@@ -14,17 +14,20 @@ package import ServiceLifecycle
 /// and the relay.
 package enum HeraldAPIService {
     /// The intake over `stores`, as both the routes and the intake queue's consumer use it.
-    static func intake(stores: APIStores, configuration: APIConfiguration, logger: Logger) -> MessageIntake {
+    static func intake(
+        stores: APIStores, configuration: APIConfiguration, clock: any HeraldClock = SystemClock(), logger: Logger
+    ) -> MessageIntake {
         MessageIntake(
             store: stores.intake, templates: stores.templates, tenants: stores.tenants, quietHours: stores.quietHours,
-            domains: stores.domains, publisher: stores.publisher, defaultLocale: configuration.defaultLocale,
+            domains: stores.domains, publisher: stores.publisher, recipients: stores.recipients, clock: clock,
+            renderer: configuration.renderer, defaultLocale: configuration.defaultLocale,
             maxProcedureSize: configuration.maxProcedureSize, logger: logger)
     }
 
     static func handlers(stores: APIStores, configuration: APIConfiguration, clock: any HeraldClock, logger: Logger) -> APIHandlers {
         APIHandlers(
-            intake: intake(stores: stores, configuration: configuration, logger: logger),
-            queries: stores.queries, control: stores.control, recipients: stores.recipients, clock: clock,
+            intake: intake(stores: stores, configuration: configuration, clock: clock, logger: logger),
+            queries: stores.queries, control: stores.control,
             renderer: configuration.renderer, maxBodySize: configuration.maxBodySize,
             callbackAddresses: configuration.callbackAddresses, retryInterval: configuration.retryInterval,
             suppressions: stores.suppressions, inbound: stores.inbound, smsKeywords: configuration.smsKeywords)

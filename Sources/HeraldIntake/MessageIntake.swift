@@ -7,6 +7,7 @@ package import HeraldStore
 package import Logging
 import Metrics
 import HTTPTypes
+package import HeraldRendering
 
 /// Accepts messages: resolves their templates and recipients, stores them with their procedure in one transaction,
 /// then publishes render jobs for those due now. A failed publish loses nothing: the relay's sweep publishes any due
@@ -18,6 +19,10 @@ package struct MessageIntake: Sendable {
     package let quietHours: any QuietHoursSettings
     package let domains: any DomainOwnership
     package let publisher: any JobPublishing
+    package let recipients: any RecipientDirectory
+    let clock: any HeraldClock
+    /// Renders notifications at acceptance, with the renderer's limits.
+    let renderer: MessageRenderer
     /// The locale templates fall back to for tenants that set none.
     package let defaultLocale: String
     /// At most this many messages in one procedure.
@@ -27,6 +32,7 @@ package struct MessageIntake: Sendable {
     package init(
         store: any IntakeRecords, templates: any TemplateCatalog, tenants: any TenantDirectory,
         quietHours: any QuietHoursSettings, domains: any DomainOwnership, publisher: any JobPublishing,
+        recipients: any RecipientDirectory, clock: any HeraldClock, renderer: MessageRenderer,
         defaultLocale: String, maxProcedureSize: Int, logger: Logger
     ) {
         self.store = store
@@ -35,6 +41,9 @@ package struct MessageIntake: Sendable {
         self.quietHours = quietHours
         self.domains = domains
         self.publisher = publisher
+        self.recipients = recipients
+        self.clock = clock
+        self.renderer = renderer
         self.defaultLocale = defaultLocale
         self.maxProcedureSize = maxProcedureSize
         self.logger = logger

@@ -291,6 +291,73 @@ struct RouterTests {
         }
         #expect(memory.read(\.messages).isEmpty)
     }
+
+    @Test("A notification follows its recipient's preference: queued now, or deferred with deliver_after; unknown recipients 422")
+    func notifications() async throws {
+        let (tenantID, secret) = memory.addTenant("shop")
+        memory.addTemplate("welcome", tenantID: tenantID)
+        for (id, preference) in [("ada", DeliveryPreference.immediate), ("bob", .daily(hour: 8))] {
+            memory.change { state in
+                state.recipients["\(tenantID)/\(id)"] = Recipient(
+                    tenantID: tenantID, externalID: id, email: "\(id)@example.com", phone: nil, locale: nil,
+                    timeZone: "UTC", emailPreference: preference, smsPreference: .immediate)
+            }
+        }
+        let other = memory.addTenant("clinic")
+        try await withClient { client in
+            for (recipient, state) in [("ada", "queued"), ("bob", "deferred")] {
+                try await client.execute(
+                    uri: "/v1/notifications", method: .post, headers: Self.headers(secret),
+                    body: ByteBuffer(string: #"{"recipient": "\#(recipient)", "template": "welcome", "variables": {"name": "A"}}"#)
+                ) {
+                    #expect($0.status == .accepted)
+                    #expect(Self.object($0)["state"] == .string(state))
+                    #expect((Self.object($0)["deliver_after"] != nil) == (state == "deferred"))
+                }
+            }
+            // Another tenant's recipient is unknown to this one.
+            try await client.execute(
+                uri: "/v1/notifications", method: .post, headers: Self.headers(other.secret),
+                body: ByteBuffer(string: #"{"recipient": "ada", "template": "welcome"}"#)
+            ) {
+                #expect($0.status == .unprocessableContent)
+                #expect(Self.invalidFields($0) == ["recipient"])
+            }
+        }
+        #expect(memory.read(\.messages).count == 2)
+        #expect(memory.read(\.published).count == 1)
+    }
+
+    @Test("A reminder schedules one message per remind_before; the same key again while pending is a 409")
+    func reminders() async throws {
+        let (tenantID, secret) = memory.addTenant("shop")
+        memory.addTemplate("welcome", tenantID: tenantID)
+        let due = Timestamp.string(Date().addingTimeInterval(3 * 86_400))
+        let body = #"{"key": "case-7", "due_at": "\#(due)", "remind_before": ["P1D", "PT2H"], "channel": "email", "to": {"email": "a@example.com"}, "template": "welcome"}"#
+        try await withClient { client in
+            try await client.execute(uri: "/v1/reminders", method: .post, headers: Self.headers(secret),
+                                     body: ByteBuffer(string: body)) {
+                #expect($0.status == .accepted)
+                guard case .array(let times)? = Self.object($0)["remind_at"] else {
+                    Issue.record("no remind_at")
+                    return
+                }
+                #expect(times.count == 2)
+            }
+            #expect(memory.read { $0.messages.values.map(\.row.state) } == [.scheduled, .scheduled])
+            #expect(memory.read(\.published).isEmpty)
+            try await client.execute(uri: "/v1/reminders", method: .post, headers: Self.headers(secret),
+                                     body: ByteBuffer(string: body)) {
+                #expect($0.status == .conflict)
+                #expect(Self.problemType($0) == "urn:herald:problem:reminder-exists")
+            }
+            try await client.execute(uri: "/v1/reminders/case-7", method: .delete, headers: Self.headers(secret)) {
+                #expect($0.status == .ok)
+                #expect(Self.object($0)["cancelled"] == .int(2))
+            }
+        }
+    }
+
 }
 
 struct RouterTestError: Error, CustomStringConvertible {

@@ -184,8 +184,22 @@ final class InMemoryStores: Sendable {
                 return .inserted(PendingPublication(ledgerRow: state.nextLedgerRow, stage: .render, messageIDs: due))
             }
         }
-        func cancelReminder(key: String, tenantID: UUID) async throws -> Int { 0 }
-        func pendingReminders(key: String, tenantID: UUID) async throws -> Int { 0 }
+        func cancelReminder(key: String, tenantID: UUID) async throws -> Int {
+            memory.change { state in
+                let ids = state.messages.filter { _, stored in
+                    stored.tenantID == tenantID && stored.row.reminderKey == key && stored.row.state == .scheduled
+                }.keys
+                for id in ids { state.messages[id]?.row.state = .cancelled }
+                return ids.count
+            }
+        }
+        func pendingReminders(key: String, tenantID: UUID) async throws -> Int {
+            memory.read { state in
+                state.messages.values.filter {
+                    $0.tenantID == tenantID && $0.row.reminderKey == key && $0.row.state == .scheduled
+                }.count
+            }
+        }
         func idempotentResponse(tenantID: UUID, key: String, requestBody: [UInt8]) async throws -> IdempotentResponse? {
             memory.read { state in
                 state.idempotency["\(tenantID)/\(key)"].map { body, response in
