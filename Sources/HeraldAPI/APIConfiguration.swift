@@ -46,9 +46,8 @@ package struct APIConfiguration: Sendable {
 
     package init(environment: Environment = Environment()) throws {
         (host, port) = try environment.hostAndPort(.apiAddress)
-        let rawMode = try environment.string(.apiMode)
-        guard let mode = Mode(rawValue: rawMode) else {
-            throw ConfigurationError("HERALD_API_MODE must be all, http or relay, got '\(rawMode)'")
+        guard let mode = try environment.choice(.apiMode, as: Mode.self) else {
+            throw ConfigurationError("HERALD_API_MODE is not set")
         }
         self.mode = mode
         maxBodySize = try environment.int(.apiMaxBodyBytes)

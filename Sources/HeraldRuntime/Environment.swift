@@ -44,6 +44,19 @@ package struct Environment: Sendable {
         }
     }
 
+    /// One of `T`'s values, named by its raw value (`HERALD_API_MODE` is `all`, `http` or `relay`); nil when the setting
+    /// is neither given nor has a default.
+    package func choice<T: RawRepresentable<String> & CaseIterable>(_ setting: Setting, as type: T.Type) throws -> T? {
+        guard let raw = optional(setting) else { return nil }
+        guard let value = T(rawValue: raw) else {
+            var names = T.allCases.map(\.rawValue)
+            let last = names.removeLast()
+            let listed = names.isEmpty ? last : names.joined(separator: ", ") + " or " + last
+            throw ConfigurationError("\(setting.variable) must be \(listed), got '\(raw)'")
+        }
+        return value
+    }
+
     /// A list of milliseconds such as `1000,5000,30000`.
     package func milliseconds(_ setting: Setting) throws -> [Duration] {
         let raw = try string(setting)

@@ -9,11 +9,7 @@ extension RecoveryPolicy {
         jobTimeout = .seconds(try environment.int(.jobTimeout))
         sendingTimeout = .seconds(try environment.int(.sendingTimeout))
         stallTimeout = .seconds(try environment.int(.stall))
-        let raw = try environment.string(.staleSending)
-        guard let policy = StaleSending(rawValue: raw) else {
-            throw ConfigurationError("HERALD_STALE_SENDING must be resend or fail, got '\(raw)'")
-        }
-        staleSending = policy
+        staleSending = try environment.choice(.staleSending, as: StaleSending.self) ?? staleSending
         if let delays = environment.optional(.retryDelays) {
             maxAttempts = delays.split(separator: ",").count + 1
         }

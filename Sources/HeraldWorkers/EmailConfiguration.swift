@@ -16,13 +16,7 @@ package struct EmailConfiguration: Sendable {
     package var links: PublicLinks?
 
     package init(environment: Environment = Environment()) throws {
-        let rawTLS = environment.optional(.smtpTLS)
-        let tls = try rawTLS.map { raw in
-            guard let tls = SMTPConfiguration.TLS(rawValue: raw) else {
-                throw ConfigurationError("HERALD_SMTP_TLS must be required, opportunistic or none, got '\(raw)'")
-            }
-            return tls
-        }
+        let tls = try environment.choice(.smtpTLS, as: SMTPConfiguration.TLS.self)
         do {
             smtp = try SMTPConfiguration(
                 url: environment.string(.smtpURL), tls: tls,

@@ -1,5 +1,6 @@
 import Foundation
 import HeraldAPI
+import HeraldProviders
 import HeraldRuntime
 import HeraldStore
 import Testing
@@ -15,6 +16,30 @@ struct SettingsTableTests {
         let body = text[begin.upperBound..<end.lowerBound].split(separator: "\n", omittingEmptySubsequences: false).dropFirst()
         #expect(body.joined(separator: "\n").trimmingCharacters(in: .whitespacesAndNewlines) == Setting.markdownTable(),
                 "README.md's settings table differs from the table: paste the output of `herald settings --markdown`")
+    }
+
+    /// A setting that names a choice reads it, and refuses another value in one line listing the choices.
+    @Test func choicesAreReadAndRefusedByName() throws {
+        let environment = Environment([
+            "HERALD_SMTP_TLS": "required", "HERALD_API_MODE": "relay", "HERALD_STALE_SENDING": "fail",
+        ])
+        #expect(try environment.choice(.smtpTLS, as: SMTPConfiguration.TLS.self) == .required)
+        #expect(try APIConfiguration(environment: environment).mode == .relay)
+        #expect(try RecoveryPolicy(environment: environment).staleSending == .fail)
+        #expect(try Environment([:]).choice(.smtpTLS, as: SMTPConfiguration.TLS.self) == nil)
+        #expect(try RecoveryPolicy(environment: Environment([:])).staleSending == .resend)
+        let refusals: [(String, String, (Environment) throws -> Void)] = [
+            ("HERALD_SMTP_TLS", "HERALD_SMTP_TLS must be required, opportunistic or none, got 'yes'",
+             { _ = try $0.choice(.smtpTLS, as: SMTPConfiguration.TLS.self) }),
+            ("HERALD_API_MODE", "HERALD_API_MODE must be all, http or relay, got 'yes'",
+             { _ = try APIConfiguration(environment: $0) }),
+            ("HERALD_STALE_SENDING", "HERALD_STALE_SENDING must be resend or fail, got 'yes'",
+             { _ = try RecoveryPolicy(environment: $0) }),
+        ]
+        for (variable, message, read) in refusals {
+            let error = #expect(throws: ConfigurationError.self) { try read(Environment([variable: "yes"])) }
+            #expect(error?.description == message)
+        }
     }
 
     @Test func eachSettingOnceWithAnOptionOfItsOwn() {
