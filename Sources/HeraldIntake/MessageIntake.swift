@@ -239,7 +239,8 @@ package struct MessageIntake: Sendable {
             return try IdempotencyProblem.answer(stored)
         case .inserted(let publication):
             accepted.increment(by: rows.count)
-            await publish(publication)
+            // On failure the relay's sweep publishes the render jobs later.
+            await publisher.publish(publication)
             return (202, body)
         }
     }
@@ -265,11 +266,6 @@ package struct MessageIntake: Sendable {
     }
 
     let limited = Counter(label: "herald_requests_rate_limited_total")
-
-    /// Publishes the render jobs; on failure the sweeper publishes them later.
-    func publish(_ publication: PendingPublication?) async {
-        await publisher.publish(publication)
-    }
 }
 
 /// The one rule of idempotency keys: the same key and body get the first answer again; another body is a 409.

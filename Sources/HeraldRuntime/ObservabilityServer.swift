@@ -26,11 +26,7 @@ package enum ObservabilityServer {
     ) {
         router.get("healthz") { _, _ in text(.ok, "{\"status\":\"ok\"}", type: "application/json") }
         router.get("readyz") { _, _ in
-            var failures: [String] = []
-            do { try await database.ping() } catch { failures.append("database: \(ProcessRuntime.describe(error))") }
-            if let bus {
-                do { _ = try await bus.queueStatus(Stage.render.queue) } catch { failures.append("broker: \(error)") }
-            }
+            let failures = await readinessFailures(database: database, bus: bus)
             guard failures.isEmpty else {
                 let detail = failures.joined(separator: "; ").replacingOccurrences(of: "\"", with: "'")
                 return text(.serviceUnavailable, """
@@ -43,6 +39,17 @@ package enum ObservabilityServer {
             Response(status: .ok, headers: [.contentType: "text/plain; version=0.0.4"],
                      body: .init(byteBuffer: ByteBuffer(bytes: ProcessRuntime.metrics.emitToBuffer())))
         }
+    }
+
+    /// What keeps a process from being ready, each named with its error: the database, and the broker where the
+    /// process uses one. Empty when both answer.
+    package static func readinessFailures(database: Database, bus: BusClient?) async -> [String] {
+        var failures: [String] = []
+        do { try await database.ping() } catch { failures.append("database: \(ProcessRuntime.describe(error))") }
+        if let bus {
+            do { _ = try await bus.queueStatus(Stage.render.queue) } catch { failures.append("broker: \(error)") }
+        }
+        return failures
     }
 
     static func text(_ status: HTTPResponse.Status, _ body: String, type: String) -> Response {

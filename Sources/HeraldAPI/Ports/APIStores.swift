@@ -1,6 +1,4 @@
 package import HeraldIntake
-import HeraldBus
-import HeraldCore
 import HeraldPipeline
 package import HeraldRuntime
 import HeraldStore
@@ -69,21 +67,8 @@ package struct APIStores: Sendable {
             reports: DeliveryReportStore(database: database, logger: logger),
             deadLetters: DeadLetterDesk(infrastructure: infrastructure, logger: logger),
             publisher: infrastructure.publisher(logger: logger),
-            readiness: { await Self.failures(infrastructure) })
-    }
-
-    static func failures(_ infrastructure: Infrastructure) async -> [String] {
-        var failures: [String] = []
-        do {
-            try await infrastructure.database.ping()
-        } catch {
-            failures.append("database: \(ProcessRuntime.describe(error))")
-        }
-        do {
-            _ = try await infrastructure.bus.queueStatus(Stage.render.queue)
-        } catch {
-            failures.append("broker: \(error)")
-        }
-        return failures
+            readiness: {
+                await ObservabilityServer.readinessFailures(database: infrastructure.database, bus: infrastructure.bus)
+            })
     }
 }

@@ -34,6 +34,9 @@ final class InMemoryStores: Sendable {
         var suppressions: [UUID: [Suppression]] = [:]
         var notReady: [String] = []
         var nextLedgerRow: Int64 = 1
+
+        /// Ids as the templates table's sequence gives them.
+        var nextTemplateID: Int64 { Int64(templates.values.reduce(0) { $0 + $1.count } + 1) }
     }
 
     let state = Mutex(State())
@@ -61,9 +64,8 @@ final class InMemoryStores: Sendable {
 
     func addTemplate(_ name: String, channel: MessageChannel = .email, tenantID: UUID, locale: String = "") {
         change { state in
-            let id = Int64(state.templates.values.reduce(0) { $0 + $1.count } + 1)
             state.templates[tenantID, default: []].append(Template(
-                id: id, name: name, locale: locale, version: 1, channel: channel, subject: "Hello", text: "Hi {{name}}",
+                id: state.nextTemplateID, name: name, locale: locale, version: 1, channel: channel, subject: "Hello", text: "Hi {{name}}",
                 html: nil, createdAt: Date()))
         }
     }
@@ -130,7 +132,7 @@ final class InMemoryStores: Sendable {
             memory.change { state in
                 let versions = state.templates[tenantID, default: []].filter { $0.name == name && $0.locale == locale }
                 let template = Template(
-                    id: Int64(state.templates.values.reduce(0) { $0 + $1.count } + 1), name: name, locale: locale,
+                    id: state.nextTemplateID, name: name, locale: locale,
                     version: versions.count + 1, channel: channel, subject: subject, text: text, html: html,
                     createdAt: Date(), category: category, unsubscribe: unsubscribe, sender: sender)
                 state.templates[tenantID, default: []].append(template)
